@@ -1,0 +1,61 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { shops } from './shops.ts';
+
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'bounced',
+  'failed',
+  'suppressed',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * Every email and SMS, rendered and written in the same transaction as the
+ * state change that causes it; the dispatcher sends it after commit. The row
+ * is also the outbox: `idempotencyKey` names the event, so one event is one
+ * message, and it is passed to the provider so a retried send is not a second send.
+ */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shopId: text('shop_id').notNull().references(() => shops.id),
+    contactId: integer('contact_id'),
+    signupId: integer('signup_id'),
+    template: text('template').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    to: text('to').notNull(),
+    from: text('from'),
+    subject: text('subject'),
+    text: text('text').notNull(),
+    html: text('html'),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('queued'),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    transport: text('transport'),
+    providerId: text('provider_id'),
+    /** Messages claimed together are re-sent together, under the same provider key. */
+    batchKey: text('batch_key'),
+    attempts: integer('attempts').notNull().default(0),
+    sendAfter: integer('send_after', { mode: 'timestamp_ms' }).notNull(),
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    error: text('error'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+    clickedAt: integer('clicked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter),
+    index('messages_shop_idx').on(t.shopId, t.id),
+    index('messages_provider_idx').on(t.providerId),
+    index('messages_batch_idx').on(t.batchKey),
+  ],
+);
+
+export type Message = typeof messages.$inferSelect;

@@ -1,0 +1,20 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import type { ShopSettings } from '../../server/services/settings/schema.ts';
+
+/** One store (tenant). The secret key is kept only as a SHA-256 hash. */
+export const shops = sqliteTable(
+  'shops',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    publishableKey: text('publishable_key').notNull().unique(),
+    secretKeyHash: text('secret_key_hash').notNull().unique(),
+    /** Normalised `*.myshopify.com` domain, for Shopify webhooks. */
+    shopifyDomain: text('shopify_domain'),
+    settings: text('settings', { mode: 'json' }).$type<ShopSettings>().notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('shops_shopify_domain_idx').on(t.shopifyDomain)],
+);
+
+export type Shop = typeof shops.$inferSelect;

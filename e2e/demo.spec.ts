@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+const demoKeys = () => JSON.parse(readFileSync(`${process.env.E2E_DB}.demo-keys.json`, 'utf8')) as { secretKey: string };
+
+test('the demo storefront swaps the sold-out button for the waitlist form and puts the shopper in line', async ({ page, request }) => {
+  await page.goto('/demo');
+  const addButton = page.locator('button[name="add"]');
+  const form = page.locator('waitline-form');
+
+  // Size S is sold out: the original button is hidden, not destroyed, and the form takes its place.
+  await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await expect(addButton).toBeHidden();
+  await expect(addButton).toHaveCount(1);
+
+  await form.getByPlaceholder('Email').fill('shopper@example.com');
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByRole('status')).toHaveText("You're #1 in line. We'll email shopper@example.com when it's your turn.");
+
+  // Size M is in stock: the shopper gets the store's own button back.
+  await page.locator('label', { hasText: 'M' }).click();
+  await expect(addButton).toBeVisible();
+  await expect(addButton).toHaveText('Add to cart');
+  await expect(form).toHaveCount(0);
+
+  await page.locator('label', { hasText: 'S' }).click();
+  await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
+
+  // The confirmation was written to the outbox and sent by the scheduler.
+  await expect
+    .poll(async () => {
+      const res = await request.get('/v1/admin/messages?to=shopper@example.com', { headers: { authorization: `Bearer ${demoKeys().secretKey}` } });
+      const { messages } = await res.json();
+      return messages.map((m: { template: string; status: string }) => `${m.template}:${m.status}`);
+    })
+    .toEqual(['signup-confirmation:sent']);
+});
+
+test('an invalid email gets the API error inline and nothing is stored', async ({ page, request }) => {
+  await page.goto('/demo');
+  const form = page.locator('waitline-form');
+  await form.getByPlaceholder('Email').fill('not-an-email');
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByRole('alert')).toHaveText('email must be a valid email address');
+  const res = await request.get('/v1/admin/signups', { headers: { authorization: `Bearer ${demoKeys().secretKey}` } });
+  const { signups } = await res.json();
+  expect(signups.map((s: { email: string }) => s.email)).not.toContain('not-an-email');
+});

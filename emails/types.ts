@@ -1,0 +1,18 @@
+/** What every template gets besides its own props. */
+export interface RenderContext {
+  locale: string;
+  /** The shop's overrides of the default strings, by locale. */
+  strings: Record<string, Record<string, string>>;
+  shop: { name: string };
+  sender: { name: string; email: string; address: string };
+  /** Support line from the shop settings; may be empty. */
+  contact: string;
+  /** One-click unsubscribe URL for this contact and shop. */
+  unsubscribeUrl: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// One fresh database per run; workers inherit it through the environment.
+process.env.E2E_DB ??= join(mkdtempSync(join(tmpdir(), 'waitline-e2e-')), 'waitline.db');
+const port = Number(process.env.E2E_PORT ?? 8799);
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    browserName: 'chromium',
+    launchOptions: {
+      // Debian's Chromium: Playwright cannot download its own build here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: 'npm start',
+    url: `http://localhost:${port}/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(port),
+      WAITLINE_DB: process.env.E2E_DB,
+      WAITLINE_ADMIN_TOKEN: 'e2e-root-token',
+      WAITLINE_TICK_MS: '200',
+      RESEND_API_KEY: '',
+      TWILIO_ACCOUNT_SID: '',
+    },
+  },
+});

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv, Deps } from './context.ts';
+import { AppError } from './lib/errors.ts';
+import { health } from './routes/health.ts';
+import { shopsRoutes } from './routes/shops.ts';
+import { storefrontRoutes } from './routes/storefront.ts';
+import { adminRoutes } from './routes/admin/index.ts';
+import { linkRoutes } from './routes/links.tsx';
+import { assetRoutes } from './routes/assets.ts';
+
+export const BODY_LIMIT = 32 * 1024;
+
+/** Builds the whole app around its dependencies; `index.ts` serves it, tests call `app.request()`. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT,
+      onError: (c) => c.json(new AppError('payload_too_large', `Bodies are limited to ${BODY_LIMIT / 1024} KiB`).toBody(), 413),
+    }),
+  );
+
+  app.route('/', health);
+  app.route('/', shopsRoutes);
+  app.route('/', storefrontRoutes);
+  app.route('/v1/admin', adminRoutes);
+  app.route('/', linkRoutes);
+  app.route('/', assetRoutes);
+
+  app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json(error.toBody(), error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own 4xx (malformed JSON, unreadable body) in our shape.
+      const code = error.status === 413 ? 'payload_too_large' : 'invalid_request';
+      return c.json(new AppError(code, error.message || 'Bad request').toBody(), error.status === 413 ? 413 : 400);
+    }
+    deps.log('unhandled error', { path: c.req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return c.json(new AppError('internal', 'Something went wrong on our side').toBody(), 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

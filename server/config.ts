@@ -1,0 +1,77 @@
+import { token } from './lib/tokens.ts';
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  dbPath: string;
+  adminToken: string;
+  /** True when the admin token was generated for this run (and should be printed). */
+  adminTokenGenerated: boolean;
+  ratePerIp: number;
+  ratePerEmail: number;
+  trustProxy: boolean;
+  tickMs: number;
+  /** How long a claimed message batch or job belongs to one process before another may take it over. */
+  leaseMs: number;
+  demo: boolean;
+  resend: { apiKey: string; baseUrl?: string; rps: number; webhookSecret?: string } | null;
+  twilio: {
+    accountSid: string;
+    authToken: string;
+    from?: string;
+    messagingServiceSid?: string;
+    apiUrl?: string;
+    mps: number;
+  } | null;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+
+/** Reads the environment once, at the edge; nothing deeper reads process.env. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8787);
+  const adminToken = env.WAITLINE_ADMIN_TOKEN || '';
+  const twilioReady =
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_FROM || env.TWILIO_MESSAGING_SERVICE_SID);
+  return {
+    port,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    dbPath: env.WAITLINE_DB || './data/waitline.db',
+    adminToken: adminToken || `wl_admin_${token(18)}`,
+    adminTokenGenerated: !adminToken,
+    ratePerIp: int(env, 'WAITLINE_RATE_PER_IP', 20),
+    ratePerEmail: int(env, 'WAITLINE_RATE_PER_EMAIL', 5),
+    trustProxy: truthy(env.WAITLINE_TRUST_PROXY),
+    tickMs: int(env, 'WAITLINE_TICK_MS', 1000),
+    leaseMs: int(env, 'WAITLINE_LEASE_MS', 60_000),
+    demo: env.WAITLINE_DEMO === undefined ? true : truthy(env.WAITLINE_DEMO),
+    resend: env.RESEND_API_KEY
+      ? {
+          apiKey: env.RESEND_API_KEY,
+          baseUrl: env.RESEND_BASE_URL || undefined,
+          rps: int(env, 'RESEND_RPS', 2),
+          webhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
+        }
+      : null,
+    twilio: twilioReady
+      ? {
+          accountSid: env.TWILIO_ACCOUNT_SID!,
+          authToken: env.TWILIO_AUTH_TOKEN!,
+          from: env.TWILIO_FROM || undefined,
+          messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID || undefined,
+          apiUrl: env.TWILIO_API_URL || undefined,
+          mps: int(env, 'TWILIO_MPS', 1),
+        }
+      : null,
+  };
+}

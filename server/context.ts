@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import type { Db } from '../db/index.ts';
+import type { Shop } from '../db/schema/index.ts';
+import type { Config } from './config.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Transports } from './transports/types.ts';
+import type { RateLimiter } from './lib/rate-limit.ts';
+
+/** Everything a service may touch, passed in so tests can swap the clock, the file and the transports. */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  transports: Transports;
+  limiter: RateLimiter;
+  /** Tells the dispatcher that new messages were committed; a no-op where nothing dispatches. */
+  wake: () => void;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface AppEnv {
+  Variables: { deps: Deps; shop: Shop };
+}
+
+/** Every sub-app starts here, so the typed env is fixed in one place. */
+export const createRouter = () => new Hono<AppEnv>();

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { shops } from '../../db/schema/index.ts';
+import type { Deps } from '../context.ts';
+import { createShop } from '../services/shops/create.ts';
+import { upsertVariant } from '../services/variants/upsert.ts';
+
+export const DEMO_SHOP_ID = 'shop_demo';
+export const DEMO_VARIANTS = { soldOut: '44012345678901', available: '44012345678902' } as const;
+
+export interface DemoKeys {
+  publishableKey: string;
+  /** Known only to the run that created the shop, and kept beside the database for local use. */
+  secretKey: string | null;
+}
+
+/**
+ * The demo store behind `/demo`: one sold-out and one available variant of the
+ * Dawn fixture's product. Created once; later starts reuse it.
+ */
+export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean } {
+  const keyFile = deps.config.dbPath === ':memory:' ? null : `${deps.config.dbPath}.demo-keys.json`;
+  const existing = deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID)).get();
+  if (existing) {
+    const saved = keyFile && existsSync(keyFile) ? (JSON.parse(readFileSync(keyFile, 'utf8')) as DemoKeys) : null;
+    return { keys: { publishableKey: existing.publishableKey, secretKey: saved?.secretKey ?? null }, created: false };
+  }
+  const origin = new URL(deps.config.publicUrl).origin;
+  const local = [`http://localhost:${deps.config.port}`, `http://127.0.0.1:${deps.config.port}`];
+  const { publishableKey, secretKey } = createShop(deps, {
+    id: DEMO_SHOP_ID,
+    name: 'Demo Store',
+    settings: {
+      allowedOrigins: [...new Set([origin, ...local])],
+      sender: { name: 'Demo Store', email: 'shop@demo-store.example', address: '1 Harbour Street, Portsmouth PO1 2AB, UK' },
+      contact: 'Reply to this email or write to help@demo-store.example',
+      quietHours: null,
+    },
+  });
+  const product = {
+    productId: '8012345678901',
+    productTitle: 'Ocean Blue Tee',
+    price: 2500,
+    currency: 'USD',
+    productType: 'Shirts',
+    url: `${deps.config.publicUrl}/demo`,
+  };
+  upsertVariant(deps, DEMO_SHOP_ID, DEMO_VARIANTS.soldOut, {
+    ...product,
+    title: 'S',
+    mode: 'waitlist',
+    inventory: 0,
+    eta: etaFrom(deps.clock.now(), 14, 21),
+  });
+  upsertVariant(deps, DEMO_SHOP_ID, DEMO_VARIANTS.available, { ...product, title: 'M', mode: 'waitlist', inventory: 12 });
+  const keys = { publishableKey, secretKey };
+  if (keyFile) writeFileSync(keyFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return { keys, created: true };
+}
+
+function etaFrom(now: Date, fromDays: number, toDays: number) {
+  const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+  return { earliest: day(fromDays), latest: day(toDays) };
+}

@@ -1,0 +1,46 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createDeps } from './deps.ts';
+import { ensureDemoShop } from './demo/seed.ts';
+import { createScheduler } from './jobs/scheduler.ts';
+
+const started = performance.now();
+const config = loadConfig();
+const deps = createDeps(config);
+const scheduler = createScheduler(deps);
+// New messages go out right after their transaction commits, not at the next tick.
+deps.wake = () => void scheduler.tick();
+
+const app = createApp(deps);
+const server = serve({ fetch: app.fetch, port: config.port }, () => {
+  const lines = [
+    `Waitline listening on ${config.publicUrl} (port ${config.port}, database ${config.dbPath})`,
+    `  email: ${deps.transports.email.name}, sms: ${deps.transports.sms.name}`,
+  ];
+  if (config.adminTokenGenerated) lines.push(`  WAITLINE_ADMIN_TOKEN was not set; for this run it is ${config.adminToken}`);
+  if (config.demo) {
+    const { keys, created } = ensureDemoShop(deps);
+    lines.push(
+      `  demo store ${created ? 'created' : 'ready'}: ${config.publicUrl}/demo`,
+      `  demo publishable key: ${keys.publishableKey}`,
+      keys.secretKey ? `  demo secret key:      ${keys.secretKey}` : '  demo secret key: shown when the demo shop was created',
+    );
+  }
+  lines.push(`  ready in ${Math.round(performance.now() - started)} ms`);
+  console.log(lines.join('\n'));
+  scheduler.start();
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing the current round, then stopping`);
+  server.close();
+  await scheduler.stop();
+  deps.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,95 @@
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/index.ts';
+import { jobs, type Job } from '../../db/schema/index.ts';
+import type { Deps } from '../context.ts';
+import { backoffMs } from '../lib/backoff.ts';
+
+/** A handler does the work of one job kind; throwing makes the job retry with backoff. */
+export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void> | void;
+export type JobHandlers = Record<string, JobHandler>;
+
+/**
+ * Schedules a job inside the caller's transaction. The key names the event, so
+ * scheduling the same thing twice is a no-op.
+ */
+export function enqueueJob(
+  db: DbOrTx,
+  job: { kind: string; key: string; runAt: Date; payload?: Record<string, unknown>; maxAttempts?: number },
+  now: Date,
+): void {
+  db.insert(jobs)
+    .values({
+      kind: job.kind,
+      key: job.key,
+      runAt: job.runAt,
+      payload: job.payload ?? {},
+      maxAttempts: job.maxAttempts ?? 8,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** Leases one due job (pending and due, or running with a lapsed lease). */
+function claim(deps: Deps): Job | undefined {
+  return deps.db.transaction((tx) => {
+    const now = deps.clock.now();
+    const job = tx
+      .select()
+      .from(jobs)
+      .where(
+        or(
+          and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)),
+          and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now)),
+        ),
+      )
+      .orderBy(asc(jobs.runAt))
+      .limit(1)
+      .get();
+    if (!job) return undefined;
+    tx.update(jobs)
+      .set({ status: 'running', leaseUntil: new Date(now.getTime() + deps.config.leaseMs), attempts: sql`${jobs.attempts} + 1` })
+      .where(eq(jobs.id, job.id))
+      .run();
+    return { ...job, attempts: job.attempts + 1 };
+  });
+}
+
+/** Runs every due job once; returns how many ran. */
+export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000): Promise<number> {
+  let ran = 0;
+  for (; ran < limit; ran++) {
+    const job = claim(deps);
+    if (!job) break;
+    const handler = handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      await handler(deps, job.payload, job);
+      deps.db
+        .update(jobs)
+        .set({ status: 'done', leaseUntil: null, finishedAt: deps.clock.now(), lastError: null })
+        .where(eq(jobs.id, job.id))
+        .run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const dead = job.attempts >= job.maxAttempts;
+      const now = deps.clock.now();
+      deps.db
+        .update(jobs)
+        .set({
+          status: dead ? 'dead' : 'pending',
+          runAt: new Date(now.getTime() + backoffMs(job.attempts)),
+          leaseUntil: null,
+          lastError: message,
+          finishedAt: dead ? now : null,
+        })
+        .where(eq(jobs.id, job.id))
+        .run();
+      deps.log(dead ? 'job dead' : 'job failed, will retry', { kind: job.kind, id: job.id, attempts: job.attempts, error: message });
+    }
+  }
+  return ran;
+}
+
+export const pendingJobCount = (db: DbOrTx) =>
+  db.select({ n: sql<number>`count(*)` }).from(jobs).where(inArray(jobs.status, ['pending', 'running'])).get()?.n ?? 0;

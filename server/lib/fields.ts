@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parseDuration } from './duration.ts';
+
+/** Markup has no business in names, titles or strings; we escape on output anyway. */
+const MARKUP = /<\s*\/?\s*[a-z!?]|javascript:/i;
+
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !MARKUP.test(s), 'must not contain markup');
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+
+/** Any parseable number becomes E.164; numbers without a country code are rejected, not guessed. */
+export const phone = z
+  .string()
+  .trim()
+  .max(32, 'must be at most 32 characters')
+  .transform((raw, ctx) => {
+    const parsed = parsePhoneNumberFromString(raw);
+    if (!parsed || !parsed.isValid()) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number in international format, e.g. +14155550123' });
+      return z.NEVER;
+    }
+    return parsed.number;
+  });
+
+export const duration = z
+  .string()
+  .refine((s) => (parseDuration(s) ?? 0) >= 1000, 'must be an ISO 8601 duration of at least one second, e.g. PT24H');
+
+/** Platform ids: Shopify numbers or GIDs, WooCommerce ids, SKUs. */
+export const platformId = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_.:/\-]+$/, 'may contain only letters, digits and _ . : / -');
+
+export const locale = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or fr-CA')
+  .transform((s) => s.replace('_', '-'));
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'must be a real date');
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+export const origin = httpUrl.transform((s) => new URL(s).origin);

@@ -1,0 +1,18 @@
+import { createRouter } from '../../context.ts';
+import { bearer } from '../../lib/http.ts';
+import { shopBySecretKey } from '../../services/shops/authenticate.ts';
+import { settingsRoutes } from './settings.ts';
+import { variantsRoutes } from './variants.ts';
+import { signupsRoutes } from './signups.ts';
+import { messagesRoutes } from './messages.ts';
+
+/** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
+export const adminRoutes = createRouter()
+  .use('*', async (c, next) => {
+    c.set('shop', shopBySecretKey(c.var.deps.db, bearer(c)));
+    await next();
+  })
+  .route('/', settingsRoutes)
+  .route('/', variantsRoutes)
+  .route('/', signupsRoutes)
+  .route('/', messagesRoutes);

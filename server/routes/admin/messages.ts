@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { createRouter } from '../../context.ts';
+import { validate } from '../../lib/validate.ts';
+import { listMessages } from '../../services/messages/list.ts';
+
+const query = z.object({
+  to: z
+    .string()
+    .trim()
+    .max(320)
+    .transform((s) => (s.includes('@') ? s.toLowerCase() : s))
+    .optional(),
+  template: z.string().max(64).optional(),
+  cursor: z.coerce.number().int().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const messagesRoutes = createRouter().get('/messages', validate('query', query), (c) =>
+  c.json(listMessages(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+);

@@ -1,0 +1,10 @@
+import { createRouter } from '../../context.ts';
+import { validate } from '../../lib/validate.ts';
+import { presentSettings, settingsPatchSchema, updateSettings } from '../../services/settings/index.ts';
+
+export const settingsRoutes = createRouter()
+  .get('/settings', (c) => c.json({ settings: presentSettings(c.var.shop.settings) }))
+  .patch('/settings', validate('json', settingsPatchSchema), (c) => {
+    const shop = updateSettings(c.var.deps.db, c.var.shop, c.req.valid('json'));
+    return c.json({ settings: presentSettings(shop.settings) });
+  });

@@ -1,0 +1,61 @@
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { VARIANT_MODES, variants, type Variant } from '../../../db/schema/index.ts';
+import { createRouter } from '../../context.ts';
+import { httpUrl, isoDate, plainText, platformId } from '../../lib/fields.ts';
+import { validate } from '../../lib/validate.ts';
+import { variantStats } from '../../services/variants/stats.ts';
+import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
+import type { Db } from '../../../db/index.ts';
+
+const eta = z
+  .object({ earliest: isoDate, latest: isoDate })
+  .strict()
+  .refine((e) => e.earliest <= e.latest, { message: 'earliest must not be after latest', path: ['latest'] });
+
+const variantBody = z
+  .object({
+    productId: platformId.nullable(),
+    productTitle: plainText(255),
+    title: plainText(255),
+    url: httpUrl.nullable(),
+    imageUrl: httpUrl.nullable(),
+    price: z.number().int('must be in minor units').min(0).max(100_000_000_000).nullable(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').nullable(),
+    mode: z.enum(VARIANT_MODES),
+    inventory: z.number().int().min(-1_000_000_000).max(1_000_000_000),
+    eta: eta.nullable(),
+    preorderLimit: z.number().int().min(0).max(1_000_000_000).nullable(),
+    inventoryItemId: platformId.nullable(),
+    productType: plainText(255).nullable(),
+    tags: z.array(plainText(100)).max(250),
+  })
+  .partial()
+  .strict();
+
+const listQuery = z.object({
+  cursor: z.string().max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+function withStats(db: Db, shopId: string, list: Variant[]) {
+  const stats = variantStats(db, shopId, list);
+  return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)! }));
+}
+
+export const variantsRoutes = createRouter()
+  .put('/variants/:id', validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
+    const { variant, created } = upsertVariant(c.var.deps, c.var.shop.id, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0] }, created ? 201 : 200);
+  })
+  .get('/variants', validate('query', listQuery), (c) => {
+    const { cursor, limit } = c.req.valid('query');
+    const where: SQL[] = [eq(variants.shopId, c.var.shop.id)];
+    if (cursor) where.push(gt(variants.id, cursor));
+    const rows = c.var.deps.db.select().from(variants).where(and(...where)).orderBy(asc(variants.id)).limit(limit + 1).all();
+    const page = rows.slice(0, limit);
+    return c.json({
+      variants: withStats(c.var.deps.db, c.var.shop.id, page),
+      nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    });
+  });

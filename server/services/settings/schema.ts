@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { duration, email, locale, origin, plainText } from '../../lib/fields.ts';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Paris');
+
+const stringKey = z.string().regex(/^[a-zA-Z0-9_.]{1,64}$/, 'must be a message key such as widget.button');
+
+/** Every shop setting with its default (SPEC §4 admin settings). */
+export const settingsSchema = z.object({
+  locale: locale.default('en'),
+  holdDuration: duration.default('PT24H'),
+  followUpAfter: duration.default('PT6H'),
+  ranOutNotice: z.boolean().default(true),
+  ranOutNoticeDepth: z.number().int().min(0).max(100_000).default(500),
+  attributionWindow: duration.default('P7D'),
+  minimumRestock: z.number().int().min(1).max(1_000_000).default(1),
+  quietHours: z.object({ start: clockTime, end: clockTime }).strict().nullable().default({ start: '21:00', end: '08:00' }),
+  timezone: timezone.default('UTC'),
+  doubleOptIn: z.boolean().default(false),
+  signupTtl: duration.nullable().default(null),
+  sender: z
+    .object({
+      name: plainText(100).pipe(z.string().min(1, 'is required')),
+      email: email,
+      address: plainText(300),
+    })
+    .strict()
+    .default({ name: 'Waitline', email: 'waitline@localhost', address: '' }),
+  contact: plainText(300).default(''),
+  allowedOrigins: z.array(origin).max(50).default([]),
+  escalation: z
+    .object({
+      orderValue: z.number().int().min(0),
+      etaDays: z.number().int().min(1).max(3650),
+    })
+    .strict()
+    .default({ orderValue: 50_000, etaDays: 30 }),
+  strings: z.record(locale, z.record(stringKey, plainText(500))).default({}),
+  theme: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a theme key such as accent'), plainText(100)).default({}),
+  shopify: z
+    .object({
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain'),
+      webhookSecret: z.string().min(8).max(256),
+    })
+    .strict()
+    .nullable()
+    .default(null),
+});
+
+export type ShopSettings = z.infer<typeof settingsSchema>;
+
+/** PATCH: every field optional, nested objects may be partial, unknown fields are an error. */
+export const settingsPatchSchema = z
+  .object({
+    ...settingsSchema.shape,
+    sender: settingsSchema.shape.sender.unwrap().partial(),
+    escalation: settingsSchema.shape.escalation.unwrap().partial(),
+  })
+  .partial()
+  .strict();
+
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const defaultSettings = (): ShopSettings => settingsSchema.parse({});

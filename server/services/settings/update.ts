@@ -1,0 +1,41 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/index.ts';
+import { shops, type Shop } from '../../../db/schema/index.ts';
+import type { SettingsPatch, ShopSettings } from './schema.ts';
+
+const MASK = '********';
+
+/** Changes only the fields the patch names; `sender` and `escalation` merge one level deep. */
+export function mergeSettings(current: ShopSettings, patch: SettingsPatch): ShopSettings {
+  return {
+    ...current,
+    ...patch,
+    sender: { ...current.sender, ...patch.sender },
+    escalation: { ...current.escalation, ...patch.escalation },
+    // The masked secret we show is echoed back by forms: keep the real one.
+    shopify:
+      patch.shopify && patch.shopify.webhookSecret === MASK && current.shopify
+        ? { ...patch.shopify, webhookSecret: current.shopify.webhookSecret }
+        : patch.shopify === undefined
+          ? current.shopify
+          : patch.shopify,
+  } as ShopSettings;
+}
+
+export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
+  const settings = mergeSettings(shop.settings, patch);
+  return db
+    .update(shops)
+    .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
+    .where(eq(shops.id, shop.id))
+    .returning()
+    .get();
+}
+
+/** What the admin API shows: the Shopify webhook secret is write-only. */
+export function presentSettings(settings: ShopSettings) {
+  return {
+    ...settings,
+    shopify: settings.shopify ? { domain: settings.shopify.domain, webhookSecret: MASK } : null,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../../../db/index.ts';
+import { shops, type Shop } from '../../../db/schema/index.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { sha256, token } from '../../lib/tokens.ts';
+import { settingsSchema, type SettingsPatch } from '../settings/schema.ts';
+import { mergeSettings } from '../settings/update.ts';
+
+export interface CreatedShop {
+  shop: Shop;
+  publishableKey: string;
+  /** Shown once: only its hash is stored. */
+  secretKey: string;
+}
+
+export function createShop(deps: { db: Db; clock: Clock }, input: { name: string; settings?: SettingsPatch; id?: string }): CreatedShop {
+  const publishableKey = `pk_${token(18)}`;
+  const secretKey = `sk_${token(24)}`;
+  const settings = mergeSettings(settingsSchema.parse({}), input.settings ?? {});
+  // Messages come from the shop by name unless the merchant names a sender.
+  if (!input.settings?.sender?.name) settings.sender = { ...settings.sender, name: input.name };
+  const shop = deps.db
+    .insert(shops)
+    .values({
+      id: input.id ?? `shop_${token(9)}`,
+      name: input.name,
+      publishableKey,
+      secretKeyHash: sha256(secretKey),
+      shopifyDomain: settings.shopify?.domain ?? null,
+      settings,
+      createdAt: deps.clock.now(),
+    })
+    .returning()
+    .get();
+  return { shop, publishableKey, secretKey };
+}

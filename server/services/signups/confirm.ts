@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import { contacts, signups, variants, type Signup } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { NotFound } from '../../lib/errors.ts';
+import { itemName } from '../variants/upsert.ts';
+import { sendConfirmation } from './create.ts';
+import { signupByToken } from './find.ts';
+import { nextSeq, positionOf } from './position.ts';
+
+/**
+ * Double opt-in: following the link takes the place in line now (at the tail,
+ * by a fresh sequence number) and sends the usual confirmation.
+ * Returns null when the signup was not pending (used link, cancelled).
+ */
+export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup; position: number; item: string } | null {
+  const result = deps.db.transaction((tx) => {
+    const { signup, shop } = signupByToken(tx, tokenValue);
+    if (signup.status !== 'pending') return null;
+    const now = deps.clock.now();
+    const confirmed = tx
+      .update(signups)
+      .set({ status: 'waiting', seq: nextSeq(tx), updatedAt: now })
+      .where(eq(signups.id, signup.id))
+      .returning()
+      .get();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
+    const contact = tx.select().from(contacts).where(eq(contacts.id, signup.contactId)).get();
+    if (!variant || !contact) throw NotFound('Signup');
+    const position = positionOf(tx, confirmed) ?? 1;
+    sendConfirmation(tx, deps, { shop, contact, signup: confirmed, variant, position, now });
+    return { signup: confirmed, position, item: itemName(variant) };
+  });
+  if (result) deps.wake();
+  return result;
+}

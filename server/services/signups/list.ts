@@ -1,0 +1,53 @@
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/index.ts';
+import { contacts, signups, type SignupStatus } from '../../../db/schema/index.ts';
+import { positionOf } from './position.ts';
+
+export interface SignupListQuery {
+  variantId?: string;
+  status?: SignupStatus;
+  cursor?: number;
+  limit: number;
+}
+
+/**
+ * The shop's signups in FIFO order. Positions are counted once per variant on
+ * the page and then carried forward, so a page costs one count per variant.
+ */
+export function listSignups(db: Db, shopId: string, q: SignupListQuery) {
+  const where: SQL[] = [eq(signups.shopId, shopId)];
+  if (q.variantId) where.push(eq(signups.variantId, q.variantId));
+  if (q.status) where.push(eq(signups.status, q.status));
+  if (q.cursor !== undefined) where.push(gt(signups.seq, q.cursor));
+  const rows = db
+    .select({ signup: signups, email: contacts.email, phone: contacts.phone })
+    .from(signups)
+    .innerJoin(contacts, eq(contacts.id, signups.contactId))
+    .where(and(...where))
+    .orderBy(asc(signups.seq))
+    .limit(q.limit + 1)
+    .all();
+  const page = rows.slice(0, q.limit);
+  const nextPosition = new Map<string, number>();
+  const list = page.map(({ signup, email, phone }) => {
+    let position: number | null = null;
+    if (signup.status === 'waiting') {
+      position = nextPosition.get(signup.variantId) ?? positionOf(db, signup) ?? 1;
+      nextPosition.set(signup.variantId, position + 1);
+    }
+    return {
+      id: signup.id,
+      variantId: signup.variantId,
+      email,
+      phone,
+      kind: signup.kind,
+      quantity: signup.quantity,
+      status: signup.status,
+      position,
+      locale: signup.locale,
+      createdAt: signup.createdAt.toISOString(),
+    };
+  });
+  const last = page.at(-1);
+  return { signups: list, nextCursor: rows.length > q.limit && last ? String(last.signup.seq) : null };
+}

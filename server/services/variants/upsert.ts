@@ -1,0 +1,83 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/index.ts';
+import { variants, type Variant, type VariantMode } from '../../../db/schema/index.ts';
+import type { Clock } from '../../lib/clock.ts';
+
+export interface VariantInput {
+  productId?: string | null;
+  productTitle?: string;
+  title?: string;
+  url?: string | null;
+  imageUrl?: string | null;
+  price?: number | null;
+  currency?: string | null;
+  mode?: VariantMode;
+  inventory?: number;
+  eta?: { earliest: string; latest: string } | null;
+  preorderLimit?: number | null;
+  inventoryItemId?: string | null;
+  productType?: string | null;
+  tags?: string[];
+}
+
+/** Creates the variant or changes the fields the input names; `created` tells which. */
+export function upsertVariant(
+  deps: { db: Db; clock: Clock },
+  shopId: string,
+  id: string,
+  input: VariantInput,
+): { variant: Variant; created: boolean } {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const { eta, ...fields } = input;
+  const values = {
+    ...fields,
+    ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null } : {}),
+  };
+  return db.transaction((tx) => {
+    const existing = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id))).get();
+    if (existing) {
+      const variant = tx
+        .update(variants)
+        .set({ ...values, updatedAt: now })
+        .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
+        .returning()
+        .get();
+      return { variant, created: false };
+    }
+    const variant = tx
+      .insert(variants)
+      .values({ ...values, shopId, id, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    return { variant, created: true };
+  });
+}
+
+export const presentEta = (v: Variant) => (v.etaEarliest && v.etaLatest ? { earliest: v.etaEarliest, latest: v.etaLatest } : null);
+
+/** A variant as the admin API shows it (SPEC §2 fields). */
+export function presentVariant(v: Variant) {
+  return {
+    id: v.id,
+    productId: v.productId,
+    productTitle: v.productTitle,
+    title: v.title,
+    url: v.url,
+    imageUrl: v.imageUrl,
+    price: v.price,
+    currency: v.currency,
+    mode: v.mode,
+    inventory: v.inventory,
+    eta: presentEta(v),
+    preorderLimit: v.preorderLimit,
+    inventoryItemId: v.inventoryItemId,
+    productType: v.productType,
+    tags: v.tags,
+    createdAt: v.createdAt.toISOString(),
+    updatedAt: v.updatedAt.toISOString(),
+  };
+}
+
+export const itemName = (v: Variant) =>
+  [v.productTitle, v.title].filter((s) => s && s !== 'Default Title').join(' – ') || v.id;

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createDeps } from '../server/deps.ts';
+import { createTestClock } from '../server/lib/clock.ts';
+import { dispatchMessages } from '../server/services/messages/dispatch.ts';
+
+export const ROOT_TOKEN = 'root-token-for-tests';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * A fresh app on its own migrated SQLite file, a clock that only moves when
+ * told, and the outbox transports unless the env names a provider.
+ */
+export function setup(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'waitline-test-'));
+  const config = loadConfig({
+    WAITLINE_DB: join(dir, 'waitline.db'),
+    WAITLINE_ADMIN_TOKEN: ROOT_TOKEN,
+    PUBLIC_URL: 'https://waitline.test',
+    WAITLINE_TRUST_PROXY: '1',
+    ...env,
+  });
+  const clock = createTestClock('2026-03-02T12:00:00Z');
+  const logs: string[] = [];
+  const deps = createDeps(config, { clock, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
+  const app = createApp(deps);
+
+  async function call<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, { method, body, headers });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // pages and scripts stay text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  async function createShop(name = 'Acme Goods', settings: Record<string, unknown> = {}) {
+    const res = await call('POST', '/v1/shops', { body: { name, settings }, headers: { authorization: `Bearer ${ROOT_TOKEN}` } });
+    if (res.status !== 201) throw new Error(`createShop: ${res.status} ${JSON.stringify(res.body)}`);
+    const { publishableKey: pk, secretKey: sk, shop } = res.body;
+    const admin = (method: string, path: string, body?: unknown) =>
+      call(method, path, { body, headers: { authorization: `Bearer ${sk}` } });
+    return { pk: pk as string, sk: sk as string, id: shop.id as string, admin };
+  }
+
+  return {
+    app,
+    deps,
+    clock,
+    config,
+    logs,
+    call,
+    createShop,
+    dispatch: () => dispatchMessages(deps),
+    cleanup() {
+      deps.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestEnv = ReturnType<typeof setup>;
+
+/** A shop with one sold-out waitlist variant, ready for signups. */
+export async function shopWithVariant(t: TestEnv, variant: Record<string, unknown> = {}, settings: Record<string, unknown> = {}) {
+  const shop = await t.createShop('Acme Goods', { allowedOrigins: ['https://acme.example'], ...settings });
+  const res = await shop.admin('PUT', '/v1/admin/variants/4401', {
+    productTitle: 'Ocean Tee',
+    title: 'S',
+    mode: 'waitlist',
+    inventory: 0,
+    price: 2500,
+    currency: 'USD',
+    ...variant,
+  });
+  if (res.status !== 201) throw new Error(`variant: ${res.status} ${JSON.stringify(res.body)}`);
+  const signup = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: '4401', ...body }, headers });
+  return { ...shop, signup };
+}
+
+/** Row counts of the tables a rejected request must not touch. */
+export function rowCounts(t: TestEnv) {
+  const sqlite = (t.deps.db as unknown as { $client: import('better-sqlite3').Database }).$client;
+  const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  return { signups: count('signups'), contacts: count('contacts'), messages: count('messages'), jobs: count('jobs') };
+}

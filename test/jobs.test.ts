@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { jobs } from '../db/schema/index.ts';
+import { enqueueJob, runDueJobs, type JobHandlers } from '../server/jobs/queue.ts';
+import { createScheduler } from '../server/jobs/scheduler.ts';
+import { setup, type TestEnv } from './helpers.ts';
+
+let t: TestEnv;
+beforeEach(() => {
+  t = setup({ WAITLINE_LEASE_MS: '30000' });
+});
+afterEach(() => t.cleanup());
+
+const inSeconds = (s: number) => new Date(t.clock.now().getTime() + s * 1000);
+
+describe('durable jobs', () => {
+  it('runs a job only once it is due, and once per key', async () => {
+    const ran: unknown[] = [];
+    const handlers: JobHandlers = { remind: (_deps, payload) => void ran.push(payload) };
+    enqueueJob(t.deps.db, { kind: 'remind', key: 'remind:1', runAt: inSeconds(60), payload: { n: 1 } }, t.clock.now());
+    enqueueJob(t.deps.db, { kind: 'remind', key: 'remind:1', runAt: inSeconds(1), payload: { n: 2 } }, t.clock.now());
+    expect(await runDueJobs(t.deps, handlers)).toBe(0);
+    t.clock.advance(60_000);
+    expect(await runDueJobs(t.deps, handlers)).toBe(1);
+    expect(await runDueJobs(t.deps, handlers)).toBe(0);
+    expect(ran).toEqual([{ n: 1 }]);
+    expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it('backs off exponentially after failures and gives up after maxAttempts', async () => {
+    let calls = 0;
+    const handlers: JobHandlers = {
+      flaky: () => {
+        calls++;
+        throw new Error('provider down');
+      },
+    };
+    enqueueJob(t.deps.db, { kind: 'flaky', key: 'flaky', runAt: t.clock.now(), maxAttempts: 3 }, t.clock.now());
+    await runDueJobs(t.deps, handlers);
+    let job = t.deps.db.select().from(jobs).get()!;
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, lastError: 'provider down' });
+    expect(job.runAt.getTime() - t.clock.now().getTime()).toBe(1000);
+
+    t.clock.advance(999);
+    expect(await runDueJobs(t.deps, handlers)).toBe(0);
+    t.clock.advance(1);
+    await runDueJobs(t.deps, handlers);
+    job = t.deps.db.select().from(jobs).get()!;
+    expect(job.runAt.getTime() - t.clock.now().getTime()).toBe(2000);
+
+    t.clock.advance(2000);
+    await runDueJobs(t.deps, handlers);
+    expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'dead', attempts: 3 });
+    t.clock.advance(3_600_000);
+    expect(await runDueJobs(t.deps, handlers)).toBe(0);
+    expect(calls).toBe(3);
+  });
+
+  it('picks up a job whose runner died once its lease runs out', async () => {
+    const ran: number[] = [];
+    enqueueJob(t.deps.db, { kind: 'k', key: 'k', runAt: t.clock.now() }, t.clock.now());
+    // A process claimed it and was killed mid-run.
+    t.deps.db.update(jobs).set({ status: 'running', leaseUntil: inSeconds(30), attempts: 1 }).where(eq(jobs.key, 'k')).run();
+    const handlers: JobHandlers = { k: () => void ran.push(1) };
+    expect(await runDueJobs(t.deps, handlers)).toBe(0);
+    t.clock.advance(30_000);
+    expect(await runDueJobs(t.deps, handlers)).toBe(1);
+    expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('marks a job of an unknown kind failed rather than losing it silently', async () => {
+    enqueueJob(t.deps.db, { kind: 'nobody-handles-this', key: 'x', runAt: t.clock.now(), maxAttempts: 1 }, t.clock.now());
+    await runDueJobs(t.deps, {});
+    expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'dead', lastError: 'no handler for job kind "nobody-handles-this"' });
+    expect(t.logs.some((l) => l.startsWith('job dead'))).toBe(true);
+  });
+
+  it('the scheduler coalesces ticks into one more round and sends due messages', async () => {
+    let rounds = 0;
+    const scheduler = createScheduler(t.deps, { count: () => void rounds++ });
+    enqueueJob(t.deps.db, { kind: 'count', key: 'a', runAt: t.clock.now() }, t.clock.now());
+    await Promise.all([scheduler.tick(), scheduler.tick(), scheduler.tick()]);
+    expect(rounds).toBe(1);
+    await scheduler.stop();
+  });
+});

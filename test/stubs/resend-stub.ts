@@ -1,0 +1,179 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** A local Resend: enough of its API, idempotency and rate limit for the real SDK. */
+
+interface Fixture {
+  _status: number;
+  _headers?: Record<string, string>;
+  body: unknown;
+}
+const fixture = (name: string): Fixture =>
+  JSON.parse(readFileSync(new URL(`../../e2e/fixtures/api-responses/${name}`, import.meta.url), 'utf8')) as Fixture;
+
+const TOO_MANY = fixture('resend.429.json');
+const KEY_REUSED = fixture('resend.409-idempotency.json');
+const MISSING_FIELD = fixture('resend.422-missing-required-field.json');
+const DAY_MS = 24 * 60 * 60_000;
+const MAX_BATCH = 100;
+
+export interface StubRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface ResendStubOptions {
+  /** Requests admitted per sliding second; unlimited when absent. */
+  rps?: number;
+  /** Answer the first n requests 500. */
+  failFirst?: number;
+  /** Record requests, then never answer. */
+  hang?: boolean;
+  /** Accept and deliver, then never answer: the sender cannot know it worked. */
+  stall?: boolean;
+}
+
+export interface ResendStub {
+  url: string;
+  requests: StubRequest[];
+  /** `${idempotencyKey}|${recipient}` → accepted, non-replayed sends. */
+  deliveries: Map<string, number>;
+  sentTo(recipient: string): number;
+  readonly count429: number;
+  /** The live options: flip `hang` or `stall` mid-test. */
+  options: ResendStubOptions;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+interface Remembered {
+  fingerprint: string;
+  reply: Reply;
+  at: number;
+}
+
+export async function startResendStub(opts: ResendStubOptions = {}): Promise<ResendStub> {
+  const requests: StubRequest[] = [];
+  const deliveries = new Map<string, number>();
+  const idempotent = new Map<string, Remembered>();
+  let admitted: number[] = [];
+  let count429 = 0;
+
+  function handle(req: IncomingMessage, raw: string, now: number): Reply | null {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const body = parseJson(raw);
+    requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    if (opts.hang) return null;
+    if (requests.length <= (opts.failFirst ?? 0)) {
+      return error(500, 'internal_server_error', 'An unexpected error occurred.');
+    }
+
+    // Resend limits per team over a sliding second; a rejected request does not use a slot.
+    admitted = admitted.filter((t) => now - t < 1000);
+    if (opts.rps !== undefined && admitted.length >= opts.rps) {
+      count429 += 1;
+      return { status: TOO_MANY._status, headers: TOO_MANY._headers, body: TOO_MANY.body };
+    }
+    admitted.push(now);
+
+    if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+    if (req.method !== 'POST' || (path !== '/emails' && path !== '/emails/batch')) return error(404, 'not_found', 'Not found.');
+
+    const key = header(req.headers, 'idempotency-key');
+    const fingerprint = `${path}\n${raw}`;
+    const seen = key ? idempotent.get(key) : undefined;
+    if (seen && now - seen.at < DAY_MS) {
+      if (seen.fingerprint !== fingerprint) return { status: KEY_REUSED._status, body: KEY_REUSED.body };
+      return seen.reply; // A replay: the first answer again, and no second delivery.
+    }
+
+    const emails = path === '/emails' ? [body] : body;
+    if (!Array.isArray(emails) || emails.length === 0 || emails.length > MAX_BATCH) {
+      return error(422, 'validation_error', `The batch must contain between 1 and ${MAX_BATCH} emails.`);
+    }
+    for (const email of emails) {
+      const missing = missingField(email);
+      if (missing) return { status: 422, body: { ...(MISSING_FIELD.body as object), message: `Missing \`${missing}\` field.` } };
+    }
+
+    const ids = emails.map(() => randomUUID());
+    for (const email of emails as Array<{ to: string | string[] }>) {
+      for (const to of [email.to].flat()) {
+        const slot = `${key ?? ''}|${to}`;
+        deliveries.set(slot, (deliveries.get(slot) ?? 0) + 1);
+      }
+    }
+    const reply: Reply = { status: 200, body: path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) } };
+    // Only accepted requests are remembered, so a retry after 429/500 is sent for real.
+    if (key) idempotent.set(key, { fingerprint, reply, at: now });
+    return opts.stall ? null : reply;
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The window counts arrivals, as the provider sees them, not when the body finished.
+    const arrivedAt = Date.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = handle(req, Buffer.concat(chunks).toString('utf8'), arrivedAt);
+      if (!reply) return;
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    deliveries,
+    options: opts,
+    sentTo(recipient) {
+      let n = 0;
+      for (const [slot, count] of deliveries) if (slot.endsWith(`|${recipient}`)) n += count;
+      return n;
+    },
+    get count429() {
+      return count429;
+    },
+    close() {
+      // Hung requests and keep-alive sockets would otherwise hold close() open.
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}
+
+function error(status: number, name: string, message: string): Reply {
+  return { status, body: { statusCode: status, message, name } };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return raw ? (JSON.parse(raw) as unknown) : undefined;
+  } catch {
+    return raw;
+  }
+}
+
+function missingField(email: unknown): string | undefined {
+  if (typeof email !== 'object' || email === null) return 'to';
+  const e = email as Record<string, unknown>;
+  const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+  return (['to', 'from', 'subject'] as const).find((f) => empty(e[f]));
+}

@@ -1,0 +1,235 @@
+import { describe, it, expect } from 'vitest';
+import type { Message } from '../db/schema/index.ts';
+import { loadConfig } from '../server/config.ts';
+import { createTestClock, systemClock } from '../server/lib/clock.ts';
+import { createPacer } from '../server/transports/pace.ts';
+import { createResendTransport } from '../server/transports/resend.ts';
+import { createTwilioTransport } from '../server/transports/twilio.ts';
+import { createTransports } from '../server/transports/index.ts';
+import type { Transport } from '../server/transports/types.ts';
+import { startResendStub, type ResendStub, type ResendStubOptions } from './stubs/resend-stub.ts';
+import { startTwilioStub } from './stubs/twilio-stub.ts';
+
+let seq = 0;
+/** A rendered, claimed message row; only what the transports read varies. */
+function message(over: Partial<Message> = {}): Message {
+  seq += 1;
+  const unsubscribe = { 'List-Unsubscribe': `<https://waitline.example/u/tok${seq}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  return {
+    id: seq, shopId: 'shop_1', contactId: seq, signupId: seq, template: 'back_in_stock', channel: 'email',
+    to: `shopper${seq}@example.com`, from: 'Demo Store <store@example.com>', subject: 'Ocean Blue Tee is back',
+    text: 'It is back: https://demo-store.example/p/obt', html: '<p>It is back</p>', headers: unsubscribe,
+    status: 'sending', idempotencyKey: `msg-${seq}-${Math.random().toString(36).slice(2)}`, transport: null,
+    providerId: null, batchKey: null, attempts: 0, sendAfter: new Date(), leaseUntil: null, error: null,
+    createdAt: new Date(), sentAt: null, openedAt: null, clickedAt: null,
+    ...over,
+  };
+}
+
+/** Starts a stub, runs the test body, and always closes it. */
+async function withStub<S extends { close(): Promise<void> }>(start: Promise<S>, fn: (stub: S) => Promise<void>) {
+  const stub = await start;
+  try {
+    await fn(stub);
+  } finally {
+    await stub.close();
+  }
+}
+const withResend = (opts: ResendStubOptions, fn: (stub: ResendStub) => Promise<void>) => withStub(startResendStub(opts), fn);
+const resendFor = (stub: ResendStub, rps = 0, timeoutMs = 5_000) =>
+  createResendTransport({ apiKey: 're_test_123', baseUrl: stub.url, rps }, systemClock, { timeoutMs });
+
+describe('pacer', () => {
+  it('spaces starts 1000/perSecond apart plus the margin, in call order', async () => {
+    const clock = createTestClock();
+    const pacer = createPacer(2, clock);
+    const t0 = clock.now().getTime();
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3].map((i) => pacer.take().then(() => order.push(clock.now().getTime() - t0))));
+    expect(order).toEqual([0, 510, 1020, 1530]);
+  });
+
+  it('pause pushes the next slot out', async () => {
+    const clock = createTestClock();
+    const pacer = createPacer(10, clock);
+    const t0 = clock.now().getTime();
+    await pacer.take();
+    pacer.pause(1_000);
+    await pacer.take();
+    expect(clock.now().getTime() - t0).toBe(1_000);
+  });
+});
+
+describe('resend transport', () => {
+  it('sends one email with its Idempotency-Key and headers', () =>
+    withResend({}, async (stub) => {
+      const m = message();
+      const [outcome] = await resendFor(stub).send([m], 'batch-unused');
+      expect(outcome).toMatchObject({ ok: true, providerId: expect.any(String) });
+      const [req] = stub.requests;
+      expect(req?.path).toBe('/emails');
+      expect(req?.headers['idempotency-key']).toBe(m.idempotencyKey);
+      expect(req?.headers.authorization).toBe('Bearer re_test_123');
+      expect(req?.body).toMatchObject({
+        from: m.from,
+        to: [m.to],
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        headers: m.headers,
+      });
+      expect(stub.sentTo(m.to)).toBe(1);
+    }));
+
+  it('sends 100 messages as one batch and maps every id in order', () =>
+    withResend({}, async (stub) => {
+      const batch = Array.from({ length: 100 }, () => message());
+      const outcomes = await resendFor(stub).send(batch, 'batch-100');
+      expect(outcomes).toHaveLength(100);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const ids = outcomes.map((o) => (o.ok ? o.providerId : ''));
+      expect(new Set(ids).size).toBe(100);
+      expect(stub.requests).toHaveLength(1);
+      expect(stub.requests[0]?.path).toBe('/emails/batch');
+      expect(stub.requests[0]?.headers['idempotency-key']).toBe('batch-100');
+      expect((stub.requests[0]?.body as unknown[]).length).toBe(100);
+      expect(batch.every((m) => stub.sentTo(m.to) === 1)).toBe(true);
+    }));
+
+  it('does not deliver twice when a batch is replayed under the same key', () =>
+    withResend({}, async (stub) => {
+      const transport = resendFor(stub);
+      const batch = [message(), message(), message()];
+      const first = await transport.send(batch, 'batch-replay');
+      const again = await transport.send(batch, 'batch-replay');
+      expect(again).toEqual(first);
+      expect(stub.requests).toHaveLength(2);
+      expect(batch.map((m) => stub.sentTo(m.to))).toEqual([1, 1, 1]);
+    }));
+
+  it('fails for good when a key is reused with a different payload', () =>
+    withResend({}, async (stub) => {
+      const transport = resendFor(stub);
+      await transport.send([message(), message()], 'batch-reused');
+      const outcomes = await transport.send([message(), message()], 'batch-reused');
+      expect(outcomes).toEqual([
+        expect.objectContaining({ ok: false, retryable: false, error: expect.stringContaining('invalid_idempotent_request') }),
+        expect.objectContaining({ ok: false, retryable: false }),
+      ]);
+    }));
+
+  it.each([
+    { name: '429 is retryable after Retry-After', stub: { rps: 1 }, warmup: true, expected: { retryable: true, retryAfterMs: 1_000 } },
+    { name: '500 is retryable', stub: { failFirst: 1 }, warmup: false, expected: { retryable: true } },
+    {
+      name: 'a hung request times out and is retryable',
+      stub: { hang: true },
+      warmup: false,
+      expected: { retryable: true, error: 'resend: timed out after 300 ms' },
+    },
+  ])('$name', ({ stub: opts, warmup, expected }) =>
+    withResend(opts, async (stub) => {
+      const transport = resendFor(stub, 0, 300);
+      if (warmup) await transport.send([message()], 'warmup');
+      const [outcome] = await transport.send([message()], 'b');
+      expect(outcome).toMatchObject({ ok: false, ...expected });
+    }),
+  );
+
+  it('422 (missing from) is not retryable', () =>
+    withResend({}, async (stub) => {
+      const [outcome] = await resendFor(stub).send([message({ from: null })], 'b');
+      expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('422') });
+      expect(stub.deliveries.size).toBe(0);
+    }));
+
+  it('a closed port is a retryable network error', async () => {
+    const stub = await startResendStub();
+    await stub.close();
+    const [outcome] = await resendFor(stub).send([message()], 'b');
+    expect(outcome).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it('at 2 rps the pacer keeps a 2 rps provider from ever answering 429', () =>
+    withResend({ rps: 2 }, async (stub) => {
+      const transport = resendFor(stub, 2);
+      // The pacer spaces starts; a cold first request (new socket, lazy fetch) arrives late and
+      // crowds the window on a loaded machine. Warm up, let the window clear, then measure.
+      await transport.send([message()], 'warm');
+      await systemClock.sleep(1_000);
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => transport.send([message()], 'b')));
+      expect(outcomes.flat().every((o) => o.ok)).toBe(true);
+      expect(stub.count429).toBe(0);
+    }));
+
+  it('without the pacer the same burst is throttled (the stub can fail the test above)', () =>
+    withResend({ rps: 2 }, async (stub) => {
+      const transport = resendFor(stub, 0);
+      await Promise.all(Array.from({ length: 4 }, () => transport.send([message()], 'b')));
+      expect(stub.count429).toBeGreaterThan(0);
+    }));
+});
+
+describe('twilio transport', () => {
+  const sid = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const token = 'test_twilio_auth_token_0123456789';
+  const sms = (to: string) => message({ channel: 'sms', to, from: null, subject: null, html: null, headers: {} });
+  const twilioFor = (url: string, sender: { from?: string; messagingServiceSid?: string } = { from: '+15555550100' }) =>
+    createTwilioTransport({ accountSid: sid, authToken: token, apiUrl: url, mps: 100, ...sender }, systemClock);
+
+  it('posts the form to the overridden URL with Basic auth', () =>
+    withStub(startTwilioStub({ authToken: token }), async (stub) => {
+      const m = sms('+15555550123');
+      const [outcome] = await twilioFor(stub.url).send([m], 'b');
+      expect(outcome).toMatchObject({ ok: true, providerId: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
+      const [req] = stub.requests;
+      expect(req?.path).toBe(`/2010-04-01/Accounts/${sid}/Messages.json`);
+      expect(req?.headers.authorization).toBe(`Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`);
+      expect(req?.body).toEqual({ To: m.to, From: '+15555550100', Body: m.text });
+      expect(stub.sentTo(m.to)).toBe(1);
+    }));
+
+  it('uses the Messaging Service when configured', () =>
+    withStub(startTwilioStub(), async (stub) => {
+      const service = { messagingServiceSid: 'MG22222222222222222222222222222222' };
+      await twilioFor(stub.url, service).send([sms('+15555550124')], 'b');
+      expect(stub.requests[0]?.body).toMatchObject({ MessagingServiceSid: service.messagingServiceSid });
+      expect(stub.requests[0]?.body.From).toBeUndefined();
+    }));
+
+  it.each([
+    { name: '21610 marks the number opted out', opts: { optedOut: ['+15555550199'] }, expected: { retryable: false, optedOut: true } },
+    { name: '429 / 20429 is retryable', opts: { throttleFirst: 1 }, expected: { retryable: true, retryAfterMs: 1_000 } },
+    { name: '500 is retryable', opts: { failFirst: 1 }, expected: { retryable: true } },
+    { name: 'a wrong token is not retryable', opts: { authToken: 'other' }, expected: { retryable: false } },
+  ])('$name', ({ opts, expected }) =>
+    withStub(startTwilioStub(opts), async (stub) => {
+      const [outcome] = await twilioFor(stub.url).send([sms('+15555550199')], 'b');
+      expect(outcome).toMatchObject({ ok: false, ...expected });
+    }),
+  );
+
+  it('a closed port is a retryable network error', async () => {
+    const stub = await startTwilioStub();
+    await stub.close();
+    const [outcome] = await twilioFor(stub.url).send([sms('+15555550125')], 'b');
+    expect(outcome).toMatchObject({ ok: false, retryable: true });
+  });
+});
+
+describe('createTransports', () => {
+  const outbox = (channel: 'email' | 'sms'): Transport => ({ name: 'outbox', channel, batchSize: 100, send: async () => [] });
+  const fallback = { email: outbox('email'), sms: outbox('sms') };
+
+  it('falls back to the outbox when no provider is configured', () => {
+    const t = createTransports(loadConfig({}), systemClock, fallback);
+    expect([t.email.name, t.sms.name]).toEqual(['outbox', 'outbox']);
+  });
+
+  it('picks Resend and Twilio when they are configured', () => {
+    const twilioEnv = { TWILIO_ACCOUNT_SID: 'ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+1555' };
+    const config = loadConfig({ RESEND_API_KEY: 're_x', ...twilioEnv });
+    const t = createTransports(config, systemClock, fallback);
+    expect([t.email.name, t.email.batchSize, t.sms.name, t.sms.batchSize]).toEqual(['resend', 100, 'twilio', 1]);
+  });
+});
