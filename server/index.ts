@@ -10,7 +10,14 @@ const config = loadConfig();
 const deps = createDeps(config);
 const scheduler = createScheduler(deps);
 // New messages go out right after their transaction commits, not at the next tick.
-deps.wake = () => void scheduler.tick();
+// Wakes within a few milliseconds share one round, so a burst of signups is one batch.
+let wakeTimer: NodeJS.Timeout | null = null;
+deps.wake = () => {
+  wakeTimer ??= setTimeout(() => {
+    wakeTimer = null;
+    void scheduler.tick();
+  }, 5);
+};
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

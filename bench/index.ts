@@ -1,0 +1,18 @@
+import { signupThroughput } from './signup.ts';
+import { widgetSize } from './widget-size.ts';
+
+/** `npm run bench [name…]`: each benchmark prints its figure beside its budget (SPEC §7). */
+const benches: Record<string, () => string | Promise<string>> = {
+  widget: widgetSize,
+  signup: signupThroughput,
+};
+
+const chosen = process.argv.slice(2);
+for (const name of chosen.length ? chosen : Object.keys(benches)) {
+  const run = benches[name];
+  if (!run) {
+    console.error(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(await run());
+}
