@@ -28,11 +28,15 @@ export function translate(
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+// Building an Intl formatter costs more than rendering an email; keep one per locale.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(isoDate: string, locale: string): string {
-  return new Intl.DateTimeFormat(baseLocale(locale) === 'en' ? 'en-US' : locale, {
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${isoDate}T00:00:00Z`));
+  const tag = baseLocale(locale) === 'en' ? 'en-US' : locale;
+  let format = dateFormats.get(tag);
+  if (!format) {
+    format = new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+    dateFormats.set(tag, format);
+  }
+  return format.format(new Date(`${isoDate}T00:00:00Z`));
 }
