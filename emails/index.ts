@@ -1,21 +1,34 @@
 import { signupConfirmation } from './signup-confirmation.tsx';
 import { signupOptin } from './signup-optin.tsx';
+import { offer } from './offer.tsx';
+import { offerFollowup } from './offer-followup.tsx';
+import { ranOut } from './ran-out.tsx';
+import { offerWithdrawn } from './offer-withdrawn.tsx';
 import { smsSignupConfirmation } from './sms/signup-confirmation.ts';
 import { smsSignupOptin } from './sms/signup-optin.ts';
+import { smsOffer, smsOfferFollowup, smsOfferWithdrawn, smsRanOut } from './sms/offers.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
 
 export type { RenderContext, RenderedEmail };
-export { translate, baseLocale, SHIPPED_LOCALES } from './i18n/index.ts';
+export { translate, baseLocale, formatTime, formatSpan, SHIPPED_LOCALES } from './i18n/index.ts';
 
 /** Every email template by name; the name is what `messages.template` stores. */
 export const emailTemplates = {
   'signup-confirmation': signupConfirmation,
   'signup-optin': signupOptin,
+  offer,
+  'offer-followup': offerFollowup,
+  'ran-out': ranOut,
+  'offer-withdrawn': offerWithdrawn,
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
   'signup-confirmation': smsSignupConfirmation,
   'signup-optin': smsSignupOptin,
+  offer: smsOffer,
+  'offer-followup': smsOfferFollowup,
+  'ran-out': smsRanOut,
+  'offer-withdrawn': smsOfferWithdrawn,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

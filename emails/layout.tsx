@@ -27,14 +27,14 @@ const styles = {
   footer: 'max-width:560px;margin:16px auto 0;font-size:12px;line-height:1.5;color:#6b6b6b;',
 };
 
-function BlockView({ block }: { block: Block }) {
+function BlockView({ block, track }: { block: Block; track: RenderContext['track'] }) {
   switch (block.kind) {
     case 'p':
       return <p style={styles.p}>{block.text}</p>;
     case 'button':
       return (
         <p style={styles.p}>
-          <a href={block.url} style={styles.button}>
+          <a href={track ? track.link(block.url) : block.url} style={styles.button}>
             {block.label}
           </a>
         </p>
@@ -63,7 +63,7 @@ function Layout({ content, ctx }: { content: EmailContent; ctx: RenderContext })
           <p style={styles.shop}>{ctx.shop.name}</p>
           <h1 style={styles.h1}>{content.heading}</h1>
           {content.blocks.map((block, i) => (
-            <BlockView key={i} block={block} />
+            <BlockView key={i} block={block} track={ctx.track} />
           ))}
           {ctx.contact ? <p style={styles.p}>{t('email.contact', { contact: ctx.contact })}</p> : null}
         </div>
@@ -83,6 +83,7 @@ function Layout({ content, ctx }: { content: EmailContent; ctx: RenderContext })
             <a href={ctx.unsubscribeUrl}>{t('email.footer.unsubscribe')}</a>
           </p>
         </div>
+        {ctx.track ? <img src={ctx.track.pixelUrl} width={1} height={1} alt="" style="display:block;border:0" /> : null}
       </body>
     </html>
   );
@@ -93,7 +94,8 @@ function renderText(content: EmailContent, ctx: RenderContext): string {
     translate(ctx.locale, key, { shop: ctx.shop.name, ...vars }, ctx.strings);
   const lines = [content.heading, ''];
   for (const block of content.blocks) {
-    lines.push(block.kind === 'p' ? block.text : `${block.label}: ${block.url}`, '');
+    const url = block.kind === 'button' && ctx.track ? ctx.track.link(block.url) : block.kind === 'p' ? '' : block.url;
+    lines.push(block.kind === 'p' ? block.text : `${block.label}: ${url}`, '');
   }
   if (ctx.contact) lines.push(t('email.contact', { contact: ctx.contact }), '');
   lines.push('--', t('email.footer.reason'));

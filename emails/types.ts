@@ -1,6 +1,8 @@
 /** What every template gets besides its own props. */
 export interface RenderContext {
   locale: string;
+  /** The shop's IANA time zone, for every time a message states. */
+  timeZone: string;
   /** The shop's overrides of the default strings, by locale. */
   strings: Record<string, Record<string, string>>;
   shop: { name: string };
@@ -9,6 +11,8 @@ export interface RenderContext {
   contact: string;
   /** One-click unsubscribe URL for this contact and shop. */
   unsubscribeUrl: string;
+  /** Open pixel and click wrapping, when the message is tracked. */
+  track?: { pixelUrl: string; link(url: string): string };
 }
 
 export interface RenderedEmail {

@@ -8,6 +8,7 @@ import { shopsRoutes } from './routes/shops.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
+import { offerRoutes } from './routes/offers.tsx';
 import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
@@ -33,6 +34,7 @@ export function createApp(deps: Deps) {
   app.route('/', storefrontRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);
+  app.route('/', offerRoutes);
   app.route('/', assetRoutes);
 
   app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));

@@ -13,6 +13,8 @@ export interface Deps {
   config: Config;
   transports: Transports;
   limiter: RateLimiter;
+  /** Signs click-tracking links (`server/lib/signing.ts`). */
+  secret: string;
   /** Tells the dispatcher that new messages were committed; a no-op where nothing dispatches. */
   wake: () => void;
   log: (message: string, fields?: Record<string, unknown>) => void;

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
+import { signingSecret } from './lib/signing.ts';
 import { createOutboxTransport } from './transports/outbox.ts';
 import { createTransports } from './transports/index.ts';
 
@@ -20,6 +21,7 @@ export function createDeps(config: Config, overrides: { clock?: Clock; log?: Dep
     config,
     transports,
     limiter: createRateLimiter(clock),
+    secret: signingSecret(db),
     wake: () => {},
     log:
       overrides.log ??

@@ -98,7 +98,19 @@ export async function shopWithVariant(t: TestEnv, variant: Record<string, unknow
 
 /** Row counts of the tables a rejected request must not touch. */
 export function rowCounts(t: TestEnv) {
-  const sqlite = (t.deps.db as unknown as { $client: import('better-sqlite3').Database }).$client;
+  const sqlite = t.deps.db.$client;
   const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return { signups: count('signups'), contacts: count('contacts'), messages: count('messages'), jobs: count('jobs') };
+}
+
+/** Runs every due job with the real handlers, as the scheduler would. */
+export async function runJobs(t: TestEnv) {
+  const { runDueJobs } = await import('../server/jobs/queue.ts');
+  const { jobHandlers } = await import('../server/jobs/handlers.ts');
+  return runDueJobs(t.deps, jobHandlers);
+}
+
+/** All messages of a shop, oldest first, straight from the table. */
+export function allMessages(t: TestEnv) {
+  return t.deps.db.$client.prepare('select * from messages order by id').all() as Array<Record<string, any>>;
 }

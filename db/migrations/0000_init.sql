@@ -74,6 +74,8 @@ CREATE TABLE `signups` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `signups_token_unique` ON `signups` (`token`);--> statement-breakpoint
 CREATE INDEX `signups_queue_idx` ON `signups` (`shop_id`,`variant_id`,`status`,`seq`);--> statement-breakpoint
+CREATE INDEX `signups_fit_idx` ON `signups` (`shop_id`,`variant_id`,`status`,`quantity`,`seq`);--> statement-breakpoint
+CREATE INDEX `signups_shop_created_idx` ON `signups` (`shop_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `signups_seq_idx` ON `signups` (`seq`);--> statement-breakpoint
 CREATE INDEX `signups_shop_seq_idx` ON `signups` (`shop_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `signups_contact_idx` ON `signups` (`contact_id`);--> statement-breakpoint
@@ -83,11 +85,14 @@ CREATE TABLE `offers` (
 	`shop_id` text NOT NULL,
 	`variant_id` text NOT NULL,
 	`signup_id` integer NOT NULL,
+	`restock_id` integer,
 	`units` integer NOT NULL,
+	`position` integer NOT NULL,
 	`status` text DEFAULT 'active' NOT NULL,
 	`token` text NOT NULL,
 	`expires_at` integer NOT NULL,
 	`created_at` integer NOT NULL,
+	`claimed_at` integer,
 	`resolved_at` integer,
 	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`signup_id`) REFERENCES `signups`(`id`) ON UPDATE no action ON DELETE no action
@@ -96,11 +101,14 @@ CREATE TABLE `offers` (
 CREATE UNIQUE INDEX `offers_token_unique` ON `offers` (`token`);--> statement-breakpoint
 CREATE INDEX `offers_variant_status_idx` ON `offers` (`shop_id`,`variant_id`,`status`);--> statement-breakpoint
 CREATE INDEX `offers_signup_idx` ON `offers` (`signup_id`);--> statement-breakpoint
+CREATE INDEX `offers_shop_created_idx` ON `offers` (`shop_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`shop_id` text NOT NULL,
 	`contact_id` integer,
 	`signup_id` integer,
+	`offer_id` integer,
+	`public_id` text NOT NULL,
 	`template` text NOT NULL,
 	`channel` text NOT NULL,
 	`to` text NOT NULL,
@@ -125,11 +133,15 @@ CREATE TABLE `messages` (
 	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `messages_public_id_unique` ON `messages` (`public_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `messages_idempotency_key_unique` ON `messages` (`idempotency_key`);--> statement-breakpoint
 CREATE INDEX `messages_dispatch_idx` ON `messages` (`status`,`channel`,`send_after`);--> statement-breakpoint
 CREATE INDEX `messages_shop_idx` ON `messages` (`shop_id`,`id`);--> statement-breakpoint
 CREATE INDEX `messages_provider_idx` ON `messages` (`provider_id`);--> statement-breakpoint
 CREATE INDEX `messages_batch_idx` ON `messages` (`batch_key`);--> statement-breakpoint
+CREATE INDEX `messages_offer_idx` ON `messages` (`offer_id`);--> statement-breakpoint
+CREATE INDEX `messages_signup_idx` ON `messages` (`signup_id`);--> statement-breakpoint
+CREATE INDEX `messages_contact_idx` ON `messages` (`contact_id`);--> statement-breakpoint
 CREATE TABLE `jobs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`kind` text NOT NULL,
@@ -146,4 +158,53 @@ CREATE TABLE `jobs` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `jobs_key_unique` ON `jobs` (`key`);--> statement-breakpoint
-CREATE INDEX `jobs_due_idx` ON `jobs` (`status`,`run_at`);
+CREATE INDEX `jobs_due_idx` ON `jobs` (`status`,`run_at`);--> statement-breakpoint
+CREATE TABLE `restocks` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`from_inventory` integer NOT NULL,
+	`to_inventory` integer NOT NULL,
+	`units` integer NOT NULL,
+	`backorder_units` integer NOT NULL,
+	`backorders_served` integer DEFAULT 0 NOT NULL,
+	`offered` integer DEFAULT 0 NOT NULL,
+	`units_held` integer DEFAULT 0 NOT NULL,
+	`still_waiting` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `restocks_variant_idx` ON `restocks` (`shop_id`,`variant_id`,`id`);--> statement-breakpoint
+CREATE TABLE `orders` (
+	`shop_id` text NOT NULL,
+	`id` text NOT NULL,
+	`contact_id` integer,
+	`currency` text NOT NULL,
+	`total` integer NOT NULL,
+	`lines` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`shop_id`, `id`),
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `conversions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`signup_id` integer NOT NULL,
+	`offer_id` integer,
+	`order_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`attribution` text NOT NULL,
+	`revenue` integer NOT NULL,
+	`currency` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `conversions_signup_idx` ON `conversions` (`signup_id`);--> statement-breakpoint
+CREATE INDEX `conversions_shop_created_idx` ON `conversions` (`shop_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `kv` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);

@@ -5,3 +5,7 @@ export * from './signups.ts';
 export * from './offers.ts';
 export * from './messages.ts';
 export * from './jobs.ts';
+export * from './restocks.ts';
+export * from './orders.ts';
+export * from './conversions.ts';
+export * from './kv.ts';

@@ -27,6 +27,9 @@ export const messages = sqliteTable(
     shopId: text('shop_id').notNull().references(() => shops.id),
     contactId: integer('contact_id'),
     signupId: integer('signup_id'),
+    offerId: integer('offer_id'),
+    /** Unguessable id for the open pixel and click links. */
+    publicId: text('public_id').notNull().unique(),
     template: text('template').notNull(),
     channel: text('channel', { enum: CHANNELS }).notNull(),
     to: text('to').notNull(),
@@ -55,6 +58,9 @@ export const messages = sqliteTable(
     index('messages_shop_idx').on(t.shopId, t.id),
     index('messages_provider_idx').on(t.providerId),
     index('messages_batch_idx').on(t.batchKey),
+    index('messages_offer_idx').on(t.offerId),
+    index('messages_signup_idx').on(t.signupId),
+    index('messages_contact_idx').on(t.contactId),
   ],
 );
 

@@ -2,10 +2,11 @@ import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { shops } from './shops.ts';
 import { signups } from './signups.ts';
 
-export const OFFER_STATUSES = ['active', 'claimed', 'purchased', 'expired', 'released'] as const;
+/** Every offer ends in exactly one of these, after `active`. */
+export const OFFER_STATUSES = ['active', 'purchased', 'expired', 'cancelled'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
-/** Units held for one signup until `expiresAt`. */
+/** Units held for one signup until `expiresAt`; while active they are not for sale to the public. */
 export const offers = sqliteTable(
   'offers',
   {
@@ -13,16 +14,23 @@ export const offers = sqliteTable(
     shopId: text('shop_id').notNull().references(() => shops.id),
     variantId: text('variant_id').notNull(),
     signupId: integer('signup_id').notNull().references(() => signups.id),
+    /** The restock that freed these units (a cascade keeps its restock). */
+    restockId: integer('restock_id'),
     units: integer('units').notNull(),
+    /** The place in line when offered ("you were #3"). */
+    position: integer('position').notNull(),
     status: text('status', { enum: OFFER_STATUSES }).notNull().default('active'),
     token: text('token').notNull().unique(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** First time the shopper followed the claim link to checkout. */
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('offers_variant_status_idx').on(t.shopId, t.variantId, t.status),
     index('offers_signup_idx').on(t.signupId),
+    index('offers_shop_created_idx').on(t.shopId, t.createdAt),
   ],
 );
 

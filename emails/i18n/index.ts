@@ -40,3 +40,31 @@ export function formatDate(isoDate: string, locale: string): string {
   }
   return format.format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A moment as the shopper reads it, in the shop's time zone: "Mar 3, 2026, 2:00 PM GMT". */
+export function formatTime(at: Date, locale: string, timeZone: string): string {
+  const tag = baseLocale(locale) === 'en' ? 'en-US' : locale;
+  const cacheKey = `${tag}|${timeZone}`;
+  let format = timeFormats.get(cacheKey);
+  if (!format) {
+    format = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    timeFormats.set(cacheKey, format);
+  }
+  return `${format.format(at)} (${timeZone.replace(/_/g, ' ')})`;
+}
+
+const UNITS: Array<[Intl.NumberFormatOptions['unit'], number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** A span in the largest whole unit that fits: "24 hours", "90 minutes", "3 jours". */
+export function formatSpan(ms: number, locale: string): string {
+  const tag = baseLocale(locale) === 'en' ? 'en-US' : locale;
+  const [unit, size] = UNITS.find(([, size]) => ms >= size && ms % size === 0) ?? UNITS.find(([, size]) => ms >= size) ?? UNITS[3]!;
+  return new Intl.NumberFormat(tag, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }).format(Math.max(1, Math.round(ms / size)));
+}

@@ -27,7 +27,7 @@ export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean }
   }
   const origin = new URL(deps.config.publicUrl).origin;
   const local = [`http://localhost:${deps.config.port}`, `http://127.0.0.1:${deps.config.port}`];
-  const { publishableKey, secretKey } = createShop(deps, {
+  const { shop, publishableKey, secretKey } = createShop(deps, {
     id: DEMO_SHOP_ID,
     name: 'Demo Store',
     settings: {
@@ -45,14 +45,14 @@ export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean }
     productType: 'Shirts',
     url: `${deps.config.publicUrl}/demo`,
   };
-  upsertVariant(deps, DEMO_SHOP_ID, DEMO_VARIANTS.soldOut, {
+  upsertVariant(deps, shop, DEMO_VARIANTS.soldOut, {
     ...product,
     title: 'S',
     mode: 'waitlist',
     inventory: 0,
     eta: etaFrom(deps.clock.now(), 14, 21),
   });
-  upsertVariant(deps, DEMO_SHOP_ID, DEMO_VARIANTS.available, { ...product, title: 'M', mode: 'waitlist', inventory: 12 });
+  upsertVariant(deps, shop, DEMO_VARIANTS.available, { ...product, title: 'M', mode: 'waitlist', inventory: 12 });
   const keys = { publishableKey, secretKey };
   if (keyFile) writeFileSync(keyFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return { keys, created: true };

@@ -30,6 +30,18 @@ export function enqueueJob(
     .run();
 }
 
+/** Schedules many jobs at once (a restock schedules two per offer). */
+export function enqueueJobs(
+  db: DbOrTx,
+  list: Array<{ kind: string; key: string; runAt: Date; payload?: Record<string, unknown> }>,
+  now: Date,
+): void {
+  for (let i = 0; i < list.length; i += 500) {
+    const rows = list.slice(i, i + 500).map((j) => ({ kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload ?? {}, createdAt: now }));
+    db.insert(jobs).values(rows).onConflictDoNothing().run();
+  }
+}
+
 /** Leases one due job (pending and due, or running with a lapsed lease). */
 function claim(deps: Deps): Job | undefined {
   return deps.db.transaction((tx) => {

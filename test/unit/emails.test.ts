@@ -7,6 +7,7 @@ import type { RenderContext } from '../../emails/types.ts';
 
 const ctx = (over: Partial<RenderContext> = {}): RenderContext => ({
   locale: 'en',
+  timeZone: 'UTC',
   strings: {},
   shop: { name: 'Shop & "Co" <b>' },
   sender: { name: 'Shop', email: 'shop@example.com', address: '1 Main St <i>' },

@@ -5,6 +5,7 @@ import { settingsRoutes } from './settings.ts';
 import { variantsRoutes } from './variants.ts';
 import { signupsRoutes } from './signups.ts';
 import { messagesRoutes } from './messages.ts';
+import { ordersRoutes } from './orders.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -15,4 +16,5 @@ export const adminRoutes = createRouter()
   .route('/', settingsRoutes)
   .route('/', variantsRoutes)
   .route('/', signupsRoutes)
-  .route('/', messagesRoutes);
+  .route('/', messagesRoutes)
+  .route('/', ordersRoutes);

@@ -6,6 +6,7 @@ import { httpUrl, isoDate, plainText, platformId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { variantStats } from '../../services/variants/stats.ts';
 import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
+import { changeInventory } from '../../services/restock/inventory.ts';
 import type { Db } from '../../../db/index.ts';
 
 const eta = z
@@ -33,6 +34,12 @@ const variantBody = z
   .partial()
   .strict();
 
+const units = z.number().int('must be a whole number').min(-1_000_000_000).max(1_000_000_000);
+const inventoryBody = z.union([
+  z.object({ available: units.min(0, 'must be 0 or more; only orders take stock below zero') }).strict(),
+  z.object({ adjust: units.refine((n) => n !== 0, 'must not be 0') }).strict(),
+], { error: 'Send {"available": n} to set the count or {"adjust": ±n} to change it' });
+
 const listQuery = z.object({
   cursor: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -45,8 +52,12 @@ function withStats(db: Db, shopId: string, list: Variant[]) {
 
 export const variantsRoutes = createRouter()
   .put('/variants/:id', validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
-    const { variant, created } = upsertVariant(c.var.deps, c.var.shop.id, c.req.valid('param').id, c.req.valid('json'));
+    const { variant, created } = upsertVariant(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0] }, created ? 201 : 200);
+  })
+  .post('/variants/:id/inventory', validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
+    const { variant, allocation } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation });
   })
   .get('/variants', validate('query', listQuery), (c) => {
     const { cursor, limit } = c.req.valid('query');

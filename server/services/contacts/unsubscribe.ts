@@ -17,7 +17,7 @@ export function contactByToken(db: DbOrTx, tokenValue: string): { contact: Conta
  * a contact who also consented to SMS keeps them.
  */
 export function unsubscribeEmail(deps: Deps, tokenValue: string): Contact {
-  return deps.db.transaction((tx) => {
+  const contact = deps.db.transaction((tx) => {
     const { contact } = contactByToken(tx, tokenValue);
     if (contact.emailOptOutAt) return contact;
     const now = deps.clock.now();
@@ -33,15 +33,17 @@ export function unsubscribeEmail(deps: Deps, tokenValue: string): Contact {
         .from(signups)
         .where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES])))
         .all();
-      for (const signup of active) leaveQueue(tx, signup, 'unsubscribed', now);
+      for (const signup of active) leaveQueue(tx, deps, signup, 'unsubscribed', now);
     }
     return updated;
   });
+  deps.wake(); // a released hold may have gone to the next in line
+  return contact;
 }
 
 /** "Leave this waitlist" from an email: only this place, only if it belongs to this contact. */
 export function leaveBySignupToken(deps: Deps, contactToken: string, signupToken: string) {
-  return deps.db.transaction((tx) => {
+  const left = deps.db.transaction((tx) => {
     const { contact } = contactByToken(tx, contactToken);
     const signup = tx
       .select()
@@ -49,6 +51,8 @@ export function leaveBySignupToken(deps: Deps, contactToken: string, signupToken
       .where(and(eq(signups.token, signupToken), eq(signups.contactId, contact.id)))
       .get();
     if (!signup) throw NotFound('Signup');
-    return leaveQueue(tx, signup, 'cancelled', deps.clock.now());
+    return leaveQueue(tx, deps, signup, 'cancelled', deps.clock.now());
   });
+  deps.wake();
+  return left;
 }

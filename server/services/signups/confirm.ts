@@ -3,7 +3,8 @@ import { contacts, signups, variants, type Signup } from '../../../db/schema/ind
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { itemName } from '../variants/upsert.ts';
-import { sendConfirmation } from './create.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { confirmation } from './create.ts';
 import { signupByToken } from './find.ts';
 import { nextSeq, positionOf } from './position.ts';
 
@@ -27,7 +28,9 @@ export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup;
     const contact = tx.select().from(contacts).where(eq(contacts.id, signup.contactId)).get();
     if (!variant || !contact) throw NotFound('Signup');
     const position = positionOf(tx, confirmed) ?? 1;
-    sendConfirmation(tx, deps, { shop, contact, signup: confirmed, variant, position, now });
+    const batch = MessageBatch.for(deps, now);
+    confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
+    batch.flush(tx);
     return { signup: confirmed, position, item: itemName(variant) };
   });
   if (result) deps.wake();

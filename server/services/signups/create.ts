@@ -1,10 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Shop, type Signup, type SignupKind, type Variant } from '../../../db/schema/index.ts';
+import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Contact, type Shop, type Signup, type SignupKind, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
 import { token } from '../../lib/tokens.ts';
 import { upsertContact, type ContactInput } from '../contacts/upsert.ts';
-import { enqueueEmail, enqueueSms } from '../messages/enqueue.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf } from './position.ts';
@@ -68,16 +68,15 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
       .returning()
       .get();
     const position = positionOf(tx, signup);
-    const common = { shop, contact, signupId: signup.id, now, publicUrl: config.publicUrl };
-    const item = itemName(variant);
-
+    const batch = MessageBatch.for(deps, now);
     if (signup.status === 'pending') {
-      const confirmUrl = `${config.publicUrl}/confirm/${signup.token}`;
-      const sent = enqueueEmail(tx, { ...common, key: `signup:${signup.id}:optin`, template: 'signup-optin', props: { item, confirmUrl } });
-      if (sent === null) enqueueSms(tx, { ...common, key: `signup:${signup.id}:optin`, template: 'signup-optin', props: { item, confirmUrl } });
+      const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
+      const props = { item: itemName(variant), confirmUrl: `${config.publicUrl}/confirm/${signup.token}` };
+      if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
     } else {
-      sendConfirmation(tx, deps, { shop, contact, signup, variant, position: position ?? 1, now });
+      confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
     }
+    batch.flush(tx);
     return { signup, position, created: true };
   });
   if (result.created) deps.wake();
@@ -85,15 +84,15 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
 }
 
 /** Email and, with consent, SMS: the item, the place in line, the ETA range, a leave link. */
-export function sendConfirmation(
-  tx: Parameters<typeof enqueueEmail>[0],
+export function confirmation(
+  batch: MessageBatch,
   deps: Pick<Deps, 'config'>,
-  args: { shop: Shop; contact: Parameters<typeof enqueueEmail>[1]['contact']; signup: Signup; variant: Variant; position: number; now: Date },
+  args: { shop: Shop; contact: Contact; signup: Signup; variant: Variant; position: number },
 ): void {
-  const { shop, contact, signup, variant, position, now } = args;
-  const common = { shop, contact, signupId: signup.id, now, publicUrl: deps.config.publicUrl, key: `signup:${signup.id}:confirmation` };
+  const { shop, contact, signup, variant, position } = args;
+  const common = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:confirmation` };
   const item = itemName(variant);
-  enqueueEmail(tx, {
+  batch.email({
     ...common,
     template: 'signup-confirmation',
     props: {
@@ -104,7 +103,7 @@ export function sendConfirmation(
       leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}`,
     },
   });
-  enqueueSms(tx, { ...common, template: 'signup-confirmation', props: { item, position } });
+  batch.sms({ ...common, template: 'signup-confirmation', props: { item, position } });
 }
 
 /** Pre-orders count against the limit; past it, new signups join the plain waitlist. */

@@ -25,7 +25,8 @@ export function cancelSignup(deps: Deps, tokenValue: string) {
   deps.db.transaction((tx) => {
     const { signup } = signupByToken(tx, tokenValue);
     if (signup.status === 'purchased') throw Conflict('This place was already used for a purchase');
-    leaveQueue(tx, signup, 'cancelled', deps.clock.now());
+    leaveQueue(tx, deps, signup, 'cancelled', deps.clock.now());
   });
+  deps.wake();
   return signupStatus(deps, tokenValue);
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
-import { variants, type Variant, type VariantMode } from '../../../db/schema/index.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { variants, type Shop, type Variant, type VariantMode } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { applyInventory } from '../restock/inventory.ts';
 
 export interface VariantInput {
   productId?: string | null;
@@ -20,29 +20,32 @@ export interface VariantInput {
   tags?: string[];
 }
 
-/** Creates the variant or changes the fields the input names; `created` tells which. */
-export function upsertVariant(
-  deps: { db: Db; clock: Clock },
-  shopId: string,
-  id: string,
-  input: VariantInput,
-): { variant: Variant; created: boolean } {
+/**
+ * Creates the variant or changes the fields the input names; `created` tells
+ * which. A new inventory figure on an existing variant goes through the
+ * inventory arithmetic, so a rise allocates exactly as the inventory route does.
+ */
+export function upsertVariant(deps: Deps, shop: Shop, id: string, input: VariantInput): { variant: Variant; created: boolean } {
   const { db, clock } = deps;
+  const shopId = shop.id;
   const now = clock.now();
-  const { eta, ...fields } = input;
+  const { eta, inventory, ...rest } = input;
+  const fields = { ...rest, ...(inventory !== undefined ? { inventory } : {}) };
   const values = {
     ...fields,
     ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null } : {}),
   };
-  return db.transaction((tx) => {
+  const result = db.transaction((tx) => {
     const existing = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id))).get();
     if (existing) {
-      const variant = tx
+      const { inventory: _, ...others } = values;
+      let variant = tx
         .update(variants)
-        .set({ ...values, updatedAt: now })
+        .set({ ...others, updatedAt: now })
         .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
         .returning()
         .get();
+      if (inventory !== undefined && inventory !== existing.inventory) variant = applyInventory(tx, deps, shop, variant, inventory).variant;
       return { variant, created: false };
     }
     const variant = tx
@@ -52,6 +55,8 @@ export function upsertVariant(
       .get();
     return { variant, created: true };
   });
+  deps.wake();
+  return result;
 }
 
 export const presentEta = (v: Variant) => (v.etaEarliest && v.etaLatest ? { earliest: v.etaEarliest, latest: v.etaLatest } : null);

@@ -1,0 +1,36 @@
+import { renderEmail } from './layout.tsx';
+import { formatSpan, formatTime, translate, type StringKey } from './i18n/index.ts';
+import type { RenderContext, RenderedEmail } from './types.ts';
+
+export interface OfferFollowupProps {
+  item: string;
+  quantity: number;
+  expiresAt: Date;
+  /** Time left on the hold when the follow-up is written. */
+  remainingMs: number;
+  claimUrl: string;
+  leaveUrl: string;
+}
+
+/** The one reminder for a hold whose first notice was neither opened nor clicked; a different subject on purpose. */
+export function offerFollowup(props: OfferFollowupProps, ctx: RenderContext): RenderedEmail {
+  const vars = {
+    item: props.item,
+    quantity: props.quantity,
+    time: formatTime(props.expiresAt, ctx.locale, ctx.timeZone),
+    remaining: formatSpan(props.remainingMs, ctx.locale),
+  };
+  const t = (key: StringKey) => translate(ctx.locale, key, vars, ctx.strings);
+  return renderEmail(
+    {
+      subject: t('followup.subject'),
+      heading: t('followup.heading'),
+      blocks: [
+        { kind: 'p', text: t('followup.body') },
+        { kind: 'button', label: t('offer.button'), url: props.claimUrl },
+      ],
+      footerLink: { label: t('email.footer.leave'), url: props.leaveUrl },
+    },
+    ctx,
+  );
+}

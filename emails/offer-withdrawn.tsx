@@ -1,0 +1,23 @@
+import { renderEmail } from './layout.tsx';
+import { translate, type StringKey } from './i18n/index.ts';
+import type { RenderContext, RenderedEmail } from './types.ts';
+
+export interface OfferWithdrawnProps {
+  item: string;
+  position: number;
+  leaveUrl: string;
+}
+
+/** Stock fell below what was held (a miscount, a sale elsewhere): the hold goes, the place stays. */
+export function offerWithdrawn(props: OfferWithdrawnProps, ctx: RenderContext): RenderedEmail {
+  const t = (key: StringKey) => translate(ctx.locale, key, { item: props.item, position: props.position }, ctx.strings);
+  return renderEmail(
+    {
+      subject: t('withdrawn.subject'),
+      heading: t('withdrawn.heading'),
+      blocks: [{ kind: 'p', text: t('withdrawn.body') }],
+      footerLink: { label: t('email.footer.leave'), url: props.leaveUrl },
+    },
+    ctx,
+  );
+}

@@ -1,0 +1,161 @@
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import {
+  contacts,
+  conversions,
+  messages,
+  offers,
+  orders,
+  signups,
+  variants,
+  type Attribution,
+  type Contact,
+  type Offer,
+  type OrderLine,
+  type Shop,
+} from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { durationMs } from '../../lib/duration.ts';
+import { upsertContact } from '../contacts/upsert.ts';
+import { endOffer } from '../restock/end-offer.ts';
+import { offerContext } from '../restock/offer-context.ts';
+import { queueReads } from '../restock/queue.ts';
+
+export interface OrderInput {
+  id: string;
+  email?: string;
+  phone?: string;
+  ordersCount?: number;
+  currency: string;
+  /** Minor units. */
+  total: number;
+  lineItems: Array<{ variantId: string; quantity: number; price: number }>;
+  /** The `waitline_hold` token the claim link put on the cart. */
+  holdToken?: string;
+}
+
+export interface IngestedOrder {
+  order: { id: string; lines: OrderLine[] };
+  conversions: Array<{ signupId: number; attribution: Attribution; revenue: number; currency: string }>;
+  /** False when this order id was seen before: nothing was done twice. */
+  created: boolean;
+}
+
+/**
+ * An order (`POST /v1/admin/orders`, later Shopify `orders/create`), by the
+ * inventory arithmetic of SPEC §2: a line with an active hold consumes it, any
+ * other takes what public units it can, the shortfall is owed (backordered),
+ * and inventory drops by the full quantity. A purchase by someone who was
+ * offered the variant within the attribution window is a conversion.
+ */
+export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): IngestedOrder {
+  const result = deps.db.transaction((tx): IngestedOrder => {
+    const seen = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, input.id))).get();
+    if (seen) {
+      const credited = tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).all();
+      return { order: { id: seen.id, lines: seen.lines }, conversions: credited.map(present), created: false };
+    }
+    const now = deps.clock.now();
+    const contact = input.email || input.phone ? upsertContact(tx, shop.id, { email: input.email, phone: input.phone }, now) : null;
+    if (contact) {
+      const ordersCount = Math.max(contact.ordersCount + 1, input.ordersCount ?? 0);
+      tx.update(contacts).set({ ordersCount }).where(eq(contacts.id, contact.id)).run();
+    }
+    const held = input.holdToken ? offerContext(tx, { token: input.holdToken }) : null;
+    const heldOffer = held && held.shop.id === shop.id ? held.offer : null;
+
+    const lines: OrderLine[] = [];
+    const credited: IngestedOrder['conversions'] = [];
+    for (const item of input.lineItems) {
+      const line: OrderLine = { ...item, fromHold: 0, fromStock: 0, backordered: 0 };
+      lines.push(line);
+      const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get();
+      if (!variant) {
+        line.fromStock = item.quantity; // not a variant Waitline tracks
+        continue;
+      }
+      const credit = contact ? creditSignup(tx, shop, contact, item.variantId, heldOffer, now) : null;
+      if (credit?.offer?.status === 'active' && now < credit.offer.expiresAt && endOffer(tx, credit.offer, 'purchased', now)) {
+        line.fromHold = Math.min(credit.offer.units, item.quantity);
+      }
+      const rest = item.quantity - line.fromHold;
+      const publicAvailable = Math.max(0, Math.max(0, variant.inventory) - queueReads(deps.db).heldUnits(shop.id, variant.id));
+      line.fromStock = Math.min(rest, publicAvailable);
+      line.backordered = rest - line.fromStock;
+      tx.update(variants)
+        .set({ inventory: variant.inventory - item.quantity, updatedAt: now })
+        .where(and(eq(variants.shopId, shop.id), eq(variants.id, variant.id)))
+        .run();
+      if (credit) {
+        tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId)).run();
+        if (credit.attribution) {
+          const revenue = item.price * item.quantity;
+          const inserted = tx
+            .insert(conversions)
+            .values({
+              shopId: shop.id,
+              signupId: credit.signupId,
+              offerId: credit.offer?.id ?? null,
+              orderId: input.id,
+              variantId: item.variantId,
+              attribution: credit.attribution,
+              revenue,
+              currency: input.currency,
+              createdAt: now,
+            })
+            .onConflictDoNothing()
+            .returning()
+            .get();
+          if (inserted) credited.push(present(inserted));
+        }
+      }
+    }
+    tx.insert(orders)
+      .values({ shopId: shop.id, id: input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now })
+      .run();
+    return { order: { id: input.id, lines }, conversions: credited, created: true };
+  });
+  if (result.created) deps.wake();
+  return result;
+}
+
+const present = (c: { signupId: number; attribution: Attribution; revenue: number; currency: string }) => ({
+  signupId: c.signupId,
+  attribution: c.attribution,
+  revenue: c.revenue,
+  currency: c.currency,
+});
+
+/**
+ * Which of the contact's places this purchase settles, and how it is credited:
+ * `direct` with the hold token or after a tracked click or claim, `assisted`
+ * when the offer came within the attribution window. A waiting place is settled
+ * (the shopper bought) but not credited: nothing we sent was an offer.
+ */
+function creditSignup(tx: Tx, shop: Shop, contact: Contact, variantId: string, heldOffer: Offer | null, now: Date) {
+  const signup = tx
+    .select()
+    .from(signups)
+    .where(
+      and(
+        eq(signups.shopId, shop.id),
+        eq(signups.contactId, contact.id),
+        eq(signups.variantId, variantId),
+        inArray(signups.status, ['waiting', 'offered', 'expired']),
+      ),
+    )
+    .orderBy(desc(signups.seq))
+    .get();
+  const viaToken = heldOffer && heldOffer.variantId === variantId ? heldOffer : null;
+  const signupId = viaToken?.signupId ?? signup?.id;
+  if (signupId === undefined) return null;
+  const offer = viaToken ?? tx.select().from(offers).where(eq(offers.signupId, signupId)).orderBy(desc(offers.id)).get() ?? null;
+  if (!offer) return { signupId, offer: null, attribution: null };
+  const windowStart = now.getTime() - durationMs(shop.settings.attributionWindow);
+  if (!viaToken && offer.createdAt.getTime() < windowStart) return { signupId, offer, attribution: null };
+  const clicked =
+    Boolean(viaToken) ||
+    Boolean(offer.claimedAt) ||
+    Boolean(tx.select({ id: messages.id }).from(messages).where(and(eq(messages.offerId, offer.id), isNotNull(messages.clickedAt))).get());
+  return { signupId, offer, attribution: (clicked ? 'direct' : 'assisted') as Attribution };
+}

@@ -1,0 +1,153 @@
+import { inArray } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { contacts, offers, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+import { durationMs } from '../../lib/duration.ts';
+import { token } from '../../lib/tokens.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { queueReads, type HeadRow } from './queue.ts';
+
+/** The largest quantity one signup may ask for (validated at the edge). */
+export const MAX_QUANTITY = 100;
+const FIRST_SEQ = Number.MIN_SAFE_INTEGER;
+const CHUNK = 500;
+
+export interface AllocateArgs {
+  shop: Shop;
+  variant: Variant;
+  /** Units to hand out; capped so active holds never exceed max(0, inventory). */
+  units: number;
+  cause: 'restock' | 'cascade';
+  restockId: number | null;
+  /** What the restock brought, for the "only 40 were restocked" copy. */
+  restockUnits: number;
+  now: Date;
+}
+
+interface Chosen extends HeadRow {
+  /** The place in line when chosen: 1 + everyone still waiting ahead at the start of this round. */
+  position: number;
+}
+
+/**
+ * Offers units to waiting signups in strict FIFO order, inside the caller's
+ * transaction. A signup whose quantity does not fit is skipped this round and
+ * keeps its place. Reads only the head of the queue, so the cost follows the
+ * units offered, not the depth of the line.
+ */
+export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: number; unitsHeld: number } {
+  const { shop, variant, now } = args;
+  const reads = queueReads(deps.db);
+  const room = Math.max(0, Math.max(0, variant.inventory) - reads.heldUnits(shop.id, variant.id));
+  const chosen = choose(reads, shop.id, variant.id, Math.min(args.units, room));
+  if (chosen.length === 0) return { offered: 0, unitsHeld: 0 };
+
+  const holdMs = durationMs(shop.settings.holdDuration);
+  const followMs = durationMs(shop.settings.followUpAfter);
+  const expiresAt = new Date(now.getTime() + holdMs);
+  const created: Array<{ id: number; signupId: number; token: string }> = [];
+  for (let i = 0; i < chosen.length; i += CHUNK) {
+    const rows = chosen.slice(i, i + CHUNK).map((c) => ({
+      shopId: shop.id,
+      variantId: variant.id,
+      signupId: c.id,
+      restockId: args.restockId,
+      units: c.quantity,
+      position: c.position,
+      token: token(),
+      expiresAt,
+      createdAt: now,
+    }));
+    created.push(...tx.insert(offers).values(rows).returning({ id: offers.id, signupId: offers.signupId, token: offers.token }).all());
+    tx.update(signups)
+      .set({ status: 'offered', updatedAt: now })
+      .where(inArray(signups.id, rows.map((r) => r.signupId)))
+      .run();
+  }
+
+  const jobs = created.flatMap((o) => [
+    { kind: 'offer.expire', key: `offer:${o.id}:expire`, runAt: expiresAt, payload: { offerId: o.id } },
+    // A follow-up only makes sense while the hold still runs.
+    ...(followMs < holdMs ? [{ kind: 'offer.followup', key: `offer:${o.id}:followup`, runAt: new Date(now.getTime() + followMs), payload: { offerId: o.id } }] : []),
+  ]);
+  enqueueJobs(tx, jobs, now);
+
+  const people = contactsById(tx, chosen.map((c) => c.contactId));
+  const batch = MessageBatch.for(deps, now);
+  const { publicUrl } = deps.config;
+  const item = itemName(variant);
+  chosen.forEach((c, i) => {
+    const offer = created[i]!;
+    const contact = people.get(c.contactId)!;
+    const args2 = { shop, contact, signupId: c.id, offerId: offer.id, key: `offer:${offer.id}` };
+    const claimUrl = `${publicUrl}/claim/${offer.token}`;
+    batch.email({
+      ...args2,
+      track: true,
+      template: 'offer',
+      props: {
+        item,
+        kind: c.kind,
+        reason: args.cause,
+        units: args.restockUnits,
+        quantity: c.quantity,
+        position: c.position,
+        expiresAt,
+        claimUrl,
+        leaveUrl: `${publicUrl}/u/${contact.token}?s=${c.token}`,
+      },
+    });
+    batch.sms({ ...args2, template: 'offer', props: { item, expiresAt, claimUrl } });
+  });
+  batch.flush(tx);
+  return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
+}
+
+/**
+ * While at least MAX_QUANTITY units remain every signup fits, so the head is read
+ * in pages. Below that, a seek per quantity finds the first signup that fits,
+ * jumping over the ones that do not without reading them.
+ */
+function choose(reads: ReturnType<typeof queueReads>, shopId: string, variantId: string, units: number): Chosen[] {
+  const chosen: Chosen[] = [];
+  let remaining = units;
+  let cursor = FIRST_SEQ;
+  let ahead = 0;
+  while (remaining > 0) {
+    if (remaining >= MAX_QUANTITY) {
+      const page = reads.head(shopId, variantId, cursor, Math.min(remaining, CHUNK));
+      if (page.length === 0) break;
+      for (const row of page) {
+        chosen.push({ ...row, position: ++ahead });
+        remaining -= row.quantity;
+        cursor = row.seq;
+        if (remaining < MAX_QUANTITY) break;
+      }
+      continue;
+    }
+    let next: number | undefined;
+    for (let q = 1; q <= remaining; q++) {
+      const hit = reads.firstOfQuantity(shopId, variantId, q, cursor);
+      if (hit && (next === undefined || hit.seq < next)) next = hit.seq;
+    }
+    if (next === undefined) break;
+    ahead += reads.waitingBetween(shopId, variantId, cursor, next);
+    const [row] = reads.head(shopId, variantId, next - 1, 1);
+    if (!row) break;
+    chosen.push({ ...row, position: ++ahead });
+    remaining -= row.quantity;
+    cursor = row.seq;
+  }
+  return chosen;
+}
+
+export function contactsById(tx: Tx, ids: number[]): Map<number, Contact> {
+  const unique = [...new Set(ids)];
+  const found = new Map<number, Contact>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const c of tx.select().from(contacts).where(inArray(contacts.id, unique.slice(i, i + CHUNK))).all()) found.set(c.id, c);
+  }
+  return found;
+}

@@ -1,0 +1,64 @@
+import { eq, and, isNull } from 'drizzle-orm';
+import { offers, type Shop, type Variant, type Offer } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { NotFound } from '../../lib/errors.ts';
+import { createSignup } from '../signups/create.ts';
+import { offerContext, type OfferContext } from './offer-context.ts';
+
+export type ClaimOutcome =
+  | { kind: 'checkout'; url: string }
+  | { kind: 'active'; context: OfferContext }
+  | { kind: 'ended'; context: OfferContext };
+
+/**
+ * `GET /claim/:token`. A hold is active strictly before `expiresAt`: at that
+ * instant the expiry job and a claim agree it has ended, so a race has one outcome.
+ */
+export function claimOffer(deps: Deps, tokenValue: string): ClaimOutcome {
+  return deps.db.transaction((tx) => {
+    const context = offerContext(tx, { token: tokenValue });
+    if (!context) throw NotFound('Offer');
+    const now = deps.clock.now();
+    const { offer, shop, variant } = context;
+    if (offer.status !== 'active' || now >= offer.expiresAt) return { kind: 'ended', context };
+    tx.update(offers).set({ claimedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.claimedAt))).run();
+    const url = checkoutUrl(shop, variant, offer);
+    return url ? { kind: 'checkout', url } : { kind: 'active', context };
+  });
+}
+
+/**
+ * Shopify: a cart permalink carrying the hold as a cart attribute, which comes
+ * back on the order as the note attribute `waitline_hold`. Elsewhere: the
+ * product page with `?waitline_hold=`.
+ */
+export function checkoutUrl(shop: Shop, variant: Variant, offer: Pick<Offer, 'token' | 'units'>): string | null {
+  const domain = shop.settings.shopify?.domain;
+  if (domain) {
+    const numericId = variant.id.match(/(\d+)$/)?.[1];
+    if (numericId) {
+      return `https://${domain}/cart/${numericId}:${offer.units}?attributes[waitline_hold]=${encodeURIComponent(offer.token)}`;
+    }
+  }
+  if (!variant.url) return null;
+  const url = new URL(variant.url);
+  url.searchParams.set('waitline_hold', offer.token);
+  return url.toString();
+}
+
+/** From the page of an ended hold: the same contact joins the same line again, at the back. */
+export function rejoinAfterOffer(deps: Deps, tokenValue: string) {
+  const context = offerContext(deps.db, { token: tokenValue });
+  if (!context) throw NotFound('Offer');
+  const { offer, contact, shop, variant } = context;
+  if (offer.status === 'active' && deps.clock.now() < offer.expiresAt) return { context, result: null };
+  const result = createSignup(deps, shop, {
+    variantId: variant.id,
+    email: contact.email ?? undefined,
+    phone: contact.phone ?? undefined,
+    smsConsent: Boolean(contact.smsConsentAt),
+    quantity: offer.units,
+    locale: contact.locale,
+  });
+  return { context, result };
+}

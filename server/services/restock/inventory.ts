@@ -1,0 +1,118 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { offers, restocks, signups, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { Invalid, NotFound } from '../../lib/errors.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { positionOf } from '../signups/position.ts';
+import { contactsById, allocate } from './allocate.ts';
+import { serveBackorders } from './backorders.ts';
+import { endOffer } from './end-offer.ts';
+import { queueReads } from './queue.ts';
+import { tellStillWaiting } from './still-waiting.ts';
+
+export type InventoryChange = { available: number } | { adjust: number };
+
+export interface AllocationSummary {
+  backordersServed: number;
+  offered: number;
+  unitsHeld: number;
+  stillWaiting: number;
+}
+
+/** `POST /v1/admin/variants/:id/inventory`: set or adjust, and allocate a rise at once. */
+export function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange) {
+  const result = deps.db.transaction((tx) => {
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+    if (!variant) throw NotFound('Variant');
+    const to = 'available' in change ? change.available : variant.inventory + change.adjust;
+    // Stock goes below zero only by selling it (orders); a manual decrease stops at zero.
+    if (to < 0 && to < variant.inventory) throw Invalid(`adjust would take inventory to ${to}; only orders take stock below zero`, 'adjust');
+    return applyInventory(tx, deps, shop, variant, to);
+  });
+  deps.wake();
+  return result;
+}
+
+/**
+ * The inventory arithmetic of SPEC §2, shared by the API and the platform
+ * webhooks: a rise from a to b serves backorders with the part below zero and
+ * allocates the part above zero; a fall that leaves holds above max(0, b)
+ * withdraws the newest holds. Setting the same number again changes nothing.
+ */
+export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): { variant: Variant; allocation: AllocationSummary } {
+  const now = deps.clock.now();
+  const from = variant.inventory;
+  const updated = tx
+    .update(variants)
+    .set({ inventory: to, updatedAt: now })
+    .where(and(eq(variants.shopId, shop.id), eq(variants.id, variant.id)))
+    .returning()
+    .get();
+  const allocation: AllocationSummary = { backordersServed: 0, offered: 0, unitsHeld: 0, stillWaiting: 0 };
+  if (to < from) withdrawExcessHolds(tx, deps, shop, updated, now);
+  if (to > from && updated.mode !== 'off') {
+    const below = Math.min(to, 0) - Math.min(from, 0);
+    const above = Math.max(to, 0) - Math.max(from, 0);
+    allocation.backordersServed = below > 0 ? serveBackorders(tx, deps, { shop, variant: updated, units: below, now }) : 0;
+    if (above > 0) {
+      const restock = tx
+        .insert(restocks)
+        .values({ shopId: shop.id, variantId: variant.id, fromInventory: from, toInventory: to, units: above, backorderUnits: below, createdAt: now })
+        .returning()
+        .get();
+      // Below the merchant's minimum nobody is told, and the units stay public.
+      if (above >= shop.settings.minimumRestock) {
+        const result = allocate(tx, deps, { shop, variant: updated, units: above, cause: 'restock', restockId: restock.id, restockUnits: above, now });
+        allocation.offered = result.offered;
+        allocation.unitsHeld = result.unitsHeld;
+        tellStillWaiting(tx, deps, { shop, variant: updated, restockId: restock.id, units: above, now });
+      }
+      allocation.stillWaiting = queueReads(deps.db).waitingCount(shop.id, variant.id);
+      tx.update(restocks)
+        .set({ ...allocation })
+        .where(eq(restocks.id, restock.id))
+        .run();
+    }
+  }
+  if (allocation.stillWaiting === 0) allocation.stillWaiting = queueReads(deps.db).waitingCount(shop.id, variant.id);
+  return { variant: updated, allocation };
+}
+
+/**
+ * Stock fell below what is held (sold elsewhere, a recount). The newest holds
+ * go first, so the earliest in line keep theirs; each person goes back to
+ * waiting in their old place and is told.
+ */
+function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Variant, now: Date): void {
+  const reads = queueReads(deps.db);
+  let held = reads.heldUnits(shop.id, variant.id);
+  const cap = Math.max(0, variant.inventory);
+  if (held <= cap) return;
+  const batch = MessageBatch.for(deps, now);
+  const newest = tx
+    .select()
+    .from(offers)
+    .where(and(eq(offers.shopId, shop.id), eq(offers.variantId, variant.id), eq(offers.status, 'active')))
+    .orderBy(desc(offers.id))
+    .all();
+  const withdrawn = [];
+  for (const offer of newest) {
+    if (held <= cap) break;
+    if (!endOffer(tx, offer, 'cancelled', now)) continue;
+    held -= offer.units;
+    withdrawn.push(offer);
+    tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(eq(signups.id, offer.signupId)).run();
+  }
+  const item = itemName(variant);
+  for (const offer of withdrawn) {
+    const signup = tx.select().from(signups).where(eq(signups.id, offer.signupId)).get()!;
+    const contact = contactsById(tx, [signup.contactId]).get(signup.contactId)!;
+    const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };
+    const position = positionOf(tx, signup) ?? 1;
+    batch.email({ ...common, template: 'offer-withdrawn', props: { item, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
+    batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
+  }
+  batch.flush(tx);
+}

@@ -1,0 +1,42 @@
+import type { Tx } from '../../../db/index.ts';
+import type { Shop, Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { durationMs } from '../../lib/duration.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { contactsById } from './allocate.ts';
+import { queueReads } from './queue.ts';
+
+/**
+ * "Not this time, you are still #k" to the next `ranOutNoticeDepth` people in
+ * line after a restock's offers, never to the whole queue at once. They are the
+ * head of the line now, so their places are 1, 2, 3…
+ */
+export function tellStillWaiting(
+  tx: Tx,
+  deps: Deps,
+  args: { shop: Shop; variant: Variant; restockId: number; units: number; now: Date },
+): number {
+  const { shop, variant, now } = args;
+  const { ranOutNotice, ranOutNoticeDepth, holdDuration } = shop.settings;
+  if (!ranOutNotice || ranOutNoticeDepth === 0) return 0;
+  const waiting = queueReads(deps.db).head(shop.id, variant.id, Number.MIN_SAFE_INTEGER, ranOutNoticeDepth);
+  const people = contactsById(tx, waiting.map((w) => w.contactId));
+  const batch = MessageBatch.for(deps, now);
+  const item = itemName(variant);
+  const holdMs = durationMs(holdDuration);
+  waiting.forEach((w, i) => {
+    const contact = people.get(w.contactId)!;
+    const common = { shop, contact, signupId: w.id, key: `restock:${args.restockId}:ran-out:${w.id}` };
+    const position = i + 1;
+    const sent = batch.email({
+      ...common,
+      template: 'ran-out',
+      props: { item, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
+    });
+    // A text costs the merchant money: only for people we cannot email.
+    if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });
+  });
+  batch.flush(tx);
+  return waiting.length;
+}
