@@ -1,3 +1,4 @@
+import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { widgetSize } from './widget-size.ts';
 
@@ -5,6 +6,7 @@ import { widgetSize } from './widget-size.ts';
 const benches: Record<string, () => string | Promise<string>> = {
   widget: widgetSize,
   signup: signupThroughput,
+  restock: restockBench,
 };
 
 const chosen = process.argv.slice(2);

@@ -5,7 +5,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 export interface OfferFollowupProps {
   item: string;
   quantity: number;
-  expiresAt: Date;
+  /** ISO 8601: props are stored as JSON until the message is rendered. */
+  expiresAt: string;
   /** Time left on the hold when the follow-up is written. */
   remainingMs: number;
   claimUrl: string;
@@ -17,7 +18,7 @@ export function offerFollowup(props: OfferFollowupProps, ctx: RenderContext): Re
   const vars = {
     item: props.item,
     quantity: props.quantity,
-    time: formatTime(props.expiresAt, ctx.locale, ctx.timeZone),
+    time: formatTime(new Date(props.expiresAt), ctx.locale, ctx.timeZone),
     remaining: formatSpan(props.remainingMs, ctx.locale),
   };
   const t = (key: StringKey) => translate(ctx.locale, key, vars, ctx.strings);

@@ -11,7 +11,8 @@ export interface OfferProps {
   units: number;
   quantity: number;
   position: number;
-  expiresAt: Date;
+  /** ISO 8601: props are stored as JSON until the message is rendered. */
+  expiresAt: string;
   claimUrl: string;
   leaveUrl: string;
 }
@@ -23,7 +24,7 @@ export function offer(props: OfferProps, ctx: RenderContext): RenderedEmail {
     units: props.units,
     quantity: props.quantity,
     position: props.position,
-    time: formatTime(props.expiresAt, ctx.locale, ctx.timeZone),
+    time: formatTime(new Date(props.expiresAt), ctx.locale, ctx.timeZone),
   };
   const t = (key: StringKey) => translate(ctx.locale, key, vars, ctx.strings);
   const preorder = props.kind === 'preorder';

@@ -110,7 +110,13 @@ export async function runJobs(t: TestEnv) {
   return runDueJobs(t.deps, jobHandlers);
 }
 
-/** All messages of a shop, oldest first, straight from the table. */
-export function allMessages(t: TestEnv) {
-  return t.deps.db.$client.prepare('select * from messages order by id').all() as Array<Record<string, any>>;
+/** Every message, oldest first, as it is or will be sent: rows not yet dispatched are rendered for reading (not stored). */
+export async function allMessages(t: TestEnv) {
+  const { messages } = await import('../db/schema/index.ts');
+  const { renderRows } = await import('../server/services/messages/render.ts');
+  const rows = t.deps.db.select().from(messages).orderBy(messages.id).all();
+  const { rendered, failed } = renderRows(t.deps.db, t.deps, rows, { store: false });
+  if (failed.length) throw new Error(failed.map((f) => f.error).join('; '));
+  // Tests read fields freely; the shape is the messages table's.
+  return rendered as Array<Record<string, any>>;
 }

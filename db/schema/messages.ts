@@ -15,10 +15,11 @@ export const MESSAGE_STATUSES = [
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**
- * Every email and SMS, rendered and written in the same transaction as the
- * state change that causes it; the dispatcher sends it after commit. The row
- * is also the outbox: `idempotencyKey` names the event, so one event is one
- * message, and it is passed to the provider so a retried send is not a second send.
+ * Every email and SMS, written in the same transaction as the state change that
+ * causes it (template and props), rendered once when the dispatcher first claims
+ * it, and sent after commit. The row is the outbox: `idempotencyKey` names the
+ * event, so one event is one message, and a re-send carries the same rendered
+ * payload under the same provider key, so it is not a second send.
  */
 export const messages = sqliteTable(
   'messages',
@@ -34,8 +35,16 @@ export const messages = sqliteTable(
     channel: text('channel', { enum: CHANNELS }).notNull(),
     to: text('to').notNull(),
     from: text('from'),
+    /** The template's input, kept until the message is rendered (and after, for the record). */
+    props: text('props', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Email: add the open pixel and sign button links. */
+    track: integer('track', { mode: 'boolean' }).notNull().default(false),
+    /** SMS: the first message to this number, which says how to opt out. */
+    intro: integer('intro', { mode: 'boolean' }).notNull().default(false),
+    /** Null until rendered. */
+    renderedAt: integer('rendered_at', { mode: 'timestamp_ms' }),
     subject: text('subject'),
-    text: text('text').notNull(),
+    text: text('text'),
     html: text('html'),
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('queued'),

@@ -1,5 +1,5 @@
 import { Resend, type CreateEmailOptions, type ErrorResponse } from 'resend';
-import type { Message } from '../../db/schema/index.ts';
+import type { OutgoingMessage as Message } from './types.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createPacer } from './pace.ts';

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import type { Message } from '../../db/schema/index.ts';
+import type { OutgoingMessage as Message } from './types.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createPacer } from './pace.ts';

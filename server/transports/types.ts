@@ -13,6 +13,9 @@ export type SendOutcome =
       optedOut?: boolean;
     };
 
+/** A claimed message, rendered: what a transport sends. */
+export type OutgoingMessage = Message & { text: string };
+
 /**
  * One way out for one channel. `send` gets at most `batchSize` messages and
  * returns one outcome per message, in order. `batchKey` is stable across
@@ -22,7 +25,7 @@ export interface Transport {
   readonly name: 'outbox' | 'resend' | 'twilio';
   readonly channel: Channel;
   readonly batchSize: number;
-  send(messages: Message[], batchKey: string): Promise<SendOutcome[]>;
+  send(messages: OutgoingMessage[], batchKey: string): Promise<SendOutcome[]>;
 }
 
 export type Transports = Record<Channel, Transport>;

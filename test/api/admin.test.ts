@@ -170,7 +170,9 @@ describe('GET /v1/admin/messages', () => {
     for (const e of ['a', 'b', 'c']) await shop.signup({ email: `${e}@example.com` });
     const first = (await shop.admin('GET', '/v1/admin/messages?limit=2')).body;
     expect(first.messages.map((m: any) => m.to)).toEqual(['c@example.com', 'b@example.com']);
-    expect(first.messages[0]).toMatchObject({ status: 'queued', sentAt: null, openedAt: null, clickedAt: null });
+    // Not dispatched yet, and already readable as it will be sent.
+    expect(first.messages[0]).toMatchObject({ status: 'queued', sentAt: null, openedAt: null, clickedAt: null, subject: "You're #3 in line for Ocean Tee – S" });
+    expect(first.messages[0].headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     const rest = (await shop.admin('GET', `/v1/admin/messages?limit=2&cursor=${first.nextCursor}`)).body;
     expect(rest.messages.map((m: any) => m.to)).toEqual(['a@example.com']);
     expect((await shop.admin('GET', '/v1/admin/messages?template=signup-optin')).body.messages).toEqual([]);

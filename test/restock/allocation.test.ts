@@ -43,7 +43,7 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
     const config = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401`);
     expect(config.body.variants['4401']).toMatchObject({ available: 0, queueLength: 2 });
 
-    const sent = allMessages(t).filter((m) => m.template !== 'signup-confirmation');
+    const sent = (await allMessages(t)).filter((m) => m.template !== 'signup-confirmation');
     const offers = sent.filter((m) => m.template === 'offer');
     expect(offers.map((m) => [m.to, m.subject])).toEqual([
       ['p0@example.com', expect.stringMatching(/^It's back: Ocean Tee – S is held for you until Mar 3, 2026, 12:00 PM \(UTC\)$/)],
@@ -73,7 +73,7 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
       ['waiting', 2],
       ['offered', null],
     ]);
-    const offers = allMessages(t).filter((m) => m.template === 'offer');
+    const offers = (await allMessages(t)).filter((m) => m.template === 'offer');
     expect(offers.map((m) => m.text.match(/you were #(\d+) in line/)[1])).toEqual(['2', '4']);
   });
 
@@ -82,7 +82,7 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
     await line(shop, [1, 1, 1, 1, 1, 1]);
     // Below the minimum nobody is told and the units stay public.
     expect((await inventory(shop, { available: 2 })).body.allocation).toMatchObject({ offered: 0 });
-    expect(allMessages(t).filter((m) => m.template !== 'signup-confirmation')).toEqual([]);
+    expect((await allMessages(t)).filter((m) => m.template !== 'signup-confirmation')).toEqual([]);
     expect((await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401`)).body.variants['4401'].available).toBe(2);
     const res = await inventory(shop, { adjust: 5 });
     expect(res.body.allocation).toMatchObject({ offered: 5, unitsHeld: 5, stillWaiting: 1 });
@@ -100,10 +100,10 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
     const shop = await shopWithVariant(t);
     await line(shop, [1, 1, 1]);
     await inventory(shop, { available: 2 });
-    const before = allMessages(t).length;
+    const before = (await allMessages(t)).length;
     const again = await inventory(shop, { available: 2 });
     expect(again.body.allocation).toMatchObject({ offered: 0 });
-    expect(allMessages(t)).toHaveLength(before);
+    expect((await allMessages(t))).toHaveLength(before);
   });
 
   it('withdraws the newest holds when stock falls below what is held; those people keep their place', async () => {
@@ -119,7 +119,7 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
       ['waiting', 2],
       ['waiting', 3],
     ]);
-    const withdrawn = allMessages(t).filter((m) => m.template === 'offer-withdrawn');
+    const withdrawn = (await allMessages(t)).filter((m) => m.template === 'offer-withdrawn');
     expect(withdrawn.map((m) => [m.to, m.text.match(/you are #(\d)/)[1]])).toEqual([
       ['p2@example.com', '2'],
       ['p1@example.com', '1'],
@@ -137,10 +137,10 @@ describe('POST /v1/admin/variants/:id/inventory', () => {
     const shop = await shopWithVariant(t, {}, { ranOutNoticeDepth: 2 });
     await line(shop, [1, 1, 1, 1, 1]);
     await inventory(shop, { available: 1 });
-    expect(allMessages(t).filter((m) => m.template === 'ran-out')).toHaveLength(2);
+    expect((await allMessages(t)).filter((m) => m.template === 'ran-out')).toHaveLength(2);
     await shop.admin('PATCH', '/v1/admin/settings', { ranOutNotice: false });
     await inventory(shop, { available: 2 });
-    expect(allMessages(t).filter((m) => m.template === 'ran-out')).toHaveLength(2);
+    expect((await allMessages(t)).filter((m) => m.template === 'ran-out')).toHaveLength(2);
   });
 });
 
@@ -156,13 +156,13 @@ describe('inventory input that is refused, changing nothing', () => {
   ])('%j → %i', async (body, status, field) => {
     const shop = await shopWithVariant(t, { inventory: 2 });
     await line(shop, [1]);
-    const before = allMessages(t).length;
+    const before = (await allMessages(t)).length;
     const res = await inventory(shop, body);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe('invalid_request');
     if (field) expect(res.body.error.field).toBe(field);
     expect((await shop.admin('GET', '/v1/admin/variants')).body.variants[0]).toMatchObject({ inventory: 2, activeHolds: 0 });
-    expect(allMessages(t)).toHaveLength(before);
+    expect((await allMessages(t))).toHaveLength(before);
   });
 
   it("answers 404 for an unknown variant and for another shop's variant", async () => {

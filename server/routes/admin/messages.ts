@@ -16,5 +16,5 @@ const query = z.object({
 });
 
 export const messagesRoutes = createRouter().get('/messages', validate('query', query), (c) =>
-  c.json(listMessages(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+  c.json(listMessages(c.var.deps, c.var.shop.id, c.req.valid('query'))),
 );

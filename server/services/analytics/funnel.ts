@@ -19,25 +19,25 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
   const one = <T>(sql: string) => client.prepare(sql).get(params) as T;
 
   const { signups } = one<{ signups: number }>(
-    `select count(*) as signups from signups where shop_id = @shopId and created_at >= @from and created_at < @to${variant}`,
+    `select count(*) as signups from signups where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
   );
   const offers = one<{ offered: number; expired: number; opened: number; clicked: number }>(
     `select count(*) as offered,
             coalesce(sum(o.status = 'expired'), 0) as expired,
             coalesce(sum(exists(select 1 from messages m where m.offer_id = o.id and m.opened_at is not null)), 0) as opened,
             coalesce(sum(o.claimed_at is not null or exists(select 1 from messages m where m.offer_id = o.id and m.clicked_at is not null)), 0) as clicked
-     from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at < @to${variant.replace('variant_id', 'o.variant_id')}`,
+     from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at <= @to${variant.replace('variant_id', 'o.variant_id')}`,
   );
   const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; currency: string | null }>(
     `select count(*) as purchased, coalesce(sum(attribution = 'direct'), 0) as direct, coalesce(sum(attribution = 'assisted'), 0) as assisted,
             coalesce(sum(revenue), 0) as revenue, max(currency) as currency
-     from conversions where shop_id = @shopId and created_at >= @from and created_at < @to${variant}`,
+     from conversions where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
   );
   const hours = (
     client
       .prepare(
         `select (c.created_at - o.created_at) / 3600000.0 as h from conversions c join offers o on o.id = c.offer_id
-         where c.shop_id = @shopId and c.created_at >= @from and c.created_at < @to${variant.replace('variant_id', 'c.variant_id')} order by h`,
+         where c.shop_id = @shopId and c.created_at >= @from and c.created_at <= @to${variant.replace('variant_id', 'c.variant_id')} order by h`,
       )
       .all(params) as Array<{ h: number }>
   ).map((r) => r.h);

@@ -4,7 +4,8 @@ import type { Tx } from '../../../db/index.ts';
 import type { Deps } from '../../context.ts';
 import { backoffMs } from '../../lib/backoff.ts';
 import { token } from '../../lib/tokens.ts';
-import type { SendOutcome, Transport } from '../../transports/types.ts';
+import type { OutgoingMessage, SendOutcome, Transport } from '../../transports/types.ts';
+import { renderRows } from './render.ts';
 
 export const MAX_SEND_ATTEMPTS = 8;
 
@@ -49,7 +50,7 @@ async function drain(deps: Deps, transport: Transport): Promise<DispatchReport> 
 
 interface Batch {
   key: string;
-  messages: Message[];
+  messages: OutgoingMessage[];
   /** Our lease; settling touches only rows still under it, so a sender that outlived its lease changes nothing. */
   leaseUntil: Date;
 }
@@ -103,14 +104,20 @@ function claimBatch(deps: Deps, transport: Transport): Batch | null {
 
     rows = dropOptedOut(tx, rows);
     const leaseUntil = new Date(now.getTime() + deps.config.leaseMs);
-    if (rows.length === 0) return { key: '', messages: [], leaseUntil };
+    // Rendered once, here, and stored: a re-send is byte-for-byte the same request.
+    const { rendered, failed } = renderRows(tx, deps, rows, { store: true });
+    for (const { row, error } of failed) {
+      tx.update(messages).set({ status: 'failed', error }).where(eq(messages.id, row.id)).run();
+      deps.log('message not renderable', { id: row.id, error });
+    }
+    if (rendered.length === 0) return { key: '', messages: [], leaseUntil };
     const key = first.batchKey ?? `b_${token(12)}`;
-    const ids = rows.map((r) => r.id);
+    const ids = rendered.map((r) => r.id);
     tx.update(messages)
       .set({ status: 'sending', batchKey: key, leaseUntil, attempts: sql`${messages.attempts} + 1` })
       .where(inArray(messages.id, ids))
       .run();
-    return { key, leaseUntil, messages: rows.map((r) => ({ ...r, batchKey: key, attempts: r.attempts + 1 })) };
+    return { key, leaseUntil, messages: rendered.map((r) => ({ ...r, batchKey: key, attempts: r.attempts + 1 })) };
   });
 }
 

@@ -1,21 +1,9 @@
-import { inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
-import { contacts, messages, type Contact, type Shop } from '../../../db/schema/index.ts';
-import {
-  emailTemplates,
-  smsTemplates,
-  translate,
-  type EmailProps,
-  type EmailTemplate,
-  type RenderContext,
-  type SmsProps,
-  type SmsTemplate,
-} from '../../../emails/index.ts';
+import type { Database } from 'better-sqlite3';
+import type { Db } from '../../../db/index.ts';
+import type { Contact, Shop } from '../../../db/schema/index.ts';
+import type { EmailProps, EmailTemplate, SmsProps, SmsTemplate } from '../../../emails/index.ts';
 import { outsideQuietHours } from '../../lib/quiet-hours.ts';
-import { sign } from '../../lib/signing.ts';
 import { token } from '../../lib/tokens.ts';
-
-type NewMessage = typeof messages.$inferInsert;
 
 export interface MessageArgs {
   shop: Shop;
@@ -30,83 +18,56 @@ export interface MessageArgs {
   track?: boolean;
 }
 
-export function renderContext(shop: Shop, contact: Contact, publicUrl: string): RenderContext {
-  const s = shop.settings;
-  return {
-    locale: contact.locale,
-    timeZone: s.timezone,
-    strings: s.strings,
-    shop: { name: shop.name },
-    sender: s.sender,
-    contact: s.contact,
-    unsubscribeUrl: `${publicUrl}/u/${contact.token}`,
-  };
+interface Row {
+  shopId: string;
+  contactId: number;
+  signupId: number | null;
+  offerId: number | null;
+  publicId: string;
+  template: string;
+  channel: 'email' | 'sms';
+  to: string;
+  props: string;
+  track: number;
+  intro: number;
+  idempotencyKey: string;
+  sendAfter: number;
 }
 
-export const clickUrl = (publicUrl: string, secret: string, publicId: string, target: string) =>
-  `${publicUrl}/t/c/${publicId}?u=${encodeURIComponent(target)}&s=${sign(secret, publicId, target)}`;
-
 /**
- * Collects rendered messages and writes them in one go inside the caller's
- * transaction: a restock renders thousands, and row-at-a-time inserts would
- * dominate its cost. Contacts without a usable channel are skipped.
+ * Collects messages and writes them in one go inside the caller's transaction.
+ * A message is stored as template + props and rendered when first dispatched,
+ * so a restock of thousands writes small rows fast. Contacts without a usable
+ * channel (no address, opted out, no SMS consent) are skipped here.
  */
 export class MessageBatch {
-  private rows: NewMessage[] = [];
+  private rows: Row[] = [];
   private introduced = new Set<number>();
 
-  constructor(private readonly env: { now: Date; publicUrl: string; secret: string }) {}
+  /** `db` is the connection: the batch writes inside whatever transaction is open on it. */
+  constructor(
+    private readonly db: Db,
+    private readonly now: Date,
+  ) {}
 
-  static for(deps: { config: { publicUrl: string }; secret: string }, now: Date): MessageBatch {
-    return new MessageBatch({ now, publicUrl: deps.config.publicUrl, secret: deps.secret });
+  static for(deps: { db: Db }, now: Date): MessageBatch {
+    return new MessageBatch(deps.db, now);
   }
 
   email<T extends EmailTemplate>(args: MessageArgs & { template: T; props: EmailProps<T> }): boolean {
-    const { shop, contact } = args;
+    const { contact } = args;
     if (!contact.email || contact.emailOptOutAt) return false;
-    const publicId = token(12);
-    const { publicUrl, secret } = this.env;
-    const ctx: RenderContext = {
-      ...renderContext(shop, contact, publicUrl),
-      ...(args.track
-        ? { track: { pixelUrl: `${publicUrl}/t/o/${publicId}.gif`, link: (url: string) => clickUrl(publicUrl, secret, publicId, url) } }
-        : {}),
-    };
-    const render = emailTemplates[args.template] as (p: EmailProps<T>, c: RenderContext) => ReturnType<(typeof emailTemplates)[T]>;
-    const { subject, html, text } = render(args.props, ctx);
-    const sender = shop.settings.sender;
-    this.rows.push({
-      ...this.common(args, args.template, publicId, 'email'),
-      channel: 'email',
-      to: contact.email,
-      from: `${sender.name.replace(/["<>]/g, '')} <${sender.email}>`,
-      subject,
-      text,
-      html,
-      headers: { 'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      sendAfter: args.respectQuietHours ? quiet(shop, this.env.now) : this.env.now,
-    });
+    this.rows.push(this.row(args, 'email', contact.email, args.respectQuietHours ?? false, false));
     return true;
   }
 
   /** Only with consent, never after STOP, always outside quiet hours; the first SMS says how to stop. */
   sms<T extends SmsTemplate>(args: MessageArgs & { template: T; props: SmsProps<T> }): boolean {
-    const { shop, contact } = args;
+    const { contact } = args;
     if (!contact.phone || !contact.smsConsentAt || contact.smsOptOutAt) return false;
-    const ctx = renderContext(shop, contact, this.env.publicUrl);
-    const render = smsTemplates[args.template] as (p: SmsProps<T>, c: RenderContext) => string;
-    let text = render(args.props, ctx);
-    if (!contact.smsIntroducedAt && !this.introduced.has(contact.id)) {
-      text = `${text} ${translate(ctx.locale, 'sms.stop', {}, ctx.strings)}`;
-      this.introduced.add(contact.id);
-    }
-    this.rows.push({
-      ...this.common(args, args.template, token(12), 'sms'),
-      channel: 'sms',
-      to: contact.phone,
-      text,
-      sendAfter: quiet(shop, this.env.now),
-    });
+    const intro = !contact.smsIntroducedAt && !this.introduced.has(contact.id);
+    if (intro) this.introduced.add(contact.id);
+    this.rows.push(this.row(args, 'sms', contact.phone, true, intro));
     return true;
   }
 
@@ -114,34 +75,59 @@ export class MessageBatch {
     return this.rows.length;
   }
 
-  /** Writes every collected message; a key already used is skipped (the event was already told). */
-  flush(db: DbOrTx): void {
-    for (let i = 0; i < this.rows.length; i += CHUNK) {
-      db.insert(messages).values(this.rows.slice(i, i + CHUNK)).onConflictDoNothing().run();
+  /** Writes every collected message; a key already used is skipped (that event was already told). */
+  flush(): void {
+    if (this.rows.length === 0) return;
+    const { insert, introduce } = statements(this.db.$client);
+    const createdAt = this.now.getTime();
+    for (const r of this.rows) {
+      insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt);
     }
-    const ids = [...this.introduced];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      db.update(contacts).set({ smsIntroducedAt: this.env.now }).where(inArray(contacts.id, ids.slice(i, i + CHUNK))).run();
-    }
+    for (const id of this.introduced) introduce.run(createdAt, id);
     this.rows = [];
     this.introduced.clear();
   }
 
-  private common(args: MessageArgs, template: string, publicId: string, channel: 'email' | 'sms') {
+  private row(args: MessageArgs & { template: string; props: unknown }, channel: 'email' | 'sms', to: string, quiet: boolean, intro: boolean): Row {
+    const { shop } = args;
+    const sendAfter = quiet ? outsideQuietHours(this.now, shop.settings.quietHours, shop.settings.timezone) : this.now;
     return {
-      shopId: args.shop.id,
+      shopId: shop.id,
       contactId: args.contact.id,
-      signupId: args.signupId,
-      offerId: args.offerId,
-      publicId,
-      template,
-      idempotencyKey: `${args.shop.id}:${args.key}:${channel}`,
-      createdAt: this.env.now,
-    } as const;
+      signupId: args.signupId ?? null,
+      offerId: args.offerId ?? null,
+      publicId: token(12),
+      template: args.template,
+      channel,
+      to,
+      props: JSON.stringify(args.props),
+      track: args.track && channel === 'email' ? 1 : 0,
+      intro: intro ? 1 : 0,
+      idempotencyKey: `${shop.id}:${args.key}:${channel}`,
+      sendAfter: sendAfter.getTime(),
+    };
   }
 }
 
-// SQLite takes up to 32,766 bound values; a message row binds about 25.
-const CHUNK = 500;
+const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
 
-const quiet = (shop: Shop, now: Date) => outsideQuietHours(now, shop.settings.quietHours, shop.settings.timezone);
+function prepare(client: Database) {
+  return {
+    insert: client.prepare(
+      `insert or ignore into messages
+         (shop_id, contact_id, signup_id, offer_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, headers, attempts)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', '{}', 0)`,
+    ),
+    introduce: client.prepare('update contacts set sms_introduced_at = ? where id = ? and sms_introduced_at is null'),
+  };
+}
+
+/** Prepared once per connection: a restock runs these tens of thousands of times. */
+function statements(client: Database) {
+  let found = cache.get(client);
+  if (!found) {
+    found = prepare(client);
+    cache.set(client, found);
+  }
+  return found;
+}

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
+import type { Deps } from '../../context.ts';
+import { renderRows } from './render.ts';
 import { messages, type Message } from '../../../db/schema/index.ts';
 
 export interface MessageListQuery {
@@ -9,8 +10,12 @@ export interface MessageListQuery {
   limit: number;
 }
 
-/** Newest first; with the outbox transport the rows are the rendered messages as they would be sent. */
-export function listMessages(db: Db, shopId: string, q: MessageListQuery) {
+/**
+ * Newest first, each as it is or will be sent: a message still waiting to be
+ * dispatched is rendered for reading (and rendered for real when claimed).
+ */
+export function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clock'>, shopId: string, q: MessageListQuery) {
+  const { db } = deps;
   const where: SQL[] = [eq(messages.shopId, shopId)];
   if (q.to) where.push(eq(messages.to, q.to));
   if (q.template) where.push(eq(messages.template, q.template));
@@ -24,7 +29,9 @@ export function listMessages(db: Db, shopId: string, q: MessageListQuery) {
     .all();
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { messages: page.map(presentMessage), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+  const { rendered } = renderRows(db, deps, page, { store: false });
+  const byId = new Map(rendered.map((m) => [m.id, m]));
+  return { messages: page.map((m) => presentMessage(byId.get(m.id) ?? m)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -19,6 +19,7 @@ import { durationMs } from '../../lib/duration.ts';
 import { upsertContact } from '../contacts/upsert.ts';
 import { endOffer } from '../restock/end-offer.ts';
 import { offerContext } from '../restock/offer-context.ts';
+import { applyInventory } from '../restock/inventory.ts';
 import { queueReads } from '../restock/queue.ts';
 
 export interface OrderInput {
@@ -82,10 +83,8 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       const publicAvailable = Math.max(0, Math.max(0, variant.inventory) - queueReads(deps.db).heldUnits(shop.id, variant.id));
       line.fromStock = Math.min(rest, publicAvailable);
       line.backordered = rest - line.fromStock;
-      tx.update(variants)
-        .set({ inventory: variant.inventory - item.quantity, updatedAt: now })
-        .where(and(eq(variants.shopId, shop.id), eq(variants.id, variant.id)))
-        .run();
+      // The same arithmetic as any fall: holds above what is left are withdrawn, newest first.
+      applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
       if (credit) {
         tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId)).run();
         if (credit.attribution) {

@@ -1,6 +1,7 @@
+import type Database from 'better-sqlite3';
 import { inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
-import { contacts, offers, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import { contacts, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -47,32 +48,30 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   const holdMs = durationMs(shop.settings.holdDuration);
   const followMs = durationMs(shop.settings.followUpAfter);
   const expiresAt = new Date(now.getTime() + holdMs);
-  const created: Array<{ id: number; signupId: number; token: string }> = [];
-  for (let i = 0; i < chosen.length; i += CHUNK) {
-    const rows = chosen.slice(i, i + CHUNK).map((c) => ({
-      shopId: shop.id,
-      variantId: variant.id,
-      signupId: c.id,
-      restockId: args.restockId,
-      units: c.quantity,
-      position: c.position,
-      token: token(),
-      expiresAt,
-      createdAt: now,
-    }));
-    created.push(...tx.insert(offers).values(rows).returning({ id: offers.id, signupId: offers.signupId, token: offers.token }).all());
-    tx.update(signups)
-      .set({ status: 'offered', updatedAt: now })
-      .where(inArray(signups.id, rows.map((r) => r.signupId)))
-      .run();
-  }
+  const writes = offerWrites(deps.db);
+  const created = chosen.map((c) => {
+    const offerToken = token();
+    const id = Number(
+      writes.insertOffer.run(shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime())
+        .lastInsertRowid,
+    );
+    writes.markOffered.run(now.getTime(), c.id);
+    return { id, token: offerToken };
+  });
 
-  const jobs = created.flatMap((o) => [
-    { kind: 'offer.expire', key: `offer:${o.id}:expire`, runAt: expiresAt, payload: { offerId: o.id } },
-    // A follow-up only makes sense while the hold still runs.
-    ...(followMs < holdMs ? [{ kind: 'offer.followup', key: `offer:${o.id}:followup`, runAt: new Date(now.getTime() + followMs), payload: { offerId: o.id } }] : []),
-  ]);
-  enqueueJobs(tx, jobs, now);
+  // One job per round, not per offer: every hold of this round ends at the same instant.
+  const round = { shopId: shop.id, variantId: variant.id };
+  enqueueJobs(
+    tx,
+    [
+      { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: round },
+      // A follow-up only makes sense while the hold still runs.
+      ...(followMs < holdMs
+        ? [{ kind: 'offers.followup', key: `followup:${shop.id}:${variant.id}:${now.getTime()}`, runAt: new Date(now.getTime() + followMs), payload: { ...round, offeredAt: now.getTime() } }]
+        : []),
+    ],
+    now,
+  );
 
   const people = contactsById(tx, chosen.map((c) => c.contactId));
   const batch = MessageBatch.for(deps, now);
@@ -81,10 +80,10 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   chosen.forEach((c, i) => {
     const offer = created[i]!;
     const contact = people.get(c.contactId)!;
-    const args2 = { shop, contact, signupId: c.id, offerId: offer.id, key: `offer:${offer.id}` };
+    const common = { shop, contact, signupId: c.id, offerId: offer.id, key: `offer:${offer.id}` };
     const claimUrl = `${publicUrl}/claim/${offer.token}`;
     batch.email({
-      ...args2,
+      ...common,
       track: true,
       template: 'offer',
       props: {
@@ -94,15 +93,37 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
         units: args.restockUnits,
         quantity: c.quantity,
         position: c.position,
-        expiresAt,
+        expiresAt: expiresAt.toISOString(),
         claimUrl,
         leaveUrl: `${publicUrl}/u/${contact.token}?s=${c.token}`,
       },
     });
-    batch.sms({ ...args2, template: 'offer', props: { item, expiresAt, claimUrl } });
+    batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
   });
-  batch.flush(tx);
+  batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
+}
+
+const writeCache = new WeakMap<Database.Database, ReturnType<typeof prepareWrites>>();
+
+function prepareWrites(client: Database.Database) {
+  return {
+    insertOffer: client.prepare(
+      `insert into offers (shop_id, variant_id, signup_id, restock_id, units, position, status, token, expires_at, created_at)
+       values (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+    ),
+    markOffered: client.prepare(`update signups set status = 'offered', updated_at = ? where id = ?`),
+  };
+}
+
+/** Prepared once per connection: a restock of 10,000 units runs each 10,000 times. */
+function offerWrites(db: Deps['db']) {
+  let found = writeCache.get(db.$client);
+  if (!found) {
+    found = prepareWrites(db.$client);
+    writeCache.set(db.$client, found);
+  }
+  return found;
 }
 
 /**

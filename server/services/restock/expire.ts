@@ -1,25 +1,42 @@
-import { and, eq } from 'drizzle-orm';
-import { signups } from '../../../db/schema/index.ts';
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { offers, shops, signups } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { cascade, endOffer } from './end-offer.ts';
-import { offerContext } from './offer-context.ts';
+import { allocate } from './allocate.ts';
+import { endOffer } from './end-offer.ts';
+import { variants } from '../../../db/schema/index.ts';
 
 /**
- * Job `offer.expire`, due at `expiresAt`: an unclaimed hold ends and its units
- * go to the next in line. A hold that was bought or cancelled first is left alone.
+ * Job `offers.expire`, due when a round of holds ends: every unclaimed hold of
+ * the variant that is due ends, and the freed units go to the next in line in
+ * one allocation. A hold bought or cancelled first is no longer active and is
+ * left alone; a hold is active strictly before `expiresAt`.
  */
-export function expireOffer(deps: Deps, offerId: number): void {
-  const cascaded = deps.db.transaction((tx) => {
-    const found = offerContext(tx, { id: offerId });
+export function expireDue(deps: Deps, shopId: string, variantId: string): number {
+  const expired = deps.db.transaction((tx) => {
     const now = deps.clock.now();
-    if (!found || found.offer.status !== 'active' || now < found.offer.expiresAt) return false;
-    if (!endOffer(tx, found.offer, 'expired', now)) return false;
-    tx.update(signups)
-      .set({ status: 'expired', updatedAt: now })
-      .where(and(eq(signups.id, found.signup.id), eq(signups.status, 'offered')))
-      .run();
-    cascade(tx, deps, found.shop, found.offer, now);
-    return true;
+    const due = tx
+      .select()
+      .from(offers)
+      .where(and(eq(offers.shopId, shopId), eq(offers.variantId, variantId), eq(offers.status, 'active'), lte(offers.expiresAt, now)))
+      .orderBy(asc(offers.id))
+      .all();
+    let freed = 0;
+    for (const offer of due) {
+      if (!endOffer(tx, offer, 'expired', now)) continue;
+      freed += offer.units;
+      tx.update(signups)
+        .set({ status: 'expired', updatedAt: now })
+        .where(and(eq(signups.id, offer.signupId), eq(signups.status, 'offered')))
+        .run();
+    }
+    if (freed === 0) return 0;
+    const shop = tx.select().from(shops).where(eq(shops.id, shopId)).get();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))).get();
+    if (shop && variant && variant.mode !== 'off') {
+      allocate(tx, deps, { shop, variant, units: freed, cause: 'cascade', restockId: due[0]!.restockId, restockUnits: freed, now });
+    }
+    return due.length;
   });
-  if (cascaded) deps.wake();
+  if (expired > 0) deps.wake();
+  return expired;
 }

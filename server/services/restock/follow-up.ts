@@ -1,49 +1,75 @@
-import { and, eq, isNotNull, or } from 'drizzle-orm';
-import { messages } from '../../../db/schema/index.ts';
+import { and, eq, isNotNull, isNull, or, inArray } from 'drizzle-orm';
+import { messages, offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
-import { offerContext } from './offer-context.ts';
+import { contactsById } from './allocate.ts';
 
 /**
- * Job `offer.followup`, due `followUpAfter` after the offer: if nobody opened or
- * clicked the offer, one reminder with a different subject and the time left.
- * Quiet hours defer it; the key makes it one reminder per offer, ever.
+ * Job `offers.followup`, due `followUpAfter` after a round of offers: each hold
+ * of the round still active, unclaimed, and neither opened nor clicked gets one
+ * reminder with a different subject and the time left. Quiet hours defer it;
+ * the key makes it one reminder per offer, ever.
  */
-export function followUpOffer(deps: Deps, offerId: number): void {
-  const sent = deps.db.transaction((tx) => {
-    const found = offerContext(tx, { id: offerId });
+export function followUpRound(deps: Deps, shopId: string, variantId: string, offeredAt: number): number {
+  const written = deps.db.transaction((tx) => {
     const now = deps.clock.now();
-    if (!found || found.offer.status !== 'active' || now >= found.offer.expiresAt || found.offer.claimedAt) return false;
-    const engaged = tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.offerId, offerId), or(isNotNull(messages.openedAt), isNotNull(messages.clickedAt))))
-      .get();
-    if (engaged) return false;
-    const { offer, signup, variant, shop, contact } = found;
-    const { publicUrl } = deps.config;
-    const common = { shop, contact, signupId: signup.id, offerId, key: `offer:${offerId}:followup`, respectQuietHours: true };
-    const claimUrl = `${publicUrl}/claim/${offer.token}`;
-    const item = itemName(variant);
+    const shop = tx.select().from(shops).where(eq(shops.id, shopId)).get();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))).get();
+    if (!shop || !variant) return 0;
+    const round = tx
+      .select({ offer: offers, signup: signups })
+      .from(offers)
+      .innerJoin(signups, eq(signups.id, offers.signupId))
+      .where(
+        and(
+          eq(offers.shopId, shopId),
+          eq(offers.variantId, variantId),
+          eq(offers.status, 'active'),
+          eq(offers.createdAt, new Date(offeredAt)),
+          isNull(offers.claimedAt),
+        ),
+      )
+      .all()
+      .filter(({ offer }) => now < offer.expiresAt);
+    if (round.length === 0) return 0;
+    const engaged = new Set(
+      tx
+        .select({ offerId: messages.offerId })
+        .from(messages)
+        .where(and(inArray(messages.offerId, round.map((r) => r.offer.id)), or(isNotNull(messages.openedAt), isNotNull(messages.clickedAt))))
+        .all()
+        .map((m) => m.offerId),
+    );
+    const people = contactsById(tx, round.map((r) => r.signup.contactId));
     const batch = MessageBatch.for(deps, now);
-    const emailed = batch.email({
-      ...common,
-      track: true,
-      template: 'offer-followup',
-      props: {
-        item,
-        quantity: offer.units,
-        expiresAt: offer.expiresAt,
-        remainingMs: offer.expiresAt.getTime() - now.getTime(),
-        claimUrl,
-        leaveUrl: `${publicUrl}/u/${contact.token}?s=${signup.token}`,
-      },
-    });
-    if (!emailed) batch.sms({ ...common, template: 'offer-followup', props: { item, expiresAt: offer.expiresAt, claimUrl } });
-    const written = batch.size > 0;
-    batch.flush(tx);
-    return written;
+    const item = itemName(variant);
+    const { publicUrl } = deps.config;
+    for (const { offer, signup } of round) {
+      if (engaged.has(offer.id)) continue;
+      const contact = people.get(signup.contactId)!;
+      const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:followup`, respectQuietHours: true };
+      const claimUrl = `${publicUrl}/claim/${offer.token}`;
+      const expiresAt = offer.expiresAt.toISOString();
+      const emailed = batch.email({
+        ...common,
+        track: true,
+        template: 'offer-followup',
+        props: {
+          item,
+          quantity: offer.units,
+          expiresAt,
+          remainingMs: offer.expiresAt.getTime() - now.getTime(),
+          claimUrl,
+          leaveUrl: `${publicUrl}/u/${contact.token}?s=${signup.token}`,
+        },
+      });
+      if (!emailed) batch.sms({ ...common, template: 'offer-followup', props: { item, expiresAt, claimUrl } });
+    }
+    const size = batch.size;
+    batch.flush();
+    return size;
   });
-  if (sent) deps.wake();
+  if (written > 0) deps.wake();
+  return written;
 }

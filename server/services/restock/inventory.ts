@@ -114,5 +114,5 @@ function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Variant, n
     batch.email({ ...common, template: 'offer-withdrawn', props: { item, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
-  batch.flush(tx);
+  batch.flush();
 }

@@ -37,6 +37,6 @@ export function tellStillWaiting(
     // A text costs the merchant money: only for people we cannot email.
     if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });
   });
-  batch.flush(tx);
+  batch.flush();
   return waiting.length;
 }

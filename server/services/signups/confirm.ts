@@ -30,7 +30,7 @@ export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup;
     const position = positionOf(tx, confirmed) ?? 1;
     const batch = MessageBatch.for(deps, now);
     confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
-    batch.flush(tx);
+    batch.flush();
     return { signup: confirmed, position, item: itemName(variant) };
   });
   if (result) deps.wake();

@@ -76,7 +76,7 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
     } else {
       confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
     }
-    batch.flush(tx);
+    batch.flush();
     return { signup, position, created: true };
   });
   if (result.created) deps.wake();

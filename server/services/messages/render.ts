@@ -1,0 +1,102 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { contacts, messages, shops, type Contact, type Message, type Shop } from '../../../db/schema/index.ts';
+import { emailTemplates, smsTemplates, translate, type RenderContext } from '../../../emails/index.ts';
+import type { Deps } from '../../context.ts';
+import { sign } from '../../lib/signing.ts';
+import type { OutgoingMessage } from '../../transports/types.ts';
+
+type Rendered = Pick<Message, 'from' | 'subject' | 'html' | 'headers'> & { text: string };
+
+export const clickUrl = (publicUrl: string, secret: string, publicId: string, target: string) =>
+  `${publicUrl}/t/c/${publicId}?u=${encodeURIComponent(target)}&s=${sign(secret, publicId, target)}`;
+
+export function renderContext(shop: Shop, contact: Contact, publicUrl: string): RenderContext {
+  const s = shop.settings;
+  return {
+    locale: contact.locale,
+    timeZone: s.timezone,
+    strings: s.strings,
+    shop: { name: shop.name },
+    sender: s.sender,
+    contact: s.contact,
+    unsubscribeUrl: `${publicUrl}/u/${contact.token}`,
+  };
+}
+
+/**
+ * A stored message made into what is sent: the template with its props, in the
+ * contact's locale, with the shop's strings, sender and time zone. Emails carry
+ * both parts and the one-click unsubscribe headers; a first SMS says how to stop.
+ */
+export function renderMessage(message: Message, shop: Shop, contact: Contact, deps: Pick<Deps, 'config' | 'secret'>): Rendered {
+  const { publicUrl } = deps.config;
+  const ctx = renderContext(shop, contact, publicUrl);
+  const props = message.props as never;
+  if (message.channel === 'sms') {
+    const render = smsTemplates[message.template as keyof typeof smsTemplates] as (p: never, c: RenderContext) => string;
+    if (!render) throw new Error(`unknown SMS template "${message.template}"`);
+    const text = render(props, ctx);
+    return { from: null, subject: null, html: null, headers: {}, text: message.intro ? `${text} ${translate(ctx.locale, 'sms.stop', {}, ctx.strings)}` : text };
+  }
+  const render = emailTemplates[message.template as keyof typeof emailTemplates] as (p: never, c: RenderContext) => { subject: string; html: string; text: string };
+  if (!render) throw new Error(`unknown email template "${message.template}"`);
+  if (message.track) {
+    ctx.track = {
+      pixelUrl: `${publicUrl}/t/o/${message.publicId}.gif`,
+      link: (url) => clickUrl(publicUrl, deps.secret, message.publicId, url),
+    };
+  }
+  const { subject, html, text } = render(props, ctx);
+  const sender = shop.settings.sender;
+  return {
+    from: `${sender.name.replace(/["<>]/g, '')} <${sender.email}>`,
+    subject,
+    html,
+    text,
+    headers: { 'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/**
+ * Renders the rows that are not rendered yet. With `store`, the result is
+ * written back once, so every later send of the message (a retry, a re-send
+ * after a crash) carries the same payload under the same provider key. A row
+ * that cannot be rendered is returned in `failed` rather than stopping the rest.
+ */
+export function renderRows(
+  db: DbOrTx,
+  deps: Pick<Deps, 'config' | 'secret' | 'clock'>,
+  rows: Message[],
+  opts: { store: boolean },
+): { rendered: OutgoingMessage[]; failed: Array<{ row: Message; error: string }> } {
+  const pending = rows.filter((r) => r.text === null);
+  if (pending.length === 0) return { rendered: rows as OutgoingMessage[], failed: [] };
+  const shopIds = [...new Set(pending.map((r) => r.shopId))];
+  const contactIds = [...new Set(pending.map((r) => r.contactId).filter((id): id is number => id !== null))];
+  const shopById = new Map(db.select().from(shops).where(inArray(shops.id, shopIds)).all().map((s) => [s.id, s]));
+  const contactById = new Map<number, Contact>();
+  for (let i = 0; i < contactIds.length; i += 500) {
+    for (const c of db.select().from(contacts).where(inArray(contacts.id, contactIds.slice(i, i + 500))).all()) contactById.set(c.id, c);
+  }
+  const now = deps.clock.now();
+  const rendered: OutgoingMessage[] = [];
+  const failed: Array<{ row: Message; error: string }> = [];
+  for (const row of rows) {
+    if (row.text !== null) {
+      rendered.push(row as OutgoingMessage);
+      continue;
+    }
+    try {
+      const shop = shopById.get(row.shopId);
+      const contact = row.contactId === null ? undefined : contactById.get(row.contactId);
+      if (!shop || !contact) throw new Error('no shop or contact to render with');
+      const out = renderMessage(row, shop, contact, deps);
+      if (opts.store) db.update(messages).set({ ...out, renderedAt: now }).where(eq(messages.id, row.id)).run();
+      rendered.push({ ...row, ...out, renderedAt: opts.store ? now : null });
+    } catch (error) {
+      failed.push({ row, error: `render failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return { rendered, failed };
+}
