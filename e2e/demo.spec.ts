@@ -46,3 +46,39 @@ test('an invalid email gets the API error inline and nothing is stored', async (
   const { signups } = await res.json();
   expect(signups.map((s: { email: string }) => s.email)).not.toContain('not-an-email');
 });
+
+test('a restock offers the held unit, and the claim link in the email leads to checkout with the hold', async ({ page, request }) => {
+  const auth = { authorization: `Bearer ${demoKeys().secretKey}` };
+  await page.goto('/demo');
+  const form = page.locator('waitline-form');
+  await form.getByPlaceholder('Email').fill('claimer@example.com');
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByRole('status')).toContainText("You're #");
+
+  const before = await (await request.get('/v1/admin/variants', { headers: auth })).json();
+  const soldOut = before.variants.find((v: { title: string }) => v.title === 'S');
+  const restock = await request.post(`/v1/admin/variants/${soldOut.id}/inventory`, { headers: auth, data: { adjust: soldOut.queueLength } });
+  expect((await restock.json()).allocation).toMatchObject({ offered: soldOut.queueLength, stillWaiting: 0 });
+
+  // While the units are held for the line, the public still sees the waitlist form.
+  await page.reload();
+  await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
+
+  let offer: { text: string; subject: string } | undefined;
+  await expect
+    .poll(async () => {
+      const { messages } = await (await request.get('/v1/admin/messages?to=claimer@example.com&template=offer', { headers: auth })).json();
+      offer = messages[0];
+      return offer?.subject ?? '';
+    })
+    .toMatch(/^It's back: Ocean Blue Tee – S is held for you until/);
+  const claimLink = offer!.text.match(/Claim it now: (\S+)/)![1]!;
+  await page.goto(claimLink);
+  await expect(page).toHaveURL(/\/demo\?/);
+  const landed = new URL(page.url());
+  expect(landed.searchParams.get('variant')).toBe(soldOut.id);
+  expect(landed.searchParams.get('waitline_hold')).toMatch(/^[\w-]{20,}$/);
+
+  const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
+  expect(funnel).toMatchObject({ clicked: 1, opened: 1 });
+});

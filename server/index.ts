@@ -9,14 +9,15 @@ const started = performance.now();
 const config = loadConfig();
 const deps = createDeps(config);
 const scheduler = createScheduler(deps);
-// New messages go out right after their transaction commits, not at the next tick.
-// Wakes within a few milliseconds share one round, so a burst of signups is one batch.
+// New messages go out soon after their transaction commits, not at the next tick.
+// Wakes within 50 ms share one round, so a burst becomes full provider batches
+// (Resend allows 2 requests a second; each may carry 100 emails).
 let wakeTimer: NodeJS.Timeout | null = null;
 deps.wake = () => {
   wakeTimer ??= setTimeout(() => {
     wakeTimer = null;
     void scheduler.tick();
-  }, 5);
+  }, 50);
 };
 
 const app = createApp(deps);

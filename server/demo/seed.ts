@@ -43,16 +43,17 @@ export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean }
     price: 2500,
     currency: 'USD',
     productType: 'Shirts',
-    url: `${deps.config.publicUrl}/demo`,
   };
+  const url = (id: string) => `${deps.config.publicUrl}/demo?variant=${id}`;
   upsertVariant(deps, shop, DEMO_VARIANTS.soldOut, {
     ...product,
     title: 'S',
+    url: url(DEMO_VARIANTS.soldOut),
     mode: 'waitlist',
     inventory: 0,
     eta: etaFrom(deps.clock.now(), 14, 21),
   });
-  upsertVariant(deps, shop, DEMO_VARIANTS.available, { ...product, title: 'M', mode: 'waitlist', inventory: 12 });
+  upsertVariant(deps, shop, DEMO_VARIANTS.available, { ...product, title: 'M', url: url(DEMO_VARIANTS.available), mode: 'waitlist', inventory: 12 });
   const keys = { publishableKey, secretKey };
   if (keyFile) writeFileSync(keyFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return { keys, created: true };
