@@ -60,9 +60,11 @@ test('a restock offers the held unit, and the claim link in the email leads to c
   const restock = await request.post(`/v1/admin/variants/${soldOut.id}/inventory`, { headers: auth, data: { adjust: soldOut.queueLength } });
   expect((await restock.json()).allocation).toMatchObject({ offered: soldOut.queueLength, stillWaiting: 0 });
 
-  // While the units are held for the line, the public still sees the waitlist form.
+  // While the units are held for the line, the public still sees the waitlist form,
+  // although the store itself now has stock.
   await page.reload();
   await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await expect(page.locator('button[name="add"]')).toBeHidden();
 
   let offer: { text: string; subject: string } | undefined;
   await expect
@@ -78,6 +80,10 @@ test('a restock offers the held unit, and the claim link in the email leads to c
   const landed = new URL(page.url());
   expect(landed.searchParams.get('variant')).toBe(soldOut.id);
   expect(landed.searchParams.get('waitline_hold')).toMatch(/^[\w-]{20,}$/);
+  // The holder gets the store's own button; everyone else still sees the waitlist form.
+  await expect(page.locator('button[name="add"]')).toHaveText('Add to cart');
+  await expect(page.locator('button[name="add"]')).toBeEnabled();
+  await expect(form).toHaveCount(0);
 
   const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
   expect(funnel).toMatchObject({ clicked: 1, opened: 1 });

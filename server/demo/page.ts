@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { shops } from '../../db/schema/index.ts';
+import { shops, variants } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
 import { DEMO_SHOP_ID, DEMO_VARIANTS } from './seed.ts';
 
@@ -14,6 +14,11 @@ export function renderDemoPage(deps: Pick<Deps, 'db'>): string | null {
   const shop = deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID)).get();
   if (!shop) return null;
   const key = escapeAttr(shop.publishableKey);
+  // The platform's own view: in stock when its count is above zero. It knows
+  // nothing of Waitline's holds; the widget does.
+  const inStock = Object.fromEntries(
+    deps.db.select().from(variants).where(eq(variants.shopId, shop.id)).all().map((v) => [v.id, v.inventory > 0]),
+  );
   const section = 'template--21234567890123__main';
   return `<!doctype html>
 <html class="js" lang="en">
@@ -77,7 +82,7 @@ export function renderDemoPage(deps: Pick<Deps, 'db'>): string | null {
 <script>
   // Stands in for Dawn's variant picker: switch the variant input, the button and ?variant=.
   (function () {
-    var stock = { '${DEMO_VARIANTS.soldOut}': false, '${DEMO_VARIANTS.available}': true };
+    var stock = ${JSON.stringify(inStock).replace(/</g, '\\u003c')};
     var form = document.getElementById('product-form-${section}');
     var params = new URLSearchParams(location.search);
     function select(id) {

@@ -79,7 +79,10 @@ function schedule() {
   }, 50);
 }
 
-if (cfg) {
+// A shopper arriving from a claim link holds units: leave the store's own button to them.
+const holding = new URLSearchParams(location.search).has('waitline_hold');
+
+if (cfg && !holding) {
   schedule();
   // Variant switches (change events, re-rendered sections, replaced buttons) all end up as DOM changes.
   new MutationObserver((records) => {
