@@ -15,7 +15,8 @@ test('the demo storefront swaps the sold-out button for the waitlist form and pu
 
   await form.getByPlaceholder('Email').fill('shopper@example.com');
   await form.getByRole('button', { name: 'Notify me' }).click();
-  await expect(form.getByRole('status')).toHaveText("You're #1 in line. We'll email shopper@example.com when it's your turn.");
+  await expect(form.getByRole('status')).toHaveText("You're #1 in line. We'll message shopper@example.com when it's your turn.");
+  await expect(form.getByRole('status')).toBeFocused();
 
   // Size M is in stock: the shopper gets the store's own button back.
   await page.locator('label', { hasText: 'M' }).click();
@@ -23,8 +24,11 @@ test('the demo storefront swaps the sold-out button for the waitlist form and pu
   await expect(addButton).toHaveText('Add to cart');
   await expect(form).toHaveCount(0);
 
+  // Back on S, the shopper sees their place (kept in localStorage), and can leave.
   await page.locator('label', { hasText: 'S' }).click();
-  await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await expect(form.getByRole('status')).toHaveText(/^You're #1 in line/);
+  await page.reload();
+  await expect(form.getByRole('status')).toHaveText(/^You're #1 in line/);
 
   // The confirmation was written to the outbox and sent by the scheduler.
   await expect
@@ -36,18 +40,29 @@ test('the demo storefront swaps the sold-out button for the waitlist form and pu
     .toEqual(['signup-confirmation:sent']);
 });
 
-test('an invalid email gets the API error inline and nothing is stored', async ({ page, request }) => {
+test('bad input is caught inline, by the form and by the API, and nothing is stored', async ({ page, request }) => {
   await page.goto('/demo');
   const form = page.locator('waitline-form');
   await form.getByPlaceholder('Email').fill('not-an-email');
   await form.getByRole('button', { name: 'Notify me' }).click();
-  await expect(form.getByRole('alert')).toHaveText('email must be a valid email address');
+  await expect(form.getByRole('alert')).toHaveText('Enter a valid email address.');
+  await expect(form.getByPlaceholder('Email')).toBeFocused();
+  await expect(form.getByPlaceholder('Email')).toHaveAttribute('aria-invalid', 'true');
+
+  // The API's own error, in its shape, for what only the server can judge.
+  await form.getByPlaceholder('Email').fill('');
+  await form.getByRole('button', { name: 'Text me too' }).click();
+  await form.getByPlaceholder('Mobile number').fill('12345');
+  await form.getByRole('checkbox').check();
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/^phone must be a valid phone number/);
+
   const res = await request.get('/v1/admin/signups', { headers: { authorization: `Bearer ${demoKeys().secretKey}` } });
   const { signups } = await res.json();
-  expect(signups.map((s: { email: string }) => s.email)).not.toContain('not-an-email');
+  expect(signups.map((s: { email: string }) => s.email)).toEqual(['shopper@example.com']);
 });
 
-test('a restock offers the held unit, and the claim link in the email leads to checkout with the hold', async ({ page, request }) => {
+test('a restock offers the held unit, and the claim link in the email leads to checkout with the hold', async ({ page, request, browser }) => {
   const auth = { authorization: `Bearer ${demoKeys().secretKey}` };
   await page.goto('/demo');
   const form = page.locator('waitline-form');
@@ -60,11 +75,17 @@ test('a restock offers the held unit, and the claim link in the email leads to c
   const restock = await request.post(`/v1/admin/variants/${soldOut.id}/inventory`, { headers: auth, data: { adjust: soldOut.queueLength } });
   expect((await restock.json()).allocation).toMatchObject({ offered: soldOut.queueLength, stillWaiting: 0 });
 
+  // The shopper whose turn it is sees it on the page too.
+  await page.reload();
+  await expect(form.getByRole('status')).toHaveText(/^It's your turn: held for you until /);
+  await expect(form.getByRole('link', { name: 'Claim it' })).toHaveAttribute('href', /\/claim\/[\w-]+$/);
+
   // While the units are held for the line, the public still sees the waitlist form,
   // although the store itself now has stock.
-  await page.reload();
-  await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
-  await expect(page.locator('button[name="add"]')).toBeHidden();
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto('/demo');
+  await expect(stranger.locator('waitline-form').getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await expect(stranger.locator('button[name="add"]')).toBeHidden();
 
   let offer: { text: string; subject: string } | undefined;
   await expect
@@ -80,10 +101,12 @@ test('a restock offers the held unit, and the claim link in the email leads to c
   const landed = new URL(page.url());
   expect(landed.searchParams.get('variant')).toBe(soldOut.id);
   expect(landed.searchParams.get('waitline_hold')).toMatch(/^[\w-]{20,}$/);
-  // The holder gets the store's own button; everyone else still sees the waitlist form.
+  // The holder gets the store's own button and how long it is theirs; everyone else still sees the form.
   await expect(page.locator('button[name="add"]')).toHaveText('Add to cart');
   await expect(page.locator('button[name="add"]')).toBeEnabled();
-  await expect(form).toHaveCount(0);
+  await expect(page.locator('button[name="add"]')).toBeVisible();
+  await expect(form.getByRole('status')).toHaveText(/^Reserved for you until /);
+  await expect(form.getByRole('textbox')).toHaveCount(0);
 
   const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
   expect(funnel).toMatchObject({ clicked: 1, opened: 1 });

@@ -13,12 +13,15 @@ import { createSignup } from '../services/signups/create.ts';
 import { signupStatus, cancelSignup } from '../services/signups/status.ts';
 import { variantStats } from '../services/variants/stats.ts';
 import { presentEta } from '../services/variants/upsert.ts';
+import { widgetStrings } from '../services/settings/widget-strings.ts';
 import { signupByToken } from '../services/signups/find.ts';
+import { holdStatus } from '../services/restock/hold-status.ts';
 
 const keyQuery = z.object({ key: z.string().max(100).optional() });
 
 const configQuery = z.object({
   key: z.string().max(100).optional(),
+  locale: locale.optional(),
   variants: z
     .string()
     .max(4000)
@@ -58,8 +61,9 @@ const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
     try {
       const key = c.req.query('key');
       if (key) return shopByPublishableKey(c.var.deps.db, key);
-      const tokenInPath = c.req.path.match(/^\/v1\/storefront\/signups\/([A-Za-z0-9_-]+)$/)?.[1];
-      if (tokenInPath) return signupByToken(c.var.deps.db, tokenInPath).shop;
+      const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
+      if (kind === 'signups' && tokenInPath) return signupByToken(c.var.deps.db, tokenInPath).shop;
+      if (kind === 'holds' && tokenInPath) return holdStatus(c.var.deps, tokenInPath).shop;
     } catch {
       // Unknown key or token: no CORS grant; the handler reports the error.
     }
@@ -120,7 +124,11 @@ export const storefrontRoutes = createRouter()
     // Short public caching: one request per page view, fresh within seconds of a restock.
     c.header('Cache-Control', 'public, max-age=10, stale-while-revalidate=30');
     const { settings } = shop;
-    return c.json({ shop: { name: shop.name, locale: settings.locale, strings: settings.strings, theme: settings.theme }, variants: byId });
+    const shopperLocale = q.locale ?? settings.locale;
+    return c.json({
+      shop: { name: shop.name, locale: shopperLocale, strings: widgetStrings(shopperLocale, settings.strings), theme: settings.theme },
+      variants: byId,
+    });
   })
   .post('/v1/storefront/signups', validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.
@@ -160,6 +168,13 @@ export const storefrontRoutes = createRouter()
     const { token } = c.req.valid('param');
     tokenShop(c, token);
     return c.json({ signup: cancelSignup(c.var.deps, token) });
+  })
+  .get('/v1/storefront/holds/:token', validate('param', tokenParam), (c) => {
+    const { shop, hold } = holdStatus(c.var.deps, c.req.valid('param').token);
+    c.set('shop', shop);
+    assertOrigin(shop, c.req.header('origin'));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ hold });
   });
 
 /** The token is the shopper's credential; the origin still has to be the shop's. */

@@ -9,7 +9,7 @@ afterEach(() => t.cleanup());
 
 describe('GET /v1/storefront/config', () => {
   it('reports mode, public availability, ETA, pre-order room and queue length for the variants asked', async () => {
-    const shop = await shopWithVariant(t, { eta: { earliest: '2026-04-01', latest: '2026-04-10' } }, { strings: { en: { 'widget.button': 'Notify me' } } });
+    const shop = await shopWithVariant(t, { eta: { earliest: '2026-04-01', latest: '2026-04-10' } }, { strings: { en: { 'widget.button': 'Tell me first' } } });
     await shop.admin('PUT', '/v1/admin/variants/4402', { title: 'M', mode: 'preorder', inventory: -2, preorderLimit: 10 });
     await shop.admin('PUT', '/v1/admin/variants/4403', { title: 'L', inventory: 7 });
     await shop.signup({ email: 'a@example.com' });
@@ -19,7 +19,12 @@ describe('GET /v1/storefront/config', () => {
     const res = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401,4402,4403,nope`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
-    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', strings: { en: { 'widget.button': 'Notify me' } }, theme: {} });
+    // Strings are the widget's, in the shopper's locale, as far as they differ from its bundled English.
+    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', strings: { 'widget.button': 'Tell me first' }, theme: {} });
+    const french = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401&locale=fr-CA`);
+    expect(french.body.shop.locale).toBe('fr-CA');
+    expect(french.body.shop.strings['widget.button']).toBe('Me prévenir');
+    expect(french.body.shop.strings['widget.title.waitlist']).toBe('Épuisé. Soyez prévenu(e) du retour');
     expect(res.body.variants).toEqual({
       '4401': { mode: 'waitlist', available: 0, eta: { earliest: '2026-04-01', latest: '2026-04-10' }, preorderRemaining: null, queueLength: 2 },
       '4402': { mode: 'preorder', available: 0, eta: null, preorderRemaining: 7, queueLength: 1 },
@@ -32,6 +37,7 @@ describe('GET /v1/storefront/config', () => {
     ['an unknown key', 'key=pk_unknown', 401],
     ['too many variants', `variants=${Array.from({ length: 51 }, (_, i) => i).join(',')}`, 400],
     ['a variant id with markup', 'variants=%3Cscript%3E', 400],
+    ['a locale with markup', 'locale=%3Cb%3E', 400],
   ])('rejects %s', async (_name, query, status) => {
     const shop = await shopWithVariant(t);
     const q = query.startsWith('key=') || query === '' ? query : `key=${shop.pk}&${query}`;

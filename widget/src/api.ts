@@ -6,24 +6,32 @@ export interface ApiError {
   field?: string;
 }
 
-export interface SignupAnswer {
-  signup: { token: string; status: string; position: number | null; kind: string; variantId: string };
+export interface SignupView {
+  token?: string;
+  status: string;
+  position: number | null;
+  kind?: string;
+  offer?: { expiresAt: string; claimUrl: string };
 }
 
+/** Every call carries the publishable key and gives up after 8 s: a slow API never blocks the page. */
 async function call<T>(cfg: WidgetConfig, method: string, path: string, body?: unknown): Promise<T> {
-  const sep = path.includes('?') ? '&' : '?';
-  const res = await fetch(`${cfg.api}${path}${sep}key=${encodeURIComponent(cfg.key)}`, {
+  const res = await fetch(`${cfg.api}/v1/storefront/${path}${path.includes('?') ? '&' : '?'}key=${cfg.key}`, {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(8000),
   });
   const data = await res.json().catch(() => null);
-  if (!res.ok) throw (data && data.error) || { code: 'network', message: 'Something went wrong. Please try again.' };
+  if (!res.ok) throw (data && data.error) || { code: 'network', message: '' };
   return data as T;
 }
 
-export const loadConfig = (cfg: WidgetConfig, variantIds: string[]) =>
-  call<ShopConfig>(cfg, 'GET', `/v1/storefront/config?variants=${variantIds.map(encodeURIComponent).join(',')}`);
-
-export const joinQueue = (cfg: WidgetConfig, body: Record<string, unknown>) =>
-  call<SignupAnswer>(cfg, 'POST', '/v1/storefront/signups', { key: cfg.key, ...body });
+export const api = {
+  config: (cfg: WidgetConfig, ids: string[]) => call<ShopConfig>(cfg, 'GET', `config?locale=${cfg.locale}&variants=${ids.map(encodeURIComponent).join(',')}`),
+  join: (cfg: WidgetConfig, body: Record<string, unknown>) => call<{ signup: SignupView }>(cfg, 'POST', 'signups', body),
+  status: (cfg: WidgetConfig, token: string) => call<{ signup: SignupView }>(cfg, 'GET', `signups/${token}`),
+  leave: (cfg: WidgetConfig, token: string) => call<{ signup: SignupView }>(cfg, 'DELETE', `signups/${token}`),
+  hold: (cfg: WidgetConfig, token: string) =>
+    call<{ hold: { status: string; variantId: string; expiresAt: string } }>(cfg, 'GET', `holds/${token}`),
+};

@@ -3,18 +3,14 @@ export interface WidgetConfig {
   key: string;
   api: string;
   locale: string;
+  /** `data-mode-override`: force every variant's mode on this page. */
+  mode?: Mode;
 }
 
-export function readScriptConfig(script: HTMLScriptElement | null): WidgetConfig | null {
-  const key = script?.dataset.key;
-  if (!script || !key) return null;
-  const api = (script.dataset.api || new URL(script.src, location.href).origin).replace(/\/+$/, '');
-  const locale = script.dataset.locale || document.documentElement.lang || navigator.language || 'en';
-  return { key, api, locale };
-}
+export type Mode = 'waitlist' | 'preorder' | 'off';
 
 export interface VariantConfig {
-  mode: 'waitlist' | 'preorder' | 'off';
+  mode: Mode;
   available: number;
   eta: { earliest: string; latest: string } | null;
   preorderRemaining: number | null;
@@ -22,6 +18,30 @@ export interface VariantConfig {
 }
 
 export interface ShopConfig {
-  shop: { name: string; locale: string; strings: Record<string, Record<string, string>>; theme: Record<string, string> };
+  /** `strings`: the widget's strings in the shopper's locale, as far as they differ from its English. */
+  shop: { name: string; locale: string; strings: Record<string, string>; theme: Record<string, string> };
   variants: Record<string, VariantConfig>;
+}
+
+const MODES = ['waitlist', 'preorder', 'off'];
+
+/** Garbage in the attributes gives no widget or a default, never an error in the host page. */
+export function readScriptConfig(script: HTMLScriptElement | null): WidgetConfig | null {
+  const data = script?.dataset;
+  const key = data?.key;
+  if (!script || !key || !/^pk_[\w-]{8,}$/.test(key)) return null;
+  let api = new URL(script.src, location.href).origin;
+  try {
+    if (data.api) api = new URL(data.api).origin;
+  } catch {
+    // keep the script's own origin
+  }
+  const tag = data.locale || document.documentElement.lang || navigator.language || 'en';
+  const mode = data.modeOverride;
+  return {
+    key,
+    api,
+    locale: /^[a-z]{2,3}(-[\w]{2,8})*$/i.test(tag) ? tag : 'en',
+    mode: mode && MODES.includes(mode) ? (mode as Mode) : undefined,
+  };
 }

@@ -1,92 +1,119 @@
 import { render } from 'preact';
-import { loadConfig } from './api.ts';
-import { readScriptConfig, type ShopConfig, type VariantConfig } from './config.ts';
-import { generic } from './platforms/generic.ts';
-import { shopify } from './platforms/shopify.ts';
+import { api } from './api.ts';
+import { readScriptConfig, type ShopConfig, type VariantConfig, type WidgetConfig } from './config.ts';
+import { adapterFor } from './platforms/index.ts';
 import type { Slot } from './platforms/types.ts';
 import { Form } from './ui/Form.tsx';
-import { makeT } from './ui/strings.ts';
+import { formatDate, makeT } from './ui/strings.ts';
 import { css } from './ui/styles.ts';
 
 interface Mount {
   host: HTMLElement;
-  variantId: string;
   anchor: HTMLElement;
-  previousDisplay: string;
+  variantId: string;
+  kind: 'form' | 'reserved';
+  display: string;
 }
 
-// currentScript exists only while the script first runs.
-const cfg = readScriptConfig(document.currentScript as HTMLScriptElement | null);
-const mounts = new Map<HTMLElement, Mount>();
-const known: Record<string, VariantConfig> = {};
-let shop: ShopConfig['shop'] | null = null;
+type Hold = { variantId: string; expiresAt: string } | null;
 
-/** Explicit markers win; platform adapters only run where there are none. */
-function findSlots(): Slot[] {
-  const explicit = generic(document);
-  return explicit.length ? explicit : shopify(document);
-}
+/** The shopper's view of one variant: a form where it is sold out (or held), a note where it is held for them. */
+function start(cfg: WidgetConfig) {
+  const w = window as unknown as { Waitline?: ((...a: unknown[]) => void) & { q?: unknown[][] } };
+  const queued = w.Waitline?.q ?? [];
+  // The one global: a command queue, as analytics snippets have. `Waitline('refresh')` rescans (SPAs).
+  w.Waitline = (cmd: unknown) => cmd === 'refresh' && schedule();
+  queued.forEach((args) => w.Waitline!(...args));
 
-function unmount(m: Mount) {
-  render(null, m.host.shadowRoot!);
-  m.host.remove();
-  if (m.anchor.isConnected) m.anchor.style.display = m.previousDisplay;
-  mounts.delete(m.anchor);
-}
+  const known: Record<string, VariantConfig | null> = {};
+  const mounts = new Map<HTMLElement, Mount>();
+  const holdToken = new URLSearchParams(location.search).get('waitline_hold');
+  let shop: ShopConfig['shop'] = { name: '', locale: 'en', strings: {}, theme: {} };
+  let hold: Hold | undefined = holdToken && /^[\w-]{10,64}$/.test(holdToken) ? undefined : null;
 
-function mount(slot: Slot, variant: VariantConfig) {
-  const host = document.createElement('waitline-form');
-  const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = css;
-  root.appendChild(style);
-  const container = document.createElement('div');
-  root.appendChild(container);
-  const previousDisplay = slot.anchor.style.display;
-  slot.anchor.insertAdjacentElement(slot.replace ? 'beforebegin' : 'afterend', host);
-  if (slot.replace) slot.anchor.style.display = 'none';
-  mounts.set(slot.anchor, { host, variantId: slot.variantId, anchor: slot.anchor, previousDisplay });
-  const t = makeT(cfg!.locale, shop?.strings ?? {});
-  render(<Form cfg={cfg!} variantId={slot.variantId} variant={variant} t={t} />, container);
-}
+  const kindFor = (slot: Slot): Mount['kind'] | null => {
+    const v = known[slot.variantId];
+    if (hold && hold.variantId === slot.variantId) return 'reserved';
+    return v && (cfg.mode ?? v.mode) !== 'off' && v.available < 1 ? 'form' : null;
+  };
 
-const wanted = (v: VariantConfig | undefined) => !!v && v.mode !== 'off' && v.available < 1;
-
-async function sync() {
-  const slots = findSlots();
-  const missing = slots.map((s) => s.variantId).filter((id) => id && !(id in known));
-  if (missing.length) {
-    const config = await loadConfig(cfg!, [...new Set(missing)]);
-    shop = config.shop;
-    for (const id of missing) known[id] = config.variants[id] ?? { mode: 'off', available: 1, eta: null, preorderRemaining: null, queueLength: 0 };
+  function unmount(m: Mount) {
+    render(null, m.host.shadowRoot!);
+    m.host.remove();
+    m.anchor.style.display = m.display;
+    mounts.delete(m.anchor);
   }
-  const live = new Set(slots.map((s) => s.anchor));
-  for (const m of [...mounts.values()]) {
-    const slot = slots.find((s) => s.anchor === m.anchor);
-    if (!live.has(m.anchor) || !m.host.isConnected || !slot || slot.variantId !== m.variantId || !wanted(known[m.variantId])) unmount(m);
+
+  function mount(slot: Slot, kind: Mount['kind']) {
+    const host = document.createElement('waitline-form');
+    for (const [k, v] of Object.entries(shop.theme)) if (/^[\w-]+$/.test(k) && !/[;{}]/.test(v)) host.style.setProperty(`--waitline-${k}`, v);
+    const root = host.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${css}</style><div></div>`;
+    const m: Mount = { host, anchor: slot.anchor, variantId: slot.variantId, kind, display: slot.anchor.style.display };
+    const form = kind === 'form' && slot.replace;
+    slot.anchor.insertAdjacentElement(form ? 'beforebegin' : 'afterend', host);
+    if (form) slot.anchor.style.display = 'none';
+    mounts.set(slot.anchor, m);
+    const t = makeT(shop.strings);
+    const v = known[slot.variantId]!;
+    render(
+      kind === 'form' ? (
+        <Form cfg={cfg} variantId={slot.variantId} variant={v} mode={cfg.mode ?? v.mode} t={t} shop={shop.name} />
+      ) : (
+        <p class="t" role="status">
+          {t('widget.reserved', { time: formatDate(hold!.expiresAt, cfg.locale, true) })}
+        </p>
+      ),
+      root.lastChild as HTMLElement,
+    );
   }
-  for (const slot of slots) if (!mounts.has(slot.anchor) && wanted(known[slot.variantId])) mount(slot, known[slot.variantId]!);
-}
 
-let scheduled = false;
-function schedule() {
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => {
-    scheduled = false;
-    // A guest never throws into the host page.
-    sync().catch((e) => console.warn('[waitline]', e));
-  }, 50);
-}
+  async function sync() {
+    const adapter = adapterFor(document);
+    if (!adapter) return;
+    const slots = adapter.slots(document);
+    const missing = [...new Set([...adapter.ids(document), ...slots.map((s) => s.variantId)])].filter((id) => !(id in known)).slice(0, 50);
+    if (missing.length) {
+      const config = await api.config(cfg, missing);
+      shop = config.shop;
+      for (const id of missing) known[id] = config.variants[id] ?? null;
+    }
+    if (hold === undefined) {
+      hold = await api
+        .hold(cfg, holdToken!)
+        .then(({ hold: h }) => (h.status === 'active' ? h : null))
+        .catch(() => null);
+    }
+    for (const m of [...mounts.values()]) {
+      const slot = slots.find((s) => s.anchor === m.anchor);
+      if (!slot || !m.host.isConnected || slot.variantId !== m.variantId || kindFor(slot) !== m.kind) unmount(m);
+    }
+    for (const slot of slots) {
+      const kind = kindFor(slot);
+      if (kind && !mounts.has(slot.anchor)) mount(slot, kind);
+    }
+  }
 
-// A shopper arriving from a claim link holds units: leave the store's own button to them.
-const holding = new URLSearchParams(location.search).has('waitline_hold');
-
-if (cfg && !holding) {
-  schedule();
-  // Variant switches (change events, re-rendered sections, replaced buttons) all end up as DOM changes.
+  let timer = 0;
+  let href = location.href;
+  function schedule() {
+    clearTimeout(timer);
+    // A guest never throws into the host page: a failure leaves the page as it was.
+    timer = window.setTimeout(() => sync().catch(() => {}), 30);
+  }
+  // Variant switches arrive as change events, re-rendered sections (DOM changes) or ?variant= in the URL.
   new MutationObserver((records) => {
-    if (records.some((r) => !(r.target instanceof Element && r.target.closest('waitline-form')))) schedule();
-  }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'disabled'] });
-  document.addEventListener('change', schedule, true);
+    if (records.some((r) => !(r.target as Element).closest?.('waitline-form') && !(r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeName === 'WAITLINE-FORM')))) schedule();
+  }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'disabled', 'class'] });
+  addEventListener('change', schedule, true);
+  addEventListener('popstate', schedule);
+  setInterval(() => href !== location.href && ((href = location.href), schedule()), 500);
+  schedule();
+}
+
+try {
+  const cfg = readScriptConfig(document.currentScript as HTMLScriptElement | null);
+  if (cfg) start(cfg);
+} catch {
+  // never into the host page
 }

@@ -1,9 +1,8 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
-import { offers, shops, signups } from '../../../db/schema/index.ts';
+import { offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { allocate } from './allocate.ts';
 import { endOffer } from './end-offer.ts';
-import { variants } from '../../../db/schema/index.ts';
 
 /**
  * Job `offers.expire`, due when a round of holds ends: every unclaimed hold of

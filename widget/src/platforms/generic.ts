@@ -1,10 +1,13 @@
-import type { Adapter } from './types.ts';
+import { all, validId, type Adapter } from './types.ts';
 
-/** Custom and headless stores: `<div data-waitline-variant="123">` marks the spot explicitly. */
-export const generic: Adapter = (root) =>
-  Array.from(root.querySelectorAll<HTMLElement>('[data-waitline-variant]')).map((el) => ({
-    anchor: el,
-    variantId: el.dataset.waitlineVariant ?? '',
-    soldOut: el.dataset.waitlineSoldOut !== 'false',
-    replace: false,
-  }));
+/**
+ * Custom and headless stores mark the spot: `<div data-waitline-variant="123">`.
+ * On a button the form takes its place; on any other element it goes after it.
+ */
+export const generic: Adapter = {
+  slots: (doc) =>
+    all(doc, '[data-waitline-variant]')
+      .filter((el) => validId(el.dataset.waitlineVariant))
+      .map((el) => ({ anchor: el, variantId: el.dataset.waitlineVariant!, replace: /^(BUTTON|INPUT)$/.test(el.tagName) })),
+  ids: (doc) => generic.slots(doc).map((s) => s.variantId),
+};

@@ -1,75 +1,166 @@
-import { useState } from 'preact/hooks';
-import { joinQueue, type ApiError } from '../api.ts';
-import type { VariantConfig, WidgetConfig } from '../config.ts';
-import type { T } from './strings.ts';
+import { Component } from 'preact';
+import { api, type ApiError, type SignupView } from '../api.ts';
+import type { Mode, VariantConfig, WidgetConfig } from '../config.ts';
+import { formatDate, type T } from './strings.ts';
 
 interface Props {
   cfg: WidgetConfig;
   variantId: string;
   variant: VariantConfig;
+  mode: Mode;
   t: T;
+  shop: string;
 }
 
-export function Form({ cfg, variantId, variant, t }: Props) {
-  const [email, setEmail] = useState('');
-  const [website, setWebsite] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [position, setPosition] = useState<number | null>(null);
+interface State {
+  email: string;
+  phone: string;
+  consent: boolean;
+  quantity: number;
+  sms: boolean;
+  busy: boolean;
+  error?: ApiError;
+  signup?: SignupView & { token: string; to: string };
+}
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ACTIVE = ['pending', 'waiting', 'offered'];
+
+/** One place in line: the form, or the shopper's status once they have joined (kept across visits). */
+export class Form extends Component<Props, State> {
+  override state: State = { email: '', phone: '', consent: false, quantity: 1, sms: false, busy: false };
+  private key = `waitline:${this.props.cfg.key}:${this.props.variantId}`;
+  private status?: HTMLElement | null;
+
+  override componentDidMount() {
+    const saved = this.load();
+    if (!saved) return;
+    api
+      .status(this.props.cfg, saved.token)
+      .then(({ signup }) => (ACTIVE.includes(signup.status) ? this.setState({ signup: { ...signup, ...saved } }) : this.save(null)))
+      .catch(() => {});
+  }
+
+  load(): { token: string; to: string } | null {
     try {
-      const { signup } = await joinQueue(cfg, { variantId, email: email.trim(), locale: cfg.locale, website: website || undefined });
-      setPosition(signup.position ?? 1);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
+      return JSON.parse(localStorage.getItem(this.key) || 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  save(value: { token: string; to: string } | null) {
+    try {
+      if (value) localStorage.setItem(this.key, JSON.stringify(value));
+      else localStorage.removeItem(this.key);
+    } catch {
+      // private browsing: the place is still kept on the server
+    }
+  }
+
+  submit = async (e: Event) => {
+    e.preventDefault();
+    const { cfg, variantId, mode, t } = this.props;
+    const { email, phone, consent, quantity, busy } = this.state;
+    if (busy) return;
+    const fail = (error: ApiError) => {
+      this.setState({ busy: false, error });
+      (this.base as Element | undefined)?.querySelector<HTMLInputElement>(`[name=${error.field === 'phone' || error.field === 'smsConsent' ? 'phone' : 'email'}]`)?.focus();
+    };
+    if (!EMAIL.test(email.trim()) && !(phone && consent)) return fail({ code: 'invalid', field: 'email', message: t('widget.error.email') });
+    if (phone && !consent) return fail({ code: 'invalid', field: 'phone', message: t('widget.error.consent') });
+    this.setState({ busy: true, error: undefined });
+    const website = (this.base as Element | undefined)?.querySelector<HTMLInputElement>('[name=website]')?.value;
+    try {
+      const { signup } = await api.join(cfg, {
+        variantId,
+        ...(email.trim() ? { email: email.trim() } : {}),
+        ...(phone ? { phone, smsConsent: true } : {}),
+        ...(mode === 'preorder' ? { quantity, kind: 'preorder' } : {}),
+        locale: cfg.locale,
+        ...(website ? { website } : {}),
+      });
+      const saved = { token: signup.token!, to: [email.trim(), phone].filter(Boolean).join(', ') };
+      this.save(saved);
+      this.setState({ busy: false, signup: { ...signup, ...saved } }, () => this.status?.focus());
+    } catch (error) {
+      const err = error as ApiError;
+      fail(err.message ? err : { code: 'network', message: t('widget.error.network') });
     }
   };
 
-  if (position !== null) {
+  leave = async () => {
+    const { signup } = this.state;
+    if (!signup) return;
+    await api.leave(this.props.cfg, signup.token).catch(() => {});
+    this.save(null);
+    this.setState({ signup: undefined });
+  };
+
+  render({ variant, mode, t, shop, cfg }: Props, s: State) {
+    const input = (name: keyof State) => (e: Event) => {
+      const el = e.target as HTMLInputElement;
+      this.setState({ [name]: el.type === 'checkbox' ? el.checked : el.type === 'number' ? Math.max(1, +el.value || 1) : el.value } as never);
+    };
+    if (s.signup) {
+      const { status, position, offer, to } = s.signup;
+      return (
+        <div>
+          <p class="t" tabIndex={-1} ref={(el) => {
+              this.status = el;
+            }} role="status" aria-live="polite">
+            {status === 'pending'
+              ? t('widget.pending', { to })
+              : status === 'offered' && offer
+                ? t('widget.offered', { time: formatDate(offer.expiresAt, cfg.locale, true) })
+                : t('widget.joined', { position: position ?? 1, to })}
+          </p>
+          {offer ? (
+            <a class="b" href={offer.claimUrl}>
+              {t('widget.claim')}
+            </a>
+          ) : null}
+          <button type="button" class="l" onClick={this.leave}>
+            {t('widget.leave')}
+          </button>
+        </div>
+      );
+    }
+    const preorder = mode === 'preorder';
+    const slots = preorder && variant.preorderRemaining !== null ? variant.preorderRemaining : null;
+    const err = s.error;
     return (
-      <p class="done" role="status">
-        {t('widget.joined', { position, email })}
-      </p>
+      <form onSubmit={this.submit} noValidate>
+        <p class="t" id="t">
+          {preorder ? (variant.eta ? t('widget.title.preorder', { earliest: formatDate(variant.eta.earliest, cfg.locale), latest: formatDate(variant.eta.latest, cfg.locale) }) : t('widget.title.preorderNoEta')) : t('widget.title.waitlist')}
+          {slots !== null ? <span class="s"> · {t('widget.slots', { count: slots })}</span> : null}
+        </p>
+        <div class="r">
+          <input class="e" name="email" type="email" autoComplete="email" aria-label={t('widget.email')} aria-describedby="t x" placeholder={t('widget.email')} value={s.email} onInput={input('email')} aria-invalid={err?.field === 'email'} />
+          {preorder ? <input class="q" name="quantity" type="number" min={1} max={Math.min(100, slots ?? 100)} aria-label={t('widget.quantity')} value={s.quantity} onInput={input('quantity')} /> : null}
+          <button class="b" type="submit" disabled={s.busy}>
+            {t(preorder ? 'widget.button.preorder' : 'widget.button')}
+          </button>
+        </div>
+        {s.sms ? (
+          <div>
+            <input class="e" name="phone" type="tel" autoComplete="tel" aria-label={t('widget.phone')} placeholder={t('widget.phone')} value={s.phone} onInput={input('phone')} aria-invalid={err?.field === 'phone' || err?.field === 'smsConsent'} style="width:100%;margin-top:8px" />
+            <label class="c">
+              <input type="checkbox" name="consent" checked={s.consent} onChange={input('consent')} />
+              <span>{t('widget.consent')}</span>
+            </label>
+            <p class="g">{t('widget.legal', { shop })}</p>
+          </div>
+        ) : (
+          <button type="button" class="l" aria-expanded="false" onClick={() => this.setState({ sms: true })}>
+            {t('widget.sms')}
+          </button>
+        )}
+        <input class="h" name="website" tabIndex={-1} autoComplete="off" aria-hidden="true" />
+        <p class="x" id="x" role="alert">
+          {err?.message}
+        </p>
+      </form>
     );
   }
-  const title =
-    variant.mode === 'preorder' && variant.eta
-      ? t('widget.title.preorder', variant.eta)
-      : t('widget.title.waitlist');
-  return (
-    <form onSubmit={submit} noValidate>
-      <p class="title">{title}</p>
-      <div class="row">
-        <label>
-          <span class="sr">{t('widget.email')}</span>
-          <input
-            type="email"
-            name="email"
-            required
-            autoComplete="email"
-            placeholder={t('widget.email')}
-            value={email}
-            aria-invalid={error?.field === 'email'}
-            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <button type="submit" disabled={busy}>
-          {t('widget.button')}
-        </button>
-      </div>
-      <input class="hp" tabIndex={-1} autoComplete="off" name="website" aria-hidden="true" value={website} onInput={(e) => setWebsite((e.target as HTMLInputElement).value)} />
-      {error ? (
-        <p class="error" role="alert">
-          {error.message}
-        </p>
-      ) : null}
-    </form>
-  );
 }

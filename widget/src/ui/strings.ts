@@ -1,29 +1,43 @@
-/** The widget's own few strings; the shop's `strings` override them per locale. */
-const catalogs: Record<string, Record<string, string>> = {
-  en: {
-    'widget.title.waitlist': 'Sold out — join the waitlist',
-    'widget.title.preorder': 'Pre-order — expected {earliest}–{latest}',
-    'widget.email': 'Email',
-    'widget.button': 'Notify me',
-    'widget.joined': "You're #{position} in line. We'll email {email} when it's your turn.",
-    'widget.queue': '{count} people waiting',
-  },
-  fr: {
-    'widget.title.waitlist': "Épuisé — rejoignez la liste d'attente",
-    'widget.title.preorder': 'Précommande — attendu entre le {earliest} et le {latest}',
-    'widget.email': 'E-mail',
-    'widget.button': 'Me prévenir',
-    'widget.joined': 'Vous êtes n°{position} dans la file. Nous écrirons à {email} quand ce sera votre tour.',
-    'widget.queue': '{count} personnes en attente',
-  },
+/**
+ * The widget's English strings, the fallback for every key. Other locales come
+ * from the server with the config (`shop.strings`, already merged with the
+ * shop's own overrides), so a new language costs the bundle nothing.
+ */
+export const en: Record<string, string> = {
+  'widget.title.waitlist': 'Sold out. Get notified when it is back',
+  'widget.title.preorder': 'Pre-order, expected {earliest}–{latest}',
+  'widget.title.preorderNoEta': 'Pre-order now',
+  'widget.slots': '{count} left',
+  'widget.email': 'Email',
+  'widget.phone': 'Mobile number',
+  'widget.quantity': 'Quantity',
+  'widget.button': 'Notify me',
+  'widget.button.preorder': 'Pre-order',
+  'widget.sms': 'Text me too',
+  'widget.consent': 'Yes, text me about this item',
+  'widget.legal': 'By checking this box you agree to receive texts from {shop} about this item. Msg & data rates may apply. Reply STOP to opt out.',
+  'widget.joined': "You're #{position} in line. We'll message {to} when it's your turn.",
+  'widget.pending': 'Check {to} to confirm your place in line.',
+  'widget.offered': "It's your turn: held for you until {time}.",
+  'widget.claim': 'Claim it',
+  'widget.leave': 'Leave the list',
+  'widget.reserved': 'Reserved for you until {time}.',
+  'widget.error.email': 'Enter a valid email address.',
+  'widget.error.consent': 'Tick the box to get texts, or leave the number empty.',
+  'widget.error.network': 'Something went wrong. Please try again.',
 };
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 
-export function makeT(locale: string, overrides: Record<string, Record<string, string>>): T {
-  const base = locale.toLowerCase().split('-')[0] || 'en';
-  return (key, vars = {}) => {
-    const s = overrides[locale]?.[key] ?? overrides[base]?.[key] ?? catalogs[base]?.[key] ?? catalogs.en![key] ?? key;
-    return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-  };
+export function makeT(strings: Record<string, string>): T {
+  return (key, vars = {}) =>
+    String(strings[key] ?? en[key] ?? key).replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
+
+export const formatDate = (iso: string, locale: string, time?: boolean) => {
+  try {
+    return new Date(time ? iso : `${iso}T00:00:00Z`).toLocaleString(locale, time ? { dateStyle: 'medium', timeStyle: 'short' } : { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  } catch {
+    return iso;
+  }
+};
