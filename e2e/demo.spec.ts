@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 
 const demoKeys = () => JSON.parse(readFileSync(`${process.env.E2E_DB}.demo-keys.json`, 'utf8')) as { secretKey: string };
 
-test('the demo storefront swaps the sold-out button for the waitlist form and puts the shopper in line', async ({ page, request }) => {
+test('the demo storefront swaps the sold-out button for the waitlist form and puts the shopper in line', async ({ page, request }, info) => {
   await page.goto('/demo');
   const addButton = page.locator('button[name="add"]');
   const form = page.locator('waitline-form');
@@ -12,11 +12,13 @@ test('the demo storefront swaps the sold-out button for the waitlist form and pu
   await expect(form.getByRole('button', { name: 'Notify me' })).toBeVisible();
   await expect(addButton).toBeHidden();
   await expect(addButton).toHaveCount(1);
+  await page.screenshot({ path: info.outputPath('demo-sold-out.png') });
 
   await form.getByPlaceholder('Email').fill('shopper@example.com');
   await form.getByRole('button', { name: 'Notify me' }).click();
   await expect(form.getByRole('status')).toHaveText("You're #1 in line. We'll message shopper@example.com when it's your turn.");
   await expect(form.getByRole('status')).toBeFocused();
+  await page.screenshot({ path: info.outputPath('demo-joined.png') });
 
   // Size M is in stock: the shopper gets the store's own button back.
   await page.locator('label', { hasText: 'M' }).click();
