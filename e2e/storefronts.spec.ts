@@ -235,3 +235,32 @@ test("a merchant's string with markup-like text is shown as text, and the shop's
   await expect(button).toHaveCSS('background-color', 'rgb(200, 0, 80)');
   await expect(page.locator('waitline-form').locator('b, img, script')).toHaveCount(0);
 });
+
+test('custom markup with data-waitline-variant: pre-order with ETA, slots and quantity, then the plain waitlist past the limit', async ({ page, request }, info) => {
+  const { pk, auth } = await shopFor(request, {
+    'sku-lamp': { productTitle: 'Desk Lamp', mode: 'preorder', inventory: 0, preorderLimit: 3, eta: { earliest: '2027-03-01', latest: '2027-03-10' } },
+  });
+  const html = `<!doctype html><html lang="en"><body><main><h1>Desk Lamp</h1>
+    <div id="buy"><button id="buy-button" data-waitline-variant="sku-lamp" disabled>Unavailable</button></div>
+    <p>Made to order.</p></main></body></html>`;
+  await serve(page, '/lamp', html, pk);
+  const form = page.locator('waitline-form');
+  await expect(form.getByText('Pre-order, expected Mar 1–Mar 10 · 3 left')).toBeVisible();
+  await expect(page.locator('#buy-button')).toBeHidden();
+  await form.getByPlaceholder('Email').fill('lamp@example.com');
+  await form.getByRole('spinbutton', { name: 'Quantity' }).fill('2');
+  await form.getByRole('button', { name: 'Pre-order' }).click();
+  await expect(form.getByRole('status')).toHaveText(/^You're #1 in line/);
+  await shot(page, info, 'generic-preorder-joined');
+  const { signups } = await (await request.get('/v1/admin/signups?variantId=sku-lamp', { headers: auth })).json();
+  expect(signups.map((s: { kind: string; quantity: number }) => [s.kind, s.quantity])).toEqual([['preorder', 2]]);
+
+  // One slot left; someone takes it. A new visitor now sees the plain waitlist.
+  await request.post('/v1/storefront/signups', { data: { key: pk, variantId: 'sku-lamp', email: 'last@example.com', kind: 'preorder' } });
+  const visitor = await (await page.context().browser()!.newContext()).newPage();
+  await serve(visitor, '/lamp', html, pk);
+  const fallback = visitor.locator('waitline-form');
+  await expect(fallback.getByText('Sold out. Get notified when it is back')).toBeVisible();
+  await expect(fallback.getByRole('spinbutton')).toHaveCount(0);
+  await expect(fallback.getByRole('button', { name: 'Notify me' })).toBeVisible();
+});

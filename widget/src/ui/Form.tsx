@@ -76,7 +76,7 @@ export class Form extends Component<Props, State> {
         variantId,
         ...(email.trim() ? { email: email.trim() } : {}),
         ...(phone ? { phone, smsConsent: true } : {}),
-        ...(mode === 'preorder' ? { quantity, kind: 'preorder' } : {}),
+        ...(mode === 'preorder' && this.props.variant.preorderRemaining !== 0 ? { quantity, kind: 'preorder' } : {}),
         locale: cfg.locale,
         ...(website ? { website } : {}),
       });
@@ -126,7 +126,8 @@ export class Form extends Component<Props, State> {
         </div>
       );
     }
-    const preorder = mode === 'preorder';
+    // Past the pre-order limit the form is a plain waitlist, as the server would make it.
+    const preorder = mode === 'preorder' && variant.preorderRemaining !== 0;
     const slots = preorder && variant.preorderRemaining !== null ? variant.preorderRemaining : null;
     const err = s.error;
     return (
