@@ -4,6 +4,13 @@ import { offer } from './offer.tsx';
 import { offerFollowup } from './offer-followup.tsx';
 import { ranOut } from './ran-out.tsx';
 import { offerWithdrawn } from './offer-withdrawn.tsx';
+import { backorderAck } from './backorder-ack.tsx';
+import { backorderUpdate } from './backorder-update.tsx';
+import { backorderShipped } from './backorder-shipped.tsx';
+import { backorderCancelled } from './backorder-cancelled.tsx';
+import { etaChanged } from './eta-changed.tsx';
+import { preorderUpdate } from './preorder-update.tsx';
+import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation } from './sms/signup-confirmation.ts';
 import { smsSignupOptin } from './sms/signup-optin.ts';
 import { smsOffer, smsOfferFollowup, smsOfferWithdrawn, smsRanOut } from './sms/offers.ts';
@@ -11,6 +18,7 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export type { RenderContext, RenderedEmail };
 export { translate, baseLocale, formatTime, formatSpan, SHIPPED_LOCALES } from './i18n/index.ts';
+export { money } from './parts.ts';
 
 /** Every email template by name; the name is what `messages.template` stores. */
 export const emailTemplates = {
@@ -20,6 +28,12 @@ export const emailTemplates = {
   'offer-followup': offerFollowup,
   'ran-out': ranOut,
   'offer-withdrawn': offerWithdrawn,
+  'backorder-ack': backorderAck,
+  'backorder-update': backorderUpdate,
+  'backorder-shipped': backorderShipped,
+  'backorder-cancelled': backorderCancelled,
+  'eta-changed': etaChanged,
+  'preorder-update': preorderUpdate,
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
@@ -29,6 +43,9 @@ export const smsTemplates = {
   'offer-followup': smsOfferFollowup,
   'ran-out': smsRanOut,
   'offer-withdrawn': smsOfferWithdrawn,
+  'backorder-ack': smsBackorderAck,
+  'backorder-shipped': smsBackorderShipped,
+  'eta-changed': smsEtaChanged,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

@@ -9,6 +9,7 @@ import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
 import { offerRoutes } from './routes/offers.tsx';
+import { backorderRoutes } from './routes/backorders.tsx';
 import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
@@ -35,6 +36,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);
   app.route('/', offerRoutes);
+  app.route('/', backorderRoutes);
   app.route('/', assetRoutes);
 
   app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));

@@ -15,7 +15,7 @@ function message(over: Partial<Message> = {}): Message {
   seq += 1;
   const unsubscribe = { 'List-Unsubscribe': `<https://waitline.example/u/tok${seq}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
   return {
-    id: seq, shopId: 'shop_1', contactId: seq, signupId: seq, offerId: null, publicId: `pub${seq}`, props: {}, track: false, intro: false, renderedAt: new Date(), template: 'back_in_stock', channel: 'email',
+    id: seq, shopId: 'shop_1', contactId: seq, signupId: seq, offerId: null, backorderId: null, publicId: `pub${seq}`, props: {}, track: false, intro: false, renderedAt: new Date(), template: 'back_in_stock', channel: 'email',
     to: `shopper${seq}@example.com`, from: 'Demo Store <store@example.com>', subject: 'Ocean Blue Tee is back',
     text: 'It is back: https://demo-store.example/p/obt', html: '<p>It is back</p>', headers: unsubscribe,
     status: 'sending', idempotencyKey: `msg-${seq}-${Math.random().toString(36).slice(2)}`, transport: null,

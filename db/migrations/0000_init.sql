@@ -108,6 +108,7 @@ CREATE TABLE `messages` (
 	`contact_id` integer,
 	`signup_id` integer,
 	`offer_id` integer,
+	`backorder_id` integer,
 	`public_id` text NOT NULL,
 	`template` text NOT NULL,
 	`channel` text NOT NULL,
@@ -144,6 +145,7 @@ CREATE INDEX `messages_shop_idx` ON `messages` (`shop_id`,`id`);--> statement-br
 CREATE INDEX `messages_provider_idx` ON `messages` (`provider_id`);--> statement-breakpoint
 CREATE INDEX `messages_batch_idx` ON `messages` (`batch_key`);--> statement-breakpoint
 CREATE INDEX `messages_offer_idx` ON `messages` (`offer_id`);--> statement-breakpoint
+CREATE INDEX `messages_backorder_idx` ON `messages` (`backorder_id`);--> statement-breakpoint
 CREATE INDEX `messages_signup_idx` ON `messages` (`signup_id`);--> statement-breakpoint
 CREATE INDEX `messages_contact_idx` ON `messages` (`contact_id`);--> statement-breakpoint
 CREATE TABLE `jobs` (
@@ -212,3 +214,59 @@ CREATE TABLE `kv` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `backorders` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`order_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`contact_id` integer NOT NULL,
+	`quantity` integer NOT NULL,
+	`served` integer DEFAULT 0 NOT NULL,
+	`price` integer NOT NULL,
+	`currency` text NOT NULL,
+	`status` text DEFAULT 'waiting' NOT NULL,
+	`token` text NOT NULL,
+	`locale` text DEFAULT 'en' NOT NULL,
+	`created_at` integer NOT NULL,
+	`resolved_at` integer,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `backorders_token_unique` ON `backorders` (`token`);--> statement-breakpoint
+CREATE INDEX `backorders_queue_idx` ON `backorders` (`shop_id`,`variant_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `backorders_order_idx` ON `backorders` (`shop_id`,`order_id`);--> statement-breakpoint
+CREATE TABLE `escalations` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`status` text DEFAULT 'open' NOT NULL,
+	`order_id` text,
+	`contact_id` integer,
+	`summary` text NOT NULL,
+	`recommended_action` text NOT NULL,
+	`key` text NOT NULL,
+	`resolution` text,
+	`created_at` integer NOT NULL,
+	`resolved_at` integer,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `escalations_key_unique` ON `escalations` (`key`);--> statement-breakpoint
+CREATE INDEX `escalations_shop_idx` ON `escalations` (`shop_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `escalations_order_idx` ON `escalations` (`shop_id`,`order_id`,`status`);--> statement-breakpoint
+CREATE TABLE `eta_changes` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`from_earliest` text,
+	`from_latest` text,
+	`to_earliest` text NOT NULL,
+	`to_latest` text NOT NULL,
+	`reason` text,
+	`notified` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `eta_changes_variant_idx` ON `eta_changes` (`shop_id`,`variant_id`,`id`);

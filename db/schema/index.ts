@@ -9,3 +9,6 @@ export * from './restocks.ts';
 export * from './orders.ts';
 export * from './conversions.ts';
 export * from './kv.ts';
+export * from './backorders.ts';
+export * from './escalations.ts';
+export * from './eta-changes.ts';

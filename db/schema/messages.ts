@@ -29,6 +29,7 @@ export const messages = sqliteTable(
     contactId: integer('contact_id'),
     signupId: integer('signup_id'),
     offerId: integer('offer_id'),
+    backorderId: integer('backorder_id'),
     /** Unguessable id for the open pixel and click links. */
     publicId: text('public_id').notNull().unique(),
     template: text('template').notNull(),
@@ -68,6 +69,7 @@ export const messages = sqliteTable(
     index('messages_provider_idx').on(t.providerId),
     index('messages_batch_idx').on(t.batchKey),
     index('messages_offer_idx').on(t.offerId),
+    index('messages_backorder_idx').on(t.backorderId),
     index('messages_signup_idx').on(t.signupId),
     index('messages_contact_idx').on(t.contactId),
   ],

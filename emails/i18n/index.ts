@@ -55,6 +55,20 @@ export function formatTime(at: Date, locale: string, timeZone: string): string {
   return `${format.format(at)} (${timeZone.replace(/_/g, ' ')})`;
 }
 
+const shortFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The same moment in few characters, for SMS: "Mar 3, 12:00 PM GMT+1". */
+export function formatTimeShort(at: Date, locale: string, timeZone: string): string {
+  const tag = baseLocale(locale) === 'en' ? 'en-US' : locale;
+  const cacheKey = `${tag}|${timeZone}`;
+  let format = shortFormats.get(cacheKey);
+  if (!format) {
+    format = new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    shortFormats.set(cacheKey, format);
+  }
+  return format.format(at);
+}
+
 const UNITS: Array<[Intl.NumberFormatOptions['unit'], number]> = [
   ['day', 86_400_000],
   ['hour', 3_600_000],

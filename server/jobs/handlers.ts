@@ -1,9 +1,17 @@
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
+import { backorderUpdate } from '../services/backorders/cadence.ts';
+import type { CadenceStage } from '../services/backorders/record.ts';
+import { deliverEscalationWebhook } from '../services/escalations/webhook.ts';
+import type { PreorderStage } from '../services/preorders/schedule.ts';
+import { preorderUpdate } from '../services/preorders/update.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
 export const jobHandlers: JobHandlers = {
   'offers.expire': (deps, p) => void expireDue(deps, String(p.shopId), String(p.variantId)),
   'offers.followup': (deps, p) => void followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt)),
+  'backorder.update': (deps, p) => backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
+  'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
+  'escalation.webhook': (deps, p) => deliverEscalationWebhook(deps, Number(p.escalationId)),
 };

@@ -82,13 +82,15 @@ describe('POST /v1/admin/orders', () => {
     expect((await statusOf(tokens[0]!)).status).toBe('purchased');
   });
 
-  it('takes public units first and records the shortfall as backordered, letting inventory go below zero', async () => {
+  it('takes fulfillable units first and records the shortfall as backordered, letting inventory go below zero', async () => {
     const shop = await shopWithVariant(t, { inventory: 2 });
-    const res = await order(shop, { email: 'x@example.com', lineItems: [{ variantId: '4401', quantity: 5, price: 100 }, { variantId: 'untracked', quantity: 1, price: 50 }] });
+    await shop.admin('PUT', '/v1/admin/variants/4402', { title: 'M', inventory: 9 });
+    const res = await order(shop, { email: 'x@example.com', lineItems: [{ variantId: '4401', quantity: 5, price: 100 }, { variantId: '4402', quantity: 1, price: 50 }] });
     expect(res.body.order.lines).toEqual([
       { variantId: '4401', quantity: 5, price: 100, fromHold: 0, fromStock: 2, backordered: 3 },
-      { variantId: 'untracked', quantity: 1, price: 50, fromHold: 0, fromStock: 1, backordered: 0 },
+      { variantId: '4402', quantity: 1, price: 50, fromHold: 0, fromStock: 1, backordered: 0 },
     ]);
+    expect(res.body.backorders).toEqual([{ id: expect.any(Number), variantId: '4401', quantity: 3 }]);
     expect(await variantOf(shop)).toMatchObject({ inventory: -3, available: 0 });
   });
 
@@ -116,6 +118,9 @@ describe('POST /v1/admin/orders', () => {
     [{ email: 'nope' }, 'email'],
     [{ holdToken: '<script>' }, 'holdToken'],
     [{ extra: 1 }, undefined],
+    [{ email: undefined }, 'email'],
+    [{ lineItems: [{ variantId: 'nope', quantity: 1, price: 1 }] }, 'lineItems.0.variantId'],
+    [{ lineItems: [{ variantId: '4401', quantity: -2, price: 1 }] }, 'lineItems.0.quantity'],
   ])('rejects %j and changes nothing', async (over, field) => {
     const shop = await shopWithVariant(t, { inventory: 3 });
     const before = rowCounts(t);

@@ -6,6 +6,7 @@ import { variantsRoutes } from './variants.ts';
 import { signupsRoutes } from './signups.ts';
 import { messagesRoutes } from './messages.ts';
 import { ordersRoutes } from './orders.ts';
+import { escalationsRoutes } from './escalations.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -17,4 +18,5 @@ export const adminRoutes = createRouter()
   .route('/', variantsRoutes)
   .route('/', signupsRoutes)
   .route('/', messagesRoutes)
-  .route('/', ordersRoutes);
+  .route('/', ordersRoutes)
+  .route('/', escalationsRoutes);

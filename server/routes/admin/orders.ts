@@ -10,7 +10,7 @@ const money = z.number().int('must be in minor units').min(0).max(100_000_000_00
 const orderBody = z
   .object({
     id: platformId,
-    email: email.optional(),
+    email,
     phone: phone.optional(),
     ordersCount: z.number().int().min(0).max(1_000_000).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),

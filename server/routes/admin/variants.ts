@@ -7,6 +7,7 @@ import { validate } from '../../lib/validate.ts';
 import { variantStats } from '../../services/variants/stats.ts';
 import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
 import { changeInventory } from '../../services/restock/inventory.ts';
+import { changeEta } from '../../services/eta/change.ts';
 import type { Db } from '../../../db/index.ts';
 
 const eta = z
@@ -40,6 +41,11 @@ const inventoryBody = z.union([
   z.object({ adjust: units.refine((n) => n !== 0, 'must not be 0') }).strict(),
 ], { error: 'Send {"available": n} to set the count or {"adjust": ±n} to change it' });
 
+const etaBody = z
+  .object({ earliest: isoDate, latest: isoDate, reason: plainText(300).optional() })
+  .strict()
+  .refine((e) => e.earliest <= e.latest, { message: 'latest must not be before earliest', path: ['latest'] });
+
 const listQuery = z.object({
   cursor: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -58,6 +64,10 @@ export const variantsRoutes = createRouter()
   .post('/variants/:id/inventory', validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
     const { variant, allocation } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation });
+  })
+  .post('/variants/:id/eta', validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
+    const result = changeEta(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
+    return c.json(result);
   })
   .get('/variants', validate('query', listQuery), (c) => {
     const { cursor, limit } = c.req.valid('query');

@@ -10,6 +10,7 @@ export interface MessageArgs {
   contact: Contact;
   signupId?: number;
   offerId?: number;
+  backorderId?: number;
   /** Names the event: one event is one message, however often it is enqueued. */
   key: string;
   /** Hold until quiet hours end (SMS always; follow-up emails too). */
@@ -23,6 +24,7 @@ interface Row {
   contactId: number;
   signupId: number | null;
   offerId: number | null;
+  backorderId: number | null;
   publicId: string;
   template: string;
   channel: 'email' | 'sms';
@@ -81,7 +83,7 @@ export class MessageBatch {
     const { insert, introduce } = statements(this.db.$client);
     const createdAt = this.now.getTime();
     for (const r of this.rows) {
-      insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt);
+      insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.backorderId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt);
     }
     for (const id of this.introduced) introduce.run(createdAt, id);
     this.rows = [];
@@ -96,6 +98,7 @@ export class MessageBatch {
       contactId: args.contact.id,
       signupId: args.signupId ?? null,
       offerId: args.offerId ?? null,
+      backorderId: args.backorderId ?? null,
       publicId: token(12),
       template: args.template,
       channel,
@@ -115,8 +118,8 @@ function prepare(client: Database) {
   return {
     insert: client.prepare(
       `insert or ignore into messages
-         (shop_id, contact_id, signup_id, offer_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, headers, attempts)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', '{}', 0)`,
+         (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, headers, attempts)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', '{}', 0)`,
     ),
     introduce: client.prepare('update contacts set sms_introduced_at = ? where id = ? and sms_introduced_at is null'),
   };

@@ -36,8 +36,8 @@ export function renderMessage(message: Message, shop: Shop, contact: Contact, de
   if (message.channel === 'sms') {
     const render = smsTemplates[message.template as keyof typeof smsTemplates] as (p: never, c: RenderContext) => string;
     if (!render) throw new Error(`unknown SMS template "${message.template}"`);
-    const text = render(props, ctx);
-    return { from: null, subject: null, html: null, headers: {}, text: message.intro ? `${text} ${translate(ctx.locale, 'sms.stop', {}, ctx.strings)}` : text };
+    const suffix = message.intro ? ` ${translate(ctx.locale, 'sms.stop', {}, ctx.strings)}` : '';
+    return { from: null, subject: null, html: null, headers: {}, text: fitSms(render, message.props, ctx, suffix) };
   }
   const render = emailTemplates[message.template as keyof typeof emailTemplates] as (p: never, c: RenderContext) => { subject: string; html: string; text: string };
   if (!render) throw new Error(`unknown email template "${message.template}"`);
@@ -56,6 +56,28 @@ export function renderMessage(message: Message, shop: Shop, contact: Contact, de
     text,
     headers: { 'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
+}
+
+export const SMS_LIMIT = 160;
+
+/**
+ * One segment where possible: a long shop or item name is shortened (with an
+ * ellipsis) before a text is split into several billed segments.
+ */
+export function fitSms(render: (p: never, c: RenderContext) => string, props: Record<string, unknown>, ctx: RenderContext, suffix: string): string {
+  const at = (item: unknown, shop: string) => render({ ...props, item } as never, { ...ctx, shop: { name: shop } }) + suffix;
+  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.max(1, n - 1)).trimEnd()}…` : s);
+  let shop = clip(ctx.shop.name, 24);
+  let text = at(props.item, shop);
+  if (text.length <= SMS_LIMIT) return text;
+  if (typeof props.item === 'string') {
+    const item = clip(props.item, Math.max(6, props.item.length - (text.length - SMS_LIMIT)));
+    text = at(item, shop);
+    if (text.length <= SMS_LIMIT) return text;
+    shop = clip(shop, Math.max(8, shop.length - (text.length - SMS_LIMIT)));
+    text = at(item, shop);
+  }
+  return text;
 }
 
 /**

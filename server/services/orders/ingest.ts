@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import {
+  backorders,
   contacts,
   conversions,
   messages,
@@ -16,11 +17,12 @@ import {
 } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { durationMs } from '../../lib/duration.ts';
+import { Invalid } from '../../lib/errors.ts';
 import { upsertContact } from '../contacts/upsert.ts';
 import { endOffer } from '../restock/end-offer.ts';
 import { offerContext } from '../restock/offer-context.ts';
 import { applyInventory } from '../restock/inventory.ts';
-import { queueReads } from '../restock/queue.ts';
+import { recordBackorders, type OwedLine } from '../backorders/record.ts';
 
 export interface OrderInput {
   id: string;
@@ -38,6 +40,8 @@ export interface OrderInput {
 export interface IngestedOrder {
   order: { id: string; lines: OrderLine[] };
   conversions: Array<{ signupId: number; attribution: Attribution; revenue: number; currency: string }>;
+  /** Lines owed to the customer, acknowledged and queued in order-time FIFO. */
+  backorders: Array<{ id: number; variantId: string; quantity: number }>;
   /** False when this order id was seen before: nothing was done twice. */
   created: boolean;
 }
@@ -45,44 +49,53 @@ export interface IngestedOrder {
 /**
  * An order (`POST /v1/admin/orders`, later Shopify `orders/create`), by the
  * inventory arithmetic of SPEC §2: a line with an active hold consumes it, any
- * other takes what public units it can, the shortfall is owed (backordered),
- * and inventory drops by the full quantity. A purchase by someone who was
- * offered the variant within the attribution window is a conversion.
+ * other takes what fulfillable units there are, the shortfall becomes backorder
+ * lines (acknowledged at once), and inventory drops by the full quantity, so it
+ * is below zero exactly by what is owed. A purchase by someone who was offered
+ * the variant within the attribution window is a conversion.
  */
 export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): IngestedOrder {
   const result = deps.db.transaction((tx): IngestedOrder => {
     const seen = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, input.id))).get();
     if (seen) {
       const credited = tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).all();
-      return { order: { id: seen.id, lines: seen.lines }, conversions: credited.map(present), created: false };
+      const owedLines = tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).all();
+      return {
+        order: { id: seen.id, lines: seen.lines },
+        conversions: credited.map(present),
+        backorders: owedLines.map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })),
+        created: false,
+      };
     }
     const now = deps.clock.now();
-    const contact = input.email || input.phone ? upsertContact(tx, shop.id, { email: input.email, phone: input.phone }, now) : null;
-    if (contact) {
-      const ordersCount = Math.max(contact.ordersCount + 1, input.ordersCount ?? 0);
-      tx.update(contacts).set({ ordersCount }).where(eq(contacts.id, contact.id)).run();
-    }
+    input.lineItems.forEach((item, i) => {
+      const known = tx.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get();
+      if (!known) throw Invalid(`lineItems.${i}.variantId: unknown variant ${item.variantId}; PUT it first`, `lineItems.${i}.variantId`);
+    });
+    const found = input.email || input.phone ? upsertContact(tx, shop.id, { email: input.email, phone: input.phone }, now) : null;
+    const contact = found
+      ? tx.update(contacts).set({ ordersCount: Math.max(found.ordersCount + 1, input.ordersCount ?? 0) }).where(eq(contacts.id, found.id)).returning().get()
+      : null;
     const held = input.holdToken ? offerContext(tx, { token: input.holdToken }) : null;
     const heldOffer = held && held.shop.id === shop.id ? held.offer : null;
 
     const lines: OrderLine[] = [];
+    const owed: OwedLine[] = [];
     const credited: IngestedOrder['conversions'] = [];
     for (const item of input.lineItems) {
       const line: OrderLine = { ...item, fromHold: 0, fromStock: 0, backordered: 0 };
       lines.push(line);
-      const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get();
-      if (!variant) {
-        line.fromStock = item.quantity; // not a variant Waitline tracks
-        continue;
-      }
+      const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get()!;
       const credit = contact ? creditSignup(tx, shop, contact, item.variantId, heldOffer, now) : null;
       if (credit?.offer?.status === 'active' && now < credit.offer.expiresAt && endOffer(tx, credit.offer, 'purchased', now)) {
         line.fromHold = Math.min(credit.offer.units, item.quantity);
       }
+      // Fulfillable units are the ones on hand: the platform ships from them whatever we hold,
+      // so a sale into held units withdraws holds (below) rather than owing the buyer.
       const rest = item.quantity - line.fromHold;
-      const publicAvailable = Math.max(0, Math.max(0, variant.inventory) - queueReads(deps.db).heldUnits(shop.id, variant.id));
-      line.fromStock = Math.min(rest, publicAvailable);
+      line.fromStock = Math.min(rest, Math.max(0, Math.max(0, variant.inventory) - line.fromHold));
       line.backordered = rest - line.fromStock;
+      if (line.backordered > 0) owed.push({ variant, quantity: line.backordered, price: item.price });
       // The same arithmetic as any fall: holds above what is left are withdrawn, newest first.
       applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
       if (credit) {
@@ -112,7 +125,11 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
     tx.insert(orders)
       .values({ shopId: shop.id, id: input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now })
       .run();
-    return { order: { id: input.id, lines }, conversions: credited, created: true };
+    const backordered =
+      contact && owed.length > 0
+        ? recordBackorders(tx, deps, { shop, contact, orderId: input.id, currency: input.currency, total: input.total, lines: owed, now })
+        : [];
+    return { order: { id: input.id, lines }, conversions: credited, backorders: backordered, created: true };
   });
   if (result.created) deps.wake();
   return result;

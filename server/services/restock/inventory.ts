@@ -7,7 +7,7 @@ import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
 import { positionOf } from '../signups/position.ts';
 import { contactsById, allocate } from './allocate.ts';
-import { serveBackorders } from './backorders.ts';
+import { serveBackorders } from '../backorders/serve.ts';
 import { endOffer } from './end-offer.ts';
 import { queueReads } from './queue.ts';
 import { tellStillWaiting } from './still-waiting.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, email, locale, origin, plainText } from '../../lib/fields.ts';
+import { duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
 
@@ -37,13 +37,27 @@ export const settingsSchema = z.object({
     .default({ name: 'Waitline', email: 'waitline@localhost', address: '' }),
   contact: plainText(300).default(''),
   allowedOrigins: z.array(origin).max(50).default([]),
+  /** Backorder cadence, measured from the order: refined ETA, status (+ alternative), status + cancel offer. */
+  backorderCadence: z
+    .object({ refine: duration, status: duration, cancelOffer: duration })
+    .strict()
+    .default({ refine: 'P3D', status: 'P7D', cancelOffer: 'P14D' }),
+  /** Pre-orders hear "shipping soon" this long before the ETA's earliest date. */
+  shippingSoonBefore: duration.default('P3D'),
   escalation: z
     .object({
+      /** An order above this total (minor units) goes to a human. */
       orderValue: z.number().int().min(0),
+      /** An ETA further out than this many days goes to a human. */
       etaDays: z.number().int().min(1).max(3650),
+      /** Orders that make a customer a VIP. */
+      vipOrders: z.number().int().min(1).max(1000),
+      /** Optional helpdesk hook: `escalation.created` is POSTed here, signed with `webhookSecret`. */
+      webhookUrl: httpUrl.nullable(),
+      webhookSecret: z.string().min(16, 'must be at least 16 characters').max(256).nullable(),
     })
     .strict()
-    .default({ orderValue: 50_000, etaDays: 30 }),
+    .default({ orderValue: 50_000, etaDays: 30, vipOrders: 3, webhookUrl: null, webhookSecret: null }),
   strings: z.record(locale, z.record(stringKey, plainText(500))).default({}),
   theme: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a theme key such as accent'), plainText(100)).default({}),
   shopify: z
@@ -68,6 +82,7 @@ export const settingsPatchSchema = z
     ...settingsSchema.shape,
     sender: settingsSchema.shape.sender.unwrap().partial(),
     escalation: settingsSchema.shape.escalation.unwrap().partial(),
+    backorderCadence: settingsSchema.shape.backorderCadence.unwrap().partial(),
   })
   .partial()
   .strict();

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
+import { Invalid } from '../../lib/errors.ts';
 import type { SettingsPatch, ShopSettings } from './schema.ts';
 
 const MASK = '********';
@@ -11,7 +12,12 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
     ...current,
     ...patch,
     sender: { ...current.sender, ...patch.sender },
-    escalation: { ...current.escalation, ...patch.escalation },
+    escalation: {
+      ...current.escalation,
+      ...patch.escalation,
+      ...(patch.escalation?.webhookSecret === MASK ? { webhookSecret: current.escalation.webhookSecret } : {}),
+    },
+    backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
     // The masked secret we show is echoed back by forms: keep the real one.
     shopify:
       patch.shopify && patch.shopify.webhookSecret === MASK && current.shopify
@@ -24,6 +30,10 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
 
 export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
   const settings = mergeSettings(shop.settings, patch);
+  // Checked on the merged result: a patch may name only one of the pair.
+  if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
+    throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
+  }
   return db
     .update(shops)
     .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
@@ -37,5 +47,6 @@ export function presentSettings(settings: ShopSettings) {
   return {
     ...settings,
     shopify: settings.shopify ? { domain: settings.shopify.domain, webhookSecret: MASK } : null,
+    escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
   };
 }

@@ -5,6 +5,7 @@ import { NotFound } from '../../lib/errors.ts';
 import { itemName } from '../variants/upsert.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { confirmation } from './create.ts';
+import { schedulePreorder } from '../preorders/schedule.ts';
 import { signupByToken } from './find.ts';
 import { nextSeq, positionOf } from './position.ts';
 
@@ -30,6 +31,7 @@ export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup;
     const position = positionOf(tx, confirmed) ?? 1;
     const batch = MessageBatch.for(deps, now);
     confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
+    if (confirmed.kind === 'preorder') schedulePreorder(tx, shop, [confirmed], variant, now);
     batch.flush();
     return { signup: confirmed, position, item: itemName(variant) };
   });

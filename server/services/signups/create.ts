@@ -8,6 +8,7 @@ import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf } from './position.ts';
+import { schedulePreorder } from '../preorders/schedule.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
@@ -75,6 +76,7 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
       if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
     } else {
       confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
+      if (signup.kind === 'preorder') schedulePreorder(tx, shop, [signup], variant, now);
     }
     batch.flush();
     return { signup, position, created: true };

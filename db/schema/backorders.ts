@@ -1,0 +1,40 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { shops } from './shops.ts';
+
+export const BACKORDER_STATUSES = ['waiting', 'shipped', 'cancelled'] as const;
+export type BackorderStatus = (typeof BACKORDER_STATUSES)[number];
+
+/**
+ * The part of an order line that could not be fulfilled from stock: paid for
+ * and owed. Lines wait in order-time FIFO (by id) and are served before any
+ * waitlist offer when stock rises below zero (SPEC §2).
+ */
+export const backorders = sqliteTable(
+  'backorders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shopId: text('shop_id').notNull().references(() => shops.id),
+    orderId: text('order_id').notNull(),
+    variantId: text('variant_id').notNull(),
+    contactId: integer('contact_id').notNull(),
+    /** Units owed when the order came in. */
+    quantity: integer('quantity').notNull(),
+    /** Units sent so far; a line with 0 < served < quantity was partly shipped. */
+    served: integer('served').notNull().default(0),
+    /** Minor units, per unit: the order line's price. */
+    price: integer('price').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: BACKORDER_STATUSES }).notNull().default('waiting'),
+    /** The cancel-for-full-refund link (`/b/:token`). */
+    token: text('token').notNull().unique(),
+    locale: text('locale').notNull().default('en'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.id),
+    index('backorders_order_idx').on(t.shopId, t.orderId),
+  ],
+);
+
+export type Backorder = typeof backorders.$inferSelect;

@@ -1,0 +1,30 @@
+import { renderEmail } from './layout.tsx';
+import { bind, etaText, loyalty, type Eta } from './parts.ts';
+import type { RenderContext, RenderedEmail } from './types.ts';
+
+export interface BackorderAckProps {
+  item: string;
+  quantity: number;
+  eta: Eta;
+  vip: boolean;
+  cancelUrl: string;
+}
+
+/** Within a minute of the order: the item, an ETA range, what happens next, the cancel link, the contact line. */
+export function backorderAck(props: BackorderAckProps, ctx: RenderContext): RenderedEmail {
+  const t = bind(ctx, { item: props.item, quantity: props.quantity });
+  return renderEmail(
+    {
+      subject: t('backorder.ack.subject'),
+      heading: t('backorder.ack.heading'),
+      blocks: [
+        ...loyalty(ctx, props.vip),
+        { kind: 'p', text: t('backorder.ack.body') },
+        { kind: 'p', text: etaText(ctx, props.eta) },
+        { kind: 'p', text: t('backorder.ack.next') },
+        { kind: 'button', label: t('backorder.button.cancel'), url: props.cancelUrl },
+      ],
+    },
+    ctx,
+  );
+}

@@ -1,0 +1,20 @@
+import { renderEmail } from './layout.tsx';
+import { bind, money } from './parts.ts';
+import type { RenderContext, RenderedEmail } from './types.ts';
+
+export interface BackorderCancelledProps {
+  item: string;
+  quantity: number;
+  order: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+}
+
+export function backorderCancelled(props: BackorderCancelledProps, ctx: RenderContext): RenderedEmail {
+  const t = bind(ctx, { item: props.item, quantity: props.quantity, order: props.order, amount: money(props.amount, props.currency, ctx.locale) });
+  return renderEmail(
+    { subject: t('backorder.cancelled.subject'), heading: t('backorder.cancelled.heading'), blocks: [{ kind: 'p', text: t('backorder.cancelled.body') }] },
+    ctx,
+  );
+}

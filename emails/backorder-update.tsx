@@ -1,0 +1,46 @@
+import { renderEmail, type Block } from './layout.tsx';
+import { formatDate } from './i18n/index.ts';
+import { bind, etaText, loyalty, type Eta } from './parts.ts';
+import type { RenderContext, RenderedEmail } from './types.ts';
+
+export interface BackorderUpdateProps {
+  /** Day 3: refined ETA or "checking with the supplier"; day 7: status and an alternative; day 14: status and the cancel offer. */
+  stage: 'refine' | 'status' | 'cancel';
+  item: string;
+  eta: Eta;
+  /** Day 3: a date was confirmed since the order. */
+  confirmed: boolean;
+  alternative: { name: string; url: string | null } | null;
+  /** Day 14 without the offer while a person handles the order. */
+  offerCancel: boolean;
+  vip: boolean;
+  cancelUrl: string;
+}
+
+export function backorderUpdate(props: BackorderUpdateProps, ctx: RenderContext): RenderedEmail {
+  const t = bind(ctx, { item: props.item, eta: etaText(ctx, props.eta) });
+  const blocks: Block[] = [...loyalty(ctx, props.vip)];
+  let subject: string;
+  if (props.stage === 'refine') {
+    subject = t('backorder.refine.subject');
+    const eta = props.eta;
+    blocks.push({
+      kind: 'p',
+      text:
+        props.confirmed && eta
+          ? t('backorder.refine.confirmed', { earliest: formatDate(eta.earliest, ctx.locale), latest: formatDate(eta.latest, ctx.locale) })
+          : t('backorder.refine.checking'),
+    });
+  } else if (props.stage === 'status' || !props.offerCancel) {
+    subject = t('backorder.status.subject');
+    blocks.push({ kind: 'p', text: t('backorder.status.body') });
+    if (props.alternative) {
+      blocks.push({ kind: 'p', text: t('backorder.alternative', { alternative: props.alternative.name }) });
+      if (props.alternative.url) blocks.push({ kind: 'link', label: t('backorder.alternative.button', { alternative: props.alternative.name }), url: props.alternative.url });
+    }
+  } else {
+    subject = t('backorder.cancel.subject');
+    blocks.push({ kind: 'p', text: t('backorder.cancel.body') }, { kind: 'button', label: t('backorder.button.cancel'), url: props.cancelUrl });
+  }
+  return renderEmail({ subject, heading: subject, blocks }, ctx);
+}

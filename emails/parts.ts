@@ -1,0 +1,35 @@
+import { formatDate, translate, type StringKey } from './i18n/index.ts';
+import type { RenderContext } from './types.ts';
+
+export type Eta = { earliest: string; latest: string } | null;
+
+/** A translator bound to the shopper's locale and the shop's overrides. */
+export const bind =
+  (ctx: RenderContext, vars: Record<string, string | number>) =>
+  (key: StringKey, extra: Record<string, string | number> = {}) =>
+    translate(ctx.locale, key, { shop: ctx.shop.name, ...vars, ...extra }, ctx.strings);
+
+/** An ETA is a range, never one date; without one, say so. */
+export function etaText(ctx: RenderContext, eta: Eta): string {
+  const t = bind(ctx, {});
+  return eta
+    ? t('email.eta.backorder', { earliest: formatDate(eta.earliest, ctx.locale), latest: formatDate(eta.latest, ctx.locale) })
+    : t('email.noEta.backorder');
+}
+
+/** "Apr 1, 2026 – Apr 15, 2026"; `short` drops the year for SMS: "Apr 1 – Apr 15". */
+export const rangeText = (ctx: RenderContext, eta: Eta, short = false) => {
+  if (!eta) return bind(ctx, {})('eta.was');
+  const day = (d: string) => (short ? formatDate(d, ctx.locale).replace(/,? \d{4}$/, '').replace(/ \d{4}$/, '') : formatDate(d, ctx.locale));
+  return `${day(eta.earliest)} – ${day(eta.latest)}`;
+};
+
+/** Minor units as the shopper reads money; zero-decimal currencies stay whole. */
+export function money(minor: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+/** Tone by context: a VIP hears a loyalty line; a first-time buyer gets the simple version. */
+export const loyalty = (ctx: RenderContext, vip: boolean) => (vip ? [{ kind: 'p' as const, text: bind(ctx, {})('email.loyalty') }] : []);

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { createRouter } from '../../context.ts';
+import { plainText } from '../../lib/fields.ts';
+import { validate } from '../../lib/validate.ts';
+import { listEscalations, resolveEscalation } from '../../services/escalations/list.ts';
+
+const query = z.object({
+  status: z.enum(['open', 'resolved']).optional(),
+  cursor: z.coerce.number().int().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const escalationsRoutes = createRouter()
+  .get('/escalations', validate('query', query), (c) => c.json(listEscalations(c.var.deps.db, c.var.shop.id, c.req.valid('query'))))
+  .post(
+    '/escalations/:id/resolve',
+    validate('param', z.object({ id: z.coerce.number().int().positive() })),
+    validate('json', z.object({ resolution: plainText(1000).optional() }).strict()),
+    (c) =>
+      c.json({
+        escalation: resolveEscalation(c.var.deps.db, c.var.shop.id, c.req.valid('param').id, c.req.valid('json').resolution, c.var.deps.clock.now()),
+      }),
+  );

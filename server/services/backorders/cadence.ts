@@ -1,0 +1,74 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { backorders, contacts, etaChanges, shops, variants } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { hasOpenEscalation, openEscalation } from '../escalations/open.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName, presentEta } from '../variants/upsert.ts';
+import { inStockAlternative } from './alternative.ts';
+import { isVip, type CadenceStage } from './record.ts';
+
+/**
+ * Job `backorder.update`, days after the order: day 3 a refined ETA (or "we're
+ * checking with our supplier"), day 7 a status with an in-stock alternative,
+ * day 14 a status with the cancel offer, which an open escalation holds back.
+ * A VIP still waiting at day 14 goes to a person. Lines no longer waiting hear nothing.
+ */
+export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceStage): void {
+  const wrote = deps.db.transaction((tx) => {
+    const row = tx
+      .select({ line: backorders, shop: shops, contact: contacts })
+      .from(backorders)
+      .innerJoin(shops, eq(shops.id, backorders.shopId))
+      .innerJoin(contacts, eq(contacts.id, backorders.contactId))
+      .where(eq(backorders.id, backorderId))
+      .get();
+    if (!row || row.line.status !== 'waiting') return false;
+    const { line, shop, contact } = row;
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
+    if (!variant) return false;
+    const now = deps.clock.now();
+    const vip = isVip(shop, contact);
+    const item = itemName(variant);
+    if (stage === 'cancel' && vip) {
+      openEscalation(tx, deps, {
+        shop,
+        kind: 'vip_day14',
+        key: `${line.id}`,
+        orderId: line.orderId,
+        contactId: contact.id,
+        summary: `VIP customer (${contact.ordersCount} orders) still waiting on ${item} from order ${line.orderId} after two weeks.`,
+        recommendedAction: 'Contact them personally with the latest ETA; consider a goodwill gesture or expedited shipping.',
+        now,
+      });
+    }
+    const confirmed = Boolean(
+      tx
+        .select({ id: etaChanges.id })
+        .from(etaChanges)
+        .where(and(eq(etaChanges.shopId, shop.id), eq(etaChanges.variantId, variant.id), gt(etaChanges.createdAt, line.createdAt)))
+        .get(),
+    );
+    const batch = MessageBatch.for(deps, now);
+    batch.email({
+      shop,
+      contact,
+      backorderId: line.id,
+      key: `backorder:${line.id}:${stage}`,
+      template: 'backorder-update',
+      props: {
+        stage,
+        item,
+        eta: presentEta(variant),
+        confirmed,
+        alternative: stage === 'status' ? inStockAlternative(tx, shop.id, variant) : null,
+        offerCancel: stage === 'cancel' && !hasOpenEscalation(tx, shop.id, line.orderId),
+        vip,
+        cancelUrl: `${deps.config.publicUrl}/b/${line.token}`,
+      },
+    });
+    const wrote = batch.size > 0;
+    batch.flush();
+    return wrote;
+  });
+  if (wrote) deps.wake();
+}

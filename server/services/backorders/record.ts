@@ -1,0 +1,101 @@
+import type { Tx } from '../../../db/index.ts';
+import { backorders, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+import { durationMs } from '../../lib/duration.ts';
+import { token } from '../../lib/tokens.ts';
+import { money } from '../../../emails/index.ts';
+import { openEscalation } from '../escalations/open.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName, presentEta } from '../variants/upsert.ts';
+
+export const CADENCE_STAGES = ['refine', 'status', 'cancel'] as const;
+export type CadenceStage = (typeof CADENCE_STAGES)[number];
+
+export interface OwedLine {
+  variant: Variant;
+  quantity: number;
+  price: number;
+}
+
+export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount >= shop.settings.escalation.vipOrders;
+
+/**
+ * The shortfall of an order's lines becomes backorder lines, in order-time
+ * FIFO. Each gets an acknowledgement within the minute (item, ETA range, what
+ * happens next, cancel-for-refund link, contact line) and its cadence jobs;
+ * a large order or a far ETA goes to a person.
+ */
+export function recordBackorders(
+  tx: Tx,
+  deps: Deps,
+  args: { shop: Shop; contact: Contact; orderId: string; currency: string; total: number; lines: OwedLine[]; now: Date },
+): Array<{ id: number; variantId: string; quantity: number }> {
+  const { shop, contact, now } = args;
+  const { backorderCadence: cadence, escalation } = shop.settings;
+  const batch = MessageBatch.for(deps, now);
+  const vip = isVip(shop, contact);
+  const recorded = [];
+  for (const line of args.lines) {
+    const row = tx
+      .insert(backorders)
+      .values({
+        shopId: shop.id,
+        orderId: args.orderId,
+        variantId: line.variant.id,
+        contactId: contact.id,
+        quantity: line.quantity,
+        price: line.price,
+        currency: args.currency,
+        token: token(),
+        locale: contact.locale,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    recorded.push({ id: row.id, variantId: row.variantId, quantity: row.quantity });
+    const item = itemName(line.variant);
+    const eta = presentEta(line.variant);
+    const cancelUrl = `${deps.config.publicUrl}/b/${row.token}`;
+    const common = { shop, contact, backorderId: row.id, key: `backorder:${row.id}:ack` };
+    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, quantity: line.quantity, eta, vip, cancelUrl } })) {
+      batch.sms({ ...common, template: 'backorder-ack', props: { item, eta, cancelUrl } });
+    }
+    enqueueJobs(
+      tx,
+      CADENCE_STAGES.map((stage) => ({
+        kind: 'backorder.update',
+        key: `backorder:${row.id}:${stage}`,
+        runAt: new Date(now.getTime() + durationMs(cadence[stage === 'cancel' ? 'cancelOffer' : stage])),
+        payload: { backorderId: row.id, stage },
+      })),
+      now,
+    );
+    if (eta && Date.parse(`${eta.latest}T00:00:00Z`) > now.getTime() + escalation.etaDays * 86_400_000) {
+      openEscalation(tx, deps, {
+        shop,
+        kind: 'eta_long',
+        key: `${args.orderId}`,
+        orderId: args.orderId,
+        contactId: contact.id,
+        summary: `Order ${args.orderId}: ${item} is expected as late as ${eta.latest}, more than ${escalation.etaDays} days out.`,
+        recommendedAction: 'Call or email the customer personally: confirm they want to wait, offer an alternative or a discount.',
+        now,
+      });
+    }
+  }
+  if (recorded.length > 0 && args.total > escalation.orderValue) {
+    openEscalation(tx, deps, {
+      shop,
+      kind: 'order_value',
+      key: args.orderId,
+      orderId: args.orderId,
+      contactId: contact.id,
+      summary: `Order ${args.orderId} (${money(args.total, args.currency, 'en')}) has backordered items.`,
+      recommendedAction: 'Reach out personally with the ETA and a direct contact; consider expediting or a partial shipment.',
+      now,
+    });
+  }
+  batch.flush();
+  return recorded;
+}

@@ -1,0 +1,62 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { backorders, contacts, messages, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { openEscalation } from '../escalations/open.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { isVip } from './record.ts';
+
+/**
+ * The part of a rise below zero: units go to backorder lines in order-time
+ * FIFO, before any waitlist offer. A line fully served has shipped; a line
+ * served in part is a partial shipment, which a person should know about.
+ * Returns how many lines were served.
+ */
+export function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant: Variant; units: number; now: Date }): number {
+  const { shop, variant, now } = args;
+  let remaining = args.units;
+  let served = 0;
+  const batch = MessageBatch.for(deps, now);
+  const item = itemName(variant);
+  while (remaining > 0) {
+    const line = tx
+      .select()
+      .from(backorders)
+      .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variant.id), eq(backorders.status, 'waiting')))
+      .orderBy(asc(backorders.id))
+      .get();
+    if (!line) break;
+    const give = Math.min(remaining, line.quantity - line.served);
+    remaining -= give;
+    served++;
+    const left = line.quantity - line.served - give;
+    tx.update(backorders)
+      .set({ served: line.served + give, ...(left === 0 ? { status: 'shipped', resolvedAt: now } : {}) })
+      .where(eq(backorders.id, line.id))
+      .run();
+    if (left === 0) {
+      // Cadence messages still queued for a shipped line would be wrong now.
+      tx.update(messages).set({ status: 'suppressed', error: 'backorder shipped' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
+    }
+    const contact = tx.select().from(contacts).where(eq(contacts.id, line.contactId)).get()!;
+    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.served + give}` };
+    if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
+      batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
+    }
+    if (left > 0) {
+      openEscalation(tx, deps, {
+        shop,
+        kind: 'partial_shipment',
+        key: `${line.id}`,
+        orderId: line.orderId,
+        contactId: line.contactId,
+        summary: `Order ${line.orderId}: ${give} of ${line.quantity - line.served} × ${item} shipped; ${left} still owed.`,
+        recommendedAction: 'Confirm with the customer whether to wait for the rest or cancel the remainder for a refund.',
+        now,
+      });
+    }
+  }
+  batch.flush();
+  return served;
+}

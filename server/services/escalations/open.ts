@@ -1,0 +1,54 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+
+export interface EscalationInput {
+  shop: Shop;
+  kind: EscalationKind;
+  /** Names the trigger, so it opens one escalation however often it fires. */
+  key: string;
+  orderId?: string | null;
+  contactId?: number | null;
+  summary: string;
+  recommendedAction: string;
+  now: Date;
+}
+
+/**
+ * Hands a case to a person, inside the caller's transaction. With a helpdesk
+ * webhook configured, `escalation.created` is delivered by a durable job.
+ */
+export function openEscalation(tx: Tx, deps: Pick<Deps, 'db'>, input: EscalationInput): number | null {
+  const row = tx
+    .insert(escalations)
+    .values({
+      shopId: input.shop.id,
+      kind: input.kind,
+      key: `${input.shop.id}:${input.kind}:${input.key}`,
+      orderId: input.orderId ?? null,
+      contactId: input.contactId ?? null,
+      summary: input.summary,
+      recommendedAction: input.recommendedAction,
+      createdAt: input.now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: escalations.id })
+    .get();
+  if (row && input.shop.settings.escalation.webhookUrl) {
+    enqueueJobs(tx, [{ kind: 'escalation.webhook', key: `escalation:${row.id}:webhook`, runAt: input.now, payload: { escalationId: row.id } }], input.now);
+  }
+  return row?.id ?? null;
+}
+
+/** An open escalation pauses automated cancel offers for its order. */
+export function hasOpenEscalation(tx: Tx, shopId: string, orderId: string): boolean {
+  return Boolean(
+    tx
+      .select({ id: escalations.id })
+      .from(escalations)
+      .where(and(eq(escalations.shopId, shopId), eq(escalations.orderId, orderId), eq(escalations.status, 'open')))
+      .get(),
+  );
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { emailTemplates, smsTemplates, translate, type RenderContext } from '../../emails/index.ts';
+import { fitSms, SMS_LIMIT } from '../../server/services/messages/render.ts';
+
+const LONG_ITEM = 'Limited Edition Hand-Stitched Organic Merino Wool Oversized Cardigan with Mother-of-Pearl Buttons – Deep Forest Green / XXL';
+const LONG_SHOP = 'The Very Long Named Independent Outdoor Clothing and Equipment Company of the Pacific Northwest';
+const url = 'https://waitline.example.com/claim/AbCdEfGhIjKlMnOpQrStUv';
+const eta = { earliest: '2026-04-01', latest: '2026-04-15' };
+
+/** Props for every template, with the longest names a store is likely to have. */
+const emailProps: Record<keyof typeof emailTemplates, unknown> = {
+  'signup-confirmation': { item: LONG_ITEM, kind: 'waitlist', position: 1234, eta, leaveUrl: url },
+  'signup-optin': { item: LONG_ITEM, confirmUrl: url },
+  offer: { item: LONG_ITEM, kind: 'waitlist', reason: 'restock', units: 40, quantity: 2, position: 3, expiresAt: '2026-03-03T12:00:00Z', claimUrl: url, leaveUrl: url },
+  'offer-followup': { item: LONG_ITEM, quantity: 1, expiresAt: '2026-03-03T12:00:00Z', remainingMs: 18 * 3600_000, claimUrl: url, leaveUrl: url },
+  'ran-out': { item: LONG_ITEM, units: 200, position: 150, holdMs: 24 * 3600_000, leaveUrl: url },
+  'offer-withdrawn': { item: LONG_ITEM, position: 2, leaveUrl: url },
+  'backorder-ack': { item: LONG_ITEM, quantity: 2, eta, vip: true, cancelUrl: url },
+  'backorder-update': { stage: 'status', item: LONG_ITEM, eta, confirmed: true, alternative: { name: LONG_ITEM, url }, offerCancel: true, vip: true, cancelUrl: url },
+  'backorder-shipped': { item: LONG_ITEM, quantity: 2, remaining: 1, vip: true },
+  'backorder-cancelled': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
+  'eta-changed': { item: LONG_ITEM, from: eta, to: { earliest: '2026-05-01', latest: '2026-05-20' }, reason: 'The supplier moved the container to a later ship because of a port strike.', action: { label: 'cancel', url } },
+  'preorder-update': { stage: 'checkin', item: LONG_ITEM, eta, position: 12, leaveUrl: url },
+};
+
+const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
+  'signup-confirmation': { item: LONG_ITEM, position: 1234 },
+  'signup-optin': { item: LONG_ITEM, confirmUrl: url },
+  offer: { item: LONG_ITEM, expiresAt: '2026-03-03T12:00:00Z', claimUrl: url },
+  'offer-followup': { item: LONG_ITEM, expiresAt: '2026-03-03T12:00:00Z', claimUrl: url },
+  'ran-out': { item: LONG_ITEM, position: 150 },
+  'offer-withdrawn': { item: LONG_ITEM, position: 2 },
+  'backorder-ack': { item: LONG_ITEM, eta, cancelUrl: url },
+  'backorder-shipped': { item: LONG_ITEM },
+  'eta-changed': { item: LONG_ITEM, to: eta },
+};
+
+const ctx = (locale: string): RenderContext => ({
+  locale,
+  timeZone: 'America/Los_Angeles',
+  strings: {},
+  shop: { name: LONG_SHOP },
+  sender: { name: LONG_SHOP, email: 'shop@example.com', address: '1234 Very Long Industrial Park Road, Suite 500, Portland, OR 97201, USA' },
+  contact: 'Questions? Reply to this email or call +1 503 555 0100, Monday to Friday 9–5.',
+  unsubscribeUrl: url,
+});
+
+const words = (text: string) => text.split('\n--\n')[0]!.split(/\s+/).filter(Boolean).length;
+
+describe.each(['en', 'fr'])('every template in %s with long names', (locale) => {
+  it.each(Object.keys(emailProps) as Array<keyof typeof emailTemplates>)('email %s: ≤ 150 words in the body, both parts', (name) => {
+    const render = emailTemplates[name] as (p: unknown, c: RenderContext) => { subject: string; html: string; text: string };
+    const { subject, html, text } = render(emailProps[name], ctx(locale));
+    expect(words(text)).toBeLessThanOrEqual(150);
+    expect(subject.length).toBeGreaterThan(5);
+    expect(html).toContain('<html');
+    expect(text).not.toMatch(/\{\w+\}/); // every placeholder filled
+  });
+
+  it.each(Object.keys(smsProps) as Array<keyof typeof smsTemplates>)('SMS %s: one segment, even the first with the STOP line', (name) => {
+    const suffix = ` ${translate(locale, 'sms.stop')}`;
+    const text = fitSms(smsTemplates[name] as never, smsProps[name], ctx(locale), suffix);
+    expect(text.length).toBeLessThanOrEqual(SMS_LIMIT);
+    expect(text).toMatch(/STOP/);
+    expect(text).not.toMatch(/\{\w+\}/);
+  });
+});
+
+describe('tone by context', () => {
+  it('gives a VIP the loyalty line and a first-time buyer the simple version', () => {
+    const props = emailProps['backorder-ack'] as Record<string, unknown>;
+    const vip = emailTemplates['backorder-ack']({ ...props, vip: true } as never, ctx('en')).text;
+    const first = emailTemplates['backorder-ack']({ ...props, vip: false } as never, ctx('en')).text;
+    expect(vip).toContain('Thank you for being a regular customer');
+    expect(first).not.toContain('regular customer');
+  });
+});
