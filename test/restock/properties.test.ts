@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Shop } from '../../db/schema/index.ts';
 import { jobHandlers } from '../../server/jobs/handlers.ts';
 import { runDueJobs } from '../../server/jobs/queue.ts';
+import { cancelBackorder } from '../../server/services/backorders/cancel.ts';
 import { unsubscribeEmail } from '../../server/services/contacts/unsubscribe.ts';
 import { ingestOrder } from '../../server/services/orders/ingest.ts';
 import { claimOffer } from '../../server/services/restock/claim.ts';
@@ -14,8 +15,8 @@ import { upsertVariant } from '../../server/services/variants/upsert.ts';
 import { setup, type TestEnv } from '../helpers.ts';
 
 /**
- * Random interleavings of signup, restock, claim, expire, cancel, unsubscribe
- * and order on the real database and a fake clock, each checked against the
+ * Random interleavings of signup, restock, claim, expire, cancel, unsubscribe,
+ * order and backorder cancel on the real database and a fake clock, each checked against the
  * rules that make the queue fair. Seeded: FC_SEED reproduces a failure.
  */
 const RUNS = Number(process.env.FC_RUNS ?? 10_000);
@@ -31,7 +32,8 @@ type Action =
   | { kind: 'claim'; who: number }
   | { kind: 'cancel'; who: number }
   | { kind: 'unsubscribe'; who: number }
-  | { kind: 'order'; who: number; quantity: number; withHold: boolean };
+  | { kind: 'order'; who: number; quantity: number; withHold: boolean }
+  | { kind: 'cancelBackorder'; who: number };
 
 const who = fc.integer({ min: 0, max: 7 });
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -44,6 +46,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unsubscribe' as const), who }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('order' as const), who, quantity: fc.integer({ min: 1, max: 3 }), withHold: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelBackorder' as const), who }) },
 );
 
 let t: TestEnv;
@@ -120,6 +123,15 @@ function perform(shop: Shop, a: Action): void {
       });
       return;
     }
+    case 'cancelBackorder': {
+      const line = one<{ token: string } | undefined>(
+        `select b.token from backorders b join contacts c on c.id = b.contact_id where b.shop_id = ? and c.email = ? and b.status = 'waiting' limit 1`,
+        shop.id,
+        `p${a.who}@example.com`,
+      );
+      if (line) cancelBackorder(deps, line.token);
+      return;
+    }
     case 'tick':
       return; // jobs run below, one at a time
   }
@@ -130,8 +142,10 @@ type Waiting = { id: number; seq: number; quantity: number };
 function check(shop: Shop, before: { waiting: Waiting[]; maxOfferId: number; ended: Map<number, string> }) {
   const variant = one<{ inventory: number }>('select inventory from variants where shop_id = ? and id = ?', shop.id, V);
   const held = one<{ n: number }>(`select coalesce(sum(units),0) as n from offers where shop_id = ? and status = 'active'`, shop.id).n;
-  // 1. Active holds never exceed the sellable units.
+  // 1. Active holds never exceed the sellable units, and stock is below zero by exactly what backorders are owed.
   expect(held).toBeLessThanOrEqual(Math.max(0, variant.inventory));
+  const owed = one<{ n: number }>(`select coalesce(sum(quantity - served), 0) as n from backorders where shop_id = ? and status = 'waiting'`, shop.id).n;
+  expect(owed).toBe(Math.max(0, -variant.inventory));
 
   // 2. Nobody is offered while an earlier waiting signup that fit was skipped.
   const fresh = rows<{ seq: number; quantity: number }>(

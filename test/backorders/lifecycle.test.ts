@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allMessages, rowCounts, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+
+let t: TestEnv;
+beforeEach(() => {
+  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+});
+afterEach(() => t.cleanup());
+
+type Shop = Awaited<ReturnType<typeof shopWithVariant>>;
+const DAY = 86_400_000;
+const ETA = { earliest: '2026-03-20', latest: '2026-03-27' };
+
+const order = (shop: Shop, id: string, quantity: number, over: Record<string, unknown> = {}) =>
+  shop.admin('POST', '/v1/admin/orders', {
+    id,
+    email: `${id}@example.com`,
+    currency: 'USD',
+    total: 2500 * quantity,
+    lineItems: [{ variantId: '4401', quantity, price: 2500 }],
+    ...over,
+  });
+const variant = async (shop: Shop) => (await shop.admin('GET', '/v1/admin/variants')).body.variants.find((v: { id: string }) => v.id === '4401');
+const mail = async (to: string) => (await allMessages(t)).filter((m) => m.to === to);
+const templates = async (to: string) => (await mail(to)).map((m) => `${m.template}${m.props.stage ? `:${m.props.stage}` : ''}`);
+
+async function advanceDays(days: number) {
+  for (let i = 0; i < days; i++) {
+    t.clock.advance(DAY);
+    await runJobs(t);
+  }
+}
+
+describe('a backorder, from order to thank-you', () => {
+  it('acknowledges at once, keeps the customer informed at days 3, 7 and 14, then ships first', async () => {
+    const shop = await shopWithVariant(t, { inventory: 1, eta: ETA, productType: 'Shirts', url: 'https://acme.example/tee' });
+    await shop.admin('PUT', '/v1/admin/variants/5501', { productTitle: 'Harbour Tee', title: 'S', productId: 'other', productType: 'Shirts', inventory: 8, url: 'https://acme.example/harbour' });
+    const res = await order(shop, 'o1', 3);
+    expect(res.status).toBe(201);
+    expect(res.body.order.lines[0]).toMatchObject({ fromStock: 1, backordered: 2 });
+    expect(res.body.backorders).toEqual([{ id: expect.any(Number), variantId: '4401', quantity: 2 }]);
+    expect((await variant(shop)).inventory).toBe(-2);
+
+    // Within the minute: the acknowledgement, with a range (never one date), next steps, the cancel link, the contact line.
+    expect(await t.dispatch()).toMatchObject({ sent: 1 });
+    const [ack] = await mail('o1@example.com');
+    expect(ack).toMatchObject({ template: 'backorder-ack', status: 'sent', subject: 'Your order is in: Ocean Tee – S is on backorder' });
+    expect(ack!.text).toContain('2 × Ocean Tee – S is not in stock right now');
+    expect(ack!.text).toContain('Expected between Mar 20, 2026 and Mar 27, 2026.');
+    expect(ack!.text).toContain('We ship it the moment it arrives');
+    expect(ack!.text).toMatch(/Cancel for a full refund: https:\/\/waitline\.test\/b\/[\w-]+/);
+
+    await advanceDays(3);
+    expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-update:refine']);
+    expect((await mail('o1@example.com'))[1]!.text).toContain('We are checking with our supplier about Ocean Tee – S');
+    await advanceDays(4);
+    const day7 = (await mail('o1@example.com'))[2]!;
+    expect(day7.subject).toBe('Still on its way: Ocean Tee – S');
+    expect(day7.text).toContain('If you would rather not wait, Harbour Tee – S is in stock now.');
+    expect(day7.text).toContain('https://acme.example/harbour');
+    await advanceDays(7);
+    const day14 = (await mail('o1@example.com'))[3]!;
+    expect(day14.subject).toBe('Still waiting on Ocean Tee – S: your options');
+    expect(day14.text).toMatch(/Cancel for a full refund: https:\/\/waitline\.test\/b\//);
+    await advanceDays(30);
+    expect(await templates('o1@example.com')).toHaveLength(4); // none twice
+
+    // Stock arrives: the backorder is served before anyone waiting, then the waitlist.
+    await shop.signup({ email: 'waiter@example.com' });
+    const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
+    expect(restock.body.allocation).toMatchObject({ backordersServed: 1, offered: 1 });
+    const shipped = (await mail('o1@example.com')).at(-1)!;
+    expect(shipped).toMatchObject({ template: 'backorder-shipped', subject: "It's on its way: Ocean Tee – S" });
+    expect(shipped.text).toContain('2 × Ocean Tee – S is on its way to you.');
+    expect(await templates('waiter@example.com')).toEqual(['signup-confirmation', 'offer']);
+  });
+
+  it('says a refined date on day 3 when one was confirmed since the order', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'o1', 1);
+    t.clock.advance(DAY);
+    expect((await shop.admin('POST', '/v1/admin/variants/4401/eta', ETA)).body).toMatchObject({ changed: true, notified: 1 });
+    await advanceDays(2);
+    const refine = (await mail('o1@example.com')).find((m) => m.props.stage === 'refine')!;
+    expect(refine.text).toContain('Good news: the date is confirmed. Ocean Tee – S is expected between Mar 20, 2026 and Mar 27, 2026.');
+  });
+
+  it('serves backorders in order-time FIFO, whole lines first, and a partial serve is escalated', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'a', 2);
+    await order(shop, 'b', 1);
+    await shop.signup({ email: 'w1@example.com' });
+    expect((await variant(shop)).inventory).toBe(-3);
+
+    let res = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 });
+    expect(res.body.allocation).toMatchObject({ backordersServed: 1, offered: 0 });
+    const partial = (await mail('a@example.com')).at(-1)!;
+    expect(partial.text).toContain('1 × Ocean Tee – S is on its way to you. The other 1 will follow as soon as they arrive.');
+    const escalations = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
+    expect(escalations.map((e: { kind: string; orderId: string }) => [e.kind, e.orderId])).toEqual([['partial_shipment', 'a']]);
+
+    res = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
+    expect(res.body.allocation).toMatchObject({ backordersServed: 2, offered: 1 });
+    expect(await templates('a@example.com')).toEqual(['backorder-ack', 'backorder-shipped', 'backorder-shipped']);
+    expect(await templates('b@example.com')).toEqual(['backorder-ack', 'backorder-shipped']);
+    expect(await templates('w1@example.com')).toEqual(['signup-confirmation', 'offer']);
+  });
+
+  it('an order id seen before changes nothing', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'o1', 2);
+    const before = { ...rowCounts(t), inventory: (await variant(shop)).inventory };
+    const again = await order(shop, 'o1', 2);
+    expect(again.status).toBe(200);
+    expect(again.body.backorders).toHaveLength(1);
+    expect({ ...rowCounts(t), inventory: (await variant(shop)).inventory }).toEqual(before);
+  });
+});
+
+describe('cancel for a full refund', () => {
+  it('asks first, then cancels, tells the merchant, confirms to the customer, and nothing follows', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0, price: 2500 });
+    await order(shop, 'o1', 2);
+    await order(shop, 'o2', 1);
+    const link = (await mail('o1@example.com'))[0]!.text.match(/https:\/\/waitline\.test(\/b\/[\w-]+)/)![1]!;
+
+    const page = await t.call('GET', link);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Cancel 2 × Ocean Tee – S from order o1 for a full refund of $50.00?');
+    expect((await variant(shop)).inventory).toBe(-3);
+
+    const done = await t.call('POST', link);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Cancelled. Your refund of $50.00 is on its way');
+    expect((await variant(shop)).inventory).toBe(-1); // o2 still owed its unit
+    const [refund] = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
+    expect(refund).toMatchObject({ kind: 'refund', orderId: 'o1', status: 'open', recommendedAction: 'Refund $50.00 on order o1 in your store admin.' });
+    expect(refund.contact).toMatchObject({ email: 'o1@example.com' });
+    expect(refund.order).toMatchObject({ id: 'o1', total: 5000, currency: 'USD' });
+    expect(refund.messages.map((m: { template: string }) => m.template)).toEqual(['backorder-cancelled', 'backorder-ack']);
+
+    await advanceDays(20);
+    expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-cancelled']);
+    const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
+    expect(restock.body.allocation.backordersServed).toBe(1);
+    expect(await templates('o2@example.com')).toContain('backorder-shipped');
+
+    const again = await t.call('POST', link);
+    expect(again.status).toBe(409);
+    expect(again.body).toContain('already cancelled');
+    expect((await t.call('GET', '/b/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    expect((await t.call('POST', '/b/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    expect((await t.call('GET', '/b/%3Cx%3E')).status).toBe(400);
+  });
+
+  it('refuses to cancel a line that has shipped', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'o1', 1);
+    const link = (await mail('o1@example.com'))[0]!.text.match(/https:\/\/waitline\.test(\/b\/[\w-]+)/)![1]!;
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
+    const res = await t.call('POST', link);
+    expect(res.status).toBe(409);
+    expect(res.body).toContain('already shipped');
+    expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations).toEqual([]);
+  });
+});
