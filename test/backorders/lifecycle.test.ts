@@ -106,6 +106,22 @@ describe('a backorder, from order to thank-you', () => {
     expect(await templates('w1@example.com')).toEqual(['signup-confirmation', 'offer']);
   });
 
+  it("a platform stating the same number afterwards (as Shopify's inventory webhook will) changes nothing", async () => {
+    const shop = await shopWithVariant(t, { inventory: 1 });
+    await shop.signup({ email: 'w@example.com' });
+    await order(shop, 'o1', 3);
+    const before = { ...rowCounts(t), variant: await variant(shop) };
+    expect(before.variant.inventory).toBe(-2);
+    const { applyInventory } = await import('../../server/services/restock/inventory.ts');
+    const { shops, variants } = await import('../../db/schema/index.ts');
+    const { eq } = await import('drizzle-orm');
+    const row = t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
+    const v = t.deps.db.select().from(variants).where(eq(variants.shopId, shop.id)).all().find((x) => x.id === '4401')!;
+    const result = t.deps.db.transaction((tx) => applyInventory(tx, t.deps, row, v, -2));
+    expect(result.allocation).toMatchObject({ backordersServed: 0, offered: 0 });
+    expect({ ...rowCounts(t), variant: await variant(shop) }).toEqual(before);
+  });
+
   it('an order id seen before changes nothing', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', 2);
