@@ -10,9 +10,11 @@ import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
 import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the whole app around its dependencies; `index.ts` serves it, tests call `app.request()`. */
 export function createApp(deps: Deps) {
@@ -22,13 +24,12 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: (c) => c.json(new AppError('payload_too_large', `Bodies are limited to ${BODY_LIMIT / 1024} KiB`).toBody(), 413),
-    }),
-  );
+  // The API takes small bodies; platforms send bigger ones (a product with many variants).
+  const limit = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => c.json(new AppError('payload_too_large', `Bodies are limited to ${maxSize / 1024} KiB`).toBody(), 413) });
+  const apiLimit = limit(BODY_LIMIT);
+  const webhookLimit = limit(WEBHOOK_BODY_LIMIT);
+  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? webhookLimit : apiLimit)(c, next));
 
   app.route('/', health);
   app.route('/', shopsRoutes);
@@ -37,6 +38,7 @@ export function createApp(deps: Deps) {
   app.route('/', linkRoutes);
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);
+  app.route('/', webhookRoutes);
   app.route('/', assetRoutes);
 
   app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));

@@ -14,7 +14,11 @@ export interface Config {
   /** How long a claimed message batch or job belongs to one process before another may take it over. */
   leaseMs: number;
   demo: boolean;
-  resend: { apiKey: string; baseUrl?: string; rps: number; webhookSecret?: string } | null;
+  resend: { apiKey: string; baseUrl?: string; rps: number } | null;
+  /** Verifies Twilio's webhooks (`X-Twilio-Signature`); the same token as for sending. */
+  twilioAuthToken: string | null;
+  /** `whsec_…`: verifies Resend's webhooks (opens, clicks, bounces), with or without sending through Resend. */
+  resendWebhookSecret: string | null;
   twilio: {
     accountSid: string;
     authToken: string;
@@ -60,9 +64,10 @@ export function loadConfig(env: Env = process.env): Config {
           apiKey: env.RESEND_API_KEY,
           baseUrl: env.RESEND_BASE_URL || undefined,
           rps: int(env, 'RESEND_RPS', 2),
-          webhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
         }
       : null,
+    resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || null,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
     twilio: twilioReady
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID!,

@@ -269,4 +269,24 @@ CREATE TABLE `eta_changes` (
 	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `eta_changes_variant_idx` ON `eta_changes` (`shop_id`,`variant_id`,`id`);
+CREATE INDEX `eta_changes_variant_idx` ON `eta_changes` (`shop_id`,`variant_id`,`id`);--> statement-breakpoint
+CREATE TABLE `webhook_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`source` text NOT NULL,
+	`delivery_id` text NOT NULL,
+	`event_id` text,
+	`shop_id` text,
+	`topic` text NOT NULL,
+	`payload` text NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_events_delivery_idx` ON `webhook_events` (`source`,`delivery_id`);--> statement-breakpoint
+CREATE TABLE `inventory_levels` (
+	`shop_id` text NOT NULL,
+	`inventory_item_id` text NOT NULL,
+	`location_id` text NOT NULL,
+	`available` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`shop_id`, `inventory_item_id`, `location_id`)
+);

@@ -12,3 +12,5 @@ export * from './kv.ts';
 export * from './backorders.ts';
 export * from './escalations.ts';
 export * from './eta-changes.ts';
+export * from './webhook-events.ts';
+export * from './inventory-levels.ts';

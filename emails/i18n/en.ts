@@ -24,6 +24,7 @@ export const en = {
 
   'sms.confirmation': "{shop}: you're #{position} in line for {item}. We'll text you when it's your turn.",
   'sms.optin': '{shop}: confirm your place for {item}: {url}',
+  'sms.help': '{shop}: restock, pre-order and order updates. {contact} Reply STOP to opt out.',
   'sms.stop': 'Reply STOP to opt out.',
 
   'page.unsubscribe.title': 'Email preferences',

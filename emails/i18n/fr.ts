@@ -25,6 +25,7 @@ export const fr: Partial<Record<StringKey, string>> = {
 
   'sms.confirmation': '{shop} : vous êtes n°{position} dans la file pour {item}. Nous vous écrirons quand ce sera votre tour.',
   'sms.optin': '{shop} : confirmez votre place pour {item} : {url}',
+  'sms.help': '{shop} : alertes de réassort, précommandes et commandes. {contact} STOP pour arrêter.',
   'sms.stop': 'STOP pour arrêter.',
 
   'page.unsubscribe.title': "Préférences d'e-mail",

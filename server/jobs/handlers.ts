@@ -5,6 +5,7 @@ import type { CadenceStage } from '../services/backorders/record.ts';
 import { deliverEscalationWebhook } from '../services/escalations/webhook.ts';
 import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
+import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -14,4 +15,5 @@ export const jobHandlers: JobHandlers = {
   'backorder.update': (deps, p) => backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
   'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'escalation.webhook': (deps, p) => deliverEscalationWebhook(deps, Number(p.escalationId)),
+  'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
 };

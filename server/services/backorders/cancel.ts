@@ -25,12 +25,17 @@ export function backorderByToken(db: DbOrTx, tokenValue: string) {
 export const refundOf = (line: Backorder) => (line.quantity - line.served) * line.price;
 
 /**
- * The customer cancels what is still owed, for a full refund: the line leaves
- * the queue (the next in line moves up), the units it was owed no longer count
- * against stock, the merchant gets a `refund` escalation to pay it back, and
- * the customer a confirmation. A second cancel, or one after shipping, changes nothing.
+ * What is still owed is cancelled: the line leaves the queue (the next in line
+ * moves up) and its units no longer count against stock. When the customer
+ * cancels, the merchant gets a `refund` escalation to pay it back and the
+ * customer a confirmation; when the merchant cancelled the order on the
+ * platform, neither is needed. A second cancel, or one after shipping, changes nothing.
  */
-export function cancelBackorder(deps: Deps, tokenValue: string): { outcome: 'cancelled' | 'already' | 'shipped'; line: Backorder; shop: Shop } {
+export function cancelBackorder(
+  deps: Deps,
+  tokenValue: string,
+  opts: { by: 'customer' | 'merchant' } = { by: 'customer' },
+): { outcome: 'cancelled' | 'already' | 'shipped'; line: Backorder; shop: Shop } {
   const result = deps.db.transaction((tx) => {
     const { line, shop, contact, variant } = backorderByToken(tx, tokenValue);
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
@@ -44,6 +49,7 @@ export function cancelBackorder(deps: Deps, tokenValue: string): { outcome: 'can
       .where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)))
       .run();
     tx.update(messages).set({ status: 'suppressed', error: 'backorder cancelled' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
+    if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     const item = itemName(variant);
     const amount = refundOf(line);
     openEscalation(tx, deps, {

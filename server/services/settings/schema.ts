@@ -68,6 +68,8 @@ export const settingsSchema = z.object({
         .toLowerCase()
         .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain'),
       webhookSecret: z.string().min(8).max(256),
+      /** Location ids whose stock counts as sellable; null counts every location. */
+      locations: z.array(z.string().regex(/^\d{1,20}$/, 'must be a Shopify location id')).max(100).nullable().default(null),
     })
     .strict()
     .nullable()

@@ -1,0 +1,52 @@
+import { createRouter } from '../context.ts';
+import { Invalid } from '../lib/errors.ts';
+import { receiveResend, verifyResend } from '../services/webhooks/resend.ts';
+import { receiveShopify, verifyShopify } from '../services/webhooks/shopify.ts';
+import { receiveTwilioInbound, receiveTwilioStatus, verifyTwilio, type TwilioParams } from '../services/webhooks/twilio.ts';
+
+/**
+ * Webhooks in (SPEC §4). Each is verified over the raw bytes before anything is
+ * stored: a bad signature is 401 and leaves no trace. A repeat is 200 and does
+ * nothing; an unknown topic is 200, logged and ignored.
+ */
+export const webhookRoutes = createRouter()
+  .post('/webhooks/shopify', async (c) => {
+    const raw = await c.req.text();
+    const shop = verifyShopify(c.var.deps, c.req.header('x-shopify-shop-domain'), c.req.header('x-shopify-hmac-sha256'), raw);
+    const webhookId = c.req.header('x-shopify-webhook-id');
+    const topic = c.req.header('x-shopify-topic');
+    if (!webhookId || !topic) throw Invalid('X-Shopify-Webhook-Id and X-Shopify-Topic are required');
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      throw Invalid('The body is not JSON');
+    }
+    const status = receiveShopify(c.var.deps, { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
+    return c.json({ ok: true, status });
+  })
+  .post('/webhooks/resend', async (c) => {
+    const raw = await c.req.text();
+    const id = c.req.header('svix-id');
+    const event = verifyResend(c.var.deps, { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw);
+    return c.json({ ok: true, status: receiveResend(c.var.deps, id!, event) });
+  })
+  .post('/webhooks/twilio/status', async (c) => {
+    const params = await twilioParams(c.req.raw.clone());
+    verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
+    return c.json({ ok: true, status: receiveTwilioStatus(c.var.deps, params) });
+  })
+  .post('/webhooks/twilio/inbound', async (c) => {
+    const params = await twilioParams(c.req.raw.clone());
+    verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
+    return c.body(receiveTwilioInbound(c.var.deps, params), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+  });
+
+async function twilioParams(req: Request): Promise<TwilioParams> {
+  return Object.fromEntries(new URLSearchParams(await req.text()));
+}
+
+const pathAndQuery = (url: string) => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+};

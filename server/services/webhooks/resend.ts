@@ -1,0 +1,76 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { Resend } from 'resend';
+import { contacts, messages, webhookEvents } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { Unauthorized } from '../../lib/errors.ts';
+
+export interface ResendEvent {
+  type: string;
+  data: { email_id?: string; bounce?: { type?: string } };
+}
+
+/** Standard Webhooks verification through the SDK's own `webhooks.verify` (5-minute tolerance). */
+export function verifyResend(deps: Pick<Deps, 'config'>, headers: { id?: string; timestamp?: string; signature?: string }, rawBody: string): ResendEvent {
+  const secret = deps.config.resendWebhookSecret;
+  if (!secret || !headers.id || !headers.timestamp || !headers.signature) throw Unauthorized('Webhook signature could not be verified');
+  try {
+    // verify() needs no API call; the key only satisfies the constructor.
+    const resend = new Resend(deps.config.resend?.apiKey ?? 're_verify_only');
+    return resend.webhooks.verify({ payload: rawBody, headers: { id: headers.id, timestamp: headers.timestamp, signature: headers.signature }, webhookSecret: secret }) as ResendEvent;
+  } catch {
+    throw Unauthorized('Webhook signature could not be verified');
+  }
+}
+
+const STATUS: Record<string, 'delivered' | 'failed' | 'bounced'> = { 'email.delivered': 'delivered', 'email.failed': 'failed', 'email.bounced': 'bounced' };
+
+/**
+ * One verified event, once (by svix-id): opens and clicks feed the follow-up
+ * rule and the funnel; delivered, failed and bounced set the status; a hard
+ * bounce or a complaint stops email to that contact for that shop.
+ */
+export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent): 'applied' | 'duplicate' | 'ignored' {
+  return deps.db.transaction((tx) => {
+    const now = deps.clock.now();
+    const message = event.data?.email_id ? tx.select().from(messages).where(eq(messages.providerId, event.data.email_id)).get() : undefined;
+    const row = tx
+      .insert(webhookEvents)
+      .values({ source: 'resend', deliveryId, shopId: message?.shopId ?? null, topic: event.type, payload: event as never, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: webhookEvents.id })
+      .get();
+    if (!row) return 'duplicate';
+    if (!message) {
+      deps.log('resend event for an unknown message ignored', { type: event.type, email: event.data?.email_id });
+      return 'ignored';
+    }
+    const set = (fields: Partial<typeof messages.$inferInsert>) => tx.update(messages).set(fields).where(eq(messages.id, message.id)).run();
+    switch (event.type) {
+      case 'email.opened':
+        tx.update(messages).set({ openedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.openedAt))).run();
+        break;
+      case 'email.clicked':
+        tx.update(messages).set({ clickedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.clickedAt))).run();
+        tx.update(messages).set({ openedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.openedAt))).run();
+        break;
+      case 'email.delivered':
+      case 'email.failed':
+        set({ status: STATUS[event.type] });
+        break;
+      case 'email.bounced':
+      case 'email.complained': {
+        if (event.type === 'email.bounced') set({ status: 'bounced' });
+        // A hard bounce or a complaint: no more email to this contact from this shop.
+        const stop = event.type === 'email.complained' || event.data.bounce?.type === 'Permanent';
+        if (stop && message.contactId !== null) {
+          tx.update(contacts).set({ emailOptOutAt: now }).where(and(eq(contacts.id, message.contactId), isNull(contacts.emailOptOutAt))).run();
+        }
+        break;
+      }
+      default:
+        deps.log('resend event type ignored', { type: event.type });
+        return 'ignored';
+    }
+    return 'applied';
+  });
+}

@@ -1,0 +1,155 @@
+import { createHmac } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+import { Unauthorized } from '../../lib/errors.ts';
+import { safeEqual } from '../../lib/tokens.ts';
+import { cancelBackorder } from '../backorders/cancel.ts';
+import { ingestOrder } from '../orders/ingest.ts';
+import { applyInventory } from '../restock/inventory.ts';
+import { upsertVariant } from '../variants/upsert.ts';
+
+export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled'] as const;
+
+/**
+ * The shop by `X-Shopify-Shop-Domain`, if the body's HMAC (base64 SHA-256,
+ * keyed with the shop's webhook secret) matches, compared in constant time.
+ */
+export function verifyShopify(deps: Pick<Deps, 'db'>, domain: string | undefined, hmac: string | undefined, rawBody: string): Shop {
+  const shop = domain ? deps.db.select().from(shops).where(eq(shops.shopifyDomain, domain.trim().toLowerCase())).get() : undefined;
+  const secret = shop?.settings.shopify?.webhookSecret;
+  if (!shop || !secret || !hmac) throw Unauthorized('Webhook signature could not be verified');
+  const expected = createHmac('sha256', secret).update(rawBody, 'utf8').digest('base64');
+  if (!safeEqual(expected, hmac)) throw Unauthorized('Webhook signature could not be verified');
+  return shop;
+}
+
+/**
+ * Stores a verified delivery once (by X-Shopify-Webhook-Id, with the event id
+ * beside it) and leaves the work to a job, so Shopify hears 200 at once.
+ */
+export function receiveShopify(
+  deps: Deps,
+  args: { shop: Shop; topic: string; webhookId: string; eventId: string | null; payload: Record<string, unknown> },
+): 'queued' | 'duplicate' | 'ignored' {
+  if (!(SHOPIFY_TOPICS as readonly string[]).includes(args.topic)) {
+    deps.log('shopify webhook topic ignored', { topic: args.topic, shop: args.shop.id });
+    return 'ignored';
+  }
+  const outcome = deps.db.transaction((tx) => {
+    const now = deps.clock.now();
+    const row = tx
+      .insert(webhookEvents)
+      .values({ source: 'shopify', deliveryId: args.webhookId, eventId: args.eventId, shopId: args.shop.id, topic: args.topic, payload: args.payload, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: webhookEvents.id })
+      .get();
+    if (!row) return 'duplicate' as const;
+    enqueueJobs(tx, [{ kind: 'shopify.webhook', key: `shopify:${row.id}`, runAt: now, payload: { eventId: row.id } }], now);
+    return 'queued' as const;
+  });
+  if (outcome === 'queued') deps.wake();
+  return outcome;
+}
+
+/** Job `shopify.webhook`: one stored delivery, by topic. */
+export function processShopifyEvent(deps: Deps, eventId: number): void {
+  const event = deps.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).get();
+  const shop = event?.shopId ? deps.db.select().from(shops).where(eq(shops.id, event.shopId)).get() : undefined;
+  if (!event || !shop) return;
+  const p = event.payload as Record<string, any>;
+  switch (event.topic) {
+    case 'products/update':
+      return syncProduct(deps, shop, p);
+    case 'inventory_levels/update':
+      return syncInventoryLevel(deps, shop, p);
+    case 'orders/create':
+      return void ingestShopifyOrder(deps, shop, p);
+    case 'orders/cancelled':
+      return cancelShopifyOrder(deps, shop, p);
+  }
+}
+
+const minor = (price: unknown) => Math.round(Number(price ?? 0) * 100);
+
+/** products/update: every variant, with its inventory item id for the inventory webhooks. */
+function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
+  const domain = shop.settings.shopify?.domain;
+  const tags = String(p.tags ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .slice(0, 250);
+  for (const v of (p.variants ?? []) as Array<Record<string, any>>) {
+    upsertVariant(deps, shop, String(v.id), {
+      productId: String(p.id),
+      productTitle: String(p.title ?? '').slice(0, 255),
+      title: v.title === 'Default Title' ? '' : String(v.title ?? '').slice(0, 255),
+      price: minor(v.price),
+      productType: p.product_type ? String(p.product_type).slice(0, 255) : null,
+      tags,
+      inventoryItemId: v.inventory_item_id ? String(v.inventory_item_id) : null,
+      url: domain && p.handle ? `https://${domain}/products/${encodeURIComponent(String(p.handle))}?variant=${v.id}` : null,
+    });
+  }
+}
+
+/**
+ * inventory_levels/update carries no variant id: the inventory item maps to
+ * one. With several locations the variant's stock is the sum over the ones the
+ * shop counts. Applied as a set, so a repeat is a no-op and a rise allocates.
+ */
+function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): void {
+  const itemId = String(p.inventory_item_id ?? '');
+  const locationId = String(p.location_id ?? '');
+  if (!itemId || !locationId || typeof p.available !== 'number') return;
+  deps.db.transaction((tx) => {
+    const now = deps.clock.now();
+    tx.insert(inventoryLevels)
+      .values({ shopId: shop.id, inventoryItemId: itemId, locationId, available: p.available, updatedAt: now })
+      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now } })
+      .run();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).get();
+    if (!variant) return;
+    const counted = shop.settings.shopify?.locations;
+    const levels = tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId))).all();
+    const total = levels.filter((l) => !counted || counted.includes(l.locationId)).reduce((n, l) => n + l.available, 0);
+    applyInventory(tx, deps, shop, variant, total);
+  });
+  deps.wake();
+}
+
+/** orders/create: the hold comes back as the note attribute `waitline_hold`; products Waitline does not track are left out. */
+function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
+  const email = p.email || p.contact_email || p.customer?.email;
+  if (!email) return deps.log('shopify order without an email skipped', { order: p.id });
+  const hold = ((p.note_attributes ?? []) as Array<{ name: string; value: string }>).find((a) => a.name === 'waitline_hold')?.value;
+  const lineItems = ((p.line_items ?? []) as Array<Record<string, any>>)
+    .filter((l) => l.variant_id)
+    .map((l) => ({ variantId: String(l.variant_id), quantity: Number(l.quantity) || 1, price: minor(l.price) }));
+  const tracked = lineItems.filter(
+    (l) => deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, l.variantId))).get(),
+  );
+  if (tracked.length === 0) return;
+  return ingestOrder(deps, shop, {
+    id: String(p.id),
+    email: String(email).trim().toLowerCase(),
+    phone: undefined,
+    ordersCount: typeof p.customer?.orders_count === 'number' ? p.customer.orders_count : undefined,
+    currency: String(p.currency ?? 'USD'),
+    total: minor(p.total_price ?? p.current_total_price),
+    lineItems: tracked,
+    holdToken: hold && /^[\w-]{10,64}$/.test(hold) ? hold : undefined,
+  });
+}
+
+/** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */
+function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): void {
+  const owed = deps.db
+    .select({ token: backorders.token })
+    .from(backorders)
+    .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, String(p.id)), eq(backorders.status, 'waiting')))
+    .all();
+  for (const line of owed) cancelBackorder(deps, line.token, { by: 'merchant' });
+}

@@ -1,0 +1,106 @@
+import twilio from 'twilio';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents } from '../../../db/schema/index.ts';
+import { translate } from '../../../emails/index.ts';
+import type { Deps } from '../../context.ts';
+import { Unauthorized } from '../../lib/errors.ts';
+import { handleInboundReply } from '../escalations/inbound.ts';
+import { leaveQueue } from '../signups/cancel.ts';
+
+export type TwilioParams = Record<string, string>;
+
+/** `X-Twilio-Signature` over the URL Twilio called (PUBLIC_URL + path + query) and the form params. */
+export function verifyTwilio(deps: Pick<Deps, 'config'>, signature: string | undefined, pathAndQuery: string, params: TwilioParams): void {
+  const token = deps.config.twilioAuthToken;
+  if (!token || !signature || !twilio.validateRequest(token, signature, `${deps.config.publicUrl}${pathAndQuery}`, params)) {
+    throw Unauthorized('Webhook signature could not be verified');
+  }
+}
+
+/** Stores the delivery once; false when Twilio is repeating itself. */
+function firstTime(deps: Deps, deliveryId: string, topic: string, params: TwilioParams, shopId: string | null): boolean {
+  return Boolean(
+    deps.db
+      .insert(webhookEvents)
+      .values({ source: 'twilio', deliveryId, shopId, topic, payload: params, receivedAt: deps.clock.now() })
+      .onConflictDoNothing()
+      .returning({ id: webhookEvents.id })
+      .get(),
+  );
+}
+
+const STATUS: Record<string, 'sent' | 'delivered' | 'failed'> = {
+  queued: 'sent',
+  accepted: 'sent',
+  sending: 'sent',
+  sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+
+/** Delivery status for a message we sent; error 21610 means the number opted out at the carrier. */
+export function receiveTwilioStatus(deps: Deps, params: TwilioParams): 'applied' | 'duplicate' | 'ignored' {
+  const sid = params.MessageSid;
+  const status = STATUS[params.MessageStatus ?? ''];
+  if (!sid || !status) return 'ignored';
+  return deps.db.transaction(() => {
+    const message = deps.db.select().from(messages).where(eq(messages.providerId, sid)).get();
+    if (!firstTime(deps, `status:${sid}:${params.MessageStatus}`, 'status', params, message?.shopId ?? null)) return 'duplicate';
+    if (!message) return 'ignored';
+    deps.db.update(messages).set({ status, error: params.ErrorCode ? `twilio ${params.ErrorCode}` : message.error }).where(eq(messages.id, message.id)).run();
+    if (params.ErrorCode === '21610' && message.contactId !== null) {
+      deps.db.update(contacts).set({ smsOptOutAt: deps.clock.now() }).where(eq(contacts.id, message.contactId)).run();
+    }
+    return 'applied';
+  });
+}
+
+const STOP = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|revoke|optout|opt out)\s*[.!]*\s*$/i;
+const START = /^\s*(start|yes|unstop)\s*[.!]*\s*$/i;
+const HELP = /^\s*(help|info)\s*[.!?]*\s*$/i;
+
+/**
+ * An SMS to our number. Opt-out keywords stop texts to that number from every
+ * shop using it (the carrier's opt-out is per sender number); START restores
+ * them; HELP is answered with the shop's help line. Anything else is a reply
+ * for a person to read when it is unhappy or asks for a call.
+ * Returns the TwiML to answer Twilio with.
+ */
+export function receiveTwilioInbound(deps: Deps, params: TwilioParams): string {
+  const from = params.From ?? '';
+  const body = params.Body ?? '';
+  const sid = params.MessageSid ?? params.SmsSid ?? '';
+  const latest = deps.db.select().from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.phone, from)).orderBy(desc(contacts.id)).get();
+  if (!sid || !firstTime(deps, `inbound:${sid}`, 'inbound', params, latest?.shops.id ?? null)) return twiml();
+  const now = deps.clock.now();
+  if (STOP.test(body)) {
+    deps.db.transaction((tx) => {
+      tx.update(contacts).set({ smsOptOutAt: now }).where(and(eq(contacts.phone, from), isNull(contacts.smsOptOutAt))).run();
+      tx.update(messages).set({ status: 'suppressed', error: 'recipient replied STOP' }).where(and(eq(messages.to, from), eq(messages.channel, 'sms'), eq(messages.status, 'queued'))).run();
+      // Where texts were the only way to reach someone, their places are given up, as with an email unsubscribe.
+      for (const contact of tx.select().from(contacts).where(eq(contacts.phone, from)).all()) {
+        if (contact.email && !contact.emailOptOutAt) continue;
+        const active = tx.select().from(signups).where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]))).all();
+        for (const signup of active) leaveQueue(tx, deps, signup, 'unsubscribed', now);
+      }
+    });
+    deps.wake();
+    return twiml();
+  }
+  if (START.test(body)) {
+    deps.db.update(contacts).set({ smsOptOutAt: null }).where(and(eq(contacts.phone, from), isNotNull(contacts.smsOptOutAt), isNotNull(contacts.smsConsentAt))).run();
+    return twiml();
+  }
+  if (!latest) return twiml();
+  const { contacts: contact, shops: shop } = latest;
+  if (HELP.test(body)) {
+    return twiml(translate(contact.locale, 'sms.help', { shop: shop.name, contact: shop.settings.contact }, shop.settings.strings).replace(/\s+/g, ' '));
+  }
+  handleInboundReply(deps, { shopId: shop.id, channel: 'sms', from, text: body });
+  return twiml();
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const twiml = (reply?: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Response>${reply ? `<Message>${escapeXml(reply)}</Message>` : ''}</Response>`;
