@@ -15,6 +15,7 @@ import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
 
 /** Builds the whole app around its dependencies; `index.ts` serves it, tests call `app.request()`. */
 export function createApp(deps: Deps) {
@@ -29,7 +30,11 @@ export function createApp(deps: Deps) {
     bodyLimit({ maxSize, onError: (c) => c.json(new AppError('payload_too_large', `Bodies are limited to ${maxSize / 1024} KiB`).toBody(), 413) });
   const apiLimit = limit(BODY_LIMIT);
   const webhookLimit = limit(WEBHOOK_BODY_LIMIT);
-  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? webhookLimit : apiLimit)(c, next));
+  // An import streams its CSV and is bounded by its own size check, not by the API's.
+  const importLimit = limit(IMPORT_BODY_LIMIT);
+  app.use('*', (c, next) =>
+    (c.req.path.startsWith('/webhooks/') ? webhookLimit : c.req.path === '/v1/admin/signups/import' ? importLimit : apiLimit)(c, next),
+  );
 
   app.route('/', health);
   app.route('/', shopsRoutes);

@@ -7,6 +7,7 @@ import { signupsRoutes } from './signups.ts';
 import { messagesRoutes } from './messages.ts';
 import { ordersRoutes } from './orders.ts';
 import { escalationsRoutes } from './escalations.ts';
+import { csvRoutes } from './csv.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -14,6 +15,7 @@ export const adminRoutes = createRouter()
     c.set('shop', shopBySecretKey(c.var.deps.db, bearer(c)));
     await next();
   })
+  .route('/', csvRoutes)
   .route('/', settingsRoutes)
   .route('/', variantsRoutes)
   .route('/', signupsRoutes)

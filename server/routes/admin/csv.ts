@@ -1,0 +1,54 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { stream } from 'hono/streaming';
+import { z } from 'zod';
+import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
+import { createRouter } from '../../context.ts';
+import { Invalid } from '../../lib/errors.ts';
+import { platformId } from '../../lib/fields.ts';
+import { validate } from '../../lib/validate.ts';
+import { signupsCsv } from '../../services/csv/export.ts';
+import { importSignups, mapHeader } from '../../services/csv/import.ts';
+
+const exportQuery = z.object({ variantId: platformId.optional(), status: z.enum(SIGNUP_STATUSES).optional() });
+
+export const csvRoutes = createRouter()
+  .get('/signups.csv', validate('query', exportQuery), (c) => {
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="waitline-signups.csv"`);
+    const { db } = c.var.deps;
+    const shopId = c.var.shop.id;
+    const filter = c.req.valid('query');
+    return stream(c, async (out) => {
+      for await (const chunk of signupsCsv(db, shopId, filter)) await out.write(chunk);
+    });
+  })
+  .post('/signups/import', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^text\/csv\b/i.test(type)) throw Invalid('Send the CSV as the request body with Content-Type: text/csv', 'body');
+    if (!c.req.raw.body) throw Invalid('The CSV is empty', 'body');
+    let unknown: string[] = [];
+    const parser = Readable.fromWeb(c.req.raw.body as never).pipe(
+      parse({
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        columns: (header: string[]) => {
+          const mapped = header.map((h) => mapHeader(h));
+          unknown = header.filter((_, i) => !mapped[i]);
+          if (!mapped.includes('variant') || !(mapped.includes('email') || mapped.includes('phone'))) {
+            throw Invalid(`The header needs a variant column and an email or phone column; found: ${header.join(', ')}`, 'header');
+          }
+          return mapped.map((m) => m ?? false);
+        },
+      }),
+    );
+    try {
+      const report = await importSignups(c.var.deps, c.var.shop, parser);
+      return c.json({ ...report, ignoredColumns: unknown });
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) throw Invalid(`The CSV cannot be read: ${error.message}`, 'body');
+      throw error;
+    }
+  });

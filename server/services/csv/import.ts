@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import type { Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { email as emailField, phone as phoneField, platformId } from '../../lib/fields.ts';
+import { token } from '../../lib/tokens.ts';
+
+/** Header names of our export and of other back-in-stock apps' exports, mapped to ours. */
+const HEADERS: Record<string, 'email' | 'phone' | 'variant' | 'created_at' | 'sms_consent' | 'quantity' | 'locale'> = {
+  email: 'email',
+  'e-mail': 'email',
+  'email address': 'email',
+  'customer email': 'email',
+  phone: 'phone',
+  'phone number': 'phone',
+  mobile: 'phone',
+  sms: 'phone',
+  variant: 'variant',
+  'variant id': 'variant',
+  variant_id: 'variant',
+  variantid: 'variant',
+  'product variant id': 'variant',
+  created_at: 'created_at',
+  'created at': 'created_at',
+  created: 'created_at',
+  date: 'created_at',
+  'signup date': 'created_at',
+  'subscribed at': 'created_at',
+  sms_consent: 'sms_consent',
+  'sms consent': 'sms_consent',
+  'accepts sms': 'sms_consent',
+  quantity: 'quantity',
+  locale: 'locale',
+};
+
+export const mapHeader = (h: string) => HEADERS[h.trim().toLowerCase().replace(/\s+/g, ' ')] ?? null;
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  errors: Array<{ row: number; field?: string; message: string }>;
+  errorCount: number;
+}
+
+const BATCH = 500;
+const MAX_ERRORS = 1000;
+
+/**
+ * Rows of an exported waitlist, in file order, at the back of the line: each
+ * becomes a waiting signup with its original created_at. A contact already in
+ * that line is skipped; a bad row is reported by number and the rest go in.
+ * Imports are quiet: these people joined elsewhere and are told on the next restock.
+ */
+export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<Record<string, string>>): Promise<ImportReport> {
+  const report: ImportReport = { imported: 0, skipped: 0, errors: [], errorCount: 0 };
+  const fail = (row: number, message: string, field?: string) => {
+    report.errorCount++;
+    if (report.errors.length < MAX_ERRORS) report.errors.push({ row, field, message });
+  };
+  const sql = statements(deps.db.$client);
+  const knownVariants = new Map<string, boolean>();
+  let batch: Array<{ row: number; email: string | null; phone: string | null; consent: boolean; variant: string; createdAt: number; quantity: number; locale: string }> = [];
+  const flush = () => {
+    const now = deps.clock.now().getTime();
+    deps.db.$client.transaction(() => {
+      let seq = (sql.maxSeq.get() as { n: number }).n;
+      for (const r of batch) {
+        const found = (r.email ? sql.contactByEmail.get(shop.id, r.email) : sql.contactByPhone.get(shop.id, r.phone)) as { id: number } | undefined;
+        const contactId =
+          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, token(), r.createdAt).lastInsertRowid);
+        if (sql.active.get(shop.id, r.variant, contactId)) {
+          report.skipped++;
+          continue;
+        }
+        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, token(), r.locale, r.createdAt, now);
+        report.imported++;
+      }
+    })();
+    batch = [];
+  };
+
+  let row = 1; // the header is row 1
+  for await (const record of rows) {
+    row++;
+    const email = record.email ? emailField.safeParse(record.email) : null;
+    const phone = record.phone ? phoneField.safeParse(record.phone) : null;
+    const variant = platformId.safeParse(record.variant ?? '');
+    if (email && !email.success) fail(row, 'not a valid email address', 'email');
+    else if (phone && !phone.success) fail(row, 'not a valid phone number in international format', 'phone');
+    else if (!variant.success) fail(row, 'a variant id is required', 'variant');
+    else {
+      const consent = /^(1|true|yes|y)$/i.test(record.sms_consent ?? '');
+      const createdAt = record.created_at ? Date.parse(record.created_at) : deps.clock.now().getTime();
+      if (!knownVariants.has(variant.data)) knownVariants.set(variant.data, Boolean(sql.variant.get(shop.id, variant.data)));
+      if (!email && !(phone && consent)) fail(row, 'an email, or a phone with sms_consent, is needed to reach this person', 'email');
+      else if (!knownVariants.get(variant.data)) fail(row, `unknown variant ${variant.data}`, 'variant');
+      else if (Number.isNaN(createdAt)) fail(row, 'created_at is not a date', 'created_at');
+      else {
+        const quantity = Math.min(100, Math.max(1, Math.floor(Number(record.quantity) || 1)));
+        const locale = /^[a-z]{2,3}(-[\w]{2,8})?$/i.test(record.locale ?? '') ? record.locale! : shop.settings.locale;
+        batch.push({ row, email: email?.data ?? null, phone: phone?.data ?? null, consent, variant: variant.data, createdAt, quantity, locale });
+      }
+    }
+    if (batch.length >= BATCH) flush();
+  }
+  if (batch.length) flush();
+  return report;
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function statements(client: Database.Database) {
+  let found = cache.get(client);
+  if (!found) cache.set(client, (found = prepare(client)));
+  return found;
+}
+
+function prepare(client: Database.Database) {
+  return {
+    maxSeq: client.prepare('select coalesce(max(seq), 0) as n from signups'),
+    variant: client.prepare(`select 1 from variants where shop_id = ? and id = ? and mode != 'off'`),
+    contactByEmail: client.prepare('select id from contacts where shop_id = ? and email = ?'),
+    contactByPhone: client.prepare('select id from contacts where shop_id = ? and phone = ?'),
+    insertContact: client.prepare('insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at) values (?, ?, ?, ?, ?, ?, ?)'),
+    active: client.prepare(`select 1 from signups where shop_id = ? and variant_id = ? and contact_id = ? and status in ('pending', 'waiting', 'offered')`),
+    insertSignup: client.prepare(
+      `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at)
+       values (?, ?, ?, ?, 'waitlist', ?, 'waiting', ?, ?, ?, ?)`,
+    ),
+  };
+}
