@@ -15,6 +15,10 @@ export interface Config {
   leaseMs: number;
   demo: boolean;
   resend: { apiKey: string; baseUrl?: string; rps: number } | null;
+  /** How often the reconciliation pass re-reads platform inventory (ms; 0 turns it off). */
+  reconcileMs: number;
+  /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
+  shopifyApiUrl: string | null;
   /** Verifies Twilio's webhooks (`X-Twilio-Signature`); the same token as for sending. */
   twilioAuthToken: string | null;
   /** `whsec_…`: verifies Resend's webhooks (opens, clicks, bounces), with or without sending through Resend. */
@@ -68,6 +72,8 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || null,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
+    reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),
+    shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
     twilio: twilioReady
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID!,

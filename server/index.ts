@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
 import { createScheduler } from './jobs/scheduler.ts';
+import { scheduleReconcile } from './services/reconcile.ts';
 
 const started = performance.now();
 const config = loadConfig();
@@ -19,6 +20,9 @@ deps.wake = () => {
     void scheduler.tick();
   }, 50);
 };
+
+// Webhooks get lost: a reconciliation pass re-reads platform stock on a schedule.
+scheduleReconcile(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

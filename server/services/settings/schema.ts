@@ -70,6 +70,8 @@ export const settingsSchema = z.object({
       webhookSecret: z.string().min(8).max(256),
       /** Location ids whose stock counts as sellable; null counts every location. */
       locations: z.array(z.string().regex(/^\d{1,20}$/, 'must be a Shopify location id')).max(100).nullable().default(null),
+      /** Admin API access token (read_inventory), for the reconciliation pass; null turns it off. */
+      accessToken: z.string().min(8).max(256).nullable().default(null),
     })
     .strict()
     .nullable()

@@ -20,10 +20,15 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
     // The masked secret we show is echoed back by forms: keep the real one.
     shopify:
-      patch.shopify && patch.shopify.webhookSecret === MASK && current.shopify
-        ? { ...patch.shopify, webhookSecret: current.shopify.webhookSecret }
-        : patch.shopify === undefined
-          ? current.shopify
+      patch.shopify === undefined
+        ? current.shopify
+        : patch.shopify && current.shopify
+          ? {
+              ...patch.shopify,
+              // Forms echo the masked secrets back: keep the real ones.
+              webhookSecret: patch.shopify.webhookSecret === MASK ? current.shopify.webhookSecret : patch.shopify.webhookSecret,
+              accessToken: patch.shopify.accessToken === MASK ? current.shopify.accessToken : patch.shopify.accessToken,
+            }
           : patch.shopify,
   } as ShopSettings;
 }
@@ -46,7 +51,9 @@ export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
 export function presentSettings(settings: ShopSettings) {
   return {
     ...settings,
-    shopify: settings.shopify ? { domain: settings.shopify.domain, webhookSecret: MASK } : null,
+    shopify: settings.shopify
+      ? { ...settings.shopify, webhookSecret: MASK, accessToken: settings.shopify.accessToken ? MASK : null }
+      : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
   };
 }

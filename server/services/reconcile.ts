@@ -1,0 +1,71 @@
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { shops, variants } from '../../db/schema/index.ts';
+import type { Deps } from '../context.ts';
+import { enqueueJobs } from '../jobs/queue.ts';
+import { noneAdapter } from '../platforms/none.ts';
+import { shopifyAdapter } from '../platforms/shopify.ts';
+import type { InventoryAdapter } from '../platforms/types.ts';
+import { applyInventory } from './restock/inventory.ts';
+
+/** The adapter that can tell a shop's stock: Shopify with an access token, else none. */
+export const adapterFor = (deps: Pick<Deps, 'config'>, shop: { settings: { shopify: { accessToken: string | null } | null } }): InventoryAdapter =>
+  shop.settings.shopify?.accessToken ? shopifyAdapter(deps.config.shopifyApiUrl) : noneAdapter;
+
+/**
+ * Webhooks get lost. For every variant someone is waiting on (a waitlist,
+ * a pre-order or a backorder), ask the platform for its stock and apply any
+ * difference as a set: a rise a webhook missed is allocated now.
+ */
+export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapterFor): Promise<{ shops: number; checked: number; changed: number }> {
+  const report = { shops: 0, checked: 0, changed: 0 };
+  for (const shop of deps.db.select().from(shops).where(isNotNull(shops.shopifyDomain)).all()) {
+    const adapter = adapterOf(deps, shop);
+    if (adapter.name === 'none') continue;
+    const waitedOn = deps.db
+      .select()
+      .from(variants)
+      .where(
+        and(
+          eq(variants.shopId, shop.id),
+          isNotNull(variants.inventoryItemId),
+          sql`(exists (select 1 from signups s where s.shop_id = ${variants.shopId} and s.variant_id = ${variants.id} and s.status in ('waiting', 'offered'))
+            or exists (select 1 from backorders b where b.shop_id = ${variants.shopId} and b.variant_id = ${variants.id} and b.status = 'waiting'))`,
+        ),
+      )
+      .all();
+    if (waitedOn.length === 0) continue;
+    report.shops++;
+    let stock: Map<string, number>;
+    try {
+      stock = await adapter.fetchInventory(shop, waitedOn);
+    } catch (error) {
+      deps.log('reconciliation failed for a shop', { shop: shop.id, error: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    for (const v of waitedOn) {
+      const platform = stock.get(v.id);
+      if (platform === undefined) continue;
+      report.checked++;
+      const changed = deps.db.transaction((tx) => {
+        const current = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, v.id))).get();
+        if (!current || current.inventory === platform) return false;
+        applyInventory(tx, deps, shop, current, platform);
+        return true;
+      });
+      if (changed) {
+        report.changed++;
+        deps.log('reconciliation applied a missed change', { shop: shop.id, variant: v.id, from: v.inventory, to: platform });
+      }
+    }
+  }
+  if (report.changed > 0) deps.wake();
+  return report;
+}
+
+/** Keeps one pass scheduled per interval: the job schedules the next, and a restart re-arms it. */
+export function scheduleReconcile(deps: Pick<Deps, 'db' | 'clock' | 'config'>, after = deps.clock.now()): void {
+  const every = deps.config.reconcileMs;
+  if (every <= 0) return;
+  const next = Math.ceil((after.getTime() + 1) / every) * every;
+  enqueueJobs(deps.db, [{ kind: 'reconcile', key: `reconcile:${next}`, runAt: new Date(next) }], deps.clock.now());
+}
