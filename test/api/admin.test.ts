@@ -35,6 +35,9 @@ describe('GET/PATCH /v1/admin/settings', () => {
       sender: { name: 'Acme Goods', email: 'waitline@localhost', address: '1 Main St' },
       shopify: { domain: 'acme.myshopify.com', webhookSecret: '********' },
     });
+    // A later patch naming other fields leaves these alone (not back to their defaults).
+    const later = await shop.admin('PATCH', '/v1/admin/settings', { ranOutNotice: false });
+    expect(later.body.settings).toMatchObject({ holdDuration: 'PT30S', ranOutNotice: false, sender: { address: '1 Main St' }, shopify: { domain: 'acme.myshopify.com' } });
     const echoed = await shop.admin('PATCH', '/v1/admin/settings', { shopify: res.body.settings.shopify, quietHours: null });
     expect(echoed.body.settings.quietHours).toBeNull();
     expect(JSON.stringify((await shop.admin('GET', '/v1/admin/settings')).body)).not.toContain('shhh-secret');

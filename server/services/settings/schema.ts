@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTBOUND_EVENTS } from '../../../db/schema/webhook-deliveries.ts';
 import { duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
@@ -60,6 +61,16 @@ export const settingsSchema = z.object({
     .default({ orderValue: 50_000, etaDays: 30, vipOrders: 3, webhookUrl: null, webhookSecret: null }),
   strings: z.record(locale, z.record(stringKey, plainText(500))).default({}),
   theme: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a theme key such as accent'), plainText(100)).default({}),
+  /** The merchant's endpoint for outbound events, signed Standard Webhooks style with `secret` (whsec_…). */
+  webhooks: z
+    .object({
+      url: httpUrl,
+      secret: z.string().regex(/^(whsec_[A-Za-z0-9+/=]{24,}|\*{8})$/, 'must be a whsec_ secret (base64, at least 18 bytes)'),
+      events: z.array(z.enum(OUTBOUND_EVENTS)).min(1).max(OUTBOUND_EVENTS.length),
+    })
+    .strict()
+    .nullable()
+    .default(null),
   shopify: z
     .object({
       domain: z
@@ -80,10 +91,18 @@ export const settingsSchema = z.object({
 
 export type ShopSettings = z.infer<typeof settingsSchema>;
 
-/** PATCH: every field optional, nested objects may be partial, unknown fields are an error. */
+/**
+ * PATCH: every field optional, nested objects may be partial, unknown fields
+ * are an error. Defaults are taken off first: a field the patch does not name
+ * must stay as it is, not fall back to its default.
+ */
+const withoutDefaults = Object.fromEntries(
+  Object.entries(settingsSchema.shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field]),
+) as { [K in keyof typeof settingsSchema.shape]: (typeof settingsSchema.shape)[K] extends z.ZodDefault<infer Inner> ? Inner : (typeof settingsSchema.shape)[K] };
+
 export const settingsPatchSchema = z
   .object({
-    ...settingsSchema.shape,
+    ...withoutDefaults,
     sender: settingsSchema.shape.sender.unwrap().partial(),
     escalation: settingsSchema.shape.escalation.unwrap().partial(),
     backorderCadence: settingsSchema.shape.backorderCadence.unwrap().partial(),
