@@ -14,3 +14,4 @@ export * from './escalations.ts';
 export * from './eta-changes.ts';
 export * from './webhook-events.ts';
 export * from './inventory-levels.ts';
+export * from './webhook-deliveries.ts';

@@ -7,6 +7,7 @@ import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
+import { deliverDue } from '../services/webhooks/outbound.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -17,6 +18,7 @@ export const jobHandlers: JobHandlers = {
   'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'escalation.webhook': (deps, p) => deliverEscalationWebhook(deps, Number(p.escalationId)),
   'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
+  'webhooks.deliver': (deps, p) => deliverDue(deps, String(p.shopId)),
   reconcile: async (deps) => {
     scheduleReconcile(deps);
     await reconcile(deps);

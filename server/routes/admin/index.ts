@@ -8,6 +8,7 @@ import { messagesRoutes } from './messages.ts';
 import { ordersRoutes } from './orders.ts';
 import { escalationsRoutes } from './escalations.ts';
 import { csvRoutes } from './csv.ts';
+import { webhooksRoutes } from './webhooks.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -21,4 +22,5 @@ export const adminRoutes = createRouter()
   .route('/', signupsRoutes)
   .route('/', messagesRoutes)
   .route('/', ordersRoutes)
-  .route('/', escalationsRoutes);
+  .route('/', escalationsRoutes)
+  .route('/', webhooksRoutes);

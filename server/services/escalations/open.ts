@@ -3,6 +3,7 @@ import type { Tx } from '../../../db/index.ts';
 import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
+import { emit } from '../webhooks/outbound.ts';
 
 export interface EscalationInput {
   shop: Shop;
@@ -36,6 +37,11 @@ export function openEscalation(tx: Tx, deps: Pick<Deps, 'db'>, input: Escalation
     .onConflictDoNothing()
     .returning({ id: escalations.id })
     .get();
+  if (row) {
+    emit(tx, input.shop, 'escalation.created', {
+      escalation: { id: row.id, kind: input.kind, orderId: input.orderId ?? null, summary: input.summary, recommendedAction: input.recommendedAction, createdAt: input.now.toISOString() },
+    }, input.now);
+  }
   if (row && input.shop.settings.escalation.webhookUrl) {
     enqueueJobs(tx, [{ kind: 'escalation.webhook', key: `escalation:${row.id}:webhook`, runAt: input.now, payload: { escalationId: row.id } }], input.now);
   }

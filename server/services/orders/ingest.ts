@@ -22,6 +22,7 @@ import { upsertContact } from '../contacts/upsert.ts';
 import { endOffer } from '../restock/end-offer.ts';
 import { offerContext } from '../restock/offer-context.ts';
 import { applyInventory } from '../restock/inventory.ts';
+import { emit } from '../webhooks/outbound.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
 
 export interface OrderInput {
@@ -100,6 +101,11 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
       if (credit) {
         tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId)).run();
+        emit(tx, shop, 'signup.purchased', {
+          signup: { id: credit.signupId, variantId: item.variantId },
+          order: { id: input.id, currency: input.currency, quantity: item.quantity, price: item.price },
+          attribution: credit.attribution,
+        }, now);
         if (credit.attribution) {
           const revenue = item.price * item.quantity;
           const inserted = tx

@@ -7,6 +7,7 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { token } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
+import { emit } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
 import { queueReads, type HeadRow } from './queue.ts';
 
@@ -99,6 +100,10 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
       },
     });
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
+    emit(tx, shop, 'offer.created', {
+      offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expiresAt.toISOString() },
+      contact: { email: contact.email, phone: contact.phone },
+    }, now);
   });
   batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };

@@ -3,6 +3,7 @@ import { offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { allocate } from './allocate.ts';
 import { endOffer } from './end-offer.ts';
+import { emit } from '../webhooks/outbound.ts';
 
 /**
  * Job `offers.expire`, due when a round of holds ends: every unclaimed hold of
@@ -20,16 +21,17 @@ export function expireDue(deps: Deps, shopId: string, variantId: string): number
       .orderBy(asc(offers.id))
       .all();
     let freed = 0;
+    const shop = tx.select().from(shops).where(eq(shops.id, shopId)).get();
     for (const offer of due) {
       if (!endOffer(tx, offer, 'expired', now)) continue;
       freed += offer.units;
+      if (shop) emit(tx, shop, 'offer.expired', { offer: { id: offer.id, signupId: offer.signupId, variantId, units: offer.units, expiresAt: offer.expiresAt.toISOString() } }, now);
       tx.update(signups)
         .set({ status: 'expired', updatedAt: now })
         .where(and(eq(signups.id, offer.signupId), eq(signups.status, 'offered')))
         .run();
     }
     if (freed === 0) return 0;
-    const shop = tx.select().from(shops).where(eq(shops.id, shopId)).get();
     const variant = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))).get();
     if (shop && variant && variant.mode !== 'off') {
       allocate(tx, deps, { shop, variant, units: freed, cause: 'cascade', restockId: due[0]!.restockId, restockUnits: freed, now });

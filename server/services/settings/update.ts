@@ -18,6 +18,12 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
       ...(patch.escalation?.webhookSecret === MASK ? { webhookSecret: current.escalation.webhookSecret } : {}),
     },
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
+    webhooks:
+      patch.webhooks === undefined
+        ? current.webhooks
+        : patch.webhooks && patch.webhooks.secret === MASK && current.webhooks
+          ? { ...patch.webhooks, secret: current.webhooks.secret }
+          : patch.webhooks,
     // The masked secret we show is echoed back by forms: keep the real one.
     shopify:
       patch.shopify === undefined
@@ -55,5 +61,6 @@ export function presentSettings(settings: ShopSettings) {
       ? { ...settings.shopify, webhookSecret: MASK, accessToken: settings.shopify.accessToken ? MASK : null }
       : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
+    webhooks: settings.webhooks ? { ...settings.webhooks, secret: MASK } : null,
   };
 }

@@ -9,6 +9,7 @@ import { variantStats } from '../variants/stats.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
+import { emit } from '../webhooks/outbound.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
@@ -69,6 +70,10 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
       .returning()
       .get();
     const position = positionOf(tx, signup);
+    emit(tx, shop, 'signup.created', {
+      signup: { id: signup.id, variantId: signup.variantId, kind: signup.kind, quantity: signup.quantity, status: signup.status, position, createdAt: now.toISOString() },
+      contact: { email: contact.email, phone: contact.phone, locale: signup.locale },
+    }, now);
     const batch = MessageBatch.for(deps, now);
     if (signup.status === 'pending') {
       const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
