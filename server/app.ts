@@ -11,6 +11,7 @@ import { linkRoutes } from './routes/links.tsx';
 import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { mountDocs } from './routes/docs.ts';
 import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
@@ -44,6 +45,7 @@ export function createApp(deps: Deps) {
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);
   app.route('/', webhookRoutes);
+  mountDocs(app, deps.config.publicUrl);
   app.route('/', assetRoutes);
 
   app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));

@@ -1,14 +1,18 @@
 import { zValidator } from '@hono/zod-validator';
+import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { ValidationTargets } from 'hono';
 import type { ZodType } from 'zod';
 import { AppError } from './errors.ts';
 
-/** zod at the edge, with the one error shape: the first issue names the field. */
+/**
+ * zod at the edge, with the one error shape: the first issue names the field.
+ * The middleware also carries its schema for the OpenAPI document.
+ */
 export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(
   target: Target,
   schema: Schema,
 ) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (result.success) return;
     const issue = result.error.issues[0];
     const field = issue?.path.map(String).join('.') || undefined;
@@ -20,4 +24,5 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
           : (issue?.message ?? 'Invalid request');
     throw new AppError('invalid_request', message, field);
   });
+  return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { doc } from '../lib/openapi.ts';
 import { join } from 'node:path';
 import { createRouter } from '../context.ts';
 import { renderDemoPage } from '../demo/page.ts';
@@ -23,7 +24,7 @@ function builtFile(name: string): () => string | null {
 const widget = builtFile('widget.js');
 
 export const assetRoutes = createRouter()
-  .get('/widget.js', (c) => {
+  .get('/widget.js', doc('Assets', 'token', 'The storefront widget (one IIFE, ≤ 10 KB gzipped).', { 200: { description: 'JavaScript' } }), (c) => {
     const body = widget();
     if (body === null) return c.text('// widget.js is not built: run `npm run build`', 404);
     return c.body(body, 200, {
@@ -32,7 +33,7 @@ export const assetRoutes = createRouter()
       'Access-Control-Allow-Origin': '*',
     });
   })
-  .get('/demo', (c) => {
+  .get('/demo', doc('Assets', 'token', 'A demo storefront running the real widget.', { 200: { description: 'HTML page' } }), (c) => {
     const html = renderDemoPage(c.var.deps);
     if (!html) return c.text('The demo shop is off (WAITLINE_DEMO=0)', 404);
     return c.html(html);

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { doc } from '../lib/openapi.ts';
 import { z } from 'zod';
 import { money, translate } from '../../emails/index.ts';
 import { createRouter, type AppEnv } from '../context.ts';
@@ -34,7 +35,7 @@ function orNotFound(c: Context<AppEnv>, render: () => Response) {
 
 /** The cancel-for-refund link in backorder messages: a page that asks, and a POST that does it. */
 export const backorderRoutes = createRouter()
-  .get('/b/:token', validate('param', tokenParam), (c) =>
+  .get('/b/:token', doc('Links', 'token', 'The backorder cancel-for-refund page.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const { line, shop, t } = shown(c, c.req.valid('param').token);
       const done = line.status === 'shipped' ? t('page.backorder.shipped') : line.status === 'cancelled' ? t('page.backorder.cancelled') : null;
@@ -56,7 +57,7 @@ export const backorderRoutes = createRouter()
       );
     }),
   )
-  .post('/b/:token', validate('param', tokenParam), (c) =>
+  .post('/b/:token', doc('Links', 'token', 'Cancels what a backorder line is still owed, for a full refund.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const { token } = c.req.valid('param');
       const { t, line } = shown(c, token);

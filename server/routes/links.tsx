@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { doc } from '../lib/openapi.ts';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { signups, variants } from '../../db/schema/index.ts';
@@ -31,7 +32,7 @@ function itemForSignup(c: Context<AppEnv>, contactId: number, signupToken: strin
 }
 
 export const linkRoutes = createRouter()
-  .get('/u/:token', validate('param', tokenParam), validate('query', leaveQuery), (c) => {
+  .get('/u/:token', doc('Links', 'token', 'The unsubscribe and leave-the-list page (changes nothing).', { 200: { description: 'HTML page' } }), validate('param', tokenParam), validate('query', leaveQuery), (c) => {
     let found;
     try {
       found = contactByToken(c.var.deps.db, c.req.valid('param').token);
@@ -70,7 +71,7 @@ export const linkRoutes = createRouter()
       }),
     );
   })
-  .post('/u/:token', validate('param', tokenParam), async (c) => {
+  .post('/u/:token', doc('Links', 'token', 'RFC 8058 one-click unsubscribe; with action=leave&s=… leaves one line.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), async (c) => {
     const { token } = c.req.valid('param');
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const { deps } = c.var;
@@ -91,7 +92,7 @@ export const linkRoutes = createRouter()
       throw error;
     }
   })
-  .get('/confirm/:token', validate('param', tokenParam), (c) => {
+  .get('/confirm/:token', doc('Links', 'token', 'Double opt-in: the signup takes its place.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) => {
     try {
       const result = confirmSignup(c.var.deps, c.req.valid('param').token);
       if (!result) return c.html(page({ title: translate('en', 'page.confirm.notPending'), children: null }), 409);

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { doc } from '../lib/openapi.ts';
 import { z } from 'zod';
 import { formatTime, translate } from '../../emails/index.ts';
 import { createRouter, type AppEnv } from '../context.ts';
@@ -35,7 +36,7 @@ function texts(context: OfferContext) {
 }
 
 export const offerRoutes = createRouter()
-  .get('/claim/:token', validate('param', tokenParam), (c) =>
+  .get('/claim/:token', doc('Links', 'token', 'An active hold → 302 to checkout; an ended one → a 410 page with a rejoin button.', { 302: { description: 'To checkout' }, 410: { description: 'HTML page: the hold ended' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const outcome = claimOffer(c.var.deps, c.req.valid('param').token);
       if (outcome.kind === 'checkout') return c.redirect(outcome.url, 302);
@@ -66,7 +67,7 @@ export const offerRoutes = createRouter()
       );
     }),
   )
-  .post('/claim/:token/rejoin', validate('param', tokenParam), (c) =>
+  .post('/claim/:token/rejoin', doc('Links', 'token', 'Joins the line again after a hold ended.', { 200: { description: 'HTML page' }, 201: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const { token } = c.req.valid('param');
       const { context, result } = rejoinAfterOffer(c.var.deps, token);
@@ -83,13 +84,14 @@ export const offerRoutes = createRouter()
       );
     }),
   )
-  .get('/t/o/:file', (c) => {
+  .get('/t/o/:file', doc('Links', 'token', 'Open pixel: records the first open.', { 200: { description: 'GIF' } }), (c) => {
     const publicId = c.req.param('file').match(/^([A-Za-z0-9_-]{8,64})\.gif$/)?.[1];
     if (publicId) recordOpen(c.var.deps, publicId);
     return c.body(PIXEL, 200, { 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' });
   })
   .get(
     '/t/c/:id',
+    doc('Links', 'token', 'Click tracking: records the click, then 302 to the signed target only.', { 302: { description: 'To the target' } }),
     validate('param', z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a valid link') })),
     validate('query', z.object({ u: z.string().min(1).max(2048), s: z.string().min(1).max(128) })),
     (c) => {

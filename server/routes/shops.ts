@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../lib/openapi.ts';
 import { createRouter } from '../context.ts';
 import { Unauthorized } from '../lib/errors.ts';
 import { plainText } from '../lib/fields.ts';
@@ -18,6 +19,7 @@ const body = z
 /** Creating a shop is the operator's job: it takes the root token, not a shop key. */
 export const shopsRoutes = createRouter().post(
   '/v1/shops',
+  doc('Shops', 'root', 'Creates a shop; the secret key is shown once.', { 201: { description: 'Created' } }),
   async (c, next) => {
     const given = bearer(c);
     if (!given || !safeEqual(given, c.var.deps.config.adminToken)) throw Unauthorized('Send WAITLINE_ADMIN_TOKEN as a Bearer token');

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { doc } from '../lib/openapi.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { SIGNUP_KINDS, variants, type Shop } from '../../db/schema/index.ts';
@@ -104,7 +105,7 @@ function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
 
 export const storefrontRoutes = createRouter()
   .use('/v1/storefront/*', storefrontCors)
-  .get('/v1/storefront/config', validate('query', configQuery), (c) => {
+  .get('/v1/storefront/config', doc('Storefront', 'publishable', 'One request per page: the shop strings and theme, and per variant its mode, public availability, ETA, pre-order room and queue length.'), validate('query', configQuery), (c) => {
     const q = c.req.valid('query');
     const shop = storefrontShop(c, q.key);
     const { db } = c.var.deps;
@@ -130,7 +131,7 @@ export const storefrontRoutes = createRouter()
       variants: byId,
     });
   })
-  .post('/v1/storefront/signups', validate('query', keyQuery), async (c, next) => {
+  .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the position, 200 with the same place for a repeat. `website` is a honeypot.', { 200: { description: 'Already in line' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.
     rateLimit(c, `ip:${clientIp(c)}`, c.var.deps.config.ratePerIp);
     await next();
@@ -158,18 +159,18 @@ export const storefrontRoutes = createRouter()
       created ? 201 : 200,
     );
   })
-  .get('/v1/storefront/signups/:token', validate('param', tokenParam), (c) => {
+  .get('/v1/storefront/signups/:token', doc('Storefront', 'token', 'A shopper\'s place: status, position and any hold.'), validate('param', tokenParam), (c) => {
     const { token } = c.req.valid('param');
     tokenShop(c, token);
     c.header('Cache-Control', 'no-store');
     return c.json({ signup: signupStatus(c.var.deps, token) });
   })
-  .delete('/v1/storefront/signups/:token', validate('param', tokenParam), (c) => {
+  .delete('/v1/storefront/signups/:token', doc('Storefront', 'token', 'Leaves the line; a hold goes to the next person.'), validate('param', tokenParam), (c) => {
     const { token } = c.req.valid('param');
     tokenShop(c, token);
     return c.json({ signup: cancelSignup(c.var.deps, token) });
   })
-  .get('/v1/storefront/holds/:token', validate('param', tokenParam), (c) => {
+  .get('/v1/storefront/holds/:token', doc('Storefront', 'token', 'A hold\'s status and expiry, for the widget on a claim landing.'), validate('param', tokenParam), (c) => {
     const { shop, hold } = holdStatus(c.var.deps, c.req.valid('param').token);
     c.set('shop', shop);
     assertOrigin(shop, c.req.header('origin'));

@@ -1,4 +1,5 @@
 import { createRouter } from '../context.ts';
+import { doc } from '../lib/openapi.ts';
 import { Invalid } from '../lib/errors.ts';
 import { receiveResend, verifyResend } from '../services/webhooks/resend.ts';
 import { receiveShopify, verifyShopify } from '../services/webhooks/shopify.ts';
@@ -10,7 +11,7 @@ import { receiveTwilioInbound, receiveTwilioStatus, verifyTwilio, type TwilioPar
  * nothing; an unknown topic is 200, logged and ignored.
  */
 export const webhookRoutes = createRouter()
-  .post('/webhooks/shopify', async (c) => {
+  .post('/webhooks/shopify', doc('Webhooks in', 'signature', 'Shopify: X-Shopify-Hmac-Sha256 verified; products/update, inventory_levels/update, orders/create, orders/cancelled.'), async (c) => {
     const raw = await c.req.text();
     const shop = verifyShopify(c.var.deps, c.req.header('x-shopify-shop-domain'), c.req.header('x-shopify-hmac-sha256'), raw);
     const webhookId = c.req.header('x-shopify-webhook-id');
@@ -25,18 +26,18 @@ export const webhookRoutes = createRouter()
     const status = receiveShopify(c.var.deps, { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
     return c.json({ ok: true, status });
   })
-  .post('/webhooks/resend', async (c) => {
+  .post('/webhooks/resend', doc('Webhooks in', 'signature', 'Resend (Standard Webhooks): opens, clicks, delivery, bounces, complaints.'), async (c) => {
     const raw = await c.req.text();
     const id = c.req.header('svix-id');
     const event = verifyResend(c.var.deps, { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw);
     return c.json({ ok: true, status: receiveResend(c.var.deps, id!, event) });
   })
-  .post('/webhooks/twilio/status', async (c) => {
+  .post('/webhooks/twilio/status', doc('Webhooks in', 'signature', 'Twilio delivery status (X-Twilio-Signature).'), async (c) => {
     const params = await twilioParams(c.req.raw.clone());
     verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
     return c.json({ ok: true, status: receiveTwilioStatus(c.var.deps, params) });
   })
-  .post('/webhooks/twilio/inbound', async (c) => {
+  .post('/webhooks/twilio/inbound', doc('Webhooks in', 'signature', 'Twilio inbound SMS: STOP/START/HELP, other replies to the escalation service. Answers TwiML.', { 200: { description: 'TwiML' } }), async (c) => {
     const params = await twilioParams(c.req.raw.clone());
     verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
     return c.body(receiveTwilioInbound(c.var.deps, params), 200, { 'Content-Type': 'text/xml; charset=utf-8' });

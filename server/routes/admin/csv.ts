@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { doc } from '../../lib/openapi.ts';
 import { parse } from 'csv-parse';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { importSignups, mapHeader } from '../../services/csv/import.ts';
 const exportQuery = z.object({ variantId: platformId.optional(), status: z.enum(SIGNUP_STATUSES).optional() });
 
 export const csvRoutes = createRouter()
-  .get('/signups.csv', validate('query', exportQuery), (c) => {
+  .get('/signups.csv', doc('Signups', 'secret', 'Streams the signups in FIFO order as CSV (email, phone, variant, created_at, status, position, kind, quantity, locale).', { 200: { description: 'text/csv' } }), validate('query', exportQuery), (c) => {
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="waitline-signups.csv"`);
     const { db } = c.var.deps;
@@ -23,7 +24,7 @@ export const csvRoutes = createRouter()
       for await (const chunk of signupsCsv(db, shopId, filter)) await out.write(chunk);
     });
   })
-  .post('/signups/import', async (c) => {
+  .post('/signups/import', doc('Signups', 'secret', 'Imports a CSV (text/csv) of email, phone, variant, created_at: file order kept, duplicates skipped, bad rows reported by number. Quiet: no messages.'), async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^text\/csv\b/i.test(type)) throw Invalid('Send the CSV as the request body with Content-Type: text/csv', 'body');
     if (!c.req.raw.body) throw Invalid('The CSV is empty', 'body');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
 import { plainText } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
@@ -11,9 +12,10 @@ const query = z.object({
 });
 
 export const escalationsRoutes = createRouter()
-  .get('/escalations', validate('query', query), (c) => c.json(listEscalations(c.var.deps.db, c.var.shop.id, c.req.valid('query'))))
+  .get('/escalations', doc('Escalations', 'secret', 'The human queue, with order, customer and message history.'), validate('query', query), (c) => c.json(listEscalations(c.var.deps.db, c.var.shop.id, c.req.valid('query'))))
   .post(
     '/escalations/:id/resolve',
+    doc('Escalations', 'secret', 'Marks an escalation resolved, with an optional note.'),
     validate('param', z.object({ id: z.coerce.number().int().positive() })),
     validate('json', z.object({ resolution: plainText(1000).optional() }).strict()),
     (c) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
 import { validate } from '../../lib/validate.ts';
 import { listMessages } from '../../services/messages/list.ts';
@@ -15,6 +16,6 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const messagesRoutes = createRouter().get('/messages', validate('query', query), (c) =>
+export const messagesRoutes = createRouter().get('/messages', doc('Messages', 'secret', 'Every email and SMS, newest first, rendered as sent (the outbox).'), validate('query', query), (c) =>
   c.json(listMessages(c.var.deps, c.var.shop.id, c.req.valid('query'))),
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
 import { email, phone, platformId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
@@ -40,11 +41,11 @@ const funnelQuery = z
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
 
 export const ordersRoutes = createRouter()
-  .post('/orders', validate('json', orderBody), (c) => {
+  .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), (c) => {
     const result = ingestOrder(c.var.deps, c.var.shop, c.req.valid('json'));
     return c.json(result, result.created ? 201 : 200);
   })
-  .get('/analytics/funnel', validate('query', funnelQuery), (c) => {
+  .get('/analytics/funnel', doc('Analytics', 'secret', 'Signups → offered → opened → clicked → purchased for a period, with revenue (direct and assisted).'), validate('query', funnelQuery), (c) => {
     const q = c.req.valid('query');
     const now = c.var.deps.clock.now();
     const to = q.to ? new Date(q.to) : now;

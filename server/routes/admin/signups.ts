@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../../lib/openapi.ts';
 import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
 import { platformId } from '../../lib/fields.ts';
@@ -12,6 +13,6 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const signupsRoutes = createRouter().get('/signups', validate('query', query), (c) =>
+export const signupsRoutes = createRouter().get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), (c) =>
   c.json(listSignups(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
 );

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { doc } from '../../lib/openapi.ts';
 import { z } from 'zod';
 import { VARIANT_MODES, variants, type Variant } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
@@ -57,19 +58,19 @@ function withStats(db: Db, shopId: string, list: Variant[]) {
 }
 
 export const variantsRoutes = createRouter()
-  .put('/variants/:id', validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
+  .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
     const { variant, created } = upsertVariant(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0] }, created ? 201 : 200);
   })
-  .post('/variants/:id/inventory', validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
+  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
     const { variant, allocation } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation });
   })
-  .post('/variants/:id/eta', validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
+  .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
     const result = changeEta(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);
   })
-  .get('/variants', validate('query', listQuery), (c) => {
+  .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), (c) => {
     const { cursor, limit } = c.req.valid('query');
     const where: SQL[] = [eq(variants.shopId, c.var.shop.id)];
     if (cursor) where.push(gt(variants.id, cursor));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
 import { validate } from '../../lib/validate.ts';
 import { listDeliveries } from '../../services/webhooks/outbound.ts';
@@ -6,6 +7,6 @@ import { listDeliveries } from '../../services/webhooks/outbound.ts';
 const query = z.object({ cursor: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** The delivery log of the shop's outbound webhooks. */
-export const webhooksRoutes = createRouter().get('/webhooks/deliveries', validate('query', query), (c) =>
+export const webhooksRoutes = createRouter().get('/webhooks/deliveries', doc('Webhooks', 'secret', 'The delivery log of outbound webhooks.'), validate('query', query), (c) =>
   c.json(listDeliveries(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
 );
