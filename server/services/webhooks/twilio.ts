@@ -48,7 +48,10 @@ export function receiveTwilioStatus(deps: Deps, params: TwilioParams): 'applied'
     const message = deps.db.select().from(messages).where(eq(messages.providerId, sid)).get();
     if (!firstTime(deps, `status:${sid}:${params.MessageStatus}`, 'status', params, message?.shopId ?? null)) return 'duplicate';
     if (!message) return 'ignored';
-    deps.db.update(messages).set({ status, error: params.ErrorCode ? `twilio ${params.ErrorCode}` : message.error }).where(eq(messages.id, message.id)).run();
+    // Callbacks can arrive out of order: a late "sent" never undoes "delivered" or "failed".
+    if (status !== 'sent' || ['queued', 'sending'].includes(message.status)) {
+      deps.db.update(messages).set({ status, error: params.ErrorCode ? `twilio ${params.ErrorCode}` : message.error }).where(eq(messages.id, message.id)).run();
+    }
     if (params.ErrorCode === '21610' && message.contactId !== null) {
       deps.db.update(contacts).set({ smsOptOutAt: deps.clock.now() }).where(eq(contacts.id, message.contactId)).run();
     }
