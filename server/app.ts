@@ -12,6 +12,7 @@ import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { mountDocs } from './routes/docs.ts';
+import { adminAppRoutes } from './routes/admin-app.ts';
 import { assetRoutes } from './routes/assets.ts';
 
 export const BODY_LIMIT = 32 * 1024;
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);
   app.route('/', webhookRoutes);
+  app.route('/', adminAppRoutes);
   mountDocs(app, deps.config.publicUrl);
   app.route('/', assetRoutes);
 

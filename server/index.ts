@@ -37,6 +37,7 @@ const server = serve({ fetch: app.fetch, port: config.port }, () => {
       `  demo store ${created ? 'created' : 'ready'}: ${config.publicUrl}/demo`,
       `  demo publishable key: ${keys.publishableKey}`,
       keys.secretKey ? `  demo secret key:      ${keys.secretKey}` : '  demo secret key: shown when the demo shop was created',
+      ...(keys.secretKey ? [`  dashboard (one click): ${config.publicUrl}/admin#key=${keys.secretKey}`] : [`  dashboard: ${config.publicUrl}/admin`]),
     );
   }
   lines.push(`  ready in ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.ts';
+
+interface Escalation {
+  id: number;
+  kind: string;
+  status: 'open' | 'resolved';
+  orderId: string | null;
+  contact: { email: string | null; phone: string | null; ordersCount: number } | null;
+  summary: string;
+  recommendedAction: string;
+  order: { id: string; total: number; currency: string } | null;
+  messages: Array<{ id: number; template: string; channel: string; subject: string | null; status: string; createdAt: string }>;
+  resolution: string | null;
+  createdAt: string;
+}
+
+const KINDS: Record<string, string> = {
+  order_value: 'Large order',
+  eta_long: 'Long wait',
+  negative_reply: 'Unhappy reply',
+  partial_shipment: 'Partial shipment',
+  call_request: 'Asked for a call',
+  vip_day14: 'VIP at two weeks',
+  refund: 'Refund to make',
+};
+
+/** The human queue: each case with its context, the recommended action, and a way to close it. */
+export function Escalations() {
+  const [status, setStatus] = useState<'open' | 'resolved'>('open');
+  const [rows, setRows] = useState<Escalation[]>([]);
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const load = async () => setRows((await api<{ escalations: Escalation[] }>(`/v1/admin/escalations?status=${status}`)).escalations);
+  useEffect(() => {
+    void load();
+  }, [status]);
+  const resolve = async (id: number) => {
+    await api(`/v1/admin/escalations/${id}/resolve`, { method: 'POST', body: notes[id] ? { resolution: notes[id] } : {} });
+    await load();
+  };
+  return (
+    <section>
+      <h2>Escalations</h2>
+      <div role="tablist">
+        {(['open', 'resolved'] as const).map((s) => (
+          <button key={s} role="tab" aria-selected={status === s} class={status === s ? 'active' : ''} onClick={() => setStatus(s)}>
+            {s === 'open' ? 'Open' : 'Resolved'}
+          </button>
+        ))}
+      </div>
+      {rows.length === 0 ? <p class="muted">Nothing here.</p> : null}
+      {rows.map((e) => (
+        <article class="card" key={e.id}>
+          <h3>
+            {KINDS[e.kind] ?? e.kind}
+            {e.orderId ? ` · order ${e.orderId}` : ''}
+          </h3>
+          <p>{e.summary}</p>
+          <p>
+            <strong>Recommended:</strong> {e.recommendedAction}
+          </p>
+          {e.contact ? (
+            <p class="muted">
+              {[e.contact.email, e.contact.phone].filter(Boolean).join(' · ')} · {e.contact.ordersCount} orders
+            </p>
+          ) : null}
+          {e.messages.length ? (
+            <details>
+              <summary>Messages ({e.messages.length})</summary>
+              <ul>
+                {e.messages.map((m) => (
+                  <li key={m.id}>
+                    {new Date(m.createdAt).toLocaleString()} · {m.channel} · {m.subject ?? m.template} · {m.status}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+          {e.status === 'open' ? (
+            <div class="resolve">
+              <input aria-label="Resolution note" placeholder="What was done (optional)" value={notes[e.id] ?? ''} onInput={(ev) => setNotes({ ...notes, [e.id]: (ev.target as HTMLInputElement).value })} />
+              <button onClick={() => resolve(e.id)}>Resolve</button>
+            </div>
+          ) : (
+            <p class="muted">Resolved{e.resolution ? `: ${e.resolution}` : ''}</p>
+          )}
+        </article>
+      ))}
+    </section>
+  );
+}

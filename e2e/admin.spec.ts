@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+const demoKeys = () => JSON.parse(readFileSync(`${process.env.E2E_DB}.demo-keys.json`, 'utf8')) as { secretKey: string; publishableKey: string };
+
+test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalation inbox', async ({ page, request }, info) => {
+  const { secretKey, publishableKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: '44012345678901', email: 'dash@example.com' } });
+  await request.post('/v1/admin/orders', {
+    headers: auth,
+    data: { id: 'dash-big', email: 'big@example.com', currency: 'USD', total: 90_000, lineItems: [{ variantId: '44012345678901', quantity: 5, price: 18_000 }] },
+  });
+
+  // Without the key there is nothing but the sign-in form.
+  await page.goto('/admin');
+  await expect(page.getByLabel('Shop secret key')).toBeVisible();
+  await page.getByLabel('Shop secret key').fill('sk_wrong_key_123456');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That secret key was not accepted.');
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await expect(page).toHaveURL(/\/admin$/); // the key leaves the address bar
+  await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
+  await page.getByPlaceholder('Recipient').fill('dash@example.com');
+  await page.getByPlaceholder('Recipient').press('Enter');
+  await page.getByRole('row', { name: /dash@example\.com/ }).first().click();
+  const preview = page.getByRole('article', { name: 'Message preview' });
+  await expect(preview.getByRole('heading', { level: 3 })).toHaveText(/^You're #\d+ in line for Ocean Blue Tee – S$/);
+  await expect(preview).toContainText('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  const frame = page.frameLocator('iframe[title="HTML part"]');
+  await expect(frame.getByRole('heading', { name: "You're on the list" })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('admin-messages.png') });
+
+  await page.getByRole('link', { name: 'Escalations' }).click();
+  const card = page.locator('article.card', { hasText: 'order dash-big' }).first();
+  await expect(card).toContainText('Large order · order dash-big');
+  await card.getByLabel('Resolution note').fill('Called the customer');
+  await card.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.locator('article.card', { hasText: 'Large order · order dash-big' })).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Resolved' }).click();
+  await expect(page.locator('article.card', { hasText: 'Large order · order dash-big' })).toContainText('Resolved: Called the customer');
+  await page.screenshot({ path: info.outputPath('admin-escalations.png') });
+});
