@@ -23,6 +23,15 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
 
   await page.goto(`/admin#key=${secretKey}`);
   await expect(page).toHaveURL(/\/admin$/); // the key leaves the address bar
+
+  // The overview: the funnel for the period, as the API counts it.
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
+  await expect(page.getByRole('row', { name: /^Signups/ })).toContainText(String(funnel.signups));
+  await expect(page.getByText('Conversion (purchased / offered)')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('admin-overview.png') });
+
+  await page.getByRole('link', { name: 'Messages' }).click();
   await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
   await page.getByPlaceholder('Recipient').fill('dash@example.com');
   await page.getByPlaceholder('Recipient').press('Enter');

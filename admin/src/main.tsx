@@ -3,10 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, session } from './api.ts';
 import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
+import { Overview } from './Overview.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'messages' | 'escalations';
+type Page = 'overview' | 'messages' | 'escalations';
+const PAGES: Record<Page, string> = { overview: 'Overview', messages: 'Messages', escalations: 'Escalations' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -23,7 +25,10 @@ keyFromLink();
 
 function App() {
   const [state, setState] = useState<'checking' | 'in' | 'out'>(session.get() ? 'checking' : 'out');
-  const [page, setPage] = useState<Page>((location.pathname.split('/')[2] as Page) || 'messages');
+  const [page, setPage] = useState<Page>(() => {
+    const named = location.pathname.split('/')[2] as Page;
+    return named in PAGES ? named : 'overview';
+  });
   const [shop, setShop] = useState('');
   useEffect(() => {
     const onHash = () => keyFromLink() && setState('checking');
@@ -53,9 +58,9 @@ function App() {
       <header>
         <strong>Waitline</strong> <span class="muted">{shop}</span>
         <nav>
-          {(['messages', 'escalations'] as const).map((p) => (
+          {(Object.keys(PAGES) as Page[]).map((p) => (
             <a key={p} href={`/admin/${p}`} aria-current={page === p ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go(p))}>
-              {p === 'messages' ? 'Messages' : 'Escalations'}
+              {PAGES[p]}
             </a>
           ))}
         </nav>
@@ -69,7 +74,7 @@ function App() {
           Sign out
         </button>
       </header>
-      <main>{page === 'escalations' ? <Escalations /> : <Messages />}</main>
+      <main>{page === 'escalations' ? <Escalations /> : page === 'messages' ? <Messages /> : <Overview />}</main>
     </>
   );
 }

@@ -158,6 +158,8 @@ describe('GET /v1/admin/analytics/funnel', () => {
       assisted: 1,
       expired: 1,
       revenue: 5500,
+      revenueDirect: 2500,
+      revenueAssisted: 3000,
       currency: 'USD',
       conversionRate: 0.5,
       medianHoursToPurchase: 1,

@@ -28,9 +28,12 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
             coalesce(sum(o.claimed_at is not null or exists(select 1 from messages m where m.offer_id = o.id and m.clicked_at is not null)), 0) as clicked
      from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at <= @to${variant.replace('variant_id', 'o.variant_id')}`,
   );
-  const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; currency: string | null }>(
+  const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; revenueDirect: number; revenueAssisted: number; currency: string | null }>(
     `select count(*) as purchased, coalesce(sum(attribution = 'direct'), 0) as direct, coalesce(sum(attribution = 'assisted'), 0) as assisted,
-            coalesce(sum(revenue), 0) as revenue, max(currency) as currency
+            coalesce(sum(revenue), 0) as revenue,
+            coalesce(sum(case when attribution = 'direct' then revenue end), 0) as revenueDirect,
+            coalesce(sum(case when attribution = 'assisted' then revenue end), 0) as revenueAssisted,
+            max(currency) as currency
      from conversions where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
   );
   const hours = (
@@ -54,6 +57,8 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
     direct: sales.direct,
     assisted: sales.assisted,
     revenue: sales.revenue,
+    revenueDirect: sales.revenueDirect,
+    revenueAssisted: sales.revenueAssisted,
     currency: sales.currency,
     conversionRate: offers.offered ? round(sales.purchased / offers.offered) : 0,
     holdExpiryRate: offers.offered ? round(offers.expired / offers.offered) : 0,
