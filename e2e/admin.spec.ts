@@ -31,6 +31,26 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await expect(page.getByText('Conversion (purchased / offered)')).toBeVisible();
   await page.screenshot({ path: info.outputPath('admin-overview.png') });
 
+  // Products: inline edits, and an ETA change that says first whom it will tell.
+  await page.getByRole('link', { name: 'Products' }).click();
+  const lamp = page.getByRole('row', { name: /Desk Lamp – Brass/ });
+  await expect(lamp).toContainText('dash-lamp');
+  await lamp.getByLabel('Pre-order limit of dash-lamp').fill('25');
+  await lamp.getByLabel('Pre-order limit of dash-lamp').press('Tab');
+  await expect(lamp).toContainText('25 left');
+  await lamp.getByRole('button', { name: 'Change' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change the ETA' });
+  await expect(dialog).toContainText('1 customer (pre-orders and backorders) will be told of the change.');
+  await dialog.getByLabel('Earliest').fill('2027-01-10');
+  await dialog.getByLabel('Latest').fill('2027-01-20');
+  await dialog.getByLabel('Reason (told to customers)').fill('The factory moved the shipment');
+  await dialog.getByRole('button', { name: 'Change and notify' }).click();
+  await expect(lamp).toContainText('2027-01-10 – 2027-01-20');
+  const told = await (await request.get('/v1/admin/messages?to=big@example.com&template=eta-changed', { headers: auth })).json();
+  expect(told.messages).toHaveLength(1);
+  expect(told.messages[0].text).toContain('Why: The factory moved the shipment');
+  await page.screenshot({ path: info.outputPath('admin-products.png') });
+
   await page.getByRole('link', { name: 'Messages' }).click();
   await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
   await page.getByPlaceholder('Recipient').fill('dash@example.com');
@@ -44,8 +64,10 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await page.screenshot({ path: info.outputPath('admin-messages.png') });
 
   await page.getByRole('link', { name: 'Escalations' }).click();
-  const card = page.locator('article.card', { hasText: 'order dash-big' }).first();
-  await expect(card).toContainText('Large order · order dash-big');
+  // The ETA beyond 30 days opened a 'Long wait' case for the same order too.
+  await expect(page.locator('article.card', { hasText: 'Long wait · order dash-big' })).toBeVisible();
+  const card = page.locator('article.card', { hasText: 'Large order · order dash-big' });
+  await expect(card).toContainText('Recommended: Reach out personally');
   await card.getByLabel('Resolution note').fill('Called the customer');
   await card.getByRole('button', { name: 'Resolve' }).click();
   await expect(page.locator('article.card', { hasText: 'Large order · order dash-big' })).toHaveCount(0);

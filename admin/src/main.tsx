@@ -4,11 +4,12 @@ import { api, session } from './api.ts';
 import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
+import { Products } from './Products.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'messages' | 'escalations';
-const PAGES: Record<Page, string> = { overview: 'Overview', messages: 'Messages', escalations: 'Escalations' };
+type Page = 'overview' | 'products' | 'messages' | 'escalations';
+const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', messages: 'Messages', escalations: 'Escalations' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -74,7 +75,9 @@ function App() {
           Sign out
         </button>
       </header>
-      <main>{page === 'escalations' ? <Escalations /> : page === 'messages' ? <Messages /> : <Overview />}</main>
+      <main>
+        {page === 'escalations' ? <Escalations /> : page === 'messages' ? <Messages /> : page === 'products' ? <Products /> : <Overview />}
+      </main>
     </>
   );
 }

@@ -72,6 +72,9 @@ describe('POST /v1/admin/variants/:id/eta', () => {
     await shop.signup({ email: 'other@example.com', variantId: '4402' });
     await shop.admin('POST', '/v1/admin/orders', { id: 'o1', email: 'buyer@example.com', currency: 'USD', total: 100, lineItems: [{ variantId: '4401', quantity: 1, price: 100 }] });
 
+    // The dashboard asks before changing: how many people would be told.
+    const listed = (await shop.admin('GET', '/v1/admin/variants')).body.variants;
+    expect(listed.map((v: { id: string; etaAudience: number }) => [v.id, v.etaAudience])).toEqual([['4401', 2], ['4402', 0]]);
     const body = { earliest: '2026-04-01', latest: '2026-04-08', reason: 'Late container' };
     expect((await shop.admin('POST', '/v1/admin/variants/4401/eta', body)).body).toMatchObject({ changed: true, notified: 2 });
     const told = (await allMessages(t)).filter((m) => m.template === 'eta-changed').map((m) => m.to).sort();

@@ -9,6 +9,7 @@ import { variantStats } from '../../services/variants/stats.ts';
 import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
 import { changeInventory } from '../../services/restock/inventory.ts';
 import { changeEta } from '../../services/eta/change.ts';
+import { etaAudience } from '../../services/eta/audience.ts';
 import type { Db } from '../../../db/index.ts';
 
 const eta = z
@@ -54,7 +55,8 @@ const listQuery = z.object({
 
 function withStats(db: Db, shopId: string, list: Variant[]) {
   const stats = variantStats(db, shopId, list);
-  return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)! }));
+  const audience = etaAudience(db, shopId, list.map((v) => v.id));
+  return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)!, etaAudience: audience.get(v.id) ?? 0 }));
 }
 
 export const variantsRoutes = createRouter()

@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.ts';
+
+interface Variant {
+  id: string;
+  productTitle: string;
+  title: string;
+  mode: 'waitlist' | 'preorder' | 'off';
+  inventory: number;
+  available: number;
+  queueLength: number;
+  activeHolds: number;
+  eta: { earliest: string; latest: string } | null;
+  preorderLimit: number | null;
+  preorderRemaining: number | null;
+  etaAudience: number;
+}
+
+/**
+ * Every variant with its stock, what the public can buy, the line and the holds,
+ * with the three things a merchant changes here: mode, pre-order limit and ETA.
+ * An ETA change says first how many customers it will tell.
+ */
+export function Products() {
+  const [rows, setRows] = useState<Variant[]>([]);
+  const [error, setError] = useState('');
+  const [etaFor, setEtaFor] = useState<Variant | null>(null);
+  const load = async () => {
+    try {
+      setRows((await api<{ variants: Variant[] }>('/v1/admin/variants?limit=500')).variants);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const put = async (id: string, body: Record<string, unknown>) => {
+    try {
+      await api(`/v1/admin/variants/${encodeURIComponent(id)}`, { method: 'PUT', body });
+      setError('');
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section>
+      <h2>Products</h2>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <table>
+        <thead>
+          <tr>
+            <th>Variant</th>
+            <th>Mode</th>
+            <th>Stock</th>
+            <th>Sellable</th>
+            <th>Waiting</th>
+            <th>Held</th>
+            <th>ETA</th>
+            <th>Pre-order limit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((v) => (
+            <tr key={v.id}>
+              <td>
+                {[v.productTitle, v.title].filter(Boolean).join(' – ') || v.id}
+                <div class="muted">{v.id}</div>
+              </td>
+              <td>
+                <select aria-label={`Mode of ${v.id}`} value={v.mode} onChange={(e) => put(v.id, { mode: (e.target as HTMLSelectElement).value })}>
+                  <option value="waitlist">Waitlist</option>
+                  <option value="preorder">Pre-order</option>
+                  <option value="off">Off</option>
+                </select>
+              </td>
+              <td>{v.inventory}</td>
+              <td>{v.available}</td>
+              <td>{v.queueLength}</td>
+              <td>{v.activeHolds}</td>
+              <td>
+                {v.eta ? `${v.eta.earliest} – ${v.eta.latest}` : '—'}{' '}
+                <button class="link" onClick={() => setEtaFor(v)}>
+                  Change
+                </button>
+              </td>
+              <td>
+                <input
+                  aria-label={`Pre-order limit of ${v.id}`}
+                  type="number"
+                  min={0}
+                  class="narrow"
+                  value={v.preorderLimit ?? ''}
+                  onChange={(e) => {
+                    const raw = (e.target as HTMLInputElement).value;
+                    void put(v.id, { preorderLimit: raw === '' ? null : Number(raw) });
+                  }}
+                />
+                {v.preorderRemaining !== null ? <div class="muted">{v.preorderRemaining} left</div> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {etaFor ? <EtaDialog v={etaFor} onDone={() => (setEtaFor(null), load())} /> : null}
+    </section>
+  );
+}
+
+function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
+  const [earliest, setEarliest] = useState(v.eta?.earliest ?? '');
+  const [latest, setLatest] = useState(v.eta?.latest ?? '');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api(`/v1/admin/variants/${encodeURIComponent(v.id)}/eta`, { method: 'POST', body: { earliest, latest, ...(reason ? { reason } : {}) } });
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <div class="dialog" role="dialog" aria-modal="true" aria-label="Change the ETA">
+      <form onSubmit={save}>
+        <h3>New ETA for {[v.productTitle, v.title].filter(Boolean).join(' – ') || v.id}</h3>
+        <label>
+          Earliest <input type="date" value={earliest} required onInput={(e) => setEarliest((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Latest <input type="date" value={latest} required onInput={(e) => setLatest((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Reason (told to customers) <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </label>
+        <p>
+          <strong>{v.etaAudience}</strong> {v.etaAudience === 1 ? 'customer' : 'customers'} (pre-orders and backorders) will be told of the change.
+        </p>
+        {error ? (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div class="resolve">
+          <button type="submit">Change and notify</button>
+          <button type="button" class="link" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
