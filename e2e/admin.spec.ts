@@ -74,4 +74,16 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await page.getByRole('tab', { name: 'Resolved' }).click();
   await expect(page.locator('article.card', { hasText: 'Large order · order dash-big' })).toContainText('Resolved: Called the customer');
   await page.screenshot({ path: info.outputPath('admin-escalations.png') });
+
+  // Settings: a bad value is refused with the API's message; a good one is kept.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Hold duration (ISO 8601, e.g. PT24H)').fill('24 hours');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText(/^holdDuration must be an ISO 8601 duration/);
+  await page.getByLabel('Hold duration (ISO 8601, e.g. PT24H)').fill('PT12H');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  expect((await (await request.get('/v1/admin/settings', { headers: auth })).json()).settings.holdDuration).toBe('PT12H');
+  await expect(page.locator('pre', { hasText: 'data-key' })).toContainText(`data-key="${publishableKey}"`);
+  await page.screenshot({ path: info.outputPath('admin-settings.png') });
 });

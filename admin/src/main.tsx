@@ -5,11 +5,12 @@ import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
 import { Products } from './Products.tsx';
+import { Settings } from './Settings.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'products' | 'messages' | 'escalations';
-const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', messages: 'Messages', escalations: 'Escalations' };
+type Page = 'overview' | 'products' | 'messages' | 'escalations' | 'settings';
+const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -76,7 +77,17 @@ function App() {
         </button>
       </header>
       <main>
-        {page === 'escalations' ? <Escalations /> : page === 'messages' ? <Messages /> : page === 'products' ? <Products /> : <Overview />}
+        {page === 'escalations' ? (
+          <Escalations />
+        ) : page === 'messages' ? (
+          <Messages />
+        ) : page === 'products' ? (
+          <Products />
+        ) : page === 'settings' ? (
+          <Settings />
+        ) : (
+          <Overview />
+        )}
       </main>
     </>
   );

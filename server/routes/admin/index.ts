@@ -9,6 +9,7 @@ import { ordersRoutes } from './orders.ts';
 import { escalationsRoutes } from './escalations.ts';
 import { csvRoutes } from './csv.ts';
 import { webhooksRoutes } from './webhooks.ts';
+import { keysRoutes } from './keys.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -23,4 +24,5 @@ export const adminRoutes = createRouter()
   .route('/', messagesRoutes)
   .route('/', ordersRoutes)
   .route('/', escalationsRoutes)
-  .route('/', webhooksRoutes);
+  .route('/', webhooksRoutes)
+  .route('/', keysRoutes);
