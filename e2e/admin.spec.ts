@@ -51,6 +51,19 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   expect(told.messages[0].text).toContain('Why: The factory moved the shipment');
   await page.screenshot({ path: info.outputPath('admin-products.png') });
 
+  // The line of a variant: masked contacts, and a move that must be explained.
+  await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: 'dash-lamp', email: 'second@example.com' } });
+  await lamp.getByRole('button', { name: 'Queue of dash-lamp' }).click();
+  const queue = page.getByRole('region', { name: 'Queue of dash-lamp' });
+  await expect(queue.getByRole('row', { name: /^1 d•••@example\.com/ })).toBeVisible();
+  page.once('dialog', (d) => d.accept('Promised by support'));
+  await queue.getByRole('row', { name: /s•••@example\.com/ }).getByRole('button', { name: 'Move to front' }).click();
+  await expect(queue.getByRole('row', { name: /^1 s•••@example\.com/ })).toBeVisible();
+  const log = await (await request.get('/v1/admin/queue-actions?variantId=dash-lamp', { headers: auth })).json();
+  expect(log.actions.map((a: { action: string; reason: string }) => [a.action, a.reason])).toEqual([['move_to_front', 'Promised by support']]);
+  await page.screenshot({ path: info.outputPath('admin-queue.png') });
+  await queue.getByRole('button', { name: 'Close' }).click();
+
   await page.getByRole('link', { name: 'Messages' }).click();
   await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
   await page.getByPlaceholder('Recipient').fill('dash@example.com');

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { Queue } from './Queue.tsx';
 
 interface Variant {
   id: string;
@@ -25,6 +26,7 @@ export function Products() {
   const [rows, setRows] = useState<Variant[]>([]);
   const [error, setError] = useState('');
   const [etaFor, setEtaFor] = useState<Variant | null>(null);
+  const [queueOf, setQueueOf] = useState<string | null>(null);
   const load = async () => {
     try {
       setRows((await api<{ variants: Variant[] }>('/v1/admin/variants?limit=500')).variants);
@@ -81,7 +83,12 @@ export function Products() {
               </td>
               <td>{v.inventory}</td>
               <td>{v.available}</td>
-              <td>{v.queueLength}</td>
+              <td>
+                {v.queueLength}{' '}
+                <button class="link" onClick={() => setQueueOf(v.id)} aria-label={`Queue of ${v.id}`}>
+                  View
+                </button>
+              </td>
               <td>{v.activeHolds}</td>
               <td>
                 {v.eta ? `${v.eta.earliest} – ${v.eta.latest}` : '—'}{' '}
@@ -108,6 +115,7 @@ export function Products() {
         </tbody>
       </table>
       {etaFor ? <EtaDialog v={etaFor} onDone={() => (setEtaFor(null), load())} /> : null}
+      {queueOf ? <Queue variantId={queueOf} onClose={() => (setQueueOf(null), load())} /> : null}
     </section>
   );
 }

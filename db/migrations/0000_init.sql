@@ -308,4 +308,16 @@ CREATE TABLE `webhook_deliveries` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `webhook_deliveries_message_id_unique` ON `webhook_deliveries` (`message_id`);--> statement-breakpoint
-CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`shop_id`,`status`,`id`);
+CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`shop_id`,`status`,`id`);--> statement-breakpoint
+CREATE TABLE `queue_actions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`shop_id` text NOT NULL,
+	`signup_id` integer NOT NULL,
+	`variant_id` text NOT NULL,
+	`action` text NOT NULL,
+	`reason` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `queue_actions_variant_idx` ON `queue_actions` (`shop_id`,`variant_id`,`id`);

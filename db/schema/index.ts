@@ -15,3 +15,4 @@ export * from './eta-changes.ts';
 export * from './webhook-events.ts';
 export * from './inventory-levels.ts';
 export * from './webhook-deliveries.ts';
+export * from './queue-actions.ts';

@@ -12,6 +12,7 @@ const query = z.object({
     .transform((s) => (s.includes('@') ? s.toLowerCase() : s))
     .optional(),
   template: z.string().max(64).optional(),
+  signupId: z.coerce.number().int().positive().optional(),
   cursor: z.coerce.number().int().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { doc } from '../../lib/openapi.ts';
 import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
-import { platformId } from '../../lib/fields.ts';
+import { plainText, platformId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { listSignups } from '../../services/signups/list.ts';
+import { listQueueActions, moveToFront, removeFromQueue } from '../../services/signups/manage.ts';
 
 const query = z.object({
   variantId: platformId.optional(),
@@ -13,6 +14,21 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const signupsRoutes = createRouter().get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), (c) =>
+const action = z.object({ reason: plainText(500).pipe(z.string().min(3, 'is required: say why, it is logged')) }).strict();
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+export const signupsRoutes = createRouter()
+  .post('/signups/:id/remove', doc('Signups', 'secret', 'Takes a signup out of line, with a logged reason; a hold it had goes to the next person.'), validate('param', idParam), validate('json', action), (c) => {
+    removeFromQueue(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json').reason);
+    return c.json({ ok: true });
+  })
+  .post('/signups/:id/move-to-front', doc('Signups', 'secret', 'Moves a waiting signup to the front of its line, with a logged reason.'), validate('param', idParam), validate('json', action), (c) => {
+    moveToFront(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json').reason);
+    return c.json({ ok: true });
+  })
+  .get('/queue-actions', doc('Signups', 'secret', 'The log of removals and moves for a variant, newest first.'), validate('query', z.object({ variantId: platformId })), (c) =>
+    c.json({ actions: listQueueActions(c.var.deps.db, c.var.shop.id, c.req.valid('query').variantId) }),
+  )
+  .get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), (c) =>
   c.json(listSignups(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
 );

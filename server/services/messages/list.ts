@@ -6,6 +6,7 @@ import { messages, type Message } from '../../../db/schema/index.ts';
 export interface MessageListQuery {
   to?: string;
   template?: string;
+  signupId?: number;
   cursor?: number;
   limit: number;
 }
@@ -19,6 +20,7 @@ export function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'cloc
   const where: SQL[] = [eq(messages.shopId, shopId)];
   if (q.to) where.push(eq(messages.to, q.to));
   if (q.template) where.push(eq(messages.template, q.template));
+  if (q.signupId) where.push(eq(messages.signupId, q.signupId));
   if (q.cursor !== undefined) where.push(lt(messages.id, q.cursor));
   const rows = db
     .select()

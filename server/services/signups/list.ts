@@ -2,6 +2,7 @@ import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/index.ts';
 import { contacts, signups, type SignupStatus } from '../../../db/schema/index.ts';
 import { positionOf } from './position.ts';
+import { activeOffer } from './find.ts';
 
 export interface SignupListQuery {
   variantId?: string;
@@ -35,8 +36,10 @@ export function listSignups(db: Db, shopId: string, q: SignupListQuery) {
       position = nextPosition.get(signup.variantId) ?? positionOf(db, signup) ?? 1;
       nextPosition.set(signup.variantId, position + 1);
     }
+    const offer = signup.status === 'offered' ? activeOffer(db, signup.id) : undefined;
     return {
       id: signup.id,
+      ...(offer ? { offer: { expiresAt: offer.expiresAt.toISOString(), units: offer.units } } : {}),
       variantId: signup.variantId,
       email,
       phone,

@@ -1,0 +1,123 @@
+import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.ts';
+
+interface Place {
+  id: number;
+  email: string | null;
+  phone: string | null;
+  status: string;
+  position: number | null;
+  quantity: number;
+  kind: string;
+  createdAt: string;
+  offer?: { expiresAt: string; units: number };
+}
+
+/** j•••@example.com: enough to recognise someone, not to copy a list. */
+const mask = (email: string | null, phone: string | null) =>
+  email ? email.replace(/^(.)[^@]*/, (_, first: string) => `${first}•••`) : phone ? `${phone.slice(0, -4).replace(/\d/g, '•')}${phone.slice(-4)}` : '—';
+
+function left(iso: string, now: number) {
+  const ms = new Date(iso).getTime() - now;
+  if (ms <= 0) return 'ending';
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return h ? `${h} h ${m} min left` : `${m} min left`;
+}
+
+/** One variant's line in FIFO order: places, holds with their countdown, and a hand on the line that is always explained. */
+export function Queue({ variantId, onClose }: { variantId: string; onClose: () => void }) {
+  const [places, setPlaces] = useState<Place[]>([]);
+  const [now, setNow] = useState(Date.now());
+  const [history, setHistory] = useState<Record<number, Array<{ id: number; template: string; channel: string; status: string; createdAt: string }>>>({});
+  const [error, setError] = useState('');
+  const load = async () => {
+    const q = (status: string) => api<{ signups: Place[] }>(`/v1/admin/signups?variantId=${encodeURIComponent(variantId)}&status=${status}&limit=500`);
+    const [offered, waiting, pending] = await Promise.all([q('offered'), q('waiting'), q('pending')]);
+    setPlaces([...offered.signups, ...waiting.signups, ...pending.signups]);
+  };
+  useEffect(() => {
+    void load();
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(tick);
+  }, [variantId]);
+  const act = async (p: Place, action: 'remove' | 'move-to-front') => {
+    const reason = prompt(action === 'remove' ? 'Why take this person out of line? (logged)' : 'Why move this person to the front? (logged)');
+    if (!reason) return;
+    try {
+      await api(`/v1/admin/signups/${p.id}/${action}`, { method: 'POST', body: { reason } });
+      setError('');
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const messages = async (p: Place) =>
+    setHistory({ ...history, [p.id]: (await api<{ messages: Array<{ id: number; template: string; channel: string; status: string; createdAt: string }> }>(`/v1/admin/messages?signupId=${p.id}`)).messages });
+  return (
+    <section class="card" aria-label={`Queue of ${variantId}`}>
+      <h3>
+        Line for {variantId}{' '}
+        <button class="link" onClick={onClose}>
+          Close
+        </button>
+      </h3>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <table>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Contact</th>
+            <th>Status</th>
+            <th>Hold</th>
+            <th>Joined</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {places.map((p) => (
+            <Fragment key={p.id}>
+              <tr>
+                <td>{p.position ?? '—'}</td>
+                <td>{mask(p.email, p.phone)}</td>
+                <td>
+                  {p.status}
+                  {p.kind === 'preorder' ? ' · pre-order' : ''}
+                  {p.quantity > 1 ? ` · ${p.quantity} units` : ''}
+                </td>
+                <td>{p.offer ? left(p.offer.expiresAt, now) : '—'}</td>
+                <td>{new Date(p.createdAt).toLocaleDateString()}</td>
+                <td class="actions">
+                  {p.status === 'waiting' ? (
+                    <button class="link" onClick={() => act(p, 'move-to-front')}>
+                      Move to front
+                    </button>
+                  ) : null}
+                  <button class="link" onClick={() => act(p, 'remove')}>
+                    Remove
+                  </button>
+                  <button class="link" onClick={() => messages(p)}>
+                    Messages
+                  </button>
+                </td>
+              </tr>
+              {history[p.id] ? (
+                <tr>
+                  <td colSpan={6} class="muted">
+                    {history[p.id]!.map((m) => `${new Date(m.createdAt).toLocaleString()} ${m.channel} ${m.template} (${m.status})`).join(' · ') || 'No messages.'}
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+      {places.length === 0 ? <p class="muted">Nobody is waiting.</p> : null}
+    </section>
+  );
+}
