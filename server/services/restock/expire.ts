@@ -1,8 +1,7 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
-import { offers, shops, signups, variants } from '../../../db/schema/index.ts';
+import { offers, shops, signups } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { allocate } from './allocate.ts';
-import { endOffer } from './end-offer.ts';
+import { cascade, endOffer } from './end-offer.ts';
 import { emit } from '../webhooks/outbound.ts';
 
 /**
@@ -31,11 +30,8 @@ export function expireDue(deps: Deps, shopId: string, variantId: string): number
         .where(and(eq(signups.id, offer.signupId), eq(signups.status, 'offered')))
         .run();
     }
-    if (freed === 0) return 0;
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))).get();
-    if (shop && variant && variant.mode !== 'off') {
-      allocate(tx, deps, { shop, variant, units: freed, cause: 'cascade', restockId: due[0]!.restockId, restockUnits: freed, now });
-    }
+    if (freed === 0 || !shop) return 0;
+    cascade(tx, deps, shop, { variantId, units: freed, restockId: due[0]!.restockId }, now);
     return due.length;
   });
   if (expired > 0) deps.wake();
