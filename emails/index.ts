@@ -11,7 +11,8 @@ import { backorderCancelled } from './backorder-cancelled.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
 import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
-import { smsSignupConfirmation } from './sms/signup-confirmation.ts';
+import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
+import { stillInterested } from './still-interested.tsx';
 import { smsSignupOptin } from './sms/signup-optin.ts';
 import { smsOffer, smsOfferFollowup, smsOfferWithdrawn, smsRanOut } from './sms/offers.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
@@ -34,6 +35,7 @@ export const emailTemplates = {
   'backorder-cancelled': backorderCancelled,
   'eta-changed': etaChanged,
   'preorder-update': preorderUpdate,
+  'still-interested': stillInterested,
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
@@ -46,6 +48,7 @@ export const smsTemplates = {
   'backorder-ack': smsBackorderAck,
   'backorder-shipped': smsBackorderShipped,
   'eta-changed': smsEtaChanged,
+  'still-interested': smsStillInterested,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

@@ -8,6 +8,7 @@ import { shopsRoutes } from './routes/shops.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
+import { keepRoutes } from './routes/keep.tsx';
 import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: Deps) {
   app.route('/', storefrontRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);
+  app.route('/', keepRoutes);
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);
   app.route('/', webhookRoutes);

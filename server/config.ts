@@ -17,6 +17,8 @@ export interface Config {
   resend: { apiKey: string; baseUrl?: string; rps: number } | null;
   /** How often the reconciliation pass re-reads platform inventory (ms; 0 turns it off). */
   reconcileMs: number;
+  /** How often the signupTtl sweep runs (asks "still interested?", lapses the unanswered). */
+  sweepMs: number;
   /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
   shopifyApiUrl: string | null;
   /** Verifies Twilio's webhooks (`X-Twilio-Signature`); the same token as for sending. */
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || null,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
     reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),
+    sweepMs: int(env, 'WAITLINE_SWEEP_MS', 60_000),
     shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
     twilio: twilioReady
       ? {

@@ -5,6 +5,7 @@ import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { scheduleReconcile } from './services/reconcile.ts';
+import { scheduleLapseSweep } from './services/signups/lapse.ts';
 
 const started = performance.now();
 const config = loadConfig();
@@ -23,6 +24,8 @@ deps.wake = () => {
 
 // Webhooks get lost: a reconciliation pass re-reads platform stock on a schedule.
 scheduleReconcile(deps);
+// signupTtl: old signups are asked "still interested?", then lapse.
+scheduleLapseSweep(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

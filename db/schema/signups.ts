@@ -38,6 +38,10 @@ export const signups = sqliteTable(
     locale: text('locale').notNull().default('en'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** "Keep my place" restarts the `signupTtl` clock (the place itself never moves). */
+    renewedAt: integer('renewed_at', { mode: 'timestamp_ms' }),
+    /** When the last "still interested?" went out; the signup lapses a grace period later unless renewed. */
+    lapseNoticeAt: integer('lapse_notice_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('signups_queue_idx').on(t.shopId, t.variantId, t.status, t.seq),
@@ -47,6 +51,7 @@ export const signups = sqliteTable(
     index('signups_seq_idx').on(t.seq),
     index('signups_shop_seq_idx').on(t.shopId, t.seq),
     index('signups_contact_idx').on(t.contactId),
+    index('signups_lapse_idx').on(t.shopId, t.lapseNoticeAt).where(sql`${t.lapseNoticeAt} is not null`),
     uniqueIndex('signups_one_active_idx')
       .on(t.shopId, t.variantId, t.contactId)
       .where(sql`${t.status} in ('pending', 'waiting', 'offered')`),

@@ -8,6 +8,7 @@ import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { deliverDue } from '../services/webhooks/outbound.ts';
+import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -19,6 +20,10 @@ export const jobHandlers: JobHandlers = {
   'escalation.webhook': (deps, p) => deliverEscalationWebhook(deps, Number(p.escalationId)),
   'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
   'webhooks.deliver': (deps, p) => deliverDue(deps, String(p.shopId)),
+  'signups.lapse': (deps) => {
+    scheduleLapseSweep(deps);
+    lapseSweep(deps);
+  },
   reconcile: async (deps) => {
     scheduleReconcile(deps);
     await reconcile(deps);

@@ -42,6 +42,16 @@ export function enqueueJobs(
   }
 }
 
+/**
+ * Keeps one run of a periodic job scheduled: each run schedules the next, on
+ * the interval's grid, so a restart (or a second caller) arms the same key.
+ */
+export function schedulePeriodic(deps: Pick<Deps, 'db' | 'clock'>, kind: string, every: number, after = deps.clock.now()): void {
+  if (every <= 0) return;
+  const next = Math.ceil((after.getTime() + 1) / every) * every;
+  enqueueJobs(deps.db, [{ kind, key: `${kind}:${next}`, runAt: new Date(next) }], deps.clock.now());
+}
+
 /** Leases one due job (pending and due, or running with a lapsed lease). */
 function claim(deps: Deps): Job | undefined {
   return deps.db.transaction((tx) => {

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { shops, variants } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
-import { enqueueJobs } from '../jobs/queue.ts';
+import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
 import { shopifyAdapter } from '../platforms/shopify.ts';
 import type { InventoryAdapter } from '../platforms/types.ts';
@@ -63,9 +63,4 @@ export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapt
 }
 
 /** Keeps one pass scheduled per interval: the job schedules the next, and a restart re-arms it. */
-export function scheduleReconcile(deps: Pick<Deps, 'db' | 'clock' | 'config'>, after = deps.clock.now()): void {
-  const every = deps.config.reconcileMs;
-  if (every <= 0) return;
-  const next = Math.ceil((after.getTime() + 1) / every) * every;
-  enqueueJobs(deps.db, [{ kind: 'reconcile', key: `reconcile:${next}`, runAt: new Date(next) }], deps.clock.now());
-}
+export const scheduleReconcile = (deps: Pick<Deps, 'db' | 'clock' | 'config'>, after?: Date) => schedulePeriodic(deps, 'reconcile', deps.config.reconcileMs, after);

@@ -21,6 +21,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'backorder-cancelled': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
   'eta-changed': { item: LONG_ITEM, from: eta, to: { earliest: '2026-05-01', latest: '2026-05-20' }, reason: 'The supplier moved the container to a later ship because of a port strike.', action: { label: 'cancel', url } },
   'preorder-update': { stage: 'checkin', item: LONG_ITEM, eta, position: 12, leaveUrl: url },
+  'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url, deadline: '2026-03-10T12:00:00Z', leaveUrl: url },
 };
 
 const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
@@ -33,6 +34,7 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'backorder-ack': { item: LONG_ITEM, eta, cancelUrl: url },
   'backorder-shipped': { item: LONG_ITEM },
   'eta-changed': { item: LONG_ITEM, to: eta },
+  'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url },
 };
 
 const ctx = (locale: string): RenderContext => ({
