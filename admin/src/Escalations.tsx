@@ -1,5 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { dateTime } from './format.ts';
+import { States, useApi } from './ui.tsx';
 
 interface Escalation {
   id: number;
@@ -28,15 +30,18 @@ const KINDS: Record<string, string> = {
 /** The human queue: each case with its context, the recommended action, and a way to close it. */
 export function Escalations() {
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
-  const [rows, setRows] = useState<Escalation[]>([]);
+  const list = useApi<{ escalations: Escalation[] }>(`/v1/admin/escalations?status=${status}`);
+  const rows = list.data?.escalations ?? [];
   const [notes, setNotes] = useState<Record<number, string>>({});
-  const load = async () => setRows((await api<{ escalations: Escalation[] }>(`/v1/admin/escalations?status=${status}`)).escalations);
-  useEffect(() => {
-    void load();
-  }, [status]);
+  const [error, setError] = useState('');
   const resolve = async (id: number) => {
-    await api(`/v1/admin/escalations/${id}/resolve`, { method: 'POST', body: notes[id] ? { resolution: notes[id] } : {} });
-    await load();
+    try {
+      await api(`/v1/admin/escalations/${id}/resolve`, { method: 'POST', body: notes[id] ? { resolution: notes[id] } : {} });
+      setError('');
+      await list.reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
   };
   return (
     <section>
@@ -48,7 +53,12 @@ export function Escalations() {
           </button>
         ))}
       </div>
-      {rows.length === 0 ? <p class="muted">Nothing here.</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <States state={list} isEmpty={rows.length === 0} empty={status === 'open' ? 'Nothing needs a person right now.' : 'Nothing resolved yet.'}>
       {rows.map((e) => (
         <article class="card" key={e.id}>
           <h3>
@@ -70,7 +80,7 @@ export function Escalations() {
               <ul>
                 {e.messages.map((m) => (
                   <li key={m.id}>
-                    {new Date(m.createdAt).toLocaleString()} · {m.channel} · {m.subject ?? m.template} · {m.status}
+                    {dateTime(m.createdAt)} · {m.channel} · {m.subject ?? m.template} · {m.status}
                   </li>
                 ))}
               </ul>
@@ -86,6 +96,7 @@ export function Escalations() {
           )}
         </article>
       ))}
+      </States>
     </section>
   );
 }

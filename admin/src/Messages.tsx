@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { dateTime as time } from './format.ts';
 
 export interface MessageRow {
   id: number;
@@ -20,7 +21,6 @@ export interface MessageRow {
   clickedAt: string | null;
 }
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /**
  * The message log, newest first, and each message exactly as it goes out: with
@@ -33,12 +33,14 @@ export function Messages() {
   const [filter, setFilter] = useState({ to: '', template: '' });
   const [open, setOpen] = useState<MessageRow | null>(null);
   const [error, setError] = useState('');
+  const [loading, setLoading] = useState(true);
 
   const load = async (after: string | null) => {
     const q = new URLSearchParams({ limit: '50' });
     if (filter.to) q.set('to', filter.to);
     if (filter.template) q.set('template', filter.template);
     if (after) q.set('cursor', after);
+    setLoading(true);
     try {
       const page = await api<{ messages: MessageRow[]; nextCursor: string | null }>(`/v1/admin/messages?${q}`);
       setRows((prev) => (after ? [...prev, ...page.messages] : page.messages));
@@ -46,6 +48,8 @@ export function Messages() {
       setError('');
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setLoading(false);
     }
   };
   useEffect(() => {
@@ -60,7 +64,14 @@ export function Messages() {
           <input aria-label="Recipient" placeholder="Recipient" value={filter.to} onChange={(e) => setFilter({ ...filter, to: (e.target as HTMLInputElement).value })} />
           <input aria-label="Template" placeholder="Template" value={filter.template} onChange={(e) => setFilter({ ...filter, template: (e.target as HTMLInputElement).value })} />
         </form>
-        {error ? <p class="error">{error}</p> : null}
+        {error ? (
+          <p class="error" role="alert">
+            {error}{' '}
+            <button type="button" class="link" onClick={() => load(null)}>
+              Try again
+            </button>
+          </p>
+        ) : null}
         <table>
           <thead>
             <tr>
@@ -83,7 +94,7 @@ export function Messages() {
             ))}
           </tbody>
         </table>
-        {rows.length === 0 && !error ? <p class="muted">No messages yet.</p> : null}
+        {rows.length === 0 && !error ? <p class="muted empty">{loading ? 'Loading…' : filter.to || filter.template ? 'No messages match.' : 'No messages yet. Confirmations appear here as soon as someone joins a list.'}</p> : null}
         {cursor ? (
           <button type="button" onClick={() => load(cursor)}>
             Load more

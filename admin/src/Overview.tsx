@@ -1,5 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { useMemo, useState } from 'preact/hooks';
+import { Chart, type Point } from './Chart.tsx';
+import { money, num, pct } from './format.ts';
+import { States, useApi } from './ui.tsx';
 
 interface Funnel {
   signups: number;
@@ -19,6 +21,17 @@ interface Funnel {
   medianHoursToPurchase: number | null;
 }
 
+interface ProductRow {
+  variantId: string;
+  title: string;
+  waiting: number;
+  offered: number;
+  purchased: number;
+  conversionRate: number;
+  revenue: number;
+  currency: string | null;
+}
+
 const PERIODS = [7, 30, 90] as const;
 const STEPS = [
   ['signups', 'Signups'],
@@ -28,83 +41,108 @@ const STEPS = [
   ['purchased', 'Purchased'],
 ] as const;
 
-const money = (minor: number, currency: string | null) =>
-  currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100) : String(minor / 100);
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-
-/** What marketers ask first: how the waitlist converts over a period, and what it earned. */
+/** What marketers ask first: how the waitlist converts over a period, what it earned, and where demand is. */
 export function Overview() {
   const [days, setDays] = useState<(typeof PERIODS)[number]>(30);
-  const [f, setF] = useState<Funnel | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
+  const range = useMemo(() => {
     const to = new Date();
-    const from = new Date(to.getTime() - days * 86_400_000);
-    api<Funnel>(`/v1/admin/analytics/funnel?from=${from.toISOString()}&to=${to.toISOString()}`)
-      .then((r) => (setF(r), setError('')))
-      .catch((e: Error) => setError(e.message));
+    return `from=${new Date(to.getTime() - days * 86_400_000).toISOString()}&to=${to.toISOString()}`;
   }, [days]);
+  const funnel = useApi<Funnel>(`/v1/admin/analytics/funnel?${range}`);
+  const series = useApi<{ points: Point[] }>(`/v1/admin/analytics/timeseries?${range}`);
+  const f = funnel.data;
   const top = f ? Math.max(1, f.signups, f.offered) : 1;
   return (
     <section>
       <h2>Overview</h2>
       <div role="tablist" aria-label="Period">
         {PERIODS.map((d) => (
-          <button key={d} role="tab" aria-selected={days === d} class={days === d ? 'active' : ''} onClick={() => setDays(d)}>
+          <button key={d} role="tab" aria-selected={days === d} onClick={() => setDays(d)}>
             Last {d} days
           </button>
         ))}
       </div>
-      {error ? <p class="error">{error}</p> : null}
-      {f ? (
-        <>
-          <table class="funnel" aria-label="Funnel">
-            <tbody>
-              {STEPS.map(([key, label]) => (
-                <tr key={key}>
-                  <th scope="row">{label}</th>
-                  <td class="count">{f[key]}</td>
-                  <td class="bar">
-                    <span style={`width:${(f[key] / top) * 100}%`} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <dl class="kpis">
-            <div>
-              <dt>Conversion (purchased / offered)</dt>
-              <dd>{pct(f.conversionRate)}</dd>
-            </div>
-            <div>
-              <dt>Revenue recovered</dt>
-              <dd>{money(f.revenue, f.currency)}</dd>
-            </div>
-            <div>
-              <dt>Direct (hold link or click)</dt>
-              <dd>
-                {money(f.revenueDirect, f.currency)} · {f.direct} orders
-              </dd>
-            </div>
-            <div>
-              <dt>Assisted (contact match)</dt>
-              <dd>
-                {money(f.revenueAssisted, f.currency)} · {f.assisted} orders
-              </dd>
-            </div>
-            <div>
-              <dt>Median time to purchase</dt>
-              <dd>{f.medianHoursToPurchase === null ? '—' : `${f.medianHoursToPurchase} h`}</dd>
-            </div>
-            <div>
-              <dt>Holds that expired</dt>
-              <dd>
-                {pct(f.holdExpiryRate)} · {f.expired}
-              </dd>
-            </div>
-          </dl>
-        </>
-      ) : null}
+      <States state={funnel} isEmpty={false} empty="">
+        {f ? (
+          <>
+            <table class="funnel" aria-label="Funnel">
+              <tbody>
+                {STEPS.map(([key, label]) => (
+                  <tr key={key}>
+                    <th scope="row">{label}</th>
+                    <td class="count">{num(f[key])}</td>
+                    <td class="bar">
+                      <span style={`width:${(f[key] / top) * 100}%`} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {f.signups === 0 && f.offered === 0 ? <p class="muted empty">No signups in this period yet. Paste the widget tag (Settings) on a sold-out product to start a list.</p> : null}
+            <dl class="kpis">
+              <Kpi label="Conversion (purchased / offered)" value={pct(f.conversionRate)} />
+              <Kpi label="Revenue recovered" value={money(f.revenue, f.currency)} />
+              <Kpi label="Direct (hold link or click)" value={`${money(f.revenueDirect, f.currency)} · ${num(f.direct)} orders`} />
+              <Kpi label="Assisted (contact match)" value={`${money(f.revenueAssisted, f.currency)} · ${num(f.assisted)} orders`} />
+              <Kpi label="Median time to purchase" value={f.medianHoursToPurchase === null ? '—' : `${num(f.medianHoursToPurchase)} h`} />
+              <Kpi label="Holds that expired" value={`${pct(f.holdExpiryRate)} · ${num(f.expired)}`} />
+            </dl>
+          </>
+        ) : null}
+      </States>
+      <h3>Over time</h3>
+      <States state={series} isEmpty={false} empty="">
+        {series.data ? <Chart points={series.data.points} /> : null}
+      </States>
+      <div class="split">
+        <TopProducts range={range} sort="waiting" title="Most wanted (waiting now)" />
+        <TopProducts range={range} sort="conversion" title="Best converting" />
+      </div>
     </section>
+  );
+}
+
+function Kpi({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function TopProducts({ range, sort, title }: { range: string; sort: 'waiting' | 'conversion'; title: string }) {
+  const state = useApi<{ products: ProductRow[] }>(`/v1/admin/analytics/products?${range}&sort=${sort}&limit=5`);
+  const rows = state.data?.products ?? [];
+  return (
+    <div class="card">
+      <h3>{title}</h3>
+      <States state={state} isEmpty={rows.length === 0} empty={sort === 'waiting' ? 'Nobody is waiting for anything.' : 'No offers in this period yet.'}>
+        <table aria-label={title}>
+          <thead>
+            <tr>
+              <th>Product</th>
+              <th class="num">Waiting</th>
+              <th class="num">Offered</th>
+              <th class="num">Bought</th>
+              <th class="num">Conversion</th>
+              <th class="num">Revenue</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr key={p.variantId}>
+                <td>{p.title}</td>
+                <td class="num">{num(p.waiting)}</td>
+                <td class="num">{num(p.offered)}</td>
+                <td class="num">{num(p.purchased)}</td>
+                <td class="num">{p.offered ? pct(p.conversionRate) : '—'}</td>
+                <td class="num">{money(p.revenue, p.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </States>
+    </div>
   );
 }

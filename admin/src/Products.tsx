@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { day, num } from './format.ts';
 import { Queue } from './Queue.tsx';
+import { ExportButton, States, useApi } from './ui.tsx';
 
 interface Variant {
   id: string;
@@ -23,20 +25,12 @@ interface Variant {
  * An ETA change says first how many customers it will tell.
  */
 export function Products() {
-  const [rows, setRows] = useState<Variant[]>([]);
+  const list = useApi<{ variants: Variant[] }>('/v1/admin/variants?limit=500');
+  const rows = list.data?.variants ?? [];
+  const load = list.reload;
   const [error, setError] = useState('');
   const [etaFor, setEtaFor] = useState<Variant | null>(null);
   const [queueOf, setQueueOf] = useState<string | null>(null);
-  const load = async () => {
-    try {
-      setRows((await api<{ variants: Variant[] }>('/v1/admin/variants?limit=500')).variants);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
   const put = async (id: string, body: Record<string, unknown>) => {
     try {
       await api(`/v1/admin/variants/${encodeURIComponent(id)}`, { method: 'PUT', body });
@@ -49,11 +43,16 @@ export function Products() {
   return (
     <section>
       <h2>Products</h2>
+      <p>
+        <ExportButton path="/v1/admin/signups.csv" filename="waitline-signups.csv" label="Export all signups (CSV)" />
+      </p>
       {error ? (
         <p class="error" role="alert">
           {error}
         </p>
       ) : null}
+      <States state={list} isEmpty={rows.length === 0} empty="No products yet. Variants arrive from Shopify webhooks or PUT /v1/admin/variants/:id.">
+      <div class="scroll">
       <table>
         <thead>
           <tr>
@@ -81,17 +80,17 @@ export function Products() {
                   <option value="off">Off</option>
                 </select>
               </td>
-              <td>{v.inventory}</td>
-              <td>{v.available}</td>
+              <td class="num">{num(v.inventory)}</td>
+              <td class="num">{num(v.available)}</td>
               <td>
-                {v.queueLength}{' '}
+                {num(v.queueLength)}{' '}
                 <button class="link" onClick={() => setQueueOf(v.id)} aria-label={`Queue of ${v.id}`}>
                   View
                 </button>
               </td>
-              <td>{v.activeHolds}</td>
+              <td class="num">{num(v.activeHolds)}</td>
               <td>
-                {v.eta ? `${v.eta.earliest} – ${v.eta.latest}` : '—'}{' '}
+                {v.eta ? `${day(v.eta.earliest)} – ${day(v.eta.latest)}` : '—'}{' '}
                 <button class="link" onClick={() => setEtaFor(v)}>
                   Change
                 </button>
@@ -108,12 +107,14 @@ export function Products() {
                     void put(v.id, { preorderLimit: raw === '' ? null : Number(raw) });
                   }}
                 />
-                {v.preorderRemaining !== null ? <div class="muted">{v.preorderRemaining} left</div> : null}
+                {v.preorderRemaining !== null ? <div class="muted">{num(v.preorderRemaining)} left</div> : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
+      </States>
       {etaFor ? <EtaDialog v={etaFor} onDone={() => (setEtaFor(null), load())} /> : null}
       {queueOf ? <Queue variantId={queueOf} onClose={() => (setQueueOf(null), load())} /> : null}
     </section>

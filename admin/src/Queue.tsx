@@ -1,6 +1,8 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { date, dateTime } from './format.ts';
+import { ExportButton } from './ui.tsx';
 
 interface Place {
   id: number;
@@ -28,14 +30,18 @@ function left(iso: string, now: number) {
 
 /** One variant's line in FIFO order: places, holds with their countdown, and a hand on the line that is always explained. */
 export function Queue({ variantId, onClose }: { variantId: string; onClose: () => void }) {
-  const [places, setPlaces] = useState<Place[]>([]);
+  const [places, setPlaces] = useState<Place[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const [history, setHistory] = useState<Record<number, Array<{ id: number; template: string; channel: string; status: string; createdAt: string }>>>({});
   const [error, setError] = useState('');
   const load = async () => {
     const q = (status: string) => api<{ signups: Place[] }>(`/v1/admin/signups?variantId=${encodeURIComponent(variantId)}&status=${status}&limit=500`);
-    const [offered, waiting, pending] = await Promise.all([q('offered'), q('waiting'), q('pending')]);
-    setPlaces([...offered.signups, ...waiting.signups, ...pending.signups]);
+    try {
+      const [offered, waiting, pending] = await Promise.all([q('offered'), q('waiting'), q('pending')]);
+      setPlaces([...offered.signups, ...waiting.signups, ...pending.signups]);
+    } catch (e) {
+      setError((e as Error).message);
+    }
   };
   useEffect(() => {
     void load();
@@ -63,6 +69,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
           Close
         </button>
       </h3>
+      <ExportButton path={`/v1/admin/signups.csv?variantId=${encodeURIComponent(variantId)}`} filename={`waitline-${variantId}.csv`} label="Export this line (CSV)" />
       {error ? (
         <p class="error" role="alert">
           {error}
@@ -80,7 +87,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
           </tr>
         </thead>
         <tbody>
-          {places.map((p) => (
+          {(places ?? []).map((p) => (
             <Fragment key={p.id}>
               <tr>
                 <td>{p.position ?? '—'}</td>
@@ -91,7 +98,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
                   {p.quantity > 1 ? ` · ${p.quantity} units` : ''}
                 </td>
                 <td>{p.offer ? left(p.offer.expiresAt, now) : '—'}</td>
-                <td>{new Date(p.createdAt).toLocaleDateString()}</td>
+                <td>{date(p.createdAt)}</td>
                 <td class="actions">
                   {p.status === 'waiting' ? (
                     <button class="link" onClick={() => act(p, 'move-to-front')}>
@@ -109,7 +116,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
               {history[p.id] ? (
                 <tr>
                   <td colSpan={6} class="muted">
-                    {history[p.id]!.map((m) => `${new Date(m.createdAt).toLocaleString()} ${m.channel} ${m.template} (${m.status})`).join(' · ') || 'No messages.'}
+                    {history[p.id]!.map((m) => `${dateTime(m.createdAt)} ${m.channel} ${m.template} (${m.status})`).join(' · ') || 'No messages.'}
                   </td>
                 </tr>
               ) : null}
@@ -117,7 +124,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
           ))}
         </tbody>
       </table>
-      {places.length === 0 ? <p class="muted">Nobody is waiting.</p> : null}
+      {places === null && !error ? <p class="muted" aria-busy="true">Loading…</p> : places?.length === 0 ? <p class="muted empty">Nobody is waiting.</p> : null}
     </section>
   );
 }

@@ -1,33 +1,69 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, session } from './api.ts';
+import { api } from './api.ts';
+import { DurationInput } from './DurationInput.tsx';
+import { shopFormat } from './format.ts';
+import { Keys } from './Keys.tsx';
+import { CATALOGS, STRING_KEYS, WidgetPreview } from './WidgetPreview.tsx';
 
 interface Rules {
+  locale: string;
   holdDuration: string;
   followUpAfter: string;
+  attributionWindow: string;
   ranOutNotice: boolean;
+  ranOutNoticeDepth: number;
   minimumRestock: number;
+  quietHours: { start: string; end: string } | null;
+  timezone: string;
+  doubleOptIn: boolean;
+  signupTtl: string | null;
+  sender: { name: string; email: string; address: string };
+  contact: string;
   allowedOrigins: string[];
+  escalation: { orderValue: number; etaDays: number; vipOrders: number };
+  strings: Record<string, Record<string, string>>;
+  theme: Record<string, string>;
 }
 
-/** The rules merchants tune most, and the keys: the widget tag to paste, and a secret to rotate. */
+const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme'] as const;
+const THEME = [
+  ['accent', '#121212', 'Button colour'],
+  ['accent-text', '#fff', 'Button text colour'],
+  ['radius', '4px', 'Corner radius'],
+] as const;
+const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+
+/** Every rule a merchant tunes, the storefront's words with a live preview of the widget, and the keys. */
 export function Settings() {
   const [rules, setRules] = useState<Rules | null>(null);
   const [origins, setOrigins] = useState('');
-  const [keys, setKeys] = useState<{ publishableKey: string; widgetTag: string } | null>(null);
-  const [fresh, setFresh] = useState('');
+  const [textLocale, setTextLocale] = useState('en');
+  const [previewMode, setPreviewMode] = useState<'waitlist' | 'preorder'>('waitlist');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => {
-    api<{ settings: Rules }>('/v1/admin/settings').then(({ settings }) => {
-      setRules(settings);
-      setOrigins(settings.allowedOrigins.join('\n'));
-    });
-    api<{ publishableKey: string; widgetTag: string }>('/v1/admin/keys').then(setKeys);
-  }, []);
-  if (!rules) return <p class="muted">Loading…</p>;
+  const [loadError, setLoadError] = useState('');
+  const load = () =>
+    api<{ settings: Rules }>('/v1/admin/settings')
+      .then(({ settings }) => (setRules(settings), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
+      .catch((e: Error) => setLoadError(e.message));
+  useEffect(() => void load(), []);
+  if (loadError)
+    return (
+      <p class="error" role="alert">
+        {loadError}
+      </p>
+    );
+  if (!rules) return <p class="muted" aria-busy="true">Loading…</p>;
+
+  const set = <K extends keyof Rules>(key: K, value: Rules[K]) => setRules({ ...rules, [key]: value });
+  const input = (key: keyof Rules) => (e: Event) => {
+    const el = e.target as HTMLInputElement;
+    set(key, (el.type === 'checkbox' ? el.checked : el.type === 'number' ? Number(el.value) : el.value) as never);
+  };
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      const body = { ...rules, allowedOrigins: origins.split(/\s+/).filter(Boolean) };
+      const body: Record<string, unknown> = Object.fromEntries(EDITED.map((k) => [k, rules[k]]));
+      body.allowedOrigins = origins.split(/\s+/).filter(Boolean);
       const { settings } = await api<{ settings: Rules }>('/v1/admin/settings', { method: 'PATCH', body });
       setRules(settings);
       setOrigins(settings.allowedOrigins.join('\n'));
@@ -36,62 +72,164 @@ export function Settings() {
       setStatus({ ok: false, text: (err as Error).message });
     }
   };
-  const rotate = async () => {
-    if (!confirm('Replace the secret key? The current one stops working at once, for every tool that uses it.')) return;
-    const { secretKey } = await api<{ secretKey: string }>('/v1/admin/keys/rotate', { method: 'POST' });
-    session.set(secretKey);
-    setFresh(secretKey);
+  const ownStrings = rules.strings[textLocale] ?? {};
+  const setString = (key: string, value: string) => {
+    const next = { ...ownStrings, [key]: value };
+    if (!value) delete next[key];
+    set('strings', { ...rules.strings, [textLocale]: next });
   };
-  const field = (key: keyof Rules) => (e: Event) => {
-    const el = e.target as HTMLInputElement;
-    setRules({ ...rules, [key]: el.type === 'checkbox' ? el.checked : el.type === 'number' ? Number(el.value) : el.value });
+  const setTheme = (key: string, value: string) => {
+    const next = { ...rules.theme, [key]: value };
+    if (!value) delete next[key];
+    set('theme', next);
   };
+
   return (
     <section class="settings">
       <h2>Settings</h2>
-      <form onSubmit={save} class="card">
-        <h3>Holds and notices</h3>
-        <label>
-          Hold duration (ISO 8601, e.g. PT24H) <input value={rules.holdDuration} onInput={field('holdDuration')} />
-        </label>
-        <label>
-          Follow-up after (e.g. PT6H) <input value={rules.followUpAfter} onInput={field('followUpAfter')} />
-        </label>
-        <label>
-          Minimum restock to notify anyone <input type="number" min={1} value={rules.minimumRestock} onInput={field('minimumRestock')} />
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={rules.ranOutNotice} onChange={field('ranOutNotice')} /> Tell the people still waiting "not this time, you're #k"
-        </label>
-        <label>
-          Storefront origins allowed to use the widget (one per line)
-          <textarea rows={3} value={origins} onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)} />
-        </label>
-        <button type="submit">Save</button>
-        {status ? (
-          <p class={status.ok ? 'muted' : 'error'} role="status">
-            {status.text}
-          </p>
-        ) : null}
-      </form>
-      {keys ? (
+      <form onSubmit={save}>
         <div class="card">
-          <h3>Keys</h3>
-          <p>Paste this into your theme, before &lt;/body&gt;:</p>
-          <pre>{keys.widgetTag}</pre>
-          <p>
-            Publishable key: <code>{keys.publishableKey}</code>
-          </p>
-          <button type="button" onClick={rotate}>
-            Rotate the secret key
-          </button>
-          {fresh ? (
-            <p role="status">
-              New secret key, shown once: <code>{fresh}</code>
-            </p>
+          <h3>Holds and notices</h3>
+          <DurationInput label="Hold duration" value={rules.holdDuration} onChange={(v) => set('holdDuration', v)} />
+          <DurationInput label="Follow-up after (if not opened)" value={rules.followUpAfter} onChange={(v) => set('followUpAfter', v)} />
+          <DurationInput label="Attribution window" value={rules.attributionWindow} onChange={(v) => set('attributionWindow', v)} />
+          <label>
+            Minimum restock to notify anyone <input type="number" min={1} value={rules.minimumRestock} onInput={input('minimumRestock')} />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={rules.ranOutNotice} onChange={input('ranOutNotice')} /> Tell the people still waiting "not this time, you're #k"
+          </label>
+          <label>
+            …to this many people after those offered <input type="number" min={0} value={rules.ranOutNoticeDepth} onInput={input('ranOutNoticeDepth')} />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={rules.doubleOptIn} onChange={input('doubleOptIn')} /> Double opt-in: a signup takes its place only after confirming by email
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={rules.signupTtl !== null} onChange={(e) => set('signupTtl', (e.target as HTMLInputElement).checked ? 'P90D' : null)} /> Let old signups lapse
+          </label>
+          {rules.signupTtl !== null ? <DurationInput label="Lapse after" value={rules.signupTtl} onChange={(v) => set('signupTtl', v)} /> : null}
+        </div>
+        <div class="card">
+          <h3>Quiet hours</h3>
+          <label class="check">
+            <input type="checkbox" checked={rules.quietHours !== null} onChange={(e) => set('quietHours', (e.target as HTMLInputElement).checked ? { start: '21:00', end: '08:00' } : null)} /> No texts or follow-ups
+            during these hours
+          </label>
+          {rules.quietHours ? (
+            <div class="row">
+              <label>
+                From <input type="time" value={rules.quietHours.start} onInput={(e) => set('quietHours', { ...rules.quietHours!, start: (e.target as HTMLInputElement).value })} />
+              </label>
+              <label>
+                Until <input type="time" value={rules.quietHours.end} onInput={(e) => set('quietHours', { ...rules.quietHours!, end: (e.target as HTMLInputElement).value })} />
+              </label>
+            </div>
+          ) : null}
+          <label>
+            Shop time zone <input list="zones" value={rules.timezone} onInput={input('timezone')} />
+            <datalist id="zones">
+              {zones.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </label>
+        </div>
+        <div class="card">
+          <h3>Sender</h3>
+          <label>
+            From name <input value={rules.sender.name} onInput={(e) => set('sender', { ...rules.sender, name: (e.target as HTMLInputElement).value })} />
+          </label>
+          <label>
+            From email <input type="email" value={rules.sender.email} onInput={(e) => set('sender', { ...rules.sender, email: (e.target as HTMLInputElement).value })} />
+          </label>
+          <label>
+            Postal address (printed in every email) <input value={rules.sender.address} onInput={(e) => set('sender', { ...rules.sender, address: (e.target as HTMLInputElement).value })} />
+          </label>
+          <label>
+            Support contact for customers <input value={rules.contact} onInput={input('contact')} />
+          </label>
+          <label>
+            Shop language{' '}
+            <LocaleSelect value={rules.locale} onChange={(l) => set('locale', l)} />
+          </label>
+        </div>
+        <div class="card">
+          <h3>Hand to a person when</h3>
+          <label>
+            An order is worth more than ({shopFormat.currency}){' '}
+            <input type="number" min={0} step={0.01} value={rules.escalation.orderValue / 100} onInput={(e) => set('escalation', { ...rules.escalation, orderValue: Math.round(Number((e.target as HTMLInputElement).value) * 100) })} />
+          </label>
+          <label>
+            The ETA is further out than (days) <input type="number" min={1} value={rules.escalation.etaDays} onInput={(e) => set('escalation', { ...rules.escalation, etaDays: Number((e.target as HTMLInputElement).value) })} />
+          </label>
+          <label>
+            A customer is a VIP from this many orders <input type="number" min={1} value={rules.escalation.vipOrders} onInput={(e) => set('escalation', { ...rules.escalation, vipOrders: Number((e.target as HTMLInputElement).value) })} />
+          </label>
+        </div>
+        <div class="card">
+          <h3>Storefront</h3>
+          <label>
+            Storefront origins allowed to use the widget (one per line)
+            <textarea rows={3} value={origins} onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)} />
+          </label>
+          <div class="split">
+            <div class="strings">
+              <label>
+                Text for shoppers in{' '}
+                <LocaleSelect value={textLocale} onChange={setTextLocale} />
+              </label>
+              {STRING_KEYS.map((key) => (
+                <label key={key}>
+                  {key}
+                  <input value={ownStrings[key] ?? ''} placeholder={CATALOGS[textLocale]?.[key] ?? CATALOGS.en![key]} onInput={(e) => setString(key, (e.target as HTMLInputElement).value)} />
+                </label>
+              ))}
+              {THEME.map(([key, fallback, label]) => (
+                <label key={key}>
+                  {label} <input value={rules.theme[key] ?? ''} placeholder={fallback} onInput={(e) => setTheme(key, (e.target as HTMLInputElement).value)} />
+                </label>
+              ))}
+            </div>
+            <div class="preview-pane">
+              <div role="tablist" aria-label="Preview as">
+                {(['waitlist', 'preorder'] as const).map((m) => (
+                  <button key={m} type="button" role="tab" aria-selected={previewMode === m} onClick={() => setPreviewMode(m)}>
+                    {m === 'waitlist' ? 'Waitlist' : 'Pre-order'}
+                  </button>
+                ))}
+              </div>
+              <WidgetPreview
+                look={{ locale: textLocale, shopName: rules.sender.name, mode: previewMode, theme: rules.theme, strings: { ...CATALOGS[textLocale], ...ownStrings } }}
+              />
+            </div>
+          </div>
+        </div>
+        <div class="savebar">
+          <button type="submit">Save</button>
+          {status ? (
+            <span class={status.ok ? 'muted' : 'error'} role="status">
+              {status.text}
+            </span>
           ) : null}
         </div>
-      ) : null}
+      </form>
+      <Keys />
     </section>
+  );
+}
+
+const LANGUAGES: Record<string, string> = { en: 'English', fr: 'Français' };
+
+/** The languages the widget and the emails ship in. */
+function LocaleSelect({ value, onChange }: { value: string; onChange: (locale: string) => void }) {
+  return (
+    <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+      {Object.keys(CATALOGS).map((l) => (
+        <option key={l} value={l}>
+          {LANGUAGES[l] ?? l}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -26,3 +26,44 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? `Request failed (${res.status})`);
   return data as T;
 }
+
+/**
+ * Server-sent events over fetch: EventSource cannot send the Authorization
+ * header, a stream reader can. Calls `on(event, data)` per event until the
+ * server closes the stream or `signal` aborts.
+ */
+export async function events(path: string, on: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${session.get() ?? ''}`, accept: 'text/event-stream' }, signal });
+  if (!res.ok || !res.body) throw new ApiError(res.status, `Request failed (${res.status})`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n/g, '\n');
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length) on(event, JSON.parse(data.join('\n')));
+    }
+  }
+}
+
+/** Downloads an admin export (it needs the bearer header, so a plain link will not do). */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${session.get() ?? ''}` } });
+  if (!res.ok) throw new ApiError(res.status, `Export failed (${res.status})`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -5,12 +5,14 @@ import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
 import { Products } from './Products.tsx';
+import { Restock } from './Restock.tsx';
+import { setShopFormat } from './format.ts';
 import { Settings } from './Settings.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'products' | 'messages' | 'escalations' | 'settings';
-const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
+type Page = 'overview' | 'products' | 'restock' | 'messages' | 'escalations' | 'settings';
+const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', restock: 'Restock', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -25,23 +27,31 @@ function keyFromLink(): boolean {
 }
 keyFromLink();
 
+function pageFromPath(): Page {
+  const named = location.pathname.split('/')[2] as Page;
+  return named in PAGES ? named : 'overview';
+}
+
 function App() {
   const [state, setState] = useState<'checking' | 'in' | 'out'>(session.get() ? 'checking' : 'out');
-  const [page, setPage] = useState<Page>(() => {
-    const named = location.pathname.split('/')[2] as Page;
-    return named in PAGES ? named : 'overview';
-  });
+  const [page, setPage] = useState<Page>(pageFromPath);
   const [shop, setShop] = useState('');
   useEffect(() => {
     const onHash = () => keyFromLink() && setState('checking');
+    const onBack = () => setPage(pageFromPath());
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    addEventListener('popstate', onBack);
+    return () => (removeEventListener('hashchange', onHash), removeEventListener('popstate', onBack));
   }, []);
   useEffect(() => {
     if (state !== 'checking') return;
-    api<{ settings: { sender: { name: string } } }>('/v1/admin/settings')
-      .then((s) => {
-        setShop(s.settings.sender.name);
+    Promise.all([
+      api<{ settings: { sender: { name: string }; locale: string; timezone: string } }>('/v1/admin/settings'),
+      api<{ variants: Array<{ currency: string | null }> }>('/v1/admin/variants?limit=1'),
+    ])
+      .then(([{ settings }, { variants }]) => {
+        setShopFormat({ locale: settings.locale, timezone: settings.timezone, currency: variants[0]?.currency ?? undefined });
+        setShop(settings.sender.name);
         setState('in');
       })
       .catch(() => {
@@ -77,7 +87,9 @@ function App() {
         </button>
       </header>
       <main>
-        {page === 'escalations' ? (
+        {page === 'restock' ? (
+          <Restock />
+        ) : page === 'escalations' ? (
           <Escalations />
         ) : page === 'messages' ? (
           <Messages />

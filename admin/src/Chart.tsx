@@ -1,0 +1,78 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { day, num } from './format.ts';
+
+export interface Point {
+  date: string;
+  signups: number;
+  offered: number;
+  purchased: number;
+  revenue: number;
+}
+
+const SERIES = [
+  { key: 'signups', label: 'Signups', stroke: '#1a1a1a' },
+  { key: 'offered', label: 'Offered', stroke: '#8a8a84' },
+  { key: 'purchased', label: 'Purchased', stroke: '#2e7d32' },
+] as const;
+
+/**
+ * Signups, offers and purchases per shop day, drawn by uPlot. The days are
+ * calendar days already bucketed in the shop's time zone by the API, so the
+ * axis shows them as UTC dates and never shifts them into the viewer's zone.
+ * The same figures sit in a table below for screen readers and keyboards.
+ */
+export function Chart({ points }: { points: Point[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current!;
+    const data: uPlot.AlignedData = [points.map((p) => Date.parse(`${p.date}T00:00:00Z`) / 1000), ...SERIES.map((s) => points.map((p) => p[s.key]))];
+    const plot = new uPlot(
+      {
+        width: el.clientWidth || 600,
+        height: 240,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
+        axes: [{}, { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? num(t) : '')) }],
+        series: [{ value: (_u, ts) => (ts == null ? '' : day(new Date(ts * 1000).toISOString().slice(0, 10))) }, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: points.length <= 31 } }))],
+      },
+      data,
+      el,
+    );
+    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 240 }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [points]);
+  return (
+    <figure class="chart">
+      <div ref={box} aria-hidden="true" />
+      <details>
+        <summary>Show as a table</summary>
+        <table aria-label="Per day">
+          <thead>
+            <tr>
+              <th>Day</th>
+              {SERIES.map((s) => (
+                <th key={s.key}>{s.label}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.date}>
+                <td>{day(p.date)}</td>
+                {SERIES.map((s) => (
+                  <td key={s.key}>{num(p[s.key])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

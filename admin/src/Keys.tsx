@@ -1,0 +1,47 @@
+import { useState } from 'preact/hooks';
+import { api, session } from './api.ts';
+import { useApi } from './ui.tsx';
+
+/** The tag to paste (with where it goes in a Shopify theme), the publishable key, and a secret to rotate. */
+export function Keys() {
+  const keys = useApi<{ publishableKey: string; widgetTag: string }>('/v1/admin/keys');
+  const [fresh, setFresh] = useState('');
+  const [copied, setCopied] = useState(false);
+  const rotate = async () => {
+    if (!confirm('Replace the secret key? The current one stops working at once, for every tool that uses it.')) return;
+    const { secretKey } = await api<{ secretKey: string }>('/v1/admin/keys/rotate', { method: 'POST' });
+    session.set(secretKey);
+    setFresh(secretKey);
+  };
+  if (!keys.data) return keys.error ? <p class="error">{keys.error}</p> : null;
+  return (
+    <div class="card">
+      <h3>Install and keys</h3>
+      <p>Paste this into your theme, before &lt;/body&gt;:</p>
+      <pre>{keys.data.widgetTag}</pre>
+      <button type="button" onClick={() => navigator.clipboard?.writeText(keys.data!.widgetTag).then(() => setCopied(true))}>
+        {copied ? 'Copied' : 'Copy the tag'}
+      </button>
+      <details>
+        <summary>Shopify: where it goes</summary>
+        <ol>
+          <li>In Shopify admin, open Online Store → Themes, and on your live theme choose … → Edit code.</li>
+          <li>Open layout/theme.liquid and paste the tag just above &lt;/body&gt;. Save.</li>
+          <li>Open a sold-out product: the Sold out button becomes the waitlist form. No other change is needed for Dawn and most Online Store 2.0 themes.</li>
+          <li>In Settings → Notifications → Webhooks, add inventory and order webhooks to {location.origin}/webhooks/shopify and enter the signing secret under the Shopify settings (API: PATCH /v1/admin/settings).</li>
+        </ol>
+      </details>
+      <p>
+        Publishable key (safe in the page): <code>{keys.data.publishableKey}</code>
+      </p>
+      <button type="button" onClick={rotate}>
+        Rotate the secret key
+      </button>
+      {fresh ? (
+        <p role="status">
+          New secret key, shown once: <code>{fresh}</code>
+        </p>
+      ) : null}
+    </div>
+  );
+}

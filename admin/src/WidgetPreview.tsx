@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'preact/hooks';
+import { fr } from '../../widget/i18n/fr.ts';
+import { en } from '../../widget/src/ui/strings.ts';
+
+/** The catalogs the widget ships with, as the server merges them (settings/widget-strings.ts). */
+export const CATALOGS: Record<string, Record<string, string>> = { en, fr };
+export const STRING_KEYS = Object.keys(en);
+
+export interface Look {
+  locale: string;
+  shopName: string;
+  strings: Record<string, string>;
+  theme: Record<string, string>;
+  mode: 'waitlist' | 'preorder';
+}
+
+const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/**
+ * The real built widget on a stand-in product page, fed the draft strings and
+ * theme instead of the saved ones: the page answers the widget's config and
+ * signup requests itself, so a preview never writes a signup. The frame may run
+ * scripts but has no origin of its own, so it cannot reach the admin session.
+ */
+function page(look: Look, origin: string): string {
+  const config = {
+    shop: { name: look.shopName, locale: look.locale, strings: look.strings, theme: look.theme },
+    variants: { preview: { mode: look.mode, available: 0, eta: { earliest: '2027-03-10', latest: '2027-03-21' }, preorderRemaining: look.mode === 'preorder' ? 12 : null, queueLength: 41 } },
+  };
+  const signup = { signup: { token: 'preview_token_0000', status: 'waiting', position: 42, kind: look.mode, variantId: 'preview' } };
+  return `<!doctype html><html lang="${look.locale}"><head><meta charset="utf-8"><style>body{font-family:system-ui,sans-serif;margin:16px;color:#121212}h1{font-size:20px;font-weight:500;margin:0 0 4px}</style></head>
+<body><h1>Your product</h1><p>$25.00</p><button data-waitline-variant="preview" disabled>Sold out</button>
+<script>
+const config = ${json(config)}, signup = ${json(signup)};
+const reply = (body, status) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const real = window.fetch.bind(window);
+window.fetch = (url, init) => String(url).includes('/v1/storefront/config') ? Promise.resolve(reply(config, 200))
+  : String(url).includes('/v1/storefront/signups') ? Promise.resolve(reply(signup, 201)) : real(url, init);
+</script>
+<script src="${origin}/widget.js" data-key="pk_preview_only" data-locale="${look.locale}"></script></body></html>`;
+}
+
+/** Re-rendered a moment after the last keystroke, so typing stays smooth. */
+export function WidgetPreview({ look }: { look: Look }) {
+  const [doc, setDoc] = useState(() => page(look, location.origin));
+  useEffect(() => {
+    const t = setTimeout(() => setDoc(page(look, location.origin)), 250);
+    return () => clearTimeout(t);
+  }, [JSON.stringify(look)]);
+  return <iframe title="Widget preview" class="widget-preview" sandbox="allow-scripts allow-forms" srcdoc={doc} />;
+}
