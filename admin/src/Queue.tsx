@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { maskContact as mask } from '../../server/lib/mask.ts';
 import { date, dateTime } from './format.ts';
 import { ExportButton } from './ui.tsx';
 
@@ -15,10 +16,6 @@ interface Place {
   createdAt: string;
   offer?: { expiresAt: string; units: number };
 }
-
-/** j•••@example.com: enough to recognise someone, not to copy a list. */
-const mask = (email: string | null, phone: string | null) =>
-  email ? email.replace(/^(.)[^@]*/, (_, first: string) => `${first}•••`) : phone ? `${phone.slice(0, -4).replace(/\d/g, '•')}${phone.slice(-4)}` : '—';
 
 function left(iso: string, now: number) {
   const ms = new Date(iso).getTime() - now;

@@ -8,6 +8,7 @@ import { validate } from '../../lib/validate.ts';
 import { variantStats } from '../../services/variants/stats.ts';
 import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
 import { changeInventory } from '../../services/restock/inventory.ts';
+import { previewInventory } from '../../services/restock/preview.ts';
 import { changeEta } from '../../services/eta/change.ts';
 import { etaAudience } from '../../services/eta/audience.ts';
 import type { Db } from '../../../db/index.ts';
@@ -65,9 +66,12 @@ export const variantsRoutes = createRouter()
     return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0] }, created ? 201 : 200);
   })
   .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
-    const { variant, allocation } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation });
+    const { variant, allocation, restockId } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation, restockId });
   })
+  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) =>
+    c.json(previewInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'))),
+  )
   .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
     const result = changeEta(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);

@@ -106,11 +106,20 @@ export class MessageBatch {
       props: JSON.stringify(args.props),
       track: args.track && channel === 'email' ? 1 : 0,
       intro: intro ? 1 : 0,
-      idempotencyKey: `${shop.id}:${args.key}:${channel}`,
+      idempotencyKey: idempotencyKey(shop.id, args.key, channel),
       sendAfter: sendAfter.getTime(),
     };
   }
 }
+
+/** One event, one message per channel: the unique key of a message row. */
+export const idempotencyKey = (shopId: string, key: string, channel: 'email' | 'sms') => `${shopId}:${key}:${channel}`;
+
+/**
+ * Bounds [from, to) of every message key whose event key starts with
+ * `prefix:`: one range scan of the unique index. `;` sorts right after `:`.
+ */
+export const idempotencyKeyRange = (shopId: string, prefix: string) => ({ from: `${shopId}:${prefix}:`, to: `${shopId}:${prefix};` });
 
 const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
 

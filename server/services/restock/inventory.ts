@@ -21,18 +21,34 @@ export interface AllocationSummary {
   stillWaiting: number;
 }
 
+export interface InventoryResult {
+  variant: Variant;
+  allocation: AllocationSummary;
+  /** The restock row a rise above zero writes; null when there was none (a fall, no change, backorders only). */
+  restockId: number | null;
+}
+
 /** `POST /v1/admin/variants/:id/inventory`: set or adjust, and allocate a rise at once. */
-export function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange) {
+export function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): InventoryResult {
   const result = deps.db.transaction((tx) => {
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
-    if (!variant) throw NotFound('Variant');
-    const to = 'available' in change ? change.available : variant.inventory + change.adjust;
-    // Stock goes below zero only by selling it (orders); a manual decrease stops at zero.
-    if (to < 0 && to < variant.inventory) throw Invalid(`adjust would take inventory to ${to}; only orders take stock below zero`, 'adjust');
+    const { variant, to } = inventoryTarget(tx, shop, variantId, change);
     return applyInventory(tx, deps, shop, variant, to);
   });
   deps.wake();
   return result;
+}
+
+/**
+ * The variant and the number a change asks for, with the API's checks. The
+ * real call and its dry run (`preview.ts`) share it, so they fail alike.
+ */
+export function inventoryTarget(tx: Tx, shop: Shop, variantId: string, change: InventoryChange): { variant: Variant; to: number } {
+  const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+  if (!variant) throw NotFound('Variant');
+  const to = 'available' in change ? change.available : variant.inventory + change.adjust;
+  // Stock goes below zero only by selling it (orders); a manual decrease stops at zero.
+  if (to < 0 && to < variant.inventory) throw Invalid(`adjust would take inventory to ${to}; only orders take stock below zero`, 'adjust');
+  return { variant, to };
 }
 
 /**
@@ -41,7 +57,7 @@ export function changeInventory(deps: Deps, shop: Shop, variantId: string, chang
  * allocates the part above zero; a fall that leaves holds above max(0, b)
  * withdraws the newest holds. Setting the same number again changes nothing.
  */
-export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): { variant: Variant; allocation: AllocationSummary } {
+export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): InventoryResult {
   const now = deps.clock.now();
   const from = variant.inventory;
   const updated = tx
@@ -51,6 +67,7 @@ export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
     .returning()
     .get();
   const allocation: AllocationSummary = { backordersServed: 0, offered: 0, unitsHeld: 0, stillWaiting: 0 };
+  let restockId: number | null = null;
   if (to < from) withdrawExcessHolds(tx, deps, shop, updated, now);
   if (to > from && updated.mode !== 'off') {
     const below = Math.min(to, 0) - Math.min(from, 0);
@@ -62,6 +79,7 @@ export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
         .values({ shopId: shop.id, variantId: variant.id, fromInventory: from, toInventory: to, units: above, backorderUnits: below, createdAt: now })
         .returning()
         .get();
+      restockId = restock.id;
       // Below the merchant's minimum nobody is told, and the units stay public.
       if (above >= shop.settings.minimumRestock) {
         const result = allocate(tx, deps, { shop, variant: updated, units: above, cause: 'restock', restockId: restock.id, restockUnits: above, now });
@@ -77,7 +95,7 @@ export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
     }
   }
   if (allocation.stillWaiting === 0) allocation.stillWaiting = queueReads(deps.db).waitingCount(shop.id, variant.id);
-  return { variant: updated, allocation };
+  return { variant: updated, allocation, restockId };
 }
 
 /**

@@ -7,6 +7,9 @@ import { itemName } from '../variants/upsert.ts';
 import { contactsById } from './allocate.ts';
 import { queueReads } from './queue.ts';
 
+/** Every "still #k" notice of a restock is keyed under this prefix (see `idempotencyKeyRange`). */
+export const ranOutPrefix = (restockId: number) => `restock:${restockId}:ran-out`;
+
 /**
  * "Not this time, you are still #k" to the next `ranOutNoticeDepth` people in
  * line after a restock's offers, never to the whole queue at once. They are the
@@ -27,7 +30,7 @@ export function tellStillWaiting(
   const holdMs = durationMs(holdDuration);
   waiting.forEach((w, i) => {
     const contact = people.get(w.contactId)!;
-    const common = { shop, contact, signupId: w.id, key: `restock:${args.restockId}:ran-out:${w.id}` };
+    const common = { shop, contact, signupId: w.id, key: `${ranOutPrefix(args.restockId)}:${w.id}` };
     const position = i + 1;
     const sent = batch.email({
       ...common,

@@ -1,0 +1,99 @@
+import { count, eq, gt, max } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { messages, restocks, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { maskContact } from '../../lib/mask.ts';
+import { contactsById } from './allocate.ts';
+import { applyInventory, inventoryTarget, type InventoryChange } from './inventory.ts';
+import { queueReads } from './queue.ts';
+import { ranOutCount, roundOffers, type RoundOffer } from './round.ts';
+
+/** The console shows who gets a hold; the counts stay exact past this many. */
+export const PREVIEW_OFFERS = 50;
+/** …and the first few who would still be waiting. */
+export const PREVIEW_NEXT = 5;
+
+export interface InventoryPreview {
+  from: number;
+  to: number;
+  preview: {
+    backordersServed: number;
+    offered: number;
+    unitsHeld: number;
+    ranOutNotices: number;
+    stillWaiting: number;
+    messages: number;
+    publicUnits: number;
+  };
+  offers: RoundOffer[];
+  next: RoundOffer[];
+}
+
+/** Thrown to leave the transaction: it carries the answer out and rolls every write back. */
+class Rollback extends Error {
+  constructor(readonly preview: InventoryPreview) {
+    super('preview rollback');
+  }
+}
+
+/**
+ * `POST /v1/admin/variants/:id/inventory/preview`: what the real call would do
+ * right now. It runs the real inventory arithmetic and allocation, reads what
+ * they wrote, and rolls the transaction back, so the answer cannot drift from
+ * the rules: no rows, messages, jobs or webhook events survive it, and nothing
+ * wakes the dispatcher. Same checks and errors as the real call.
+ */
+export function previewInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): InventoryPreview {
+  // Nothing it writes is committed, so nothing may be told there is something to send.
+  const quiet: Deps = { ...deps, wake: () => {} };
+  try {
+    deps.db.transaction((tx) => {
+      const { variant, to } = inventoryTarget(tx, shop, variantId, change);
+      const lastMessage = tx.select({ id: max(messages.id) }).from(messages).get()?.id ?? 0;
+      const { allocation, restockId } = applyInventory(tx, quiet, shop, variant, to);
+      throw new Rollback(describe(tx, quiet, shop, { variantId, from: variant.inventory, to, lastMessage, allocation, restockId }));
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.preview;
+    throw error;
+  }
+  throw new Error('preview transaction ended without an answer');
+}
+
+interface Outcome {
+  variantId: string;
+  from: number;
+  to: number;
+  lastMessage: number;
+  allocation: ReturnType<typeof applyInventory>['allocation'];
+  restockId: number | null;
+}
+
+/** Reads, inside the doomed transaction, what the real call just wrote. */
+function describe(tx: Tx, deps: Deps, shop: Shop, o: Outcome): InventoryPreview {
+  const { allocation } = o;
+  const restock = o.restockId === null ? undefined : tx.select().from(restocks).where(eq(restocks.id, o.restockId)).get();
+  const rise = Math.max(o.to, 0) - Math.max(o.from, 0);
+  const waiting = queueReads(deps.db).head(shop.id, o.variantId, Number.MIN_SAFE_INTEGER, PREVIEW_NEXT);
+  const people = contactsById(tx, waiting.map((w) => w.contactId));
+  return {
+    from: o.from,
+    to: o.to,
+    preview: {
+      backordersServed: allocation.backordersServed,
+      offered: allocation.offered,
+      unitsHeld: allocation.unitsHeld,
+      ranOutNotices: restock ? ranOutCount(tx, shop.id, restock.id) : 0,
+      stillWaiting: allocation.stillWaiting,
+      messages: tx.select({ n: count() }).from(messages).where(gt(messages.id, o.lastMessage)).get()?.n ?? 0,
+      // Below `minimumRestock`, with nobody whose quantity fits, or with mode off, units stay on sale.
+      publicUnits: Math.max(0, rise - allocation.unitsHeld),
+    },
+    offers: restock ? roundOffers(tx, restock, PREVIEW_OFFERS) : [],
+    // Whoever is still waiting now heads the line: their places are 1, 2, 3…
+    next: waiting.map((w, i) => {
+      const contact = people.get(w.contactId);
+      return { position: i + 1, contact: maskContact(contact?.email ?? null, contact?.phone ?? null), quantity: w.quantity, kind: w.kind };
+    }),
+  };
+}

@@ -1,0 +1,66 @@
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { restocks, type Restock } from '../../../db/schema/index.ts';
+import { NotFound } from '../../lib/errors.ts';
+import { roundMessages, roundOfferCount, type MessageCounts } from './round.ts';
+
+export interface RestockProgress {
+  offers: number;
+  messages: MessageCounts;
+  /** Settled (sent or failed) out of all, rounded; 100 when the restock told nobody. */
+  percent: number;
+  /** Nothing of it waits to be sent (quiet-hours messages aside). */
+  done: boolean;
+}
+
+/** How far a restock's fan-out has got: cheap enough to poll (see `round.ts`). */
+export function restockProgress(db: DbOrTx, restock: Restock): RestockProgress {
+  const messages = roundMessages(db, restock);
+  const settled = messages.sent + messages.failed;
+  return {
+    offers: roundOfferCount(db, restock),
+    messages,
+    percent: messages.total === 0 ? 100 : Math.round((100 * settled) / messages.total),
+    done: messages.queued === 0,
+  };
+}
+
+export function presentRestock(db: DbOrTx, r: Restock) {
+  return {
+    id: r.id,
+    variantId: r.variantId,
+    from: r.fromInventory,
+    to: r.toInventory,
+    units: r.units,
+    backordersServed: r.backordersServed,
+    offered: r.offered,
+    unitsHeld: r.unitsHeld,
+    stillWaiting: r.stillWaiting,
+    createdAt: r.createdAt.toISOString(),
+    progress: restockProgress(db, r),
+  };
+}
+
+/** One of the shop's restocks; another shop's id is simply not found. */
+export function findRestock(db: DbOrTx, shopId: string, id: number): Restock {
+  const row = db.select().from(restocks).where(and(eq(restocks.shopId, shopId), eq(restocks.id, id))).get();
+  if (!row) throw NotFound('Restock');
+  return row;
+}
+
+export interface RestockListQuery {
+  variantId?: string;
+  cursor?: number;
+  limit: number;
+}
+
+/** Newest first, each with its progress, for the console's recent restocks. */
+export function listRestocks(db: DbOrTx, shopId: string, q: RestockListQuery) {
+  const where: SQL[] = [eq(restocks.shopId, shopId)];
+  if (q.variantId) where.push(eq(restocks.variantId, q.variantId));
+  if (q.cursor !== undefined) where.push(lt(restocks.id, q.cursor));
+  const rows = db.select().from(restocks).where(and(...where)).orderBy(desc(restocks.id)).limit(q.limit + 1).all();
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { restocks: page.map((r) => presentRestock(db, r)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+}
