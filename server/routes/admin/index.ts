@@ -10,6 +10,7 @@ import { escalationsRoutes } from './escalations.ts';
 import { csvRoutes } from './csv.ts';
 import { webhooksRoutes } from './webhooks.ts';
 import { keysRoutes } from './keys.ts';
+import { purchaseOrdersRoutes } from './purchase-orders.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -25,4 +26,5 @@ export const adminRoutes = createRouter()
   .route('/', ordersRoutes)
   .route('/', escalationsRoutes)
   .route('/', webhooksRoutes)
-  .route('/', keysRoutes);
+  .route('/', keysRoutes)
+  .route('/', purchaseOrdersRoutes);
