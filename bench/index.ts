@@ -1,3 +1,4 @@
+import { etaBench } from './eta.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { widgetSize } from './widget-size.ts';
@@ -7,6 +8,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   widget: widgetSize,
   signup: signupThroughput,
   restock: restockBench,
+  eta: etaBench,
 };
 
 const chosen = process.argv.slice(2);

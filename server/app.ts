@@ -19,6 +19,8 @@ import { assetRoutes } from './routes/assets.ts';
 export const BODY_LIMIT = 32 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
+/** A PO import is read whole (all or nothing), so it is bounded: 5,000 rows fit. */
+export const PO_IMPORT_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the whole app around its dependencies; `index.ts` serves it, tests call `app.request()`. */
 export function createApp(deps: Deps) {
@@ -35,9 +37,9 @@ export function createApp(deps: Deps) {
   const webhookLimit = limit(WEBHOOK_BODY_LIMIT);
   // An import streams its CSV and is bounded by its own size check, not by the API's.
   const importLimit = limit(IMPORT_BODY_LIMIT);
-  app.use('*', (c, next) =>
-    (c.req.path.startsWith('/webhooks/') ? webhookLimit : c.req.path === '/v1/admin/signups/import' ? importLimit : apiLimit)(c, next),
-  );
+  const poImportLimit = limit(PO_IMPORT_BODY_LIMIT);
+  const limits: Record<string, typeof apiLimit> = { '/v1/admin/signups/import': importLimit, '/v1/admin/purchase-orders/import': poImportLimit };
+  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? webhookLimit : (limits[c.req.path] ?? apiLimit))(c, next));
 
   app.route('/', health);
   app.route('/', shopsRoutes);

@@ -16,3 +16,6 @@ export * from './webhook-events.ts';
 export * from './inventory-levels.ts';
 export * from './webhook-deliveries.ts';
 export * from './queue-actions.ts';
+export * from './suppliers.ts';
+export * from './purchase-orders.ts';
+export * from './po-receipts.ts';

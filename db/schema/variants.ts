@@ -4,6 +4,24 @@ import { shops } from './shops.ts';
 export const VARIANT_MODES = ['waitlist', 'preorder', 'off'] as const;
 export type VariantMode = (typeof VARIANT_MODES)[number];
 
+/** Who set the ETA: the merchant (it wins), or the earliest open purchase order. */
+export const ETA_SOURCES = ['merchant', 'purchase-order'] as const;
+export type EtaSourceKind = (typeof ETA_SOURCES)[number];
+
+/** What a purchase-order ETA was derived from, kept as it was when customers were told. */
+export interface EtaBasis {
+  purchaseOrderId: number;
+  supplierId: number;
+  supplier: string;
+  quotedArrival: string;
+  slipLow: number;
+  slipHigh: number;
+  handlingDays: number;
+  /** `supplier`: its own history; `blended`: thin history mixed with the prior; `prior`: no history yet. */
+  from: 'supplier' | 'blended' | 'prior';
+  receipts: number;
+}
+
 /** The unit of stock and of queueing; `id` is the platform's own variant id. */
 export const variants = sqliteTable(
   'variants',
@@ -23,6 +41,9 @@ export const variants = sqliteTable(
     inventory: integer('inventory').notNull().default(0),
     etaEarliest: text('eta_earliest'),
     etaLatest: text('eta_latest'),
+    /** null with an ETA is a merchant's ETA from before purchase orders existed. */
+    etaSource: text('eta_source', { enum: ETA_SOURCES }),
+    etaBasis: text('eta_basis', { mode: 'json' }).$type<EtaBasis>(),
     preorderLimit: integer('preorder_limit'),
     inventoryItemId: text('inventory_item_id'),
     productType: text('product_type'),

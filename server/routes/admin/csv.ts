@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream';
 import { doc } from '../../lib/openapi.ts';
-import { parse } from 'csv-parse';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
+import { csvRows, readingCsv } from '../../lib/csv.ts';
 import { platformId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { signupsCsv } from '../../services/csv/export.ts';
@@ -25,31 +24,15 @@ export const csvRoutes = createRouter()
     });
   })
   .post('/signups/import', doc('Signups', 'secret', 'Imports a CSV (text/csv) of email, phone, variant, created_at: file order kept, duplicates skipped, bad rows reported by number. Quiet: no messages.'), async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!/^text\/csv\b/i.test(type)) throw Invalid('Send the CSV as the request body with Content-Type: text/csv', 'body');
-    if (!c.req.raw.body) throw Invalid('The CSV is empty', 'body');
     let unknown: string[] = [];
-    const parser = Readable.fromWeb(c.req.raw.body as never).pipe(
-      parse({
-        bom: true,
-        trim: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        columns: (header: string[]) => {
-          const mapped = header.map((h) => mapHeader(h));
-          unknown = header.filter((_, i) => !mapped[i]);
-          if (!mapped.includes('variant') || !(mapped.includes('email') || mapped.includes('phone'))) {
-            throw Invalid(`The header needs a variant column and an email or phone column; found: ${header.join(', ')}`, 'header');
-          }
-          return mapped.map((m) => m ?? false);
-        },
-      }),
-    );
-    try {
-      const report = await importSignups(c.var.deps, c.var.shop, parser);
-      return c.json({ ...report, ignoredColumns: unknown });
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) throw Invalid(`The CSV cannot be read: ${error.message}`, 'body');
-      throw error;
-    }
+    const rows = csvRows(c.req.raw, (header) => {
+      const mapped = header.map((h) => mapHeader(h));
+      unknown = header.filter((_, i) => !mapped[i]);
+      if (!mapped.includes('variant') || !(mapped.includes('email') || mapped.includes('phone'))) {
+        throw Invalid(`The header needs a variant column and an email or phone column; found: ${header.join(', ')}`, 'header');
+      }
+      return mapped.map((m) => m ?? false);
+    });
+    const report = await readingCsv(() => importSignups(c.var.deps, c.var.shop, rows));
+    return c.json({ ...report, ignoredColumns: unknown });
   });

@@ -11,6 +11,7 @@ import { csvRoutes } from './csv.ts';
 import { webhooksRoutes } from './webhooks.ts';
 import { keysRoutes } from './keys.ts';
 import { restocksRoutes } from './restocks.ts';
+import { purchaseOrdersRoutes } from './purchase-orders.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -27,4 +28,5 @@ export const adminRoutes = createRouter()
   .route('/', escalationsRoutes)
   .route('/', webhooksRoutes)
   .route('/', keysRoutes)
-  .route('/', restocksRoutes);
+  .route('/', restocksRoutes)
+  .route('/', purchaseOrdersRoutes);

@@ -12,6 +12,8 @@ import { previewInventory } from '../../services/restock/preview.ts';
 import { changeEta } from '../../services/eta/change.ts';
 import { etaAudience } from '../../services/eta/audience.ts';
 import type { Db } from '../../../db/index.ts';
+import { presentEtaSource } from '../../services/purchase-orders/present.ts';
+import { releaseEta } from '../../services/purchase-orders/release-eta.ts';
 
 const eta = z
   .object({ earliest: isoDate, latest: isoDate })
@@ -57,7 +59,7 @@ const listQuery = z.object({
 function withStats(db: Db, shopId: string, list: Variant[]) {
   const stats = variantStats(db, shopId, list);
   const audience = etaAudience(db, shopId, list.map((v) => v.id));
-  return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)!, etaAudience: audience.get(v.id) ?? 0 }));
+  return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)!, etaAudience: audience.get(v.id) ?? 0, etaSource: presentEtaSource(v) }));
 }
 
 export const variantsRoutes = createRouter()
@@ -76,6 +78,9 @@ export const variantsRoutes = createRouter()
     const result = changeEta(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);
   })
+  .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: platformId })), (c) =>
+    c.json(releaseEta(c.var.deps, c.var.shop, c.req.valid('param').id)),
+  )
   .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), (c) => {
     const { cursor, limit } = c.req.valid('query');
     const where: SQL[] = [eq(variants.shopId, c.var.shop.id)];

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { backorders, etaChanges, signups, variants, type Shop } from '../../../db/schema/index.ts';
+import type { Tx } from '../../../db/index.ts';
+import { backorders, etaChanges, signups, variants, type EtaBasis, type EtaSourceKind, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
 import { contactsById } from '../restock/allocate.ts';
@@ -18,7 +19,7 @@ export interface EtaInput {
  * `POST /v1/admin/variants/:id/eta`: a new range reaches every waiting
  * pre-order and backorder customer at once, with the old range, the new one
  * and the reason; each hears of one change once. The same range again is no
- * change and sends nothing. Pre-order check-ins move with the range.
+ * change and sends nothing. A merchant's range overrides purchase-order ETAs.
  */
 export function changeEta(deps: Deps, shop: Shop, variantId: string, input: EtaInput) {
   const result = deps.db.transaction((tx) => {
@@ -27,71 +28,97 @@ export function changeEta(deps: Deps, shop: Shop, variantId: string, input: EtaI
     if (!variant) throw NotFound('Variant');
     const today = now.toISOString().slice(0, 10);
     if (input.earliest < today) throw Invalid(`earliest must not be in the past (today is ${today})`, 'earliest');
-    const from = presentEta(variant);
-    if (from && from.earliest === input.earliest && from.latest === input.latest) return { changed: false, notified: 0, eta: from };
     const to = { earliest: input.earliest, latest: input.latest };
-    const change = tx
-      .insert(etaChanges)
-      .values({ shopId: shop.id, variantId, fromEarliest: from?.earliest, fromLatest: from?.latest, toEarliest: to.earliest, toLatest: to.latest, reason: input.reason, createdAt: now })
-      .returning()
-      .get();
-    const updated = tx
-      .update(variants)
-      .set({ etaEarliest: to.earliest, etaLatest: to.latest, updatedAt: now })
-      .where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)))
-      .returning()
-      .get();
-
-    const preorders = tx
-      .select()
-      .from(signups)
-      .where(and(eq(signups.shopId, shop.id), eq(signups.variantId, variantId), eq(signups.kind, 'preorder'), inArray(signups.status, ['waiting', 'pending'])))
-      .all();
-    const owed = tx
-      .select()
-      .from(backorders)
-      .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variantId), eq(backorders.status, 'waiting')))
-      .all();
-    const people = contactsById(tx, [...preorders.map((s) => s.contactId), ...owed.map((b) => b.contactId)]);
-    const batch = MessageBatch.for(deps, now);
-    const item = itemName(updated);
-    const reason = input.reason ?? null;
-    const { publicUrl } = deps.config;
-    for (const s of preorders) {
-      const contact = people.get(s.contactId)!;
-      const common = { shop, contact, signupId: s.id, key: `eta:${change.id}:signup:${s.id}` };
-      const action = { label: 'leave' as const, url: `${publicUrl}/u/${contact.token}?s=${s.token}` };
-      if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
-        batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
-      }
-    }
-    const late = Date.parse(`${to.latest}T00:00:00Z`) > now.getTime() + shop.settings.escalation.etaDays * 86_400_000;
-    for (const b of owed) {
-      const contact = people.get(b.contactId)!;
-      const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
-      const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
-      if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
-        batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
-      }
-      if (late) {
-        openEscalation(tx, deps, {
-          shop,
-          kind: 'eta_long',
-          key: b.orderId,
-          orderId: b.orderId,
-          contactId: b.contactId,
-          summary: `Order ${b.orderId}: ${item} now expected as late as ${to.latest}.`,
-          recommendedAction: 'Call or email the customer personally: confirm they want to wait, offer an alternative or a discount.',
-          now,
-        });
-      }
-    }
-    const notified = batch.size;
-    batch.flush();
-    tx.update(etaChanges).set({ notified }).where(eq(etaChanges.id, change.id)).run();
-    schedulePreorder(tx, shop, preorders.filter((s) => s.status === 'waiting'), updated, now);
-    return { changed: true, notified, eta: to };
+    return applyEtaChange(tx, deps, shop, variant, to, { reason: input.reason ?? null, source: 'merchant', basis: null, now });
   });
   if (result.changed) deps.wake();
   return result;
+}
+
+export interface EtaChangeOptions {
+  reason: string | null;
+  source: EtaSourceKind;
+  /** For purchase-order ETAs, what the range was derived from. */
+  basis: EtaBasis | null;
+  now: Date;
+}
+
+/**
+ * The change itself, inside the caller's transaction: the merchant's route
+ * and purchase-order events both come here, so the notices, escalations and
+ * pre-order check-ins are the same however the range moved. The same range
+ * again tells nobody (it only records who now owns the ETA). Pre-order
+ * check-ins move with the range. The caller wakes the dispatcher.
+ */
+export function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: { earliest: string; latest: string }, opts: EtaChangeOptions) {
+  const { now, source, basis } = opts;
+  const variantId = variant.id;
+  const from = presentEta(variant);
+  if (from && from.earliest === to.earliest && from.latest === to.latest) {
+    if (variant.etaSource !== source || JSON.stringify(variant.etaBasis) !== JSON.stringify(basis)) {
+      tx.update(variants).set({ etaSource: source, etaBasis: basis }).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).run();
+    }
+    return { changed: false, notified: 0, eta: from };
+  }
+  const change = tx
+    .insert(etaChanges)
+    .values({ shopId: shop.id, variantId, fromEarliest: from?.earliest, fromLatest: from?.latest, toEarliest: to.earliest, toLatest: to.latest, reason: opts.reason, createdAt: now })
+    .returning()
+    .get();
+  const updated = tx
+    .update(variants)
+    .set({ etaEarliest: to.earliest, etaLatest: to.latest, etaSource: source, etaBasis: basis, updatedAt: now })
+    .where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)))
+    .returning()
+    .get();
+
+  const preorders = tx
+    .select()
+    .from(signups)
+    .where(and(eq(signups.shopId, shop.id), eq(signups.variantId, variantId), eq(signups.kind, 'preorder'), inArray(signups.status, ['waiting', 'pending'])))
+    .all();
+  const owed = tx
+    .select()
+    .from(backorders)
+    .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variantId), eq(backorders.status, 'waiting')))
+    .all();
+  const people = contactsById(tx, [...preorders.map((s) => s.contactId), ...owed.map((b) => b.contactId)]);
+  const batch = MessageBatch.for(deps, now);
+  const item = itemName(updated);
+  const reason = opts.reason;
+  const { publicUrl } = deps.config;
+  for (const s of preorders) {
+    const contact = people.get(s.contactId)!;
+    const common = { shop, contact, signupId: s.id, key: `eta:${change.id}:signup:${s.id}` };
+    const action = { label: 'leave' as const, url: `${publicUrl}/u/${contact.token}?s=${s.token}` };
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
+      batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
+    }
+  }
+  const late = Date.parse(`${to.latest}T00:00:00Z`) > now.getTime() + shop.settings.escalation.etaDays * 86_400_000;
+  for (const b of owed) {
+    const contact = people.get(b.contactId)!;
+    const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
+    const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
+      batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
+    }
+    if (late) {
+      openEscalation(tx, deps, {
+        shop,
+        kind: 'eta_long',
+        key: b.orderId,
+        orderId: b.orderId,
+        contactId: b.contactId,
+        summary: `Order ${b.orderId}: ${item} now expected as late as ${to.latest}.`,
+        recommendedAction: 'Call or email the customer personally: confirm they want to wait, offer an alternative or a discount.',
+        now,
+      });
+    }
+  }
+  const notified = batch.size;
+  batch.flush();
+  tx.update(etaChanges).set({ notified }).where(eq(etaChanges.id, change.id)).run();
+  schedulePreorder(tx, shop, preorders.filter((s) => s.status === 'waiting'), updated, now);
+  return { changed: true, notified, eta: to };
 }

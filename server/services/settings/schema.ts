@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTBOUND_EVENTS } from '../../../db/schema/webhook-deliveries.ts';
+import { parseDuration } from '../../lib/duration.ts';
 import { duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
@@ -12,6 +13,12 @@ const timezone = z.string().refine((tz) => {
     return false;
   }
 }, 'must be an IANA time zone such as Europe/Paris');
+
+/** Whole days as an ISO 8601 duration (P0D–P365D, or weeks): ETA arithmetic works on dates, not hours. */
+const days = z.string().refine((s) => {
+  const ms = parseDuration(s);
+  return ms !== null && ms % 86_400_000 === 0 && ms <= 365 * 86_400_000;
+}, 'must be a whole number of days as an ISO 8601 duration, e.g. P2D (at most P365D)');
 
 const stringKey = z.string().regex(/^[a-zA-Z0-9_.]{1,64}$/, 'must be a message key such as widget.button');
 
@@ -45,6 +52,10 @@ export const settingsSchema = z.object({
     .default({ refine: 'P3D', status: 'P7D', cancelOffer: 'P14D' }),
   /** Pre-orders hear "shipping soon" this long before the ETA's earliest date. */
   shippingSoonBefore: duration.default('P3D'),
+  /** Added to a purchase order's predicted arrival: receiving, picking and shipping to the customer. */
+  etaHandlingBuffer: days.default('P2D'),
+  /** A purchase-order ETA moves (and customers are told) only when new history shifts it by more than this. */
+  etaShiftThreshold: days.default('P2D'),
   escalation: z
     .object({
       /** An order above this total (minor units) goes to a human. */

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { offers, signups, type Variant } from '../../../db/schema/index.ts';
+import { backorders, offers, purchaseOrders, signups, type Variant } from '../../../db/schema/index.ts';
 
 export interface VariantStats {
   /** Waiting signups (not offered, not pending). */
@@ -9,7 +9,10 @@ export interface VariantStats {
   activeHolds: number;
   /** Public available: max(0, inventory) − held units (SPEC §2). */
   available: number;
-  /** preorderLimit − units already taken by pre-orders, or null without a limit. */
+  /** The merchant's preorderLimit, else the default from open purchase orders, else null (no limit). */
+  effectivePreorderLimit: number | null;
+  preorderLimitSource: 'merchant' | 'purchase-orders' | null;
+  /** Pre-order units still open under the effective limit, or null without a limit. */
   preorderRemaining: number | null;
 }
 
@@ -52,14 +55,59 @@ export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<s
       .all()
       .map((r) => [r.id, r.n]),
   );
+  const fromPos = poPreorderDefaults(db, shopId, list.filter((v) => v.preorderLimit === null).map((v) => v.id));
   for (const v of list) {
     const activeHolds = holds.get(v.id) ?? 0;
+    const byPo = fromPos.get(v.id);
     result.set(v.id, {
       queueLength: queue.get(v.id) ?? 0,
       activeHolds,
       available: Math.max(0, Math.max(0, v.inventory) - activeHolds),
-      preorderRemaining: v.preorderLimit === null ? null : Math.max(0, v.preorderLimit - (preordered.get(v.id) ?? 0)),
+      effectivePreorderLimit: v.preorderLimit ?? byPo?.limit ?? null,
+      preorderLimitSource: v.preorderLimit !== null ? 'merchant' : byPo ? 'purchase-orders' : null,
+      preorderRemaining:
+        v.preorderLimit !== null ? Math.max(0, v.preorderLimit - (preordered.get(v.id) ?? 0)) : byPo ? Math.max(0, byPo.limit - byPo.waiting) : null,
     });
   }
   return result;
+}
+
+/**
+ * Without a merchant's limit, a variant with open purchase orders can promise
+ * what is on order: outstanding PO units − units owed to backorders (served
+ * first), floor 0. Against it count only pre-orders still waiting for those
+ * units; those already offered or bought were covered by earlier stock.
+ */
+function poPreorderDefaults(db: DbOrTx, shopId: string, ids: string[]): Map<string, { limit: number; waiting: number }> {
+  const out = new Map<string, { limit: number; waiting: number }>();
+  if (ids.length === 0) return out;
+  const grouped = (rows: Array<{ id: string; n: number }>) => new Map(rows.map((r) => [r.id, r.n]));
+  const onOrder = grouped(
+    db
+      .select({ id: purchaseOrders.variantId, n: sql<number>`sum(${purchaseOrders.quantity} - ${purchaseOrders.receivedQuantity})` })
+      .from(purchaseOrders)
+      .where(and(eq(purchaseOrders.shopId, shopId), inArray(purchaseOrders.variantId, ids), eq(purchaseOrders.status, 'open')))
+      .groupBy(purchaseOrders.variantId)
+      .all(),
+  );
+  const withPos = [...onOrder.keys()];
+  if (withPos.length === 0) return out;
+  const owed = grouped(
+    db
+      .select({ id: backorders.variantId, n: sql<number>`sum(${backorders.quantity} - ${backorders.served})` })
+      .from(backorders)
+      .where(and(eq(backorders.shopId, shopId), inArray(backorders.variantId, withPos), eq(backorders.status, 'waiting')))
+      .groupBy(backorders.variantId)
+      .all(),
+  );
+  const waiting = grouped(
+    db
+      .select({ id: signups.variantId, n: sql<number>`sum(${signups.quantity})` })
+      .from(signups)
+      .where(and(eq(signups.shopId, shopId), inArray(signups.variantId, withPos), eq(signups.kind, 'preorder'), inArray(signups.status, ['pending', 'waiting'])))
+      .groupBy(signups.variantId)
+      .all(),
+  );
+  for (const id of withPos) out.set(id, { limit: Math.max(0, onOrder.get(id)! - (owed.get(id) ?? 0)), waiting: waiting.get(id) ?? 0 });
+  return out;
 }

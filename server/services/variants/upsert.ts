@@ -33,7 +33,8 @@ export function upsertVariant(deps: Deps, shop: Shop, id: string, input: Variant
   const fields = { ...rest, ...(inventory !== undefined ? { inventory } : {}) };
   const values = {
     ...fields,
-    ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null } : {}),
+    // A range the merchant sets overrides purchase-order ETAs; clearing it leaves no ETA to override with.
+    ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null, etaSource: eta ? ('merchant' as const) : null, etaBasis: null } : {}),
   };
   const result = db.transaction((tx) => {
     const existing = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id))).get();

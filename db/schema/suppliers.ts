@@ -1,0 +1,19 @@
+import { sqliteTable, text, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { shops } from './shops.ts';
+
+/**
+ * A shop's supplier. Created by name the first time a purchase order names it;
+ * its delivery record lives in `po_receipts`, not in cached numbers here.
+ */
+export const suppliers = sqliteTable(
+  'suppliers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shopId: text('shop_id').notNull().references(() => shops.id),
+    name: text('name').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('suppliers_shop_name_idx').on(t.shopId, t.name)],
+);
+
+export type Supplier = typeof suppliers.$inferSelect;

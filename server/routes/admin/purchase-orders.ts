@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { PURCHASE_ORDER_STATUSES } from '../../../db/schema/index.ts';
+import { createRouter } from '../../context.ts';
+import { csvRows, readingCsv } from '../../lib/csv.ts';
+import { AppError, Invalid } from '../../lib/errors.ts';
+import { isoDate, plainText, platformId } from '../../lib/fields.ts';
+import { doc } from '../../lib/openapi.ts';
+import { validate } from '../../lib/validate.ts';
+import { closePurchaseOrder } from '../../services/purchase-orders/close.ts';
+import { createPurchaseOrder } from '../../services/purchase-orders/create.ts';
+import { findPurchaseOrder, supplierName } from '../../services/purchase-orders/find.ts';
+import { importPurchaseOrders, mapPoHeader, PO_COLUMNS } from '../../services/purchase-orders/import.ts';
+import { listPurchaseOrders } from '../../services/purchase-orders/list.ts';
+import { presentPurchaseOrder } from '../../services/purchase-orders/present.ts';
+import { receivePurchaseOrder } from '../../services/purchase-orders/receive.ts';
+import { requotePurchaseOrder } from '../../services/purchase-orders/requote.ts';
+import { listSuppliers } from '../../services/purchase-orders/suppliers.ts';
+
+const units = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000);
+const createBody = z
+  .object({ supplier: plainText(255).pipe(z.string().min(1, 'is required')), variantId: platformId, quantity: units, quotedArrival: isoDate })
+  .strict();
+const patchBody = z.object({ quotedArrival: isoDate }).strict();
+const receiveBody = z
+  .object({
+    quantity: units,
+    receivedAt: z
+      .union([isoDate, z.iso.datetime({ offset: true })], { error: 'must be a date (YYYY-MM-DD) or an ISO 8601 timestamp' })
+      .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s))
+      .optional(),
+  })
+  .strict();
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const listQuery = z.object({
+  status: z.enum(PURCHASE_ORDER_STATUSES).optional(),
+  variantId: platformId.optional(),
+  supplierId: z.coerce.number().int().positive().optional(),
+  cursor: z.coerce.number().int().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const pageQuery = listQuery.pick({ cursor: true, limit: true });
+
+const TAG = 'Purchase orders';
+
+export const purchaseOrdersRoutes = createRouter()
+  .post('/purchase-orders/import', doc(TAG, 'secret', 'Imports POs from a CSV (text/csv: supplier, variant, quantity, quoted_arrival), all or nothing: any bad row imports nothing and every bad row is reported by number.', { 201: { description: 'Imported' } }), async (c) => {
+    let ignored: string[] = [];
+    const rows = csvRows(c.req.raw, (header) => {
+      const mapped = header.map(mapPoHeader);
+      ignored = header.filter((_, i) => !mapped[i]);
+      const missing = PO_COLUMNS.filter((col) => !mapped.includes(col));
+      if (missing.length) throw Invalid(`The header needs ${PO_COLUMNS.join(', ')}; missing: ${missing.join(', ')}`, 'header');
+      return mapped.map((m) => m ?? false);
+    });
+    const result = await readingCsv(() => importPurchaseOrders(c.var.deps, c.var.shop, rows));
+    if (!result.ok) {
+      const error = new AppError('invalid_request', `${result.errorCount} row${result.errorCount === 1 ? '' : 's'} cannot be imported; nothing was imported`, 'body');
+      return c.json({ ...error.toBody(), errors: result.errors, errorCount: result.errorCount }, 400);
+    }
+    const { ok: _, ...body } = result;
+    return c.json({ ...body, ignoredColumns: ignored }, 201);
+  })
+  .post('/purchase-orders', doc(TAG, 'secret', 'Records a PO; its variant takes a predicted ETA range from it if it is the earliest open one and the merchant has not set one.', { 201: { description: 'Created' } }), validate('json', createBody), (c) =>
+    c.json(createPurchaseOrder(c.var.deps, c.var.shop, c.req.valid('json')), 201),
+  )
+  .get('/purchase-orders', doc(TAG, 'secret', 'POs oldest first, filtered by status, variant or supplier.'), validate('query', listQuery), (c) =>
+    c.json(listPurchaseOrders(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+  )
+  .get('/purchase-orders/:id', doc(TAG, 'secret', 'One PO.'), validate('param', idParam), (c) => {
+    const po = findPurchaseOrder(c.var.deps.db, c.var.shop.id, c.req.valid('param').id);
+    return c.json({ purchaseOrder: presentPurchaseOrder(po, supplierName(c.var.deps.db, po.supplierId)) });
+  })
+  .patch('/purchase-orders/:id', doc(TAG, 'secret', "The supplier's new quoted date; customers whose ETA comes from this PO hear it once."), validate('param', idParam), validate('json', patchBody), (c) =>
+    c.json(requotePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json').quotedArrival)),
+  )
+  .post('/purchase-orders/:id/receive', doc(TAG, 'secret', "Receives units: they restock the variant (backorders first, then the line), the slip joins the supplier's history, and ETAs from this supplier are refreshed."), validate('param', idParam), validate('json', receiveBody), (c) =>
+    c.json(receivePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'))),
+  )
+  .post('/purchase-orders/:id/close', doc(TAG, 'secret', 'Closes an open PO short (or cancels it when nothing came); the ETA moves to the next open PO.'), validate('param', idParam), (c) =>
+    c.json(closePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id)),
+  )
+  .get('/suppliers', doc(TAG, 'secret', 'Suppliers with on-time rate, median slip, the slip range ETAs use, and open POs.'), validate('query', pageQuery), (c) =>
+    c.json(listSuppliers(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+  );

@@ -1,0 +1,56 @@
+import { eq } from 'drizzle-orm';
+import { poReceipts, purchaseOrders, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { Invalid } from '../../lib/errors.ts';
+import { applyInventory } from '../restock/inventory.ts';
+import { findPurchaseOrder, findVariant, requireOpen, supplierName } from './find.ts';
+import { daysBetween } from './predict.ts';
+import { presentPurchaseOrder } from './present.ts';
+import { REASONS, refreshEtas, variantsSuppliedBy } from './refresh.ts';
+
+export interface ReceiveInput {
+  quantity: number;
+  /** When the units came; the clock's now when not given. */
+  receivedAt?: Date;
+}
+
+/**
+ * `POST /v1/admin/purchase-orders/:id/receive`, in one transaction:
+ * - the units go through the restock service as a rise in inventory, so
+ *   backorders are served first, then the waitlist and pre-orders;
+ * - the delivery is recorded with its slip (receipt date − quoted date) in the
+ *   supplier's history; a PO closes when everything ordered has come;
+ * - every open PO of this supplier may now predict differently, so their
+ *   variants' ETAs are refreshed (told only past the shift threshold).
+ */
+export function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, input: ReceiveInput) {
+  const result = deps.db.transaction((tx) => {
+    const now = deps.clock.now();
+    const po = findPurchaseOrder(tx, shop.id, id);
+    requireOpen(po);
+    const outstanding = po.quantity - po.receivedQuantity;
+    if (input.quantity > outstanding) {
+      throw Invalid(`quantity ${input.quantity} is more than the ${outstanding} still outstanding on this purchase order`, 'quantity');
+    }
+    const receivedAt = input.receivedAt ?? now;
+    if (receivedAt.getTime() > now.getTime()) throw Invalid('receivedAt must not be in the future', 'receivedAt');
+    const slipDays = daysBetween(po.quotedArrival, receivedAt.toISOString().slice(0, 10));
+    tx.insert(poReceipts)
+      .values({ shopId: shop.id, supplierId: po.supplierId, purchaseOrderId: po.id, variantId: po.variantId, quantity: input.quantity, quotedArrival: po.quotedArrival, receivedAt, slipDays, createdAt: now })
+      .run();
+    const received = po.receivedQuantity + input.quantity;
+    const done = received === po.quantity;
+    const updated = tx
+      .update(purchaseOrders)
+      .set({ receivedQuantity: received, updatedAt: now, ...(done ? { status: 'received' as const, closedAt: now } : {}) })
+      .where(eq(purchaseOrders.id, po.id))
+      .returning()
+      .get();
+    const variant = findVariant(tx, shop.id, po.variantId);
+    const { allocation } = applyInventory(tx, deps, shop, variant, variant.inventory + input.quantity);
+    const notified = refreshEtas(tx, deps, shop, [po.variantId, ...variantsSuppliedBy(tx, shop.id, po.supplierId)], REASONS.next, now);
+    return { purchaseOrder: presentPurchaseOrder(updated, supplierName(tx, po.supplierId)), allocation, receipt: { quantity: input.quantity, receivedAt: receivedAt.toISOString(), slipDays }, notified };
+  });
+  deps.wake();
+  return result;
+}

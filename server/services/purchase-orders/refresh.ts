@@ -1,0 +1,68 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { purchaseOrders, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { applyEtaChange } from '../eta/change.ts';
+import { presentEta } from '../variants/upsert.ts';
+import { etaRules, governingPurchaseOrders, predictFor } from './history.ts';
+import { daysBetween } from './predict.ts';
+
+/** Customer-facing reasons, one per kind of event. */
+export const REASONS = {
+  created: 'A new shipment is on order from our supplier.',
+  quoted: 'Supplier updated the arrival date.',
+  history: "Updated from our supplier's recent delivery times.",
+  next: 'The next shipment is now on its way.',
+  released: 'Updated from our latest purchase order.',
+} as const;
+
+/** A merchant's ETA wins; an ETA with no source predates purchase orders, so it is the merchant's too. */
+export const isMerchantEta = (v: Variant) => v.etaSource === 'merchant' || (v.etaSource === null && presentEta(v) !== null);
+
+/**
+ * Recomputes the purchase-order ETA of each variant and runs the ETA-change
+ * flow where it really changed:
+ * - the shipment behind it changed (another PO is now the earliest, or its
+ *   quoted date moved): customers are told even of a small move, the
+ *   supplier's word is news;
+ * - otherwise, only when new history moves either end by more than
+ *   `etaShiftThreshold`: small drifts keep the range customers were told.
+ * A variant whose ETA the merchant set is left alone; one with no open PO
+ * keeps the last range it was told. `reason` explains a changed shipment;
+ * a move from history alone says so. Running this twice for one event changes
+ * nothing the second time. Returns how many customers were told.
+ */
+export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): number {
+  const ids = [...new Set(variantIds)];
+  if (ids.length === 0) return 0;
+  const today = now.toISOString().slice(0, 10);
+  const { thresholdDays } = etaRules(shop);
+  const governing = governingPurchaseOrders(tx, shop.id, ids);
+  const list = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids))).all();
+  let notified = 0;
+  for (const variant of list) {
+    const po = governing.get(variant.id);
+    if (!po || isMerchantEta(variant)) continue;
+    const { eta, basis } = predictFor(tx, shop, po, today);
+    const told = presentEta(variant);
+    const was = variant.etaSource === 'purchase-order' ? variant.etaBasis : null;
+    const sameShipment = told && was && was.purchaseOrderId === po.id && was.quotedArrival === po.quotedArrival;
+    if (sameShipment) {
+      const shift = Math.max(Math.abs(daysBetween(told.earliest, eta.earliest)), Math.abs(daysBetween(told.latest, eta.latest)));
+      if (shift <= thresholdDays) continue;
+    }
+    const why = sameShipment ? REASONS.history : reason;
+    notified += applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now }).notified;
+  }
+  return notified;
+}
+
+/** Variants whose ETA comes from an open PO of this supplier: new history may move them all. */
+export function variantsSuppliedBy(tx: Tx, shopId: string, supplierId: number): string[] {
+  return tx
+    .selectDistinct({ id: purchaseOrders.variantId })
+    .from(purchaseOrders)
+    .where(and(eq(purchaseOrders.shopId, shopId), eq(purchaseOrders.supplierId, supplierId), eq(purchaseOrders.status, 'open')))
+    .all()
+    .map((r) => r.id);
+}
