@@ -1,3 +1,4 @@
+import { analyticsBench } from './analytics.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { widgetSize } from './widget-size.ts';
@@ -7,6 +8,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   widget: widgetSize,
   signup: signupThroughput,
   restock: restockBench,
+  analytics: analyticsBench,
 };
 
 const chosen = process.argv.slice(2);
