@@ -1,4 +1,5 @@
 import { etaBench } from './eta.ts';
+import { analyticsBench } from './analytics.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { widgetSize } from './widget-size.ts';
@@ -9,6 +10,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   signup: signupThroughput,
   restock: restockBench,
   eta: etaBench,
+  analytics: analyticsBench,
 };
 
 const chosen = process.argv.slice(2);

@@ -26,11 +26,19 @@ export const offers = sqliteTable(
     /** First time the shopper followed the claim link to checkout. */
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+    /**
+     * First open and first click of any message about this offer, copied here
+     * when they are recorded (`messages/track.ts`), so the funnel counts offers
+     * without probing their messages.
+     */
+    openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+    clickedAt: integer('clicked_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('offers_variant_status_idx').on(t.shopId, t.variantId, t.status),
     index('offers_signup_idx').on(t.signupId),
-    index('offers_shop_created_idx').on(t.shopId, t.createdAt),
+    // Covers every analytics read of offers by period (funnel, timeseries, products): no row lookups.
+    index('offers_shop_created_idx').on(t.shopId, t.createdAt, t.variantId, t.status, t.claimedAt, t.openedAt, t.clickedAt),
   ],
 );
 

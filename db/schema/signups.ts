@@ -47,7 +47,8 @@ export const signups = sqliteTable(
     index('signups_queue_idx').on(t.shopId, t.variantId, t.status, t.seq),
     // Finds the first waiting signup of a given quantity: allocation's jump past those that do not fit.
     index('signups_fit_idx').on(t.shopId, t.variantId, t.status, t.quantity, t.seq),
-    index('signups_shop_created_idx').on(t.shopId, t.createdAt),
+    // variant_id rides along so analytics filtered by variant count from the index alone.
+    index('signups_shop_created_idx').on(t.shopId, t.createdAt, t.variantId),
     index('signups_seq_idx').on(t.seq),
     index('signups_shop_seq_idx').on(t.shopId, t.seq),
     index('signups_contact_idx').on(t.contactId),

@@ -6,6 +6,7 @@ import { variantsRoutes } from './variants.ts';
 import { signupsRoutes } from './signups.ts';
 import { messagesRoutes } from './messages.ts';
 import { ordersRoutes } from './orders.ts';
+import { analyticsRoutes } from './analytics.ts';
 import { escalationsRoutes } from './escalations.ts';
 import { csvRoutes } from './csv.ts';
 import { webhooksRoutes } from './webhooks.ts';
@@ -25,6 +26,7 @@ export const adminRoutes = createRouter()
   .route('/', signupsRoutes)
   .route('/', messagesRoutes)
   .route('/', ordersRoutes)
+  .route('/', analyticsRoutes)
   .route('/', escalationsRoutes)
   .route('/', webhooksRoutes)
   .route('/', keysRoutes)

@@ -4,7 +4,6 @@ import { createRouter } from '../../context.ts';
 import { email, phone, platformId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { ingestOrder } from '../../services/orders/ingest.ts';
-import { funnel } from '../../services/analytics/funnel.ts';
 
 const money = z.number().int('must be in minor units').min(0).max(100_000_000_000);
 
@@ -32,23 +31,8 @@ const orderBody = z
   })
   .strict();
 
-const funnelQuery = z
-  .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    variantId: platformId.optional(),
-  })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
-
 export const ordersRoutes = createRouter()
   .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), (c) => {
     const result = ingestOrder(c.var.deps, c.var.shop, c.req.valid('json'));
     return c.json(result, result.created ? 201 : 200);
-  })
-  .get('/analytics/funnel', doc('Analytics', 'secret', 'Signups → offered → opened → clicked → purchased for a period, with revenue (direct and assisted).'), validate('query', funnelQuery), (c) => {
-    const q = c.req.valid('query');
-    const now = c.var.deps.clock.now();
-    const to = q.to ? new Date(q.to) : now;
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
-    return c.json(funnel(c.var.deps.db, c.var.shop.id, { from, to, variantId: q.variantId }));
   });

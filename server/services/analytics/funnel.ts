@@ -11,6 +11,10 @@ export interface FunnelQuery {
  * Offers are counted by when they were made; a purchase by when it happened.
  * Purchases are `direct` (hold token, click or claim) or `assisted` (contact
  * match within the attribution window).
+ *
+ * Each count is one range over a covering index (shop, created_at, …), and
+ * opens and clicks are read from the offer itself (copied there when recorded),
+ * so a period of a million signups costs index steps, not row lookups.
  */
 export function funnel(db: Db, shopId: string, q: FunnelQuery) {
   const client = db.$client;
@@ -24,8 +28,8 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
   const offers = one<{ offered: number; expired: number; opened: number; clicked: number }>(
     `select count(*) as offered,
             coalesce(sum(o.status = 'expired'), 0) as expired,
-            coalesce(sum(exists(select 1 from messages m where m.offer_id = o.id and m.opened_at is not null)), 0) as opened,
-            coalesce(sum(o.claimed_at is not null or exists(select 1 from messages m where m.offer_id = o.id and m.clicked_at is not null)), 0) as clicked
+            coalesce(sum(o.opened_at is not null), 0) as opened,
+            coalesce(sum(o.claimed_at is not null or o.clicked_at is not null), 0) as clicked
      from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at <= @to${variant.replace('variant_id', 'o.variant_id')}`,
   );
   const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; revenueDirect: number; revenueAssisted: number; currency: string | null }>(
@@ -36,14 +40,18 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
             max(currency) as currency
      from conversions where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
   );
-  const hours = (
+  // Plain numbers sorted in JS: 30,000 purchases cost far less than as row objects through SQLite's sorter.
+  const hours = Float64Array.from(
     client
       .prepare(
-        `select (c.created_at - o.created_at) / 3600000.0 as h from conversions c join offers o on o.id = c.offer_id
-         where c.shop_id = @shopId and c.created_at >= @from and c.created_at <= @to${variant.replace('variant_id', 'c.variant_id')} order by h`,
+        `select c.created_at - o.created_at from conversions c join offers o on o.id = c.offer_id
+         where c.shop_id = @shopId and c.created_at >= @from and c.created_at <= @to${variant.replace('variant_id', 'c.variant_id')}`,
       )
-      .all(params) as Array<{ h: number }>
-  ).map((r) => r.h);
+      .pluck()
+      .all(params) as number[],
+  )
+    .sort()
+    .map((ms) => ms / 3_600_000);
 
   return {
     from: q.from.toISOString(),
@@ -60,15 +68,16 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
     revenueDirect: sales.revenueDirect,
     revenueAssisted: sales.revenueAssisted,
     currency: sales.currency,
-    conversionRate: offers.offered ? round(sales.purchased / offers.offered) : 0,
-    holdExpiryRate: offers.offered ? round(offers.expired / offers.offered) : 0,
+    conversionRate: rate(sales.purchased, offers.offered),
+    holdExpiryRate: rate(offers.expired, offers.offered),
     medianHoursToPurchase: median(hours),
   };
 }
 
-const round = (x: number) => Math.round(x * 10_000) / 10_000;
+/** A share to four decimals; 0 when there is nothing to share. */
+export const rate = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
-function median(sorted: number[]): number | null {
+function median(sorted: Float64Array): number | null {
   if (sorted.length === 0) return null;
   const mid = Math.floor(sorted.length / 2);
   const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -85,5 +85,5 @@ export function presentVariant(v: Variant) {
   };
 }
 
-export const itemName = (v: Variant) =>
+export const itemName = (v: Pick<Variant, 'id' | 'productTitle' | 'title'>) =>
   [v.productTitle, v.title].filter((s) => s && s !== 'Default Title').join(' – ') || v.id;

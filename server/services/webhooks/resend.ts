@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { Resend } from 'resend';
 import { contacts, messages, webhookEvents } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { recordEngagement } from '../messages/track.ts';
 import { Unauthorized } from '../../lib/errors.ts';
 
 export interface ResendEvent {
@@ -47,11 +48,8 @@ export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent
     const set = (fields: Partial<typeof messages.$inferInsert>) => tx.update(messages).set(fields).where(eq(messages.id, message.id)).run();
     switch (event.type) {
       case 'email.opened':
-        tx.update(messages).set({ openedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.openedAt))).run();
-        break;
       case 'email.clicked':
-        tx.update(messages).set({ clickedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.clickedAt))).run();
-        tx.update(messages).set({ openedAt: now }).where(and(eq(messages.id, message.id), isNull(messages.openedAt))).run();
+        recordEngagement(tx, eq(messages.id, message.id), event.type === 'email.opened' ? 'open' : 'click', now);
         break;
       case 'email.delivered':
       case 'email.failed':
