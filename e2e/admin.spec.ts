@@ -1,7 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
+const CSV = { 'content-type': 'text/csv' };
 const demoKeys = () => JSON.parse(readFileSync(`${process.env.E2E_DB}.demo-keys.json`, 'utf8')) as { secretKey: string; publishableKey: string };
+
+test('a wrong key shows no data, in the page or through the API', async ({ page, request }, info) => {
+  let dataCalls = 0;
+  page.on('response', (r) => r.url().includes('/v1/admin/') && r.status() === 200 && dataCalls++);
+  await page.goto('/admin');
+  await expect(page.getByLabel('Shop secret key')).toBeVisible();
+  await page.getByLabel('Shop secret key').fill('sk_wrong_key_123456');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That secret key was not accepted.');
+  // A wrong key in the one-click link is dropped too: back to the form, no page of data.
+  await page.goto('/admin#key=sk_not_this_shop_000000');
+  await expect(page.getByLabel('Shop secret key')).toBeVisible();
+  await expect(page.getByRole('navigation')).toHaveCount(0);
+  expect(dataCalls).toBe(0);
+  expect((await request.get('/v1/admin/analytics/funnel', { headers: { authorization: 'Bearer sk_wrong_key_123456' } })).status()).toBe(401);
+  await page.screenshot({ path: info.outputPath('admin-signin-refused.png') });
+});
 
 test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalation inbox', async ({ page, request }, info) => {
   const { secretKey, publishableKey } = demoKeys();
@@ -14,23 +32,10 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
     data: { id: 'dash-big', email: 'big@example.com', currency: 'USD', total: 90_000, lineItems: [{ variantId: 'dash-lamp', quantity: 5, price: 18_000 }] },
   });
 
-  // Without the key there is nothing but the sign-in form.
-  await page.goto('/admin');
-  await expect(page.getByLabel('Shop secret key')).toBeVisible();
-  await page.getByLabel('Shop secret key').fill('sk_wrong_key_123456');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('That secret key was not accepted.');
-
   await page.goto(`/admin#key=${secretKey}`);
   await expect(page).toHaveURL(/\/admin$/); // the key leaves the address bar
 
-  // The overview: the funnel for the period, as the API counts it.
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-  const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
-  await expect(page.getByRole('row', { name: /^Signups/ })).toContainText(String(funnel.signups));
-  await expect(page.getByText('Conversion (purchased / offered)')).toBeVisible();
-  await page.screenshot({ path: info.outputPath('admin-overview.png') });
-
   // Products: inline edits, and an ETA change that says first whom it will tell.
   await page.getByRole('link', { name: 'Products' }).click();
   const lamp = page.getByRole('row', { name: /Desk Lamp – Brass/ });
@@ -45,7 +50,7 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await dialog.getByLabel('Latest').fill('2027-01-20');
   await dialog.getByLabel('Reason (told to customers)').fill('The factory moved the shipment');
   await dialog.getByRole('button', { name: 'Change and notify' }).click();
-  await expect(lamp).toContainText('2027-01-10 – 2027-01-20');
+  await expect(lamp).toContainText('Jan 10, 2027 – Jan 20, 2027');
   const told = await (await request.get('/v1/admin/messages?to=big@example.com&template=eta-changed', { headers: auth })).json();
   expect(told.messages).toHaveLength(1);
   expect(told.messages[0].text).toContain('Why: The factory moved the shipment');
@@ -87,16 +92,108 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await page.getByRole('tab', { name: 'Resolved' }).click();
   await expect(page.locator('article.card', { hasText: 'Large order · order dash-big' })).toContainText('Resolved: Called the customer');
   await page.screenshot({ path: info.outputPath('admin-escalations.png') });
+});
 
-  // Settings: a bad value is refused with the API's message; a good one is kept.
+test('the overview shows the funnel the API counts, a chart over time and the top products', async ({ page, request }, info) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  // A seeded line: five waiting, three units back, one bought through its hold.
+  await request.put('/v1/admin/variants/dash-funnel', { headers: auth, data: { productTitle: 'Linen Shirt', title: 'M', inventory: 0, price: 4_500, currency: 'USD' } });
+  const rows = ['f1', 'f2', 'f3', 'f4', 'f5'].map((n, i) => `${n}@example.com,,dash-funnel,2026-11-0${i + 1}T10:00:00Z`);
+  expect((await request.post('/v1/admin/signups/import', { headers: { ...auth, ...CSV }, data: ['email,phone,variant,created_at', ...rows].join('\n') })).status()).toBe(200);
+  await request.post('/v1/admin/variants/dash-funnel/inventory', { headers: auth, data: { adjust: 3 } });
+  const offer = (await (await request.get('/v1/admin/messages?to=f1@example.com&template=offer', { headers: auth })).json()).messages[0];
+  // The claim link sits inside the signed click-tracking link.
+  const holdToken = /\/claim\/([\w-]+)/.exec(decodeURIComponent(offer.text))![1];
+  await request.post('/v1/admin/orders', { headers: auth, data: { id: 'dash-funnel-1', email: 'f1@example.com', currency: 'USD', total: 4_500, lineItems: [{ variantId: 'dash-funnel', quantity: 1, price: 4_500 }], holdToken } });
+
+  await page.goto(`/admin#key=${secretKey}`);
+  const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
+  expect(funnel.offered).toBeGreaterThanOrEqual(3);
+  expect(funnel.purchased).toBeGreaterThanOrEqual(1);
+  for (const [label, key] of [['Signups', 'signups'], ['Offered', 'offered'], ['Opened', 'opened'], ['Clicked', 'clicked'], ['Purchased', 'purchased']] as const) {
+    await expect(page.getByRole('table', { name: 'Funnel' }).getByRole('row', { name: new RegExp(`^${label}`) }).locator('td.count')).toHaveText(funnel[key].toLocaleString('en'));
+  }
+  const money = (minor: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100);
+  await expect(page.locator('.kpis div', { hasText: 'Revenue recovered' }).locator('dd')).toHaveText(money(funnel.revenue));
+  // The chart is uPlot's canvas; its figures are also a table.
+  await expect(page.locator('.chart canvas').first()).toBeVisible();
+  await page.getByText('Show as a table').click();
+  const series = await (await request.get('/v1/admin/analytics/timeseries', { headers: auth })).json();
+  const purchasedToday = series.points.at(-1).purchased;
+  await expect(page.getByRole('table', { name: 'Per day' }).locator('tbody tr').last().locator('td').nth(3)).toHaveText(String(purchasedToday));
+  await expect(page.getByRole('table', { name: 'Best converting' })).toContainText('Linen Shirt – M');
+  await expect(page.getByRole('table', { name: 'Most wanted (waiting now)' })).toContainText('Linen Shirt – M');
+  await page.screenshot({ path: info.outputPath('admin-overview.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: info.outputPath('admin-overview-phone.png'), fullPage: true });
+});
+
+test('the restock console: a dry run that writes nothing, then live progress to 100%', async ({ page, request }, info) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/dash-restock', { headers: auth, data: { productTitle: 'Wool Scarf', title: 'Grey', inventory: 0 } });
+  const rows = ['r1', 'r2', 'r3'].map((n) => `${n}@example.com,,dash-restock,`);
+  await request.post('/v1/admin/signups/import', { headers: { ...auth, ...CSV }, data: ['email,phone,variant,created_at', ...rows].join('\n') });
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Restock' }).click();
+  await page.getByLabel('Variant').selectOption('dash-restock');
+  await page.getByLabel('Units', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const dry = page.getByRole('article', { name: 'Dry run' });
+  await expect(dry.locator('.kpis div', { hasText: 'Holds offered' }).locator('dd')).toHaveText('2 · 2 units');
+  await expect(dry.locator('.kpis div', { hasText: '"Not this time" notices' }).locator('dd')).toHaveText('1');
+  await expect(dry.getByRole('table', { name: /Holds go to/ })).toContainText('r•••@example.com');
+  await expect(dry.getByRole('table', { name: 'Next in line after this' }).locator('tbody tr')).toHaveCount(1);
+  // The dry run wrote nothing.
+  const variant = async () => (await (await request.get('/v1/admin/variants?limit=500', { headers: auth })).json()).variants.find((v: { id: string }) => v.id === 'dash-restock');
+  expect(await variant()).toMatchObject({ inventory: 0, activeHolds: 0, queueLength: 3 });
+  await page.screenshot({ path: info.outputPath('admin-restock-dry-run.png'), fullPage: true });
+
+  await dry.getByRole('button', { name: 'Confirm restock' }).click();
+  const progress = page.getByRole('article', { name: 'Restock progress' });
+  await expect(progress.getByRole('status')).toHaveText('100% · 2 offers written · 3 of 3 messages sent · 0 failed');
+  await expect(progress.locator('progress')).toHaveAttribute('value', '100');
+  await expect(progress.getByRole('heading')).toHaveText('Restock sent');
+  expect(await variant()).toMatchObject({ inventory: 2, activeHolds: 2, queueLength: 1 });
+  await expect(page.getByRole('table', { name: 'Recent restocks' }).locator('tbody tr')).toHaveCount(1);
+  await page.screenshot({ path: info.outputPath('admin-restock-progress.png'), fullPage: true });
+});
+
+test('settings: the widget preview follows the draft, saving keeps it, a bad value is refused', async ({ page, request }, info) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await page.goto(`/admin#key=${secretKey}`);
   await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByLabel('Hold duration (ISO 8601, e.g. PT24H)').fill('24 hours');
+  const preview = page.frameLocator('iframe[title="Widget preview"]');
+  await expect(preview.getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await page.getByLabel('widget.button', { exact: true }).fill('Tell me first');
+  await page.getByLabel('Button colour').fill('rgb(123, 31, 162)');
+  await expect(preview.getByRole('button', { name: 'Tell me first' })).toBeVisible();
+  await expect(preview.getByRole('button', { name: 'Tell me first' })).toHaveCSS('background-color', 'rgb(123, 31, 162)');
+  await page.getByRole('tab', { name: 'Pre-order' }).click();
+  await expect(preview.getByText(/^Pre-order, expected/)).toBeVisible();
+  await page.screenshot({ path: info.outputPath('admin-settings.png'), fullPage: true });
+
+  // The API's own message for a bad value; nothing is kept.
+  await page.getByLabel('Storefront origins allowed to use the widget (one per line)').fill('not a url');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('status')).toHaveText(/^holdDuration must be an ISO 8601 duration/);
-  await page.getByLabel('Hold duration (ISO 8601, e.g. PT24H)').fill('PT12H');
+  await expect(page.getByRole('status')).toHaveText(/^allowedOrigins/);
+  await page.getByLabel('Storefront origins allowed to use the widget (one per line)').fill('http://localhost:8799');
+  await page.getByLabel('Hold duration amount').fill('12');
+  await page.getByLabel('Hold duration unit').selectOption('H');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved.');
-  expect((await (await request.get('/v1/admin/settings', { headers: auth })).json()).settings.holdDuration).toBe('PT12H');
-  await expect(page.locator('pre', { hasText: 'data-key' })).toContainText(`data-key="${publishableKey}"`);
-  await page.screenshot({ path: info.outputPath('admin-settings.png') });
+  const { settings } = await (await request.get('/v1/admin/settings', { headers: auth })).json();
+  expect(settings.holdDuration).toBe('PT12H');
+  expect(settings.strings.en['widget.button']).toBe('Tell me first');
+  expect(settings.theme.accent).toBe('rgb(123, 31, 162)');
+  await expect(page.locator('pre', { hasText: 'data-key' })).toContainText(`data-key="${demoKeys().publishableKey}"`);
+
+  // The real storefront now says it too.
+  await page.goto('/demo');
+  await expect(page.locator('waitline-form').getByRole('button', { name: 'Tell me first' })).toBeVisible();
+  // Put the demo's words back for the other specs.
+  await request.patch('/v1/admin/settings', { headers: auth, data: { strings: {}, theme: {} } });
 });

@@ -82,8 +82,8 @@ export function Overview() {
             <dl class="kpis">
               <Kpi label="Conversion (purchased / offered)" value={pct(f.conversionRate)} />
               <Kpi label="Revenue recovered" value={money(f.revenue, f.currency)} />
-              <Kpi label="Direct (hold link or click)" value={`${money(f.revenueDirect, f.currency)} · ${num(f.direct)} orders`} />
-              <Kpi label="Assisted (contact match)" value={`${money(f.revenueAssisted, f.currency)} · ${num(f.assisted)} orders`} />
+              <Kpi label="Direct (hold link or click)" value={`${money(f.revenueDirect, f.currency)} · ${orders(f.direct)}`} />
+              <Kpi label="Assisted (contact match)" value={`${money(f.revenueAssisted, f.currency)} · ${orders(f.assisted)}`} />
               <Kpi label="Median time to purchase" value={f.medianHoursToPurchase === null ? '—' : `${num(f.medianHoursToPurchase)} h`} />
               <Kpi label="Holds that expired" value={`${pct(f.holdExpiryRate)} · ${num(f.expired)}`} />
             </dl>
@@ -102,6 +102,8 @@ export function Overview() {
   );
 }
 
+const orders = (n: number) => `${num(n)} ${n === 1 ? 'order' : 'orders'}`;
+
 function Kpi({ label, value }: { label: string; value: string }) {
   return (
     <div>
@@ -113,7 +115,8 @@ function Kpi({ label, value }: { label: string; value: string }) {
 
 function TopProducts({ range, sort, title }: { range: string; sort: 'waiting' | 'conversion'; title: string }) {
   const state = useApi<{ products: ProductRow[] }>(`/v1/admin/analytics/products?${range}&sort=${sort}&limit=5`);
-  const rows = state.data?.products ?? [];
+  // "Most wanted" lists only what someone is waiting for.
+  const rows = (state.data?.products ?? []).filter((p) => sort !== 'waiting' || p.waiting > 0);
   return (
     <div class="card">
       <h3>{title}</h3>
