@@ -16,6 +16,9 @@ interface Variant {
   eta: { earliest: string; latest: string } | null;
   preorderLimit: number | null;
   preorderRemaining: number | null;
+  effectivePreorderLimit: number | null;
+  preorderLimitSource: 'merchant' | 'purchase-orders' | null;
+  etaSource: { kind: 'merchant' | 'purchase-order' | null; explanation: string };
   etaAudience: number;
 }
 
@@ -94,6 +97,7 @@ export function Products() {
                 <button class="link" onClick={() => setEtaFor(v)}>
                   Change
                 </button>
+                {v.etaSource.kind ? <div class="muted">{v.etaSource.kind === 'merchant' ? 'Set by you' : `From PO: ${v.etaSource.explanation}`}</div> : null}
               </td>
               <td>
                 <input
@@ -102,6 +106,8 @@ export function Products() {
                   min={0}
                   class="narrow"
                   value={v.preorderLimit ?? ''}
+                  placeholder={v.preorderLimitSource === 'purchase-orders' ? String(v.effectivePreorderLimit) : ''}
+                  title={v.preorderLimitSource === 'purchase-orders' ? 'Empty: open purchase-order units less those owed to backorders' : undefined}
                   onChange={(e) => {
                     const raw = (e.target as HTMLInputElement).value;
                     void put(v.id, { preorderLimit: raw === '' ? null : Number(raw) });
@@ -135,12 +141,20 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
       setError((err as Error).message);
     }
   };
+  const fromPurchaseOrders = async () => {
+    try {
+      await api(`/v1/admin/variants/${encodeURIComponent(v.id)}/eta`, { method: 'DELETE' });
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
   return (
-    <div class="dialog" role="dialog" aria-modal="true" aria-label="Change the ETA">
+    <div class="dialog" role="dialog" aria-modal="true" aria-label="Change the ETA" onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <form onSubmit={save}>
         <h3>New ETA for {[v.productTitle, v.title].filter(Boolean).join(' – ') || v.id}</h3>
         <label>
-          Earliest <input type="date" value={earliest} required onInput={(e) => setEarliest((e.target as HTMLInputElement).value)} />
+          Earliest <input type="date" autoFocus value={earliest} required onInput={(e) => setEarliest((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Latest <input type="date" value={latest} required onInput={(e) => setLatest((e.target as HTMLInputElement).value)} />
@@ -158,6 +172,11 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
         ) : null}
         <div class="resolve">
           <button type="submit">Change and notify</button>
+          {v.etaSource.kind === 'merchant' ? (
+            <button type="button" class="secondary" onClick={fromPurchaseOrders}>
+              Use purchase orders instead
+            </button>
+          ) : null}
           <button type="button" class="link" onClick={onDone}>
             Cancel
           </button>

@@ -6,13 +6,14 @@ import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
 import { Products } from './Products.tsx';
 import { Restock } from './Restock.tsx';
+import { Suppliers } from './Suppliers.tsx';
 import { setShopFormat } from './format.ts';
 import { Settings } from './Settings.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'products' | 'restock' | 'messages' | 'escalations' | 'settings';
-const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', restock: 'Restock', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
+type Page = 'overview' | 'products' | 'restock' | 'suppliers' | 'messages' | 'escalations' | 'settings';
+const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', restock: 'Restock', suppliers: 'Suppliers', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -89,6 +90,8 @@ function App() {
       <main>
         {page === 'restock' ? (
           <Restock />
+        ) : page === 'suppliers' ? (
+          <Suppliers />
         ) : page === 'escalations' ? (
           <Escalations />
         ) : page === 'messages' ? (
