@@ -35,6 +35,8 @@ export interface ResendStubOptions {
   hang?: boolean;
   /** Accept and deliver, then never answer: the sender cannot know it worked. */
   stall?: boolean;
+  /** Answer the first n accepted requests, then stall every later one (a crash test's kill point). */
+  stallAfter?: number;
 }
 
 export interface ResendStub {
@@ -43,6 +45,14 @@ export interface ResendStub {
   /** `${idempotencyKey}|${recipient}` → accepted, non-replayed sends. */
   deliveries: Map<string, number>;
   sentTo(recipient: string): number;
+  /** Recipient → accepted, non-replayed sends: the exactly-once count, O(1) per recipient. */
+  recipients: Map<string, number>;
+  /** Provider id we answered → its recipient, to check what the sender recorded. */
+  providerIds: Map<string, string>;
+  /** Arrival time and size of every accepted, non-replayed request (a replay is not a new send). */
+  accepted: Array<{ at: number; emails: number }>;
+  /** Accepted requests the stub never answered. */
+  readonly stalled: number;
   readonly count429: number;
   /** The live options: flip `hang` or `stall` mid-test. */
   options: ResendStubOptions;
@@ -64,6 +74,10 @@ interface Remembered {
 export async function startResendStub(opts: ResendStubOptions = {}): Promise<ResendStub> {
   const requests: StubRequest[] = [];
   const deliveries = new Map<string, number>();
+  const recipients = new Map<string, number>();
+  const providerIds = new Map<string, string>();
+  const accepted: Array<{ at: number; emails: number }> = [];
+  let stalled = 0;
   const idempotent = new Map<string, Remembered>();
   let admitted: number[] = [];
   let count429 = 0;
@@ -106,16 +120,23 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
     }
 
     const ids = emails.map(() => randomUUID());
-    for (const email of emails as Array<{ to: string | string[] }>) {
+    (emails as Array<{ to: string | string[] }>).forEach((email, i) => {
       for (const to of [email.to].flat()) {
         const slot = `${key ?? ''}|${to}`;
         deliveries.set(slot, (deliveries.get(slot) ?? 0) + 1);
+        recipients.set(to, (recipients.get(to) ?? 0) + 1);
+        providerIds.set(ids[i]!, to);
       }
-    }
+    });
+    accepted.push({ at: now, emails: emails.length });
     const reply: Reply = { status: 200, body: path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) } };
     // Only accepted requests are remembered, so a retry after 429/500 is sent for real.
     if (key) idempotent.set(key, { fingerprint, reply, at: now });
-    return opts.stall ? null : reply;
+    if (opts.stall || (opts.stallAfter !== undefined && accepted.length > opts.stallAfter)) {
+      stalled += 1;
+      return null;
+    }
+    return reply;
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -138,13 +159,15 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
     requests,
     deliveries,
     options: opts,
-    sentTo(recipient) {
-      let n = 0;
-      for (const [slot, count] of deliveries) if (slot.endsWith(`|${recipient}`)) n += count;
-      return n;
-    },
+    recipients,
+    providerIds,
+    accepted,
+    sentTo: (recipient) => recipients.get(recipient) ?? 0,
     get count429() {
       return count429;
+    },
+    get stalled() {
+      return stalled;
     },
     close() {
       // Hung requests and keep-alive sockets would otherwise hold close() open.

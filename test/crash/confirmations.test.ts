@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { client, killed, serverEnv, startServer } from '../child-server.ts';
+import { crashScene } from './scene.ts';
+
+const RECIPIENTS = 150;
+
+describe('a server killed between writing and sending', () => {
+  const scene = crashScene({ stall: true });
+
+  it('sends each pending confirmation exactly once after a restart', async () => {
+    const { stub } = scene;
+    const env = await serverEnv(scene.dbPath, stub.url, { RESEND_RPS: '100' });
+    const { api, createShop } = client(env);
+
+    scene.child = await startServer(env);
+    const { sk, pk } = await createShop();
+    await api('/v1/admin/variants/v1', { method: 'PUT', token: sk, body: { title: 'Tee', mode: 'waitlist' } });
+    for (let i = 0; i < RECIPIENTS; i++) {
+      const res = await api('/v1/storefront/signups', { method: 'POST', body: { key: pk, variantId: 'v1', email: `r${i}@example.com` } });
+      expect(res.status).toBe(201);
+    }
+    // The provider has accepted at least one request the server never heard back from,
+    // and the rest are written but unsent. Kill it there.
+    await expect.poll(() => stub.requests.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const acceptedBeforeKill = stub.deliveries.size;
+    expect(acceptedBeforeKill).toBeGreaterThan(0);
+    expect(acceptedBeforeKill).toBeLessThan(RECIPIENTS);
+    await killed(scene.child);
+
+    stub.options.stall = false;
+    scene.child = await startServer(env);
+    await expect.poll(() => stub.recipients.size, { timeout: 20_000 }).toBe(RECIPIENTS);
+    // Give a wrongly repeated send the time to show up before counting.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (let i = 0; i < RECIPIENTS; i++) expect(stub.sentTo(`r${i}@example.com`), `r${i}`).toBe(1);
+
+    const { body } = await api('/v1/admin/messages?limit=200', { token: sk });
+    expect(body.messages).toHaveLength(RECIPIENTS);
+    expect(body.messages.every((m: { status: string }) => m.status === 'sent')).toBe(true);
+    // The request that was in flight at the kill was replayed under its key, not delivered again.
+    expect(stub.requests.length).toBeGreaterThan(2);
+  }, 60_000);
+});
