@@ -2,7 +2,7 @@ import { Resend, type CreateEmailOptions, type ErrorResponse } from 'resend';
 import type { OutgoingMessage as Message } from './types.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
-import { createPacer } from './pace.ts';
+import { createWindowPacer } from './pace.ts';
 import type { SendOutcome, Transport } from './types.ts';
 
 type Failure = Extract<SendOutcome, { ok: false }>;
@@ -28,7 +28,8 @@ export function createResendTransport(
   options: ResendTransportOptions = {},
 ): Transport {
   const resend = config.baseUrl ? new Resend(config.apiKey, { baseUrl: config.baseUrl }) : new Resend(config.apiKey);
-  const pacer = createPacer(config.rps, clock);
+  // Resend counts arrivals in a sliding second, so we pace by its answers, not our starts.
+  const pacer = createWindowPacer(config.rps, clock);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   async function request(messages: Message[], batchKey: string): Promise<SendOutcome[]> {
@@ -72,8 +73,12 @@ export function createResendTransport(
       if (messages.length > BATCH_SIZE) {
         throw new Error(`resend transport got ${messages.length} messages; batchSize is ${BATCH_SIZE}`);
       }
-      await pacer.take();
-      return request(messages, batchKey);
+      const answered = await pacer.take();
+      try {
+        return await request(messages, batchKey);
+      } finally {
+        answered();
+      }
     },
   };
 }
