@@ -1,4 +1,5 @@
 import { etaBench } from './eta.ts';
+import { fanoutBench } from './fanout.ts';
 import { analyticsBench } from './analytics.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
@@ -11,6 +12,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   restock: restockBench,
   eta: etaBench,
   analytics: analyticsBench,
+  fanout: fanoutBench,
 };
 
 const chosen = process.argv.slice(2);
