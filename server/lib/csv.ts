@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { Invalid } from './errors.ts';
 
 /**
@@ -21,7 +21,8 @@ export async function readingCsv<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) throw Invalid(`The CSV cannot be read: ${error.message}`, 'body');
+    // Not every parser error code starts with CSV_ (INVALID_OPENING_QUOTE does not); the class is what they share.
+    if (error instanceof CsvError || (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_'))) throw Invalid(`The CSV cannot be read: ${error.message}`, 'body');
     throw error;
   }
 }

@@ -17,12 +17,14 @@ export const webhookRoutes = createRouter()
     const webhookId = c.req.header('x-shopify-webhook-id');
     const topic = c.req.header('x-shopify-topic');
     if (!webhookId || !topic) throw Invalid('X-Shopify-Webhook-Id and X-Shopify-Topic are required');
-    let payload: Record<string, unknown>;
+    let payload: unknown;
     try {
       payload = JSON.parse(raw);
     } catch {
       throw Invalid('The body is not JSON');
     }
+    // Signed is not well-formed: `null` or an array would reach a NOT NULL column or a topic handler.
+    if (!isObject(payload)) throw Invalid('The body is not a JSON object');
     const status = receiveShopify(c.var.deps, { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
     return c.json({ ok: true, status });
   })
@@ -30,6 +32,8 @@ export const webhookRoutes = createRouter()
     const raw = await c.req.text();
     const id = c.req.header('svix-id');
     const event = verifyResend(c.var.deps, { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw);
+    // A verified body is still input: without a string `type` there is no event to store (topic is NOT NULL).
+    if (!isObject(event) || typeof event.type !== 'string') throw Invalid('The body is not a Resend event');
     return c.json({ ok: true, status: receiveResend(c.var.deps, id!, event) });
   })
   .post('/webhooks/twilio/status', doc('Webhooks in', 'signature', 'Twilio delivery status (X-Twilio-Signature).'), async (c) => {
@@ -42,6 +46,8 @@ export const webhookRoutes = createRouter()
     verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
     return c.body(receiveTwilioInbound(c.var.deps, params), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
   });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 async function twilioParams(req: Request): Promise<TwilioParams> {
   return Object.fromEntries(new URLSearchParams(await req.text()));

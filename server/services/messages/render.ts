@@ -50,13 +50,16 @@ export function renderMessage(message: Message, shop: Shop, contact: Contact, de
   const { subject, html, text } = render(props, ctx);
   const sender = shop.settings.sender;
   return {
-    from: `${sender.name.replace(/["<>]/g, '')} <${sender.email}>`,
-    subject,
+    from: `${oneLine(sender.name).replace(/["<>]/g, '')} <${sender.email}>`,
+    subject: oneLine(subject),
     html,
     text,
     headers: { 'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
+
+/** Header values are one line: a CR or LF from a name or title would start a header of its own. */
+const oneLine = (value: string) => value.replace(/[\r\n\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 
 export const SMS_LIMIT = 160;
 

@@ -72,6 +72,9 @@ export function processShopifyEvent(deps: Deps, eventId: number): void {
 }
 
 const minor = (price: unknown) => Math.round(Number(price ?? 0) * 100);
+/** The objects of a payload list; a signed payload is still input, and a non-list here would fail its job on every retry. */
+const objects = (list: unknown): Array<Record<string, any>> =>
+  Array.isArray(list) ? list.filter((x): x is Record<string, any> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 
 /** products/update: every variant, with its inventory item id for the inventory webhooks. */
 function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
@@ -81,7 +84,7 @@ function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
     .map((t) => t.trim())
     .filter(Boolean)
     .slice(0, 250);
-  for (const v of (p.variants ?? []) as Array<Record<string, any>>) {
+  for (const v of objects(p.variants)) {
     upsertVariant(deps, shop, String(v.id), {
       productId: String(p.id),
       productTitle: String(p.title ?? '').slice(0, 255),
@@ -103,7 +106,7 @@ function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
 function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): void {
   const itemId = String(p.inventory_item_id ?? '');
   const locationId = String(p.location_id ?? '');
-  if (!itemId || !locationId || typeof p.available !== 'number') return;
+  if (!itemId || !locationId || !Number.isSafeInteger(p.available)) return;
   deps.db.transaction((tx) => {
     const now = deps.clock.now();
     tx.insert(inventoryLevels)
@@ -124,8 +127,8 @@ function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): voi
 function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
   const email = p.email || p.contact_email || p.customer?.email;
   if (!email) return deps.log('shopify order without an email skipped', { order: p.id });
-  const hold = ((p.note_attributes ?? []) as Array<{ name: string; value: string }>).find((a) => a.name === 'waitline_hold')?.value;
-  const lineItems = ((p.line_items ?? []) as Array<Record<string, any>>)
+  const hold = objects(p.note_attributes).find((a) => a.name === 'waitline_hold')?.value;
+  const lineItems = objects(p.line_items)
     .filter((l) => l.variant_id)
     .map((l) => ({ variantId: String(l.variant_id), quantity: Number(l.quantity) || 1, price: minor(l.price) }));
   const tracked = lineItems.filter(
@@ -140,7 +143,7 @@ function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
     currency: String(p.currency ?? 'USD'),
     total: minor(p.total_price ?? p.current_total_price),
     lineItems: tracked,
-    holdToken: hold && /^[\w-]{10,64}$/.test(hold) ? hold : undefined,
+    holdToken: typeof hold === 'string' && /^[\w-]{10,64}$/.test(hold) ? hold : undefined,
   });
 }
 

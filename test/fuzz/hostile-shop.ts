@@ -1,0 +1,87 @@
+import { and, eq } from 'drizzle-orm';
+import { shops, variants } from '../../db/schema/index.ts';
+import { en } from '../../emails/i18n/en.ts';
+import { changeEta } from '../../server/services/eta/change.ts';
+import { lapseSweep } from '../../server/services/signups/lapse.ts';
+import { runJobs, type TestEnv } from '../helpers.ts';
+
+/**
+ * A shop whose every merchant- and shopper-facing text is hostile, and that has
+ * produced every kind of message and page. The API refuses markup in names,
+ * but a Shopify product sync, an older row or a future route may not: output
+ * escaping is the defence that must hold, so the text is written straight to
+ * the database (or through a service, which trusts its input).
+ */
+export async function hostileShop(t: TestEnv, evil: string) {
+  const shop = await t.createShop('Plain Shop', {
+    allowedOrigins: ['https://acme.example'],
+    quietHours: null,
+    signupTtl: 'P5D',
+    sender: { name: 'Plain', email: 'shop@example.com', address: '1 Main St' },
+  });
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const res = await shop.admin(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  await ok('PUT', '/v1/admin/variants/4401', { productTitle: 'Tee', title: 'S', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
+  await ok('PUT', '/v1/admin/variants/4402', { productTitle: 'Coat', title: 'M', mode: 'preorder', inventory: 0, preorderLimit: 10, eta: { earliest: '2026-04-01', latest: '2026-04-10' } });
+  await ok('PUT', '/v1/admin/variants/4404', { productTitle: 'Cap', title: 'One size', mode: 'waitlist', inventory: 0 });
+  await ok('PUT', '/v1/admin/variants/4403', { productTitle: 'Lamp', title: 'Brass', mode: 'waitlist', inventory: 1, price: 90_000, currency: 'USD' });
+
+  // Now make every text hostile: names, titles, sender, contact line, and an English override of every string (placeholders kept).
+  const row = t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
+  const strings = { en: Object.fromEntries(Object.entries(en).map(([k, v]) => [k, `${evil} ${v}`])) };
+  t.deps.db
+    .update(shops)
+    .set({ name: `Shop ${evil}`, settings: { ...row.settings, sender: { name: `Sender ${evil}`, email: 'shop@example.com', address: `Addr ${evil}` }, contact: `Call ${evil}`, strings } })
+    .where(eq(shops.id, shop.id))
+    .run();
+  for (const id of ['4401', '4402', '4403', '4404']) {
+    t.deps.db.update(variants).set({ productTitle: `Product ${evil}`, title: `Variant ${evil}` }).where(and(eq(variants.shopId, shop.id), eq(variants.id, id))).run();
+  }
+  const fresh = () => t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
+
+  const signup = (body: Record<string, unknown>) => t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, ...body } });
+  // English contacts see the hostile overrides; French ones see the shipped strings around hostile names.
+  await signup({ variantId: '4401', email: 'jane@example.com', phone: '+14155550123', smsConsent: true, locale: 'en' });
+  await signup({ variantId: '4401', email: 'jean@example.com', locale: 'fr' });
+  await signup({ variantId: '4401', email: 'lena@example.com', locale: 'en' });
+  // Never restocked: this place stays waiting, and so is asked "still interested?".
+  await signup({ variantId: '4404', email: 'lena@example.com', locale: 'en' });
+  await signup({ variantId: '4402', email: 'pat@example.com', kind: 'preorder', locale: 'en' });
+  await signup({ variantId: '4402', email: 'paul@example.com', phone: '+14155550124', smsConsent: true, kind: 'preorder', locale: 'fr' });
+  await ok('PATCH', '/v1/admin/settings', { doubleOptIn: true });
+  await signup({ variantId: '4401', email: 'carol@example.com', locale: 'en' });
+  await ok('PATCH', '/v1/admin/settings', { doubleOptIn: false });
+  // Two holds, then stock falls back to one: the newer hold is withdrawn.
+  await ok('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
+  await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
+  await ok('POST', '/v1/admin/orders', { id: 'order-1', email: 'olga@example.com', phone: '+14155550125', currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 3, price: 90_000 }] });
+  await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 180_000, lineItems: [{ variantId: '4403', quantity: 2, price: 90_000 }] });
+  const second = t.deps.db.$client.prepare("select token from backorders where shop_id = ? and order_id = 'order-2'").get(shop.id) as { token: string };
+  await t.call('POST', `/b/${second.token}`);
+  // An ETA close enough that the mid-wait check-in and "shipping soon" fall inside the days simulated below.
+  changeEta(t.deps, fresh(), '4402', { earliest: '2026-03-16', latest: '2026-03-25', reason: `Reason ${evil}` });
+  changeEta(t.deps, fresh(), '4403', { earliest: '2026-05-01', latest: '2026-05-20', reason: `Reason ${evil}` });
+  // Let time pass: follow-ups, expiry and the cascade, backorder cadence, pre-order check-ins, the "still interested?" sweep.
+  for (let day = 0; day < 24; day++) {
+    t.clock.advance(12 * 3600_000);
+    lapseSweep(t.deps); // scheduled by the server's entry file, so run by hand here
+    await runJobs(t);
+  }
+  await ok('POST', '/v1/admin/variants/4403/inventory', { adjust: 5 });
+  await runJobs(t);
+
+  const sqlite = t.deps.db.$client;
+  const one = (sql: string) => (sqlite.prepare(sql).get(shop.id) as { v: string } | undefined)?.v;
+  return {
+    ...shop,
+    offerToken: one("select token as v from offers where shop_id = ? order by id limit 1")!,
+    pendingToken: one("select token as v from signups where shop_id = ? and status = 'pending'")!,
+    waitingToken: one("select token as v from signups where shop_id = ? and variant_id = '4404'")!,
+    contactToken: one("select token as v from contacts where shop_id = ? and email = 'lena@example.com'")!,
+    frenchContactToken: one("select token as v from contacts where shop_id = ? and email = 'jean@example.com'")!,
+    backorderToken: one('select token as v from backorders where shop_id = ? order by id limit 1')!,
+  };
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll } from 'vitest';
+import { setup, type TestEnv } from '../helpers.ts';
+import { report } from './harness.ts';
+import { RESEND_SECRET, SHOPIFY_SECRET, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '../webhooks/helpers.ts';
+
+export const SHOP_DOMAIN = 'fuzz-store.myshopify.com';
+
+/** A test app with every provider secret set (so signatures are checked, not skipped) and no rate limits (so requests reach the handlers). */
+export function fuzzEnv(): TestEnv {
+  return setup({
+    WAITLINE_RATE_PER_IP: '0',
+    WAITLINE_RATE_PER_EMAIL: '0',
+    RESEND_WEBHOOK_SECRET: RESEND_SECRET,
+    TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+    PUBLIC_URL: TWILIO_PUBLIC_URL,
+  });
+}
+
+export type Shop = Awaited<ReturnType<typeof populatedShop>>;
+
+/** One fuzz file's world: a fresh app and a populated shop before its tests, the request report and cleanup after. */
+export function fuzzSuite(file: string, opts: { domain?: string }, ready: (t: TestEnv, shop: Shop) => void) {
+  const started = Date.now();
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = fuzzEnv();
+    ready(env, await populatedShop(env, 'Fuzz Goods', { emailTag: 'a', ...opts }));
+  });
+  afterAll(() => {
+    report(file, started);
+    env.cleanup();
+  });
+}
+
+/**
+ * A shop with one of everything a route can point at: variants (waitlist,
+ * pre-order, in stock), signups, a pending double opt-in, an offer, a
+ * backorder, an escalation, a restock, a purchase order, a queue action and
+ * dispatched messages. Returns the ids and tokens the fuzzers and the tenant
+ * matrix aim at.
+ */
+export async function populatedShop(t: TestEnv, name: string, opts: { domain?: string; emailTag: string; settings?: Record<string, unknown> }) {
+  const settings: Record<string, unknown> = { allowedOrigins: ['https://acme.example'], quietHours: null, ...opts.settings };
+  if (opts.domain) settings.shopify = { domain: opts.domain, webhookSecret: SHOPIFY_SECRET };
+  const shop = await t.createShop(name, settings);
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const res = await shop.admin(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const email = (who: string) => `${who}.${opts.emailTag}@example.com`;
+  await ok('PUT', '/v1/admin/variants/4401', { productTitle: 'Ocean Tee', title: 'S', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
+  await ok('PUT', '/v1/admin/variants/4402', { productTitle: 'Storm Coat', title: 'M', mode: 'preorder', inventory: 0, preorderLimit: 50, eta: { earliest: '2026-04-01', latest: '2026-04-10' } });
+  await ok('PUT', '/v1/admin/variants/4403', { productTitle: 'Lamp', title: 'Brass', mode: 'waitlist', inventory: 2, price: 90_000, currency: 'USD' });
+  const signup = (body: Record<string, unknown>) => t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, ...body } });
+  await signup({ variantId: '4401', email: email('jane') });
+  await signup({ variantId: '4401', email: email('bob'), phone: '+14155550123', smsConsent: true });
+  await signup({ variantId: '4401', email: email('eve') });
+  await signup({ variantId: '4402', email: email('pat'), kind: 'preorder' });
+  // A pending signup, for /confirm.
+  await ok('PATCH', '/v1/admin/settings', { doubleOptIn: true });
+  await signup({ variantId: '4401', email: email('carol') });
+  await ok('PATCH', '/v1/admin/settings', { doubleOptIn: false });
+  const restock = await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
+  await ok('POST', `/v1/admin/signups/${signupId(t, shop.id, email('eve'))}/move-to-front`, { reason: 'fuzz fixture' });
+  // Beyond stock and over the escalation threshold: a backorder line and an escalation.
+  await ok('POST', '/v1/admin/orders', { id: `order-${opts.emailTag}`, email: email('olga'), currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 10, price: 90_000 }] });
+  const po = await ok('POST', '/v1/admin/purchase-orders', { supplier: `Supplier ${opts.emailTag}`, variantId: '4402', quantity: 20, quotedArrival: '2026-04-05' });
+  await ok('POST', '/v1/admin/variants/4402/eta', { earliest: '2026-04-03', latest: '2026-04-12', reason: 'the ship is late' });
+  await t.dispatch();
+  return { ...shop, name, email, supplierName: `Supplier ${opts.emailTag}`, restockId: restock.restockId as number, purchaseOrderId: po.purchaseOrder.id as number, ...tokens(t, shop.id) };
+}
+
+function signupId(t: TestEnv, shopId: string, email: string): number {
+  return (t.deps.db.$client.prepare('select s.id from signups s join contacts c on c.id = s.contact_id where s.shop_id = ? and c.email = ?').get(shopId, email) as { id: number }).id;
+}
+
+/** The shop's own ids and link tokens, read from the database as a message would carry them. */
+export function tokens(t: TestEnv, shopId: string) {
+  const sqlite = t.deps.db.$client;
+  const col = (sql: string) => (sqlite.prepare(sql).all(shopId) as Array<Record<string, string | number>>).map((r) => Object.values(r)[0]!);
+  return {
+    signupTokens: col('select token from signups where shop_id = ? order by id') as string[],
+    pendingTokens: col("select token from signups where shop_id = ? and status = 'pending'") as string[],
+    offerTokens: col('select token from offers where shop_id = ?') as string[],
+    contactTokens: col('select token from contacts where shop_id = ?') as string[],
+    backorderTokens: col('select token from backorders where shop_id = ?') as string[],
+    messageIds: col('select public_id from messages where shop_id = ?') as string[],
+    signupIds: col('select id from signups where shop_id = ?') as number[],
+    escalationIds: col('select id from escalations where shop_id = ?') as number[],
+    supplierIds: col('select id from suppliers where shop_id = ?') as number[],
+  };
+}

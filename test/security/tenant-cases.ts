@@ -1,0 +1,73 @@
+import { EXAMPLES } from '../fuzz/examples.ts';
+import type { Shop } from '../fuzz/world.ts';
+
+/** A variant only shop A has; both shops also have 4401–4403, the same platform ids. */
+export const A_ONLY = 'a-only-9';
+
+export interface Attack {
+  /** The path with A's id in place of the parameter. */
+  path: string;
+  /** A body aimed at A's records, for routes that take one. */
+  body?: unknown;
+  /** A CSV body for the import routes. */
+  csv?: string;
+}
+
+/**
+ * Every admin route, aimed at shop A's records (its ids, cursors, filters and
+ * tokens). The matrix test fails when the app serves an admin route this table
+ * does not name, so a new route cannot ship without its tenant case.
+ */
+export function adminAttacks(a: Shop): Record<string, Attack> {
+  const q = `variantId=${A_ONLY}&supplierId=${a.supplierIds[0]}&signupId=${a.signupIds[0]}&to=${encodeURIComponent(a.email('jane'))}&cursor=${a.signupIds[0]! - 1}`;
+  const body = (route: string, over: Record<string, unknown> = {}) => ({ ...EXAMPLES[route], ...over });
+  return {
+    'GET /v1/admin/signups.csv': { path: `/v1/admin/signups.csv?variantId=${A_ONLY}` },
+    'POST /v1/admin/signups/import': { path: '/v1/admin/signups/import', csv: `email,variant\n${a.email('jane')},${A_ONLY}\n${a.email('new')},4401\n` },
+    'GET /v1/admin/settings': { path: '/v1/admin/settings' },
+    'PATCH /v1/admin/settings': { path: '/v1/admin/settings', body: { contact: 'B support' } },
+    'PUT /v1/admin/variants/:id': { path: `/v1/admin/variants/${A_ONLY}`, body: body('PUT /v1/admin/variants/:id') },
+    'POST /v1/admin/variants/:id/inventory': { path: `/v1/admin/variants/${A_ONLY}/inventory`, body: { available: 5 } },
+    'POST /v1/admin/variants/:id/inventory/preview': { path: `/v1/admin/variants/${A_ONLY}/inventory/preview`, body: { adjust: 3 } },
+    'POST /v1/admin/variants/:id/eta': { path: `/v1/admin/variants/${A_ONLY}/eta`, body: body('POST /v1/admin/variants/:id/eta') },
+    'DELETE /v1/admin/variants/:id/eta': { path: `/v1/admin/variants/${A_ONLY}/eta` },
+    'GET /v1/admin/variants': { path: `/v1/admin/variants?cursor=${A_ONLY.slice(0, 2)}` },
+    'POST /v1/admin/signups/:id/remove': { path: `/v1/admin/signups/${a.signupIds[0]}/remove`, body: { reason: 'cross-shop attempt' } },
+    'POST /v1/admin/signups/:id/move-to-front': { path: `/v1/admin/signups/${a.signupIds[2]}/move-to-front`, body: { reason: 'cross-shop attempt' } },
+    'GET /v1/admin/queue-actions': { path: `/v1/admin/queue-actions?variantId=${A_ONLY}` },
+    'GET /v1/admin/signups': { path: `/v1/admin/signups?${q}` },
+    'GET /v1/admin/messages': { path: `/v1/admin/messages?${q}` },
+    // B's order carries A's hold token and A's contact: neither may be consumed or credited in A.
+    'POST /v1/admin/orders': { path: '/v1/admin/orders', body: body('POST /v1/admin/orders', { id: 'order-a', email: a.email('jane'), holdToken: a.offerTokens[0], lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] }) },
+    'GET /v1/admin/analytics/funnel': { path: `/v1/admin/analytics/funnel?variantId=${A_ONLY}` },
+    'GET /v1/admin/analytics/timeseries': { path: `/v1/admin/analytics/timeseries?variantId=${A_ONLY}` },
+    'GET /v1/admin/analytics/products': { path: '/v1/admin/analytics/products?sort=conversion' },
+    'GET /v1/admin/escalations': { path: `/v1/admin/escalations?cursor=${a.escalationIds[0]! + 1}` },
+    'POST /v1/admin/escalations/:id/resolve': { path: `/v1/admin/escalations/${a.escalationIds[0]}/resolve`, body: { resolution: 'closed by B' } },
+    'GET /v1/admin/webhooks/deliveries': { path: '/v1/admin/webhooks/deliveries?cursor=999999' },
+    'GET /v1/admin/keys': { path: '/v1/admin/keys' },
+    'POST /v1/admin/keys/rotate': { path: '/v1/admin/keys/rotate' },
+    'GET /v1/admin/restocks': { path: `/v1/admin/restocks?variantId=${A_ONLY}&cursor=${a.restockId + 1}` },
+    'GET /v1/admin/restocks/:id': { path: `/v1/admin/restocks/${a.restockId}` },
+    'GET /v1/admin/restocks/:id/events': { path: `/v1/admin/restocks/${a.restockId}/events` },
+    'POST /v1/admin/purchase-orders/import': { path: '/v1/admin/purchase-orders/import', csv: `supplier,variant,quantity,quoted_arrival\n${a.supplierName},${A_ONLY},5,2026-04-01\n` },
+    'POST /v1/admin/purchase-orders': { path: '/v1/admin/purchase-orders', body: { supplier: a.supplierName, variantId: A_ONLY, quantity: 5, quotedArrival: '2026-04-01' } },
+    'GET /v1/admin/purchase-orders': { path: `/v1/admin/purchase-orders?supplierId=${a.supplierIds[0]}&variantId=4402` },
+    'GET /v1/admin/purchase-orders/:id': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}` },
+    'PATCH /v1/admin/purchase-orders/:id': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}`, body: { quotedArrival: '2026-04-20' } },
+    'POST /v1/admin/purchase-orders/:id/receive': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}/receive`, body: { quantity: 1 } },
+    'POST /v1/admin/purchase-orders/:id/close': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}/close` },
+    'GET /v1/admin/suppliers': { path: `/v1/admin/suppliers?cursor=${a.supplierIds[0]! - 1}` },
+  };
+}
+
+/** Every storefront route, with shop B's key and origin, aimed at A's variant and tokens. */
+export function storefrontAttacks(a: Shop, bKey: string): Record<string, Attack> {
+  return {
+    'GET /v1/storefront/config': { path: `/v1/storefront/config?key=${bKey}&variants=${A_ONLY},4401` },
+    'POST /v1/storefront/signups': { path: '/v1/storefront/signups', body: { key: bKey, variantId: A_ONLY, email: a.email('jane') } },
+    'GET /v1/storefront/signups/:token': { path: `/v1/storefront/signups/${a.signupTokens[1]}?key=${bKey}` },
+    'DELETE /v1/storefront/signups/:token': { path: `/v1/storefront/signups/${a.signupTokens[1]}?key=${bKey}` },
+    'GET /v1/storefront/holds/:token': { path: `/v1/storefront/holds/${a.offerTokens[0]}?key=${bKey}` },
+  };
+}

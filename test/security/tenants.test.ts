@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestEnv } from '../helpers.ts';
+import { fuzzEnv, populatedShop, tokens, type Shop } from '../fuzz/world.ts';
+import { A_ONLY, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
+
+/**
+ * No data crosses between shops (SPEC §2). Two shops with the same variant
+ * ids and one of everything; every admin and storefront route is called with
+ * the other shop's credentials against A's ids, cursors, filters and tokens.
+ * Each answer must be a refusal or B's own data, and A must not change.
+ */
+let t: TestEnv;
+let a: Shop;
+let b: Shop;
+let aSecrets: string[];
+const B_ORIGIN = 'https://b.example';
+const WEBHOOKS = { url: 'https://hooks.a.example/in', secret: `whsec_${Buffer.from('a'.repeat(24)).toString('base64')}`, events: ['signup.created', 'offer.created', 'escalation.created'] };
+
+beforeAll(async () => {
+  t = fuzzEnv();
+  a = await populatedShop(t, 'Shop A', { emailTag: 'a', settings: { webhooks: WEBHOOKS } });
+  b = await populatedShop(t, 'Shop B', { emailTag: 'b', settings: { allowedOrigins: [B_ORIGIN] } });
+  await a.admin('PUT', `/v1/admin/variants/${A_ONLY}`, { productTitle: 'A only', mode: 'waitlist', inventory: 0 });
+  await t.call('POST', '/v1/storefront/signups', { body: { key: a.pk, variantId: A_ONLY, email: a.email('solo') } });
+  a = { ...a, ...tokens(t, a.id) };
+  // What would show that A's data leaked: its id, contacts' emails, and every token and public id it owns.
+  aSecrets = [a.id, a.pk, '.a@example.com', a.supplierName, A_ONLY, ...a.signupTokens, ...a.offerTokens, ...a.contactTokens, ...a.backorderTokens, ...a.messageIds, WEBHOOKS.url];
+  expect(a.escalationIds.length && a.offerTokens.length && a.backorderTokens.length && a.messageIds.length).toBeGreaterThan(0);
+  expect(count('webhook_deliveries', a.id) * count('queue_actions', a.id) * count('purchase_orders', a.id) * count('restocks', a.id)).toBeGreaterThan(0);
+});
+afterAll(() => t.cleanup());
+
+const count = (table: string, shopId: string) => (t.deps.db.$client.prepare(`select count(*) as n from ${table} where shop_id = ?`).get(shopId) as { n: number }).n;
+
+/** Every row that belongs to A, in every table that has a shop: the state that must not move. */
+function snapshotA(): string {
+  const sqlite = t.deps.db.$client;
+  const tables = (sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>)
+    .map((r) => r.name)
+    .filter((name) => (sqlite.prepare(`pragma table_info("${name}")`).all() as Array<{ name: string }>).some((c) => c.name === 'shop_id'));
+  const rows = Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`select * from "${name}" where shop_id = ? order by rowid`).all(a.id)]));
+  return JSON.stringify({ shop: sqlite.prepare('select * from shops where id = ?').get(a.id), rows });
+}
+
+/** Served routes under a prefix, from the app itself. */
+const served = (prefix: string) => [...new Set(t.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith(prefix)).map((r) => `${r.method} ${r.path}`))];
+
+async function send(route: string, attack: Attack, headers: Record<string, string>) {
+  const method = route.split(' ')[0]!;
+  const before = snapshotA();
+  const res = await t.app.request(attack.path, {
+    method,
+    headers: { ...headers, ...(attack.csv ? { 'content-type': 'text/csv' } : attack.body ? { 'content-type': 'application/json' } : {}) },
+    body: attack.csv ?? (attack.body ? JSON.stringify(attack.body) : undefined),
+  });
+  const text = await res.text();
+  expect(snapshotA(), `${route} changed shop A`).toBe(before);
+  // Strings A's data would carry, minus those the request itself sent (an echo of our own input is no leak).
+  const sent = `${attack.path} ${attack.csv ?? ''} ${JSON.stringify(attack.body ?? '')}`;
+  const leaked = aSecrets.filter((s) => !sent.includes(s) && text.includes(s));
+  expect(leaked, `${route} answered ${res.status} with A's data`).toEqual([]);
+  return { status: res.status, text };
+}
+
+// Storefront first: the admin matrix lets B create its own variant under A's id, which config would then rightly show.
+describe('storefront routes with the wrong shop', () => {
+  it('the matrix names every storefront route the app serves', () => {
+    const named = Object.keys(storefrontAttacks(a, b.pk));
+    expect(served('/v1/storefront/').filter((r) => !named.includes(r))).toEqual([]);
+  });
+
+  it("B's publishable key and origin against A's variant and tokens: refused, and A unchanged", async () => {
+    const expected: Record<string, number> = {
+      'GET /v1/storefront/config': 200,
+      'POST /v1/storefront/signups': 404,
+      'GET /v1/storefront/signups/:token': 403,
+      'DELETE /v1/storefront/signups/:token': 403,
+      'GET /v1/storefront/holds/:token': 403,
+    };
+    for (const [route, attack] of Object.entries(storefrontAttacks(a, b.pk))) {
+      const { status, text } = await send(route, attack, { origin: B_ORIGIN });
+      expect(status, `${route}: ${text.slice(0, 200)}`).toBe(expected[route]);
+      if (route === 'GET /v1/storefront/config') expect(Object.keys(JSON.parse(text).variants)).toEqual(['4401']);
+    }
+  });
+
+  it("a secret key where a publishable key belongs is refused, and A unchanged", async () => {
+    // Token routes take the token as the credential (a key there only picks CORS), so the key-taking routes are the ones to refuse.
+    const keyed = Object.entries(storefrontAttacks(a, a.sk)).filter(([route]) => !route.includes(':token'));
+    expect(keyed).toHaveLength(2);
+    for (const [route, attack] of keyed) {
+      const { status } = await send(route, attack, {});
+      expect(status, route).toBe(401);
+    }
+  });
+});
+
+describe('admin routes with the wrong shop', () => {
+  it('the matrix names every admin route the app serves', () => {
+    const named = Object.keys(adminAttacks(a));
+    expect(served('/v1/admin/').filter((r) => !named.includes(r))).toEqual([]);
+    expect(named.filter((r) => !served('/v1/admin/').includes(r))).toEqual([]);
+  });
+
+  it("B's secret key against A's ids, cursors and filters: refused or B's own, and A unchanged", async () => {
+    // Creating B's own variant with A's id, and rotating B's key, go last: both are B's right and change what follows.
+    const last = ['PUT /v1/admin/variants/:id', 'POST /v1/admin/keys/rotate'];
+    const entries = Object.entries(adminAttacks(a)).sort(([x], [y]) => last.indexOf(x) - last.indexOf(y));
+    const outcomes: Record<string, number> = {};
+    for (const [route, attack] of entries) {
+      const { status, text } = await send(route, attack, { authorization: `Bearer ${b.sk}` });
+      outcomes[route] = status;
+      expect(status, `${route}: ${text.slice(0, 200)}`).toBeLessThan(500);
+      if (route.includes(':id') && route !== 'PUT /v1/admin/variants/:id') expect(status, `${route}: ${text.slice(0, 200)}`).toBe(404);
+      if (route === 'POST /v1/admin/keys/rotate') b = { ...b, sk: JSON.parse(text).secretKey };
+    }
+    // An order id is unique per shop: B's order with A's order id is new in B.
+    expect(outcomes['POST /v1/admin/orders']).toBe(201);
+    expect(outcomes['POST /v1/admin/signups/:id/remove']).toBe(404);
+  });
+
+  it.each([
+    ["A's publishable key", () => ({ authorization: `Bearer ${a.pk}` })],
+    ['no key', () => ({})],
+    ["A's secret key as Basic auth", () => ({ authorization: `Basic ${Buffer.from(`${a.sk}:`).toString('base64')}` })],
+  ])('%s on every admin route: 401, and A unchanged', async (_name, headers) => {
+    for (const [route, attack] of Object.entries(adminAttacks(a))) {
+      const { status } = await send(route, attack, headers());
+      expect(status, route).toBe(401);
+    }
+  });
+});
