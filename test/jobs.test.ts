@@ -83,4 +83,26 @@ describe('durable jobs', () => {
     expect(rounds).toBe(1);
     await scheduler.stop();
   });
+
+  it('runs due jobs while a long send is still in flight', async () => {
+    const shop = await t.createShop();
+    await shop.admin('PUT', '/v1/admin/variants/1', { title: 'Tee', inventory: 0 });
+    await t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: '1', email: 'a@example.com' } });
+    // The provider takes its time: the send stays open until we let it go.
+    let release!: () => void;
+    const email = t.deps.transports.email;
+    t.deps.transports.email = { ...email, send: (batch, key) => new Promise((done) => (release = () => done(email.send(batch, key)))) };
+    let ran = 0;
+    const scheduler = createScheduler(t.deps, { later: () => void ran++ });
+    const first = scheduler.tick();
+    await new Promise((r) => setTimeout(r, 20));
+    enqueueJob(t.deps.db, { kind: 'later', key: 'l', runAt: t.clock.now() }, t.clock.now());
+    const second = scheduler.tick();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toBe(1); // the confirmation is still being sent
+    release();
+    await Promise.all([first, second]);
+    expect((await shop.admin('GET', '/v1/admin/messages')).body.messages[0].status).toBe('sent');
+    await scheduler.stop();
+  });
 });

@@ -4,27 +4,20 @@ import { runDueJobs, type JobHandlers } from './queue.ts';
 import { jobHandlers } from './handlers.ts';
 
 export interface Scheduler {
-  /** Runs due jobs, then sends due messages; calls made while a round runs coalesce into one more round. */
+  /** Runs due jobs and sends due messages; resolves when both are done. */
   tick(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers): Scheduler {
+/**
+ * One coalescing runner: a call while it runs asks for one more pass, never a
+ * second concurrent one.
+ */
+function coalesced(work: () => Promise<void>): { (): Promise<void>; idle(): Promise<void> } {
   let running: Promise<void> | null = null;
   let again = false;
-  let timer: NodeJS.Timeout | null = null;
-
-  const round = async () => {
-    try {
-      await runDueJobs(deps, handlers);
-      await dispatchMessages(deps);
-    } catch (error) {
-      deps.log('scheduler round failed', { error: error instanceof Error ? error.message : String(error) });
-    }
-  };
-
-  const tick = (): Promise<void> => {
+  const run = () => {
     if (running) {
       again = true;
       return running;
@@ -32,11 +25,36 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
     running = (async () => {
       do {
         again = false;
-        await round();
+        await work();
       } while (again);
       running = null;
     })();
     return running;
+  };
+  return Object.assign(run, { idle: async () => void (await running) });
+}
+
+/**
+ * Jobs and sending run as two independent loops. A 20,000-email fan-out at the
+ * provider's 2 requests a second takes minutes; hold expiries, follow-ups and
+ * webhooks must not wait behind it.
+ */
+export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers): Scheduler {
+  const guard = (what: string, work: () => Promise<unknown>) => async () => {
+    try {
+      await work();
+    } catch (error) {
+      deps.log(`scheduler: ${what} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const jobs = coalesced(guard('jobs', () => runDueJobs(deps, handlers)));
+  const send = coalesced(guard('sending', () => dispatchMessages(deps)));
+  let timer: NodeJS.Timeout | null = null;
+
+  // Jobs first: what they write (offers, notices) goes out in the same send pass.
+  const tick = async () => {
+    const sending = jobs().then(() => send());
+    await Promise.all([sending, send()]);
   };
 
   return {
@@ -49,7 +67,8 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      await running;
+      // Finish what is in flight; start nothing new.
+      await Promise.all([jobs.idle(), send.idle()]);
     },
   };
 }
