@@ -33,7 +33,10 @@ function othersBusy(): boolean {
   const now = performance.eventLoopUtilization();
   const { active, idle } = performance.eventLoopUtilization(now, mark);
   if (active + idle < WINDOW_MS) return busy;
-  busy = (active - ours) / (active + idle) > BUSY;
+  // A long gap means we were not running: what filled it (a restock that queued
+  // these very messages, say) says nothing about requests now. Start afresh.
+  const stale = active + idle > 4 * WINDOW_MS;
+  busy = !stale && (active - ours) / (active + idle) > BUSY;
   mark = now;
   ours = 0;
   return busy;
