@@ -3,12 +3,14 @@ import { fanoutBench } from './fanout.ts';
 import { analyticsBench } from './analytics.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
+import { soakBench } from './soak.ts';
 import { widgetSize } from './widget-size.ts';
 
 /** `npm run bench [name…]`: each benchmark prints its figure beside its budget (SPEC §7). */
 const benches: Record<string, () => string | Promise<string>> = {
   widget: widgetSize,
   signup: signupThroughput,
+  soak: soakBench,
   restock: restockBench,
   eta: etaBench,
   analytics: analyticsBench,

@@ -34,3 +34,16 @@ export const stop = (child: ChildProcess) =>
   });
 
 export const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+export const BENCH_ROOT = 'bench-root-token';
+
+/** A shop with one waitlist variant `v1`, made through the API of a running server. */
+export async function benchShop(url: string): Promise<{ publishableKey: string; secretKey: string }> {
+  const shop = await fetch(`${url}/v1/shops`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ROOT}` },
+    body: JSON.stringify({ name: 'Bench' }),
+  }).then((r) => r.json());
+  await fetch(`${url}/v1/admin/variants/v1`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${shop.secretKey}` }, body: JSON.stringify({ title: 'Tee' }) });
+  return shop;
+}

@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, num, startProcess, stop } from './lib.ts';
-
-const ROOT = 'bench-root-token';
+import { BENCH_ROOT, benchShop, freePort, num, startProcess, stop } from './lib.ts';
 
 function load(url: string, body: (i: number) => string, opts: { seconds: number; rate?: number }) {
   let i = 0;
@@ -30,15 +28,12 @@ export async function signupThroughput(): Promise<string> {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const server = await startProcess(
     'server/index.ts',
-    { PORT: String(port), WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: ROOT, WAITLINE_DEMO: '0', WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '' },
+    { PORT: String(port), WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: BENCH_ROOT, WAITLINE_DEMO: '0', WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '' },
     `${url}/health`,
   );
   const bare = await startProcess('bench/bare-server.ts', { PORT: String(barePort) }, `${bareUrl}/health`);
   try {
-    const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json());
-    const shop = await post('/v1/shops', { name: 'Bench' }, ROOT);
-    await fetch(`${url}/v1/admin/variants/v1`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${shop.secretKey}` }, body: JSON.stringify({ title: 'Tee' }) });
+    const shop = await benchShop(url);
     const body = (prefix: string) => (i: number) => JSON.stringify({ key: shop.publishableKey, variantId: 'v1', email: `${prefix}${i}@bench.example` });
 
     const ours = await load(url, body('max'), { seconds });

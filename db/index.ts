@@ -28,3 +28,16 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
 /** A transaction handle; services that write take `Db | Tx` so callers can compose them in one transaction. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
+
+/**
+ * Memoises what `build` makes from a connection, once per connection: hot
+ * paths keep their prepared statements instead of building SQL per request.
+ */
+export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let found = cache.get(db);
+    if (!found) cache.set(db, (found = build(db)));
+    return found;
+  };
+}

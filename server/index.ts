@@ -4,12 +4,14 @@ import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
 import { createScheduler } from './jobs/scheduler.ts';
+import { startCheckpointer } from '../db/checkpointer.ts';
 import { scheduleReconcile } from './services/reconcile.ts';
 import { scheduleLapseSweep } from './services/signups/lapse.ts';
 
 const started = performance.now();
 const config = loadConfig();
 const deps = createDeps(config);
+const checkpointer = startCheckpointer(deps.db.$client, config.dbPath, deps.log);
 const scheduler = createScheduler(deps);
 // New messages go out soon after their transaction commits, not at the next tick.
 // Wakes within 50 ms share one round, so a burst becomes full provider batches
@@ -55,6 +57,7 @@ async function shutdown(signal: string) {
   console.log(`${signal}: finishing the current round, then stopping`);
   server.close();
   await scheduler.stop();
+  await checkpointer.stop();
   deps.close();
   process.exit(0);
 }

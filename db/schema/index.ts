@@ -19,3 +19,4 @@ export * from './queue-actions.ts';
 export * from './suppliers.ts';
 export * from './purchase-orders.ts';
 export * from './po-receipts.ts';
+export * from './queue-counts.ts';

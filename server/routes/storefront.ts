@@ -10,7 +10,7 @@ import { clientIp, rateLimit } from '../lib/http.ts';
 import { token } from '../lib/tokens.ts';
 import { validate } from '../lib/validate.ts';
 import { assertOrigin, shopByPublishableKey } from '../services/shops/authenticate.ts';
-import { createSignup } from '../services/signups/create.ts';
+import { createSignupGrouped } from '../services/signups/create.ts';
 import { signupStatus, cancelSignup } from '../services/signups/status.ts';
 import { variantStats } from '../services/variants/stats.ts';
 import { presentEta } from '../services/variants/upsert.ts';
@@ -135,7 +135,7 @@ export const storefrontRoutes = createRouter()
     // Count every attempt from an IP, valid or not, before any work.
     rateLimit(c, `ip:${clientIp(c)}`, c.var.deps.config.ratePerIp);
     await next();
-  }, validate('json', signupBody), (c) => {
+  }, validate('json', signupBody), async (c) => {
     const body = c.req.valid('json');
     const shop = storefrontShop(c, body.key ?? c.req.valid('query').key);
     if (body.website) {
@@ -145,7 +145,7 @@ export const storefrontRoutes = createRouter()
     const { deps } = c.var;
     if (body.email) rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);
     if (body.phone) rateLimit(c, `phone:${shop.id}:${body.phone}`, deps.config.ratePerEmail);
-    const { signup, position, created } = createSignup(deps, shop, {
+    const { signup, position, created } = await createSignupGrouped(deps, shop, {
       variantId: body.variantId,
       email: body.email,
       phone: body.phone,

@@ -11,6 +11,7 @@ import { changeInventory } from '../../server/services/restock/inventory.ts';
 import { createShop } from '../../server/services/shops/create.ts';
 import { createSignup } from '../../server/services/signups/create.ts';
 import { cancelSignup } from '../../server/services/signups/status.ts';
+import { positionOf } from '../../server/services/signups/position.ts';
 import { upsertVariant } from '../../server/services/variants/upsert.ts';
 import { setup, type TestEnv } from '../helpers.ts';
 
@@ -72,9 +73,12 @@ function activeSignupOf(shop: Shop, person: number) {
 function perform(shop: Shop, a: Action): void {
   const deps = t.deps;
   switch (a.kind) {
-    case 'signup':
-      createSignup(deps, shop, { variantId: V, email: `p${a.who}@example.com`, quantity: a.quantity });
+    case 'signup': {
+      const { signup, position } = createSignup(deps, shop, { variantId: V, email: `p${a.who}@example.com`, quantity: a.quantity });
+      // A new place comes from the kept count; it must be the counted position.
+      expect(position).toBe(positionOf(deps.db, signup));
       return;
+    }
     case 'set':
       changeInventory(deps, shop, V, { available: a.to });
       return;
@@ -184,6 +188,11 @@ function check(shop: Shop, before: { waiting: Waiting[]; maxOfferId: number; end
     shop.id,
   ).n;
   expect(doubled).toBe(0);
+
+  // 5. The waiting count the triggers keep (queue_counts) is the real count.
+  const kept = one<{ n: number } | undefined>('select waiting as n from queue_counts where shop_id = ? and variant_id = ?', shop.id, V)?.n ?? 0;
+  const real = one<{ n: number }>(`select count(*) as n from signups where shop_id = ? and variant_id = ? and status = 'waiting'`, shop.id, V).n;
+  expect(kept).toBe(real);
 }
 
 function snapshot(shop: Shop) {

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { perConnection, type Db } from '../../../db/index.ts';
 import { contacts, type Contact } from '../../../db/schema/index.ts';
 import { token } from '../../lib/tokens.ts';
 
@@ -15,31 +15,23 @@ export interface ContactInput {
  * consent and locale. Joining again with an email is a fresh request for email,
  * so it lifts an earlier email opt-out; an SMS STOP is only lifted by START.
  */
-export function upsertContact(db: DbOrTx, shopId: string, input: ContactInput, now: Date): Contact {
-  const byEmail = input.email
-    ? db.select().from(contacts).where(and(eq(contacts.shopId, shopId), eq(contacts.email, input.email))).get()
-    : undefined;
-  const byPhone =
-    !byEmail && input.phone
-      ? db.select().from(contacts).where(and(eq(contacts.shopId, shopId), eq(contacts.phone, input.phone))).get()
-      : undefined;
+export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): Contact {
+  const q = statements(db);
+  const byEmail = input.email ? q.byEmail.get({ shopId, email: input.email }) : undefined;
+  const byPhone = !byEmail && input.phone ? q.byPhone.get({ shopId, phone: input.phone }) : undefined;
   const existing = byEmail ?? byPhone;
   const smsConsentAt = input.phone && input.smsConsent ? now : undefined;
 
   if (!existing) {
-    return db
-      .insert(contacts)
-      .values({
-        shopId,
-        email: input.email ?? null,
-        phone: phoneIsFree(db, shopId, input.phone) ? (input.phone ?? null) : null,
-        smsConsentAt: smsConsentAt ?? null,
-        locale: input.locale ?? 'en',
-        token: token(),
-        createdAt: now,
-      })
-      .returning()
-      .get();
+    return q.insert.get({
+      shopId,
+      email: input.email ?? null,
+      phone: phoneIsFree(db, shopId, input.phone) ? (input.phone ?? null) : null,
+      smsConsentAt: smsConsentAt?.getTime() ?? null,
+      locale: input.locale ?? 'en',
+      token: token(),
+      createdAt: now,
+    })!;
   }
 
   const changes: Partial<Contact> = {};
@@ -56,7 +48,28 @@ export function upsertContact(db: DbOrTx, shopId: string, input: ContactInput, n
 }
 
 /** A number already on another contact stays there: we never merge people on a guess. */
-function phoneIsFree(db: DbOrTx, shopId: string, phone: string | undefined): boolean {
+function phoneIsFree(db: Db, shopId: string, phone: string | undefined): boolean {
   if (!phone) return false;
-  return !db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.shopId, shopId), eq(contacts.phone, phone))).get();
+  return !statements(db).byPhone.get({ shopId, phone });
 }
+
+const p = sql.placeholder;
+/** Every signup runs these; prepared once per connection. */
+const statements = perConnection((db: Db) => ({
+  byEmail: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.email, p('email')))).prepare(),
+  byPhone: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.phone, p('phone')))).prepare(),
+  insert: db
+    .insert(contacts)
+    .values({
+      shopId: p('shopId'),
+      email: p('email'),
+      phone: p('phone'),
+      // Raw, in ms: drizzle's timestamp encoder does not take null through a placeholder.
+      smsConsentAt: sql`${p('smsConsentAt')}`,
+      locale: p('locale'),
+      token: p('token'),
+      createdAt: p('createdAt'),
+    })
+    .returning()
+    .prepare(),
+}));

@@ -1,6 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
-import { contacts, messages, shops, type Contact, type Message, type Shop } from '../../../db/schema/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { perConnection, type Db } from '../../../db/index.ts';
+import { contacts, shops, type Contact, type Message, type Shop } from '../../../db/schema/index.ts';
 import { emailTemplates, smsTemplates, translate, type RenderContext } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { sign } from '../../lib/signing.ts';
@@ -90,19 +90,19 @@ export function fitSms(render: (p: never, c: RenderContext) => string, props: Re
  * that cannot be rendered is returned in `failed` rather than stopping the rest.
  */
 export function renderRows(
-  db: DbOrTx,
+  db: Db,
   deps: Pick<Deps, 'config' | 'secret' | 'clock'>,
   rows: Message[],
   opts: { store: boolean },
 ): { rendered: OutgoingMessage[]; failed: Array<{ row: Message; error: string }> } {
   const pending = rows.filter((r) => r.text === null);
   if (pending.length === 0) return { rendered: rows as OutgoingMessage[], failed: [] };
-  const shopIds = [...new Set(pending.map((r) => r.shopId))];
-  const contactIds = [...new Set(pending.map((r) => r.contactId).filter((id): id is number => id !== null))];
-  const shopById = new Map(db.select().from(shops).where(inArray(shops.id, shopIds)).all().map((s) => [s.id, s]));
-  const contactById = new Map<number, Contact>();
-  for (let i = 0; i < contactIds.length; i += 500) {
-    for (const c of db.select().from(contacts).where(inArray(contacts.id, contactIds.slice(i, i + 500))).all()) contactById.set(c.id, c);
+  const q = statements(db);
+  const shopById = new Map<string, Shop | undefined>();
+  const contactById = new Map<number, Contact | undefined>();
+  for (const r of pending) {
+    if (!shopById.has(r.shopId)) shopById.set(r.shopId, q.shop.get({ id: r.shopId }));
+    if (r.contactId !== null && !contactById.has(r.contactId)) contactById.set(r.contactId, q.contact.get({ id: r.contactId }));
   }
   const now = deps.clock.now();
   const rendered: OutgoingMessage[] = [];
@@ -117,7 +117,7 @@ export function renderRows(
       const contact = row.contactId === null ? undefined : contactById.get(row.contactId);
       if (!shop || !contact) throw new Error('no shop or contact to render with');
       const out = renderMessage(row, shop, contact, deps);
-      if (opts.store) db.update(messages).set({ ...out, renderedAt: now }).where(eq(messages.id, row.id)).run();
+      if (opts.store) q.store.run(out.from, out.subject, out.html, out.text, JSON.stringify(out.headers), now.getTime(), row.id);
       rendered.push({ ...row, ...out, renderedAt: opts.store ? now : null });
     } catch (error) {
       failed.push({ row, error: `render failed: ${error instanceof Error ? error.message : String(error)}` });
@@ -125,3 +125,10 @@ export function renderRows(
   }
   return { rendered, failed };
 }
+
+/** A backlog of thousands is rendered a few rows at a time: statements prepared once. */
+const statements = perConnection((db: Db) => ({
+  shop: db.select().from(shops).where(eq(shops.id, sql.placeholder('id'))).prepare(),
+  contact: db.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare(),
+  store: db.$client.prepare('update messages set "from" = ?, subject = ?, html = ?, text = ?, headers = ?, rendered_at = ? where id = ?'),
+}));

@@ -1,4 +1,4 @@
-import type { Tx } from '../../../db/index.ts';
+import type { DbOrTx } from '../../../db/index.ts';
 import type { Shop, Signup, Variant } from '../../../db/schema/index.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -21,7 +21,7 @@ export function preorderMoments(shop: Shop, signup: Pick<Signup, 'createdAt'>, v
  * Jobs are keyed by their moment: after an ETA change new ones are added, and
  * the old ones find they no longer match and do nothing.
  */
-export function schedulePreorder(tx: Tx, shop: Shop, signups: Signup[], variant: Variant, now: Date): void {
+export function schedulePreorder(tx: DbOrTx, shop: Shop, signups: Signup[], variant: Variant, now: Date): void {
   const jobs = signups.flatMap((signup) => {
     const moments = preorderMoments(shop, signup, variant);
     if (!moments) return [];

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
 import { Invalid } from '../../lib/errors.ts';
+import { forgetShop } from '../shops/authenticate.ts';
 import type { SettingsPatch, ShopSettings } from './schema.ts';
 
 const MASK = '********';
@@ -45,12 +46,14 @@ export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
   if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
-  return db
+  const updated = db
     .update(shops)
     .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
     .where(eq(shops.id, shop.id))
     .returning()
     .get();
+  forgetShop(db, shop.id);
+  return updated;
 }
 
 /** What the admin API shows: the Shopify webhook secret is write-only. */

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { perConnection, type Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
 import { Forbidden, Unauthorized } from '../../lib/errors.ts';
 import { sha256 } from '../../lib/tokens.ts';
@@ -17,9 +17,30 @@ export function shopBySecretKey(db: Db, key: string | undefined): Shop {
 export function shopByPublishableKey(db: Db, key: string | undefined): Shop {
   if (!key) throw Unauthorized('The publishable key (pk_…) is required');
   if (key.startsWith('sk_')) throw Unauthorized('Never put the secret key in a storefront; use the publishable key (pk_…)');
-  const shop = db.select().from(shops).where(eq(shops.publishableKey, key)).get();
+  const cache = shopCache(db);
+  const now = performance.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < SHOP_CACHE_MS) return hit.shop;
+  const shop = byPublishableKey(db).get({ key });
   if (!shop) throw Unauthorized('Unknown publishable key');
+  cache.set(key, { shop, at: now });
   return shop;
+}
+
+/**
+ * Every storefront request resolves its shop, so the row is kept for a second
+ * per key: a read outside a transaction costs a WAL snapshot each time. Our
+ * own writes to a shop (settings, keys) forget it at once; the second bounds
+ * what anything else could leave stale. Only found shops are kept.
+ */
+const SHOP_CACHE_MS = 1000;
+const shopCache = perConnection((_db: Db) => new Map<string, { shop: Shop; at: number }>());
+const byPublishableKey = perConnection((db: Db) => db.select().from(shops).where(eq(shops.publishableKey, sql.placeholder('key'))).prepare());
+
+/** Called by whatever changes a shop row, so the next storefront request reads it fresh. */
+export function forgetShop(db: Db, shopId: string): void {
+  const cache = shopCache(db);
+  for (const [key, { shop }] of cache) if (shop.id === shopId) cache.delete(key);
 }
 
 /**

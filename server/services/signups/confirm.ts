@@ -7,7 +7,7 @@ import { MessageBatch } from '../messages/enqueue.ts';
 import { confirmation } from './create.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { signupByToken } from './find.ts';
-import { nextSeq, positionOf } from './position.ts';
+import { nextSeq, tailPosition } from './position.ts';
 
 /**
  * Double opt-in: following the link takes the place in line now (at the tail,
@@ -21,14 +21,15 @@ export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup;
     const now = deps.clock.now();
     const confirmed = tx
       .update(signups)
-      .set({ status: 'waiting', seq: nextSeq(tx), updatedAt: now })
+      .set({ status: 'waiting', seq: nextSeq(deps.db), updatedAt: now })
       .where(eq(signups.id, signup.id))
       .returning()
       .get();
     const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
     const contact = tx.select().from(contacts).where(eq(contacts.id, signup.contactId)).get();
     if (!variant || !contact) throw NotFound('Signup');
-    const position = positionOf(tx, confirmed) ?? 1;
+    // A fresh tail sequence number: everyone waiting is ahead.
+    const position = tailPosition(deps.db, shop.id, confirmed.variantId);
     const batch = MessageBatch.for(deps, now);
     confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
     if (confirmed.kind === 'preorder') schedulePreorder(tx, shop, [confirmed], variant, now);

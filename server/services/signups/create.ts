@@ -1,4 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { perConnection, type Db } from '../../../db/index.ts';
+import { groupCommit } from '../../../db/group-commit.ts';
 import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Contact, type Shop, type Signup, type SignupKind, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
@@ -7,7 +9,7 @@ import { upsertContact, type ContactInput } from '../contacts/upsert.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
-import { nextSeq, positionOf } from './position.ts';
+import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
 
@@ -30,65 +32,104 @@ export interface SignupResult {
  * transaction; the dispatcher sends them after commit.
  */
 export function createSignup(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
-  const { db, clock, config } = deps;
-  const result = db.transaction((tx): SignupResult => {
-    const now = clock.now();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, input.variantId))).get();
-    if (!variant) throw NotFound('Variant');
-    if (variant.mode === 'off') throw Conflict('This product is not taking waitlist or pre-order signups');
-
-    const contact = upsertContact(tx, shop.id, input, now);
-    const existing = tx
-      .select()
-      .from(signups)
-      .where(
-        and(
-          eq(signups.shopId, shop.id),
-          eq(signups.variantId, variant.id),
-          eq(signups.contactId, contact.id),
-          inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]),
-        ),
-      )
-      .get();
-    if (existing) return { signup: existing, position: positionOf(tx, existing), created: false };
-
-    const signup = tx
-      .insert(signups)
-      .values({
-        shopId: shop.id,
-        variantId: variant.id,
-        contactId: contact.id,
-        seq: nextSeq(tx),
-        kind: resolveKind(tx, shop, variant, input),
-        quantity: input.quantity,
-        status: shop.settings.doubleOptIn ? 'pending' : 'waiting',
-        token: token(),
-        locale: input.locale ?? contact.locale,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    const position = positionOf(tx, signup);
-    emit(tx, shop, 'signup.created', {
-      signup: { id: signup.id, variantId: signup.variantId, kind: signup.kind, quantity: signup.quantity, status: signup.status, position, createdAt: now.toISOString() },
-      contact: { email: contact.email, phone: contact.phone, locale: signup.locale },
-    }, now);
-    const batch = MessageBatch.for(deps, now);
-    if (signup.status === 'pending') {
-      const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
-      const props = { item: itemName(variant), confirmUrl: `${config.publicUrl}/confirm/${signup.token}` };
-      if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
-    } else {
-      confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
-      if (signup.kind === 'preorder') schedulePreorder(tx, shop, [signup], variant, now);
-    }
-    batch.flush();
-    return { signup, position, created: true };
-  });
+  const result = statements(deps.db).join(deps, shop, input);
   if (result.created) deps.wake();
   return result;
 }
+
+/**
+ * The same, for the storefront: committed together with the other signups
+ * that arrived in the same moment (db/group-commit.ts), answered after commit.
+ */
+export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupInput): Promise<SignupResult> {
+  const result = await groupCommit(deps.db)(() => join(deps, shop, input));
+  if (result.created) deps.wake();
+  return result;
+}
+
+/**
+ * The body of createSignup; the caller opens the transaction. This is the
+ * storefront's hot path, so every read and write is a statement prepared once
+ * per connection; helpers that take a `db` join the open transaction.
+ */
+function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
+  const { db, clock, config } = deps;
+  const q = statements(db);
+  const now = clock.now();
+  const variant = q.variant.get({ shopId: shop.id, id: input.variantId });
+  if (!variant) throw NotFound('Variant');
+  if (variant.mode === 'off') throw Conflict('This product is not taking waitlist or pre-order signups');
+
+  const contact = upsertContact(db, shop.id, input, now);
+  const existing = q.active.get({ shopId: shop.id, variantId: variant.id, contactId: contact.id });
+  if (existing) return { signup: existing, position: positionOf(db, existing), created: false };
+
+  const signup = q.insert.get({
+    shopId: shop.id,
+    variantId: variant.id,
+    contactId: contact.id,
+    seq: nextSeq(db),
+    kind: resolveKind(db, shop, variant, input),
+    quantity: input.quantity,
+    status: shop.settings.doubleOptIn ? 'pending' : 'waiting',
+    token: token(),
+    locale: input.locale ?? contact.locale,
+    createdAt: now,
+    updatedAt: now,
+  })!;
+  // It took the tail's sequence number, so everyone waiting is ahead of it.
+  const position = signup.status === 'waiting' ? tailPosition(db, shop.id, variant.id) : null;
+  emit(db, shop, 'signup.created', {
+    signup: { id: signup.id, variantId: signup.variantId, kind: signup.kind, quantity: signup.quantity, status: signup.status, position, createdAt: now.toISOString() },
+    contact: { email: contact.email, phone: contact.phone, locale: signup.locale },
+  }, now);
+  const batch = MessageBatch.for(deps, now);
+  if (signup.status === 'pending') {
+    const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
+    const props = { item: itemName(variant), confirmUrl: `${config.publicUrl}/confirm/${signup.token}` };
+    if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
+  } else {
+    confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
+    if (signup.kind === 'preorder') schedulePreorder(db, shop, [signup], variant, now);
+  }
+  batch.flush();
+  return { signup, position, created: true };
+}
+
+const p = sql.placeholder;
+const statements = perConnection((db: Db) => ({
+  join: db.$client.transaction(join),
+  variant: db.select().from(variants).where(and(eq(variants.shopId, p('shopId')), eq(variants.id, p('id')))).prepare(),
+  active: db
+    .select()
+    .from(signups)
+    .where(
+      and(
+        eq(signups.shopId, p('shopId')),
+        eq(signups.variantId, p('variantId')),
+        eq(signups.contactId, p('contactId')),
+        inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]),
+      ),
+    )
+    .prepare(),
+  insert: db
+    .insert(signups)
+    .values({
+      shopId: p('shopId'),
+      variantId: p('variantId'),
+      contactId: p('contactId'),
+      seq: p('seq'),
+      kind: p('kind'),
+      quantity: p('quantity'),
+      status: p('status'),
+      token: p('token'),
+      locale: p('locale'),
+      createdAt: p('createdAt'),
+      updatedAt: p('updatedAt'),
+    })
+    .returning()
+    .prepare(),
+}));
 
 /** Email and, with consent, SMS: the item, the place in line, the ETA range, a leave link. */
 export function confirmation(
@@ -114,7 +155,7 @@ export function confirmation(
 }
 
 /** Pre-orders count against the limit; past it, new signups join the plain waitlist. */
-function resolveKind(tx: Parameters<typeof variantStats>[0], shop: Shop, variant: Variant, input: SignupInput): SignupKind {
+function resolveKind(tx: Db, shop: Shop, variant: Variant, input: SignupInput): SignupKind {
   if (variant.mode !== 'preorder' || input.kind === 'waitlist') return 'waitlist';
   const remaining = variantStats(tx, shop.id, [variant]).get(variant.id)?.preorderRemaining ?? null;
   return remaining === null || remaining >= input.quantity ? 'preorder' : 'waitlist';

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
-import { signups, type Signup } from '../../../db/schema/index.ts';
+import { perConnection, type Db, type DbOrTx } from '../../../db/index.ts';
+import { queueCounts, signups, type Signup } from '../../../db/schema/index.ts';
 
 /**
  * 1 + the waiting signups ahead in the same queue (SPEC §2). Offered and
@@ -24,7 +24,26 @@ export function positionOf(db: DbOrTx, signup: Pick<Signup, 'shopId' | 'variantI
   return ahead + 1;
 }
 
+const statements = perConnection((db: Db) => ({
+  maxSeq: db.select({ max: sql<number | null>`max(${signups.seq})` }).from(signups).prepare(),
+  waiting: db
+    .select({ n: queueCounts.waiting })
+    .from(queueCounts)
+    .where(and(eq(queueCounts.shopId, sql.placeholder('shopId')), eq(queueCounts.variantId, sql.placeholder('variantId'))))
+    .prepare(),
+}));
+
 /** The next FIFO sequence number: the tail of every queue. */
-export function nextSeq(db: DbOrTx): number {
-  return (db.select({ max: sql<number | null>`max(${signups.seq})` }).from(signups).get()?.max ?? 0) + 1;
+export function nextSeq(db: Db): number {
+  return (statements(db).maxSeq.get()?.max ?? 0) + 1;
+}
+
+/**
+ * The position of a signup that has just become `waiting` with `nextSeq()`:
+ * it is behind every other waiting signup of its variant, so its position is
+ * the variant's waiting count (itself included), kept by the queue_counts
+ * triggers. Constant time, where positionOf() steps through the whole line.
+ */
+export function tailPosition(db: Db, shopId: string, variantId: string): number {
+  return statements(db).waiting.get({ shopId, variantId })?.n ?? 1;
 }

@@ -1,0 +1,43 @@
+import { performance } from 'node:perf_hooks';
+
+/** Above this share of the event loop spent on other work, background work waits. */
+const BUSY = 0.85;
+/** The window over which the share is measured. */
+const WINDOW_MS = 50;
+/** However busy the server, background work advances at least once per this long. */
+const MAX_WAIT_MS = 250;
+
+let mark = performance.eventLoopUtilization();
+let ours = 0;
+let busy = false;
+
+/**
+ * Lets requests go first. Background work (rendering and dispatching a
+ * backlog) calls this between chunks with the milliseconds its last chunk
+ * took. It always yields one turn of the event loop; and while the rest of
+ * the server keeps the loop more than 85% busy (a burst of signups), it waits
+ * in steps up to 250 ms, so the backlog drains in the gaps rather than taking
+ * CPU from requests. Messages are durable rows: lagging behind during a burst
+ * loses nothing, and providers are rate-limited anyway.
+ */
+export async function giveWay(spentMs: number): Promise<void> {
+  ours += spentMs;
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let waited = 0; othersBusy() && waited < MAX_WAIT_MS; waited += WINDOW_MS) {
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  }
+}
+
+/** Event-loop utilisation over the last window, our own chunks left out. */
+function othersBusy(): boolean {
+  const now = performance.eventLoopUtilization();
+  const { active, idle } = performance.eventLoopUtilization(now, mark);
+  if (active + idle < WINDOW_MS) return busy;
+  // A long gap means we were not running: what filled it (a restock that queued
+  // these very messages, say) says nothing about requests now. Start afresh.
+  const stale = active + idle > 4 * WINDOW_MS;
+  busy = !stale && (active - ours) / (active + idle) > BUSY;
+  mark = now;
+  ours = 0;
+  return busy;
+}
