@@ -18,6 +18,8 @@ export const contacts = sqliteTable(
     smsOptOutAt: integer('sms_opt_out_at', { mode: 'timestamp_ms' }),
     /** Set once the first SMS (which carries "Reply STOP to opt out") has been queued. */
     smsIntroducedAt: integer('sms_introduced_at', { mode: 'timestamp_ms' }),
+    /** Followed a double opt-in link: the address is theirs, so later signups need no second proof. */
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
     locale: text('locale').notNull().default('en'),
     ordersCount: integer('orders_count').notNull().default(0),
     /** Unguessable token for the unsubscribe page (`/u/:token`). */

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { contacts, signups, variants, type Signup } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
@@ -10,31 +10,43 @@ import { signupByToken } from './find.ts';
 import { nextSeq, tailPosition } from './position.ts';
 
 /**
- * Double opt-in: following the link takes the place in line now (at the tail,
- * by a fresh sequence number) and sends the usual confirmation.
- * Returns null when the signup was not pending (used link, cancelled).
+ * Double opt-in: following the link proves the address. Every place it is
+ * pending in at this shop takes its place now (each at the tail, by a fresh
+ * sequence number, in the order asked) with the usual confirmation, and later
+ * signups from it join straight away. Returns the link's own place, or null
+ * when it was not pending (used link, cancelled).
  */
 export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup; position: number; item: string } | null {
   const result = deps.db.transaction((tx) => {
     const { signup, shop } = signupByToken(tx, tokenValue);
     if (signup.status !== 'pending') return null;
     const now = deps.clock.now();
-    const confirmed = tx
-      .update(signups)
-      .set({ status: 'waiting', seq: nextSeq(deps.db), updatedAt: now })
-      .where(eq(signups.id, signup.id))
-      .returning()
-      .get();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
-    const contact = tx.select().from(contacts).where(eq(contacts.id, signup.contactId)).get();
-    if (!variant || !contact) throw NotFound('Signup');
-    // A fresh tail sequence number: everyone waiting is ahead.
-    const position = tailPosition(deps.db, shop.id, confirmed.variantId);
+    const contact = tx.update(contacts).set({ confirmedAt: now }).where(eq(contacts.id, signup.contactId)).returning().get();
+    const pending = tx
+      .select()
+      .from(signups)
+      .where(and(eq(signups.shopId, shop.id), eq(signups.contactId, signup.contactId), eq(signups.status, 'pending')))
+      .orderBy(asc(signups.id))
+      .all();
     const batch = MessageBatch.for(deps, now);
-    confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
-    if (confirmed.kind === 'preorder') schedulePreorder(tx, shop, [confirmed], variant, now);
+    let own: { signup: Signup; position: number; item: string } | null = null;
+    for (const place of pending) {
+      const confirmed = tx
+        .update(signups)
+        .set({ status: 'waiting', seq: nextSeq(deps.db), updatedAt: now })
+        .where(eq(signups.id, place.id))
+        .returning()
+        .get();
+      const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, place.variantId))).get();
+      if (!variant || !contact) throw NotFound('Signup');
+      // A fresh tail sequence number: everyone waiting is ahead.
+      const position = tailPosition(deps.db, shop.id, confirmed.variantId);
+      confirmation(batch, deps, { shop, contact, signup: confirmed, variant, position });
+      if (confirmed.kind === 'preorder') schedulePreorder(tx, shop, [confirmed], variant, now);
+      if (place.id === signup.id) own = { signup: confirmed, position, item: itemName(variant) };
+    }
     batch.flush();
-    return { signup: confirmed, position, item: itemName(variant) };
+    return own;
   });
   if (result) deps.wake();
   return result;

@@ -71,7 +71,8 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
     seq: nextSeq(db),
     kind: resolveKind(db, shop, variant, input),
     quantity: input.quantity,
-    status: shop.settings.doubleOptIn ? 'pending' : 'waiting',
+    // Double opt-in proves an address once; a confirmed contact joins straight away.
+    status: shop.settings.doubleOptIn && !contact.confirmedAt ? 'pending' : 'waiting',
     token: token(),
     locale: input.locale ?? contact.locale,
     createdAt: now,
@@ -84,11 +85,13 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
     contact: { email: contact.email, phone: contact.phone, locale: signup.locale },
   }, now);
   const batch = MessageBatch.for(deps, now);
-  if (signup.status === 'pending') {
+  // One confirmation request a day per address, however many places a bot asks
+  // for in its name; the link confirms every place the address is pending in.
+  if (signup.status === 'pending' && !q.recentOptin.get({ shopId: shop.id, contactId: contact.id, id: signup.id, since: now.getTime() - OPTIN_EVERY_MS })) {
     const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
     const props = { item: itemName(variant), confirmUrl: `${config.publicUrl}/confirm/${signup.token}` };
     if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
-  } else {
+  } else if (signup.status === 'waiting') {
     confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
     if (signup.kind === 'preorder') schedulePreorder(db, shop, [signup], variant, now);
   }
@@ -96,8 +99,15 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
   return { signup, position, created: true };
 }
 
+const OPTIN_EVERY_MS = 86_400_000;
 const p = sql.placeholder;
 const statements = perConnection((db: Db) => ({
+  recentOptin: db
+    .select({ id: signups.id })
+    .from(signups)
+    .where(and(eq(signups.shopId, p('shopId')), eq(signups.contactId, p('contactId')), eq(signups.status, 'pending'), sql`${signups.id} <> ${p('id')}`, sql`${signups.createdAt} > ${p('since')}`))
+    .limit(1)
+    .prepare(),
   join: db.$client.transaction(join),
   variant: db.select().from(variants).where(and(eq(variants.shopId, p('shopId')), eq(variants.id, p('id')))).prepare(),
   active: db

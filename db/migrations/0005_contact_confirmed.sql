@@ -1,0 +1,1 @@
+ALTER TABLE `contacts` ADD `confirmed_at` integer;
