@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { day, num } from './format.ts';
+import { day, num, shortDay } from './format.ts';
 
 export interface Point {
   date: string;
@@ -34,7 +34,11 @@ export function Chart({ points }: { points: Point[] }) {
         height: 240,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? num(t) : '')) }],
+        axes: [
+          // Day ticks as the shop writes dates ("27 oct."), not uPlot's US default.
+          { values: (_u, ticks) => ticks.map((t) => shortDay(new Date(t * 1000).toISOString().slice(0, 10))) },
+          { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? num(t) : '')) },
+        ],
         series: [{ value: (_u, ts) => (ts == null ? '' : day(new Date(ts * 1000).toISOString().slice(0, 10))) }, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: points.length <= 31 } }))],
       },
       data,

@@ -22,5 +22,10 @@ export const dateTime = (iso: string | null) =>
 
 export const date = (iso: string) => new Intl.DateTimeFormat(shopFormat.locale, { dateStyle: 'medium', timeZone: shopFormat.timezone }).format(new Date(iso));
 
-/** A calendar date (YYYY-MM-DD, no time zone) as the shop writes it. */
-export const day = (ymd: string) => new Intl.DateTimeFormat(shopFormat.locale, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${ymd}T00:00:00Z`));
+/** A calendar date (YYYY-MM-DD, no time zone) as the shop writes it; read as UTC so it never shifts a day. */
+const calendar = (options: Intl.DateTimeFormatOptions) => (ymd: string) =>
+  new Intl.DateTimeFormat(shopFormat.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${ymd}T00:00:00Z`));
+
+export const day = calendar({ month: 'short', day: 'numeric', year: 'numeric' });
+/** Few characters, for chart ticks: "Oct 27", "27 oct.". */
+export const shortDay = calendar({ month: 'short', day: 'numeric' });
