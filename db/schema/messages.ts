@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { shops } from './shops.ts';
 
@@ -66,10 +67,12 @@ export const messages = sqliteTable(
   (t) => [
     index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter),
     index('messages_shop_idx').on(t.shopId, t.id),
-    index('messages_provider_idx').on(t.providerId),
-    index('messages_batch_idx').on(t.batchKey),
-    index('messages_offer_idx').on(t.offerId),
-    index('messages_backorder_idx').on(t.backorderId),
+    // Partial: most rows are NULL here when written (a confirmation has no offer, no
+    // backorder, no batch or provider id yet), and a NULL costs no index write.
+    index('messages_provider_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
+    index('messages_batch_idx').on(t.batchKey).where(sql`${t.batchKey} is not null`),
+    index('messages_offer_idx').on(t.offerId).where(sql`${t.offerId} is not null`),
+    index('messages_backorder_idx').on(t.backorderId).where(sql`${t.backorderId} is not null`),
     index('messages_signup_idx').on(t.signupId),
     index('messages_contact_idx').on(t.contactId),
   ],
