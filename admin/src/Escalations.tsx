@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { dateTime } from './format.ts';
-import { States, useApi } from './ui.tsx';
+import { Alert, States, useApi } from './ui.tsx';
 
 interface Escalation {
   id: number;
@@ -53,11 +53,7 @@ export function Escalations() {
           </button>
         ))}
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert message={error} />
       <States state={list} isEmpty={rows.length === 0} empty={status === 'open' ? 'Nothing needs a person right now.' : 'Nothing resolved yet.'}>
       {rows.map((e) => (
         <article class="card" key={e.id}>

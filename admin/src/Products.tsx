@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { day, num } from './format.ts';
 import { Queue } from './Queue.tsx';
-import { ExportButton, States, useApi } from './ui.tsx';
+import { Alert, ExportButton, States, useApi } from './ui.tsx';
 
 interface Variant {
   id: string;
@@ -49,11 +49,7 @@ export function Products() {
       <p>
         <ExportButton path="/v1/admin/signups.csv" filename="waitline-signups.csv" label="Export all signups (CSV)" />
       </p>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert message={error} />
       <States state={list} isEmpty={rows.length === 0} empty="No products yet. Variants arrive from Shopify webhooks or PUT /v1/admin/variants/:id.">
       <div class="scroll">
       <table>
@@ -165,11 +161,7 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
         <p>
           <strong>{v.etaAudience}</strong> {v.etaAudience === 1 ? 'customer' : 'customers'} (pre-orders and backorders) will be told of the change.
         </p>
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Alert message={error} />
         <div class="resolve">
           <button type="submit">Change and notify</button>
           {v.etaSource.kind === 'merchant' ? (

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { maskContact as mask } from '../../server/lib/mask.ts';
 import { date, dateTime } from './format.ts';
-import { ExportButton } from './ui.tsx';
+import { Alert, ExportButton } from './ui.tsx';
 
 interface Place {
   id: number;
@@ -67,11 +67,7 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
         </button>
       </h3>
       <ExportButton path={`/v1/admin/signups.csv?variantId=${encodeURIComponent(variantId)}`} filename={`waitline-${variantId}.csv`} label="Export this line (CSV)" />
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert message={error} />
       <table>
         <thead>
           <tr>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, events } from './api.ts';
 import { dateTime, num, pct } from './format.ts';
-import { States, useApi } from './ui.tsx';
+import { Alert, States, useApi } from './ui.tsx';
 
 interface VariantRow {
   id: string;
@@ -135,11 +135,7 @@ export function Restock() {
           <button type="submit" disabled={busy || !variantId}>
             Preview
           </button>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <Alert message={error} />
         </form>
         {preview && variant ? <DryRun p={preview} variant={variant} busy={busy} onConfirm={confirmRestock} /> : null}
         {progress ? <ProgressCard p={progress} /> : null}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { Alert } from './ui.tsx';
 import { DurationInput } from './DurationInput.tsx';
 import { shopFormat } from './format.ts';
 import { Keys } from './Keys.tsx';
@@ -46,12 +47,7 @@ export function Settings() {
       .then(({ settings }) => (setRules(settings), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
       .catch((e: Error) => setLoadError(e.message));
   useEffect(() => void load(), []);
-  if (loadError)
-    return (
-      <p class="error" role="alert">
-        {loadError}
-      </p>
-    );
+  if (loadError) return <Alert message={loadError} />;
   if (!rules) return <p class="muted" aria-busy="true">Loading…</p>;
 
   const set = <K extends keyof Rules>(key: K, value: Rules[K]) => setRules({ ...rules, [key]: value });

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { Alert } from './ui.tsx';
 import { api, ApiError, session } from './api.ts';
 
 /** The shop's secret key, checked against the API before anything is shown. */
@@ -23,11 +24,7 @@ export function SignIn({ onSignedIn, error: initial }: { onSignedIn: () => void;
         <label for="key">Shop secret key</label>
         <input id="key" type="password" autoComplete="off" placeholder="sk_…" value={key} onInput={(e) => setKey((e.target as HTMLInputElement).value)} required />
         <button type="submit">Sign in</button>
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Alert message={error} />
       </form>
     </main>
   );

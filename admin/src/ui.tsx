@@ -32,6 +32,15 @@ export function useApi<T>(path: string | null): Loaded<T> {
   return { data, error, loading, reload };
 }
 
+/** A failure the user must see, read out by screen readers; nothing when there is none. */
+export function Alert({ message }: { message: string }) {
+  return message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
 /**
  * The three states every list has before it has rows: loading, failed (with a
  * retry) and empty (with what to do about it). Renders its children otherwise.
