@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './context.ts';
 import { AppError } from './lib/errors.ts';
+import { limitBody, limitStream } from './lib/body.ts';
 import { health } from './routes/health.ts';
 import { shopsRoutes } from './routes/shops.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
@@ -31,14 +31,13 @@ export function createApp(deps: Deps) {
     await next();
   });
   // The API takes small bodies; platforms send bigger ones (a product with many variants).
-  const limit = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => c.json(new AppError('payload_too_large', `Bodies are limited to ${maxSize / 1024} KiB`).toBody(), 413) });
-  const apiLimit = limit(BODY_LIMIT);
-  const webhookLimit = limit(WEBHOOK_BODY_LIMIT);
+  const apiLimit = limitBody(BODY_LIMIT);
+  const webhookLimit = limitBody(WEBHOOK_BODY_LIMIT);
   // An import streams its CSV and is bounded by its own size check, not by the API's.
-  const importLimit = limit(IMPORT_BODY_LIMIT);
-  const poImportLimit = limit(PO_IMPORT_BODY_LIMIT);
-  const limits: Record<string, typeof apiLimit> = { '/v1/admin/signups/import': importLimit, '/v1/admin/purchase-orders/import': poImportLimit };
+  const limits: Record<string, MiddlewareHandler> = {
+    '/v1/admin/signups/import': limitStream(IMPORT_BODY_LIMIT),
+    '/v1/admin/purchase-orders/import': limitStream(PO_IMPORT_BODY_LIMIT),
+  };
   app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? webhookLimit : (limits[c.req.path] ?? apiLimit))(c, next));
 
   app.route('/', health);

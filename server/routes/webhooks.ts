@@ -13,7 +13,7 @@ import { receiveTwilioInbound, receiveTwilioStatus, verifyTwilio, type TwilioPar
 export const webhookRoutes = createRouter()
   .post('/webhooks/shopify', doc('Webhooks in', 'signature', 'Shopify: X-Shopify-Hmac-Sha256 verified; products/update, inventory_levels/update, orders/create, orders/cancelled.'), async (c) => {
     const raw = await c.req.text();
-    const shop = verifyShopify(c.var.deps, c.req.header('x-shopify-shop-domain'), c.req.header('x-shopify-hmac-sha256'), raw);
+    const shop = verifyShopify(c.get('deps'), c.req.header('x-shopify-shop-domain'), c.req.header('x-shopify-hmac-sha256'), raw);
     const webhookId = c.req.header('x-shopify-webhook-id');
     const topic = c.req.header('x-shopify-topic');
     if (!webhookId || !topic) throw Invalid('X-Shopify-Webhook-Id and X-Shopify-Topic are required');
@@ -25,33 +25,31 @@ export const webhookRoutes = createRouter()
     }
     // Signed is not well-formed: `null` or an array would reach a NOT NULL column or a topic handler.
     if (!isObject(payload)) throw Invalid('The body is not a JSON object');
-    const status = receiveShopify(c.var.deps, { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
+    const status = receiveShopify(c.get('deps'), { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
     return c.json({ ok: true, status });
   })
   .post('/webhooks/resend', doc('Webhooks in', 'signature', 'Resend (Standard Webhooks): opens, clicks, delivery, bounces, complaints.'), async (c) => {
     const raw = await c.req.text();
     const id = c.req.header('svix-id');
-    const event = verifyResend(c.var.deps, { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw);
+    const event = verifyResend(c.get('deps'), { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw);
     // A verified body is still input: without a string `type` there is no event to store (topic is NOT NULL).
     if (!isObject(event) || typeof event.type !== 'string') throw Invalid('The body is not a Resend event');
-    return c.json({ ok: true, status: receiveResend(c.var.deps, id!, event) });
+    return c.json({ ok: true, status: receiveResend(c.get('deps'), id!, event) });
   })
   .post('/webhooks/twilio/status', doc('Webhooks in', 'signature', 'Twilio delivery status (X-Twilio-Signature).'), async (c) => {
-    const params = await twilioParams(c.req.raw.clone());
-    verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
-    return c.json({ ok: true, status: receiveTwilioStatus(c.var.deps, params) });
+    const params = await twilioParams(await c.req.text());
+    verifyTwilio(c.get('deps'), c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
+    return c.json({ ok: true, status: receiveTwilioStatus(c.get('deps'), params) });
   })
   .post('/webhooks/twilio/inbound', doc('Webhooks in', 'signature', 'Twilio inbound SMS: STOP/START/HELP, other replies to the escalation service. Answers TwiML.', { 200: { description: 'TwiML' } }), async (c) => {
-    const params = await twilioParams(c.req.raw.clone());
-    verifyTwilio(c.var.deps, c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
-    return c.body(receiveTwilioInbound(c.var.deps, params), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+    const params = await twilioParams(await c.req.text());
+    verifyTwilio(c.get('deps'), c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
+    return c.body(receiveTwilioInbound(c.get('deps'), params), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
   });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function twilioParams(req: Request): Promise<TwilioParams> {
-  return Object.fromEntries(new URLSearchParams(await req.text()));
-}
+const twilioParams = (form: string): TwilioParams => Object.fromEntries(new URLSearchParams(form));
 
 const pathAndQuery = (url: string) => {
   const u = new URL(url);
