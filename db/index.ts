@@ -20,6 +20,11 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Savepoints (one per signup in a group commit) journal each page they touch.
+  // On disk that journal spills to a temp file past 64 KiB: a file created,
+  // written page by page and deleted in most group commits, two thirds of a
+  // signup's write calls. In memory it is a copy.
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return { db, sqlite };

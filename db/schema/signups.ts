@@ -49,7 +49,7 @@ export const signups = sqliteTable(
     index('signups_fit_idx').on(t.shopId, t.variantId, t.status, t.quantity, t.seq),
     // variant_id rides along so analytics filtered by variant count from the index alone.
     index('signups_shop_created_idx').on(t.shopId, t.createdAt, t.variantId),
-    index('signups_seq_idx').on(t.seq),
+    // Also the tail of the shop's sequence: nextSeq() reads max(seq) from its end.
     index('signups_shop_seq_idx').on(t.shopId, t.seq),
     index('signups_contact_idx').on(t.contactId),
     index('signups_lapse_idx').on(t.shopId, t.lapseNoticeAt).where(sql`${t.lapseNoticeAt} is not null`),

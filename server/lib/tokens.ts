@@ -16,6 +16,20 @@ export function token(bytes = 16): string {
   return pool.toString('base64url', used - bytes, used);
 }
 
+/**
+ * A token that names a row (a signup, contact, offer, backorder or message
+ * link): the same random part after a prefix of the time it was made, in
+ * milliseconds, base 36. Random tokens land on a random page of their unique
+ * index, so every insert dirtied a page of its own; tokens made together sort
+ * together, so a group commit writes them to the index's last page, which it
+ * writes anyway. That is three pages fewer per signup. The prefix tells when
+ * the link was made, nothing that helps guess one. (Real time on purpose: it
+ * orders index pages and decides nothing, so it is not the injected clock.)
+ */
+export function rowToken(bytes = 16): string {
+  return Date.now().toString(36).padStart(9, '0') + token(bytes);
+}
+
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }

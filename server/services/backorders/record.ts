@@ -3,7 +3,7 @@ import { backorders, type Contact, type Shop, type Variant } from '../../../db/s
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 import { money } from '../../../emails/index.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
@@ -47,7 +47,7 @@ export function recordBackorders(
         quantity: line.quantity,
         price: line.price,
         currency: args.currency,
-        token: token(),
+        token: rowToken(),
         locale: contact.locale,
         createdAt: now,
       })

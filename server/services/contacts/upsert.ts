@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { perConnection, type Db } from '../../../db/index.ts';
 import { contacts, type Contact } from '../../../db/schema/index.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 
 export interface ContactInput {
   email?: string;
@@ -14,8 +14,9 @@ export interface ContactInput {
  * Finds the shop's contact by email (else by phone) or creates it, recording
  * consent and locale. Joining again with an email is a fresh request for email,
  * so it lifts an earlier email opt-out; an SMS STOP is only lifted by START.
+ * `created` says the contact is new, so it has no signups yet.
  */
-export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): Contact {
+export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): { contact: Contact; created: boolean } {
   const q = statements(db);
   const byEmail = input.email ? q.byEmail.get({ shopId, email: input.email }) : undefined;
   const byPhone = !byEmail && input.phone ? q.byPhone.get({ shopId, phone: input.phone }) : undefined;
@@ -23,15 +24,24 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
   const smsConsentAt = input.phone && input.smsConsent ? now : undefined;
 
   if (!existing) {
-    return q.insert.get({
+    const contact: Contact = {
+      id: 0,
       shopId,
       email: input.email ?? null,
       phone: phoneIsFree(db, shopId, input.phone) ? (input.phone ?? null) : null,
-      smsConsentAt: smsConsentAt?.getTime() ?? null,
+      smsConsentAt: smsConsentAt ?? null,
+      emailOptOutAt: null,
+      smsOptOutAt: null,
+      smsIntroducedAt: null,
+      confirmedAt: null,
       locale: input.locale ?? 'en',
-      token: token(),
+      ordersCount: 0,
+      token: rowToken(),
       createdAt: now,
-    })!;
+    };
+    const { email, phone, locale, token } = contact;
+    contact.id = Number(q.insert.run(shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()).lastInsertRowid);
+    return { contact, created: true };
   }
 
   const changes: Partial<Contact> = {};
@@ -43,8 +53,8 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
     changes.smsIntroducedAt = null;
   }
   if (smsConsentAt && (changes.phone || input.phone === existing.phone)) changes.smsConsentAt = smsConsentAt;
-  if (Object.keys(changes).length === 0) return existing;
-  return db.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning().get();
+  if (Object.keys(changes).length === 0) return { contact: existing, created: false };
+  return { contact: db.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning().get(), created: false };
 }
 
 /** A number already on another contact stays there: we never merge people on a guess. */
@@ -58,18 +68,8 @@ const p = sql.placeholder;
 const statements = perConnection((db: Db) => ({
   byEmail: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.email, p('email')))).prepare(),
   byPhone: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.phone, p('phone')))).prepare(),
-  insert: db
-    .insert(contacts)
-    .values({
-      shopId: p('shopId'),
-      email: p('email'),
-      phone: p('phone'),
-      // Raw, in ms: drizzle's timestamp encoder does not take null through a placeholder.
-      smsConsentAt: sql`${p('smsConsentAt')}`,
-      locale: p('locale'),
-      token: p('token'),
-      createdAt: p('createdAt'),
-    })
-    .returning()
-    .prepare(),
+  // Plain SQL and no RETURNING: the caller already holds every value of the new row.
+  insert: db.$client.prepare(
+    `insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at, orders_count) values (?, ?, ?, ?, ?, ?, ?, 0)`,
+  ),
 }));

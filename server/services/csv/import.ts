@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { email as emailField, phone as phoneField, platformId } from '../../lib/fields.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 
 /** Header names of our export and of other back-in-stock apps' exports, mapped to ours. */
 const HEADERS: Record<string, 'email' | 'phone' | 'variant' | 'created_at' | 'sms_consent' | 'quantity' | 'locale'> = {
@@ -62,16 +62,16 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
   const flush = () => {
     const now = deps.clock.now().getTime();
     deps.db.$client.transaction(() => {
-      let seq = (sql.maxSeq.get() as { n: number }).n;
+      let seq = (sql.maxSeq.get(shop.id) as { n: number }).n;
       for (const r of batch) {
         const found = (r.email ? sql.contactByEmail.get(shop.id, r.email) : sql.contactByPhone.get(shop.id, r.phone)) as { id: number } | undefined;
         const contactId =
-          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, token(), r.createdAt).lastInsertRowid);
+          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, rowToken(), r.createdAt).lastInsertRowid);
         if (sql.active.get(shop.id, r.variant, contactId)) {
           report.skipped++;
           continue;
         }
-        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, token(), r.locale, r.createdAt, now);
+        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, rowToken(), r.locale, r.createdAt, now);
         report.imported++;
       }
     })();
@@ -115,7 +115,7 @@ function statements(client: Database.Database) {
 
 function prepare(client: Database.Database) {
   return {
-    maxSeq: client.prepare('select coalesce(max(seq), 0) as n from signups'),
+    maxSeq: client.prepare('select coalesce(max(seq), 0) as n from signups where shop_id = ?'),
     variant: client.prepare(`select 1 from variants where shop_id = ? and id = ? and mode != 'off'`),
     contactByEmail: client.prepare('select id from contacts where shop_id = ? and email = ?'),
     contactByPhone: client.prepare('select id from contacts where shop_id = ? and phone = ?'),

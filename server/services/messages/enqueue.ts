@@ -3,7 +3,7 @@ import type { Db } from '../../../db/index.ts';
 import type { Contact, Shop } from '../../../db/schema/index.ts';
 import type { EmailProps, EmailTemplate, SmsProps, SmsTemplate } from '../../../emails/index.ts';
 import { outsideQuietHours } from '../../lib/quiet-hours.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 
 export interface MessageArgs {
   shop: Shop;
@@ -99,7 +99,7 @@ export class MessageBatch {
       signupId: args.signupId ?? null,
       offerId: args.offerId ?? null,
       backorderId: args.backorderId ?? null,
-      publicId: token(12),
+      publicId: rowToken(12),
       template: args.template,
       channel,
       to,

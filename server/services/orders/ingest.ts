@@ -73,7 +73,7 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       const known = tx.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get();
       if (!known) throw Invalid(`lineItems.${i}.variantId: unknown variant ${item.variantId}; PUT it first`, `lineItems.${i}.variantId`);
     });
-    const found = input.email || input.phone ? upsertContact(deps.db, shop.id, { email: input.email, phone: input.phone }, now) : null;
+    const found = input.email || input.phone ? upsertContact(deps.db, shop.id, { email: input.email, phone: input.phone }, now).contact : null;
     const contact = found
       ? tx.update(contacts).set({ ordersCount: Math.max(found.ordersCount + 1, input.ordersCount ?? 0) }).where(eq(contacts.id, found.id)).returning().get()
       : null;

@@ -5,7 +5,7 @@ import { contacts, type Contact, type Shop, type Variant } from '../../../db/sch
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
@@ -51,7 +51,7 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   const expiresAt = new Date(now.getTime() + holdMs);
   const writes = offerWrites(deps.db);
   const created = chosen.map((c) => {
-    const offerToken = token();
+    const offerToken = rowToken();
     const id = Number(
       writes.insertOffer.run(shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime())
         .lastInsertRowid,

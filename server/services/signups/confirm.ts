@@ -33,7 +33,7 @@ export function confirmSignup(deps: Deps, tokenValue: string): { signup: Signup;
     for (const place of pending) {
       const confirmed = tx
         .update(signups)
-        .set({ status: 'waiting', seq: nextSeq(deps.db), updatedAt: now })
+        .set({ status: 'waiting', seq: nextSeq(deps.db, shop.id), updatedAt: now })
         .where(eq(signups.id, place.id))
         .returning()
         .get();

@@ -4,7 +4,7 @@ import { groupCommit } from '../../../db/group-commit.ts';
 import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Contact, type Shop, type Signup, type SignupKind, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
-import { token } from '../../lib/tokens.ts';
+import { rowToken } from '../../lib/tokens.ts';
 import { upsertContact, type ContactInput } from '../contacts/upsert.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
@@ -60,24 +60,30 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
   if (!variant) throw NotFound('Variant');
   if (variant.mode === 'off') throw Conflict('This product is not taking waitlist or pre-order signups');
 
-  const contact = upsertContact(db, shop.id, input, now);
-  const existing = q.active.get({ shopId: shop.id, variantId: variant.id, contactId: contact.id });
+  const { contact, created } = upsertContact(db, shop.id, input, now);
+  // A contact made just now has no place anywhere yet.
+  const existing = created ? undefined : q.active.get({ shopId: shop.id, variantId: variant.id, contactId: contact.id });
   if (existing) return { signup: existing, position: positionOf(db, existing), created: false };
 
-  const signup = q.insert.get({
+  const signup: Signup = {
+    id: 0,
     shopId: shop.id,
     variantId: variant.id,
     contactId: contact.id,
-    seq: nextSeq(db),
+    seq: nextSeq(db, shop.id),
     kind: resolveKind(db, shop, variant, input),
     quantity: input.quantity,
     // Double opt-in proves an address once; a confirmed contact joins straight away.
     status: shop.settings.doubleOptIn && !contact.confirmedAt ? 'pending' : 'waiting',
-    token: token(),
+    token: rowToken(),
     locale: input.locale ?? contact.locale,
     createdAt: now,
     updatedAt: now,
-  })!;
+    renewedAt: null,
+    lapseNoticeAt: null,
+  };
+  const { shopId, variantId, contactId, seq, kind, quantity, status, token, locale } = signup;
+  signup.id = Number(q.insert.run(shopId, variantId, contactId, seq, kind, quantity, status, token, locale, now.getTime(), now.getTime()).lastInsertRowid);
   // It took the tail's sequence number, so everyone waiting is ahead of it.
   const position = signup.status === 'waiting' ? tailPosition(db, shop.id, variant.id) : null;
   emit(db, shop, 'signup.created', {
@@ -122,23 +128,10 @@ const statements = perConnection((db: Db) => ({
       ),
     )
     .prepare(),
-  insert: db
-    .insert(signups)
-    .values({
-      shopId: p('shopId'),
-      variantId: p('variantId'),
-      contactId: p('contactId'),
-      seq: p('seq'),
-      kind: p('kind'),
-      quantity: p('quantity'),
-      status: p('status'),
-      token: p('token'),
-      locale: p('locale'),
-      createdAt: p('createdAt'),
-      updatedAt: p('updatedAt'),
-    })
-    .returning()
-    .prepare(),
+  // Plain SQL and no RETURNING: the caller already holds every value of the new row.
+  insert: db.$client.prepare(
+    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
 }));
 
 /** Email and, with consent, SMS: the item, the place in line, the ETA range, a leave link. */

@@ -25,7 +25,7 @@ export function positionOf(db: DbOrTx, signup: Pick<Signup, 'shopId' | 'variantI
 }
 
 const statements = perConnection((db: Db) => ({
-  maxSeq: db.select({ max: sql<number | null>`max(${signups.seq})` }).from(signups).prepare(),
+  maxSeq: db.select({ max: sql<number | null>`max(${signups.seq})` }).from(signups).where(eq(signups.shopId, sql.placeholder('shopId'))).prepare(),
   waiting: db
     .select({ n: queueCounts.waiting })
     .from(queueCounts)
@@ -33,9 +33,13 @@ const statements = perConnection((db: Db) => ({
     .prepare(),
 }));
 
-/** The next FIFO sequence number: the tail of every queue. */
-export function nextSeq(db: Db): number {
-  return (statements(db).maxSeq.get()?.max ?? 0) + 1;
+/**
+ * The next FIFO sequence number: the tail of every queue of the shop. Order
+ * only matters within a variant's line, so the shop's own maximum is enough,
+ * and it is read from the end of the (shop, seq) index the admin list uses.
+ */
+export function nextSeq(db: Db, shopId: string): number {
+  return (statements(db).maxSeq.get({ shopId })?.max ?? 0) + 1;
 }
 
 /**

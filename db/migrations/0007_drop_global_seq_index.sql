@@ -1,0 +1,1 @@
+DROP INDEX `signups_seq_idx`;
