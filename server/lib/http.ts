@@ -5,7 +5,7 @@ import { RateLimited } from './errors.ts';
 
 /** The client's IP: X-Forwarded-For only behind a trusted proxy, else the socket's address. */
 export function clientIp(c: Context<AppEnv>): string {
-  if (c.var.deps.config.trustProxy) {
+  if (c.get('deps').config.trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
@@ -18,7 +18,7 @@ export function clientIp(c: Context<AppEnv>): string {
 
 /** Counts a hit and throws 429 (with Retry-After, set by onError) when over the limit. */
 export function rateLimit(c: Context<AppEnv>, key: string, limit: number): void {
-  const retryAfter = c.var.deps.limiter.hit(key, limit);
+  const retryAfter = c.get('deps').limiter.hit(key, limit);
   if (retryAfter > 0) throw RateLimited(retryAfter);
 }
 

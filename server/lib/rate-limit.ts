@@ -14,6 +14,8 @@ export function createRateLimiter(clock: Clock, windowMs = 60_000): RateLimiter 
   let lastSweep = 0;
   return {
     hit(key, limit) {
+      // Off: nothing to count, and nothing to keep for every key seen.
+      if (limit <= 0) return 0;
       const now = clock.now().getTime();
       if (now - lastSweep > windowMs) {
         for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
@@ -25,7 +27,7 @@ export function createRateLimiter(clock: Clock, windowMs = 60_000): RateLimiter 
         windows.set(key, w);
       }
       w.count += 1;
-      if (limit <= 0 || w.count <= limit) return 0;
+      if (w.count <= limit) return 0;
       return Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
     },
   };

@@ -34,7 +34,7 @@ export const assetRoutes = createRouter()
     });
   })
   .get('/demo', doc('Assets', 'token', 'A demo storefront running the real widget.', { 200: { description: 'HTML page' } }), (c) => {
-    const html = renderDemoPage(c.var.deps);
+    const html = renderDemoPage(c.get('deps'));
     if (!html) return c.text('The demo shop is off (WAITLINE_DEMO=0)', 404);
     return c.html(html);
   });

@@ -12,7 +12,7 @@ import { itemName } from '../services/variants/upsert.ts';
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'is not a valid link') });
 
 function shown(c: Context<AppEnv>, tokenValue: string) {
-  const found = backorderByToken(c.var.deps.db, tokenValue);
+  const found = backorderByToken(c.get('deps').db, tokenValue);
   const { line, shop, variant } = found;
   const vars = {
     item: itemName(variant),
@@ -61,7 +61,7 @@ export const backorderRoutes = createRouter()
     orNotFound(c, () => {
       const { token } = c.req.valid('param');
       const { t, line } = shown(c, token);
-      const { outcome, shop } = cancelBackorder(c.var.deps, token);
+      const { outcome, shop } = cancelBackorder(c.get('deps'), token);
       const text = outcome === 'cancelled' ? t('page.backorder.done') : outcome === 'shipped' ? t('page.backorder.shipped') : t('page.backorder.cancelled');
       return c.html(page({ title: t('page.backorder.title'), shop: shop.name, lang: line.locale, children: <p>{text}</p> }), outcome === 'cancelled' ? 200 : 409);
     }),

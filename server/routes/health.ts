@@ -3,6 +3,6 @@ import { doc } from '../lib/openapi.ts';
 import { createRouter } from '../context.ts';
 
 export const health = createRouter().get('/health', doc('Health', 'token', 'Liveness, with a database read.'), (c) => {
-  c.var.deps.db.get(sql`select 1`);
-  return c.json({ ok: true, time: c.var.deps.clock.now().toISOString() });
+  c.get('deps').db.get(sql`select 1`);
+  return c.json({ ok: true, time: c.get('deps').clock.now().toISOString() });
 });

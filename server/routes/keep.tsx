@@ -14,7 +14,7 @@ const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) 
 function answer(c: Context<AppEnv>, keep: boolean) {
   let found;
   try {
-    found = keepPlace(c.var.deps, c.req.param('token')!, keep);
+    found = keepPlace(c.get('deps'), c.req.param('token')!, keep);
   } catch (error) {
     if (error instanceof AppError && error.code === 'not_found') return c.html(page({ title: translate('en', 'page.notFound'), children: null }), 404);
     throw error;

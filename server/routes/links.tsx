@@ -22,7 +22,7 @@ function notFoundPage(c: Context<AppEnv>) {
 
 function itemForSignup(c: Context<AppEnv>, contactId: number, signupToken: string | undefined): string | null {
   if (!signupToken) return null;
-  const row = c.var.deps.db
+  const row = c.get('deps').db
     .select({ variant: variants })
     .from(signups)
     .innerJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
@@ -35,7 +35,7 @@ export const linkRoutes = createRouter()
   .get('/u/:token', doc('Links', 'token', 'The unsubscribe and leave-the-list page (changes nothing).', { 200: { description: 'HTML page' } }), validate('param', tokenParam), validate('query', leaveQuery), (c) => {
     let found;
     try {
-      found = contactByToken(c.var.deps.db, c.req.valid('param').token);
+      found = contactByToken(c.get('deps').db, c.req.valid('param').token);
     } catch {
       return notFoundPage(c);
     }
@@ -74,7 +74,7 @@ export const linkRoutes = createRouter()
   .post('/u/:token', doc('Links', 'token', 'RFC 8058 one-click unsubscribe; with action=leave&s=… leaves one line.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), async (c) => {
     const { token } = c.req.valid('param');
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const { deps } = c.var;
+    const deps = c.get('deps');
     try {
       const { contact, shop } = contactByToken(deps.db, token);
       const t = (key: Parameters<typeof translate>[1], item = '') =>
@@ -94,7 +94,7 @@ export const linkRoutes = createRouter()
   })
   .get('/confirm/:token', doc('Links', 'token', 'Double opt-in: the signup takes its place.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) => {
     try {
-      const result = confirmSignup(c.var.deps, c.req.valid('param').token);
+      const result = confirmSignup(c.get('deps'), c.req.valid('param').token);
       if (!result) return c.html(page({ title: translate('en', 'page.confirm.notPending'), children: null }), 409);
       const t = (key: Parameters<typeof translate>[1]) =>
         translate(result.signup.locale, key, { item: result.item, position: result.position });

@@ -38,7 +38,7 @@ function texts(context: OfferContext) {
 export const offerRoutes = createRouter()
   .get('/claim/:token', doc('Links', 'token', 'An active hold → 302 to checkout; an ended one → a 410 page with a rejoin button.', { 302: { description: 'To checkout' }, 410: { description: 'HTML page: the hold ended' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
-      const outcome = claimOffer(c.var.deps, c.req.valid('param').token);
+      const outcome = claimOffer(c.get('deps'), c.req.valid('param').token);
       if (outcome.kind === 'checkout') return c.redirect(outcome.url, 302);
       const t = texts(outcome.context);
       const { shop, contact } = outcome.context;
@@ -70,7 +70,7 @@ export const offerRoutes = createRouter()
   .post('/claim/:token/rejoin', doc('Links', 'token', 'Joins the line again after a hold ended.', { 200: { description: 'HTML page' }, 201: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const { token } = c.req.valid('param');
-      const { context, result } = rejoinAfterOffer(c.var.deps, token);
+      const { context, result } = rejoinAfterOffer(c.get('deps'), token);
       if (!result) return c.redirect(`/claim/${token}`, 303);
       const t = texts(context);
       return c.html(
@@ -86,7 +86,7 @@ export const offerRoutes = createRouter()
   )
   .get('/t/o/:file', doc('Links', 'token', 'Open pixel: records the first open.', { 200: { description: 'GIF' } }), (c) => {
     const publicId = c.req.param('file').match(/^([A-Za-z0-9_-]{8,64})\.gif$/)?.[1];
-    if (publicId) recordOpen(c.var.deps, publicId);
+    if (publicId) recordOpen(c.get('deps'), publicId);
     return c.body(PIXEL, 200, { 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' });
   })
   .get(
@@ -96,6 +96,6 @@ export const offerRoutes = createRouter()
     validate('query', z.object({ u: z.string().min(1).max(2048), s: z.string().min(1).max(128) })),
     (c) => {
       const { u, s } = c.req.valid('query');
-      return c.redirect(recordClick(c.var.deps, c.req.valid('param').id, u, s), 302);
+      return c.redirect(recordClick(c.get('deps'), c.req.valid('param').id, u, s), 302);
     },
   );

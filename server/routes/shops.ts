@@ -22,12 +22,12 @@ export const shopsRoutes = createRouter().post(
   doc('Shops', 'root', 'Creates a shop; the secret key is shown once.', { 201: { description: 'Created' } }),
   async (c, next) => {
     const given = bearer(c);
-    if (!given || !safeEqual(given, c.var.deps.config.adminToken)) throw Unauthorized('Send WAITLINE_ADMIN_TOKEN as a Bearer token');
+    if (!given || !safeEqual(given, c.get('deps').config.adminToken)) throw Unauthorized('Send WAITLINE_ADMIN_TOKEN as a Bearer token');
     await next();
   },
   validate('json', body),
   (c) => {
-  const { shop, publishableKey, secretKey } = createShop(c.var.deps, c.req.valid('json'));
+  const { shop, publishableKey, secretKey } = createShop(c.get('deps'), c.req.valid('json'));
   return c.json(
     {
       shop: { id: shop.id, name: shop.name, createdAt: shop.createdAt.toISOString(), settings: presentSettings(shop.settings) },

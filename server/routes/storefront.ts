@@ -7,7 +7,7 @@ import { createRouter, type AppEnv } from '../context.ts';
 import { Forbidden } from '../lib/errors.ts';
 import { email, locale, phone, platformId } from '../lib/fields.ts';
 import { clientIp, rateLimit } from '../lib/http.ts';
-import { token } from '../lib/tokens.ts';
+import { rowToken } from '../lib/tokens.ts';
 import { validate } from '../lib/validate.ts';
 import { assertOrigin, shopByPublishableKey } from '../services/shops/authenticate.ts';
 import { createSignupGrouped } from '../services/signups/create.ts';
@@ -58,34 +58,36 @@ const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 
  */
 const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header('origin');
-  const fromRequest = (): Shop | undefined => {
-    try {
-      const key = c.req.query('key');
-      if (key) return shopByPublishableKey(c.var.deps.db, key);
-      const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
-      if (kind === 'signups' && tokenInPath) return signupByToken(c.var.deps.db, tokenInPath).shop;
-      if (kind === 'holds' && tokenInPath) return holdStatus(c.var.deps, tokenInPath).shop;
-    } catch {
-      // Unknown key or token: no CORS grant; the handler reports the error.
-    }
-    return undefined;
-  };
   if (c.req.method === 'OPTIONS') {
-    const shop = fromRequest();
+    const shop = shopOfRequest(c);
     if (!origin || !shop || !shop.settings.allowedOrigins.includes(origin)) {
       const error = Forbidden(`Origin ${origin ?? '(none)'} is not allowed for this shop`);
       return c.json(error.toBody(), 403);
     }
     return c.body(null, 204, corsHeaders(origin));
   }
-  const early = fromRequest();
+  const early = shopOfRequest(c);
   if (early) c.set('shop', early);
   await next();
-  const shop = c.var.shop ?? early;
+  const shop = c.get('shop') ?? early;
   if (origin && shop?.settings.allowedOrigins.includes(origin)) {
     for (const [name, value] of Object.entries(corsHeaders(origin))) c.res.headers.set(name, value);
   }
 };
+
+/** The shop a storefront request names before its body is read: by `?key=`, or by the token in its path. */
+function shopOfRequest(c: Context<AppEnv>): Shop | undefined {
+  try {
+    const key = c.req.query('key');
+    if (key) return shopByPublishableKey(c.get('deps').db, key);
+    const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
+    if (kind === 'signups' && tokenInPath) return signupByToken(c.get('deps').db, tokenInPath).shop;
+    if (kind === 'holds' && tokenInPath) return holdStatus(c.get('deps'), tokenInPath).shop;
+  } catch {
+    // Unknown key or token: no CORS grant; the handler reports the error.
+  }
+  return undefined;
+}
 
 const corsHeaders = (origin: string) => ({
   'Access-Control-Allow-Origin': origin,
@@ -97,7 +99,7 @@ const corsHeaders = (origin: string) => ({
 
 /** Resolves the shop by publishable key and checks the caller's origin against it. */
 function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
-  const shop = shopByPublishableKey(c.var.deps.db, key);
+  const shop = shopByPublishableKey(c.get('deps').db, key);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
   return shop;
@@ -108,7 +110,7 @@ export const storefrontRoutes = createRouter()
   .get('/v1/storefront/config', doc('Storefront', 'publishable', 'One request per page: the shop strings and theme, and per variant its mode, public availability, ETA, pre-order room and queue length.'), validate('query', configQuery), (c) => {
     const q = c.req.valid('query');
     const shop = storefrontShop(c, q.key);
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     const list = q.variants.length
       ? db.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, q.variants))).all()
       : [];
@@ -133,16 +135,16 @@ export const storefrontRoutes = createRouter()
   })
   .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the position, 200 with the same place for a repeat. `website` is a honeypot.', { 200: { description: 'Already in line' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.
-    rateLimit(c, `ip:${clientIp(c)}`, c.var.deps.config.ratePerIp);
+    rateLimit(c, `ip:${clientIp(c)}`, c.get('deps').config.ratePerIp);
     await next();
   }, validate('json', signupBody), async (c) => {
     const body = c.req.valid('json');
     const shop = storefrontShop(c, body.key ?? c.req.valid('query').key);
     if (body.website) {
       // Honeypot: a bot filled the hidden field. Answer like a success, keep nothing.
-      return c.json({ signup: { token: token(), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
+      return c.json({ signup: { token: rowToken(), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
     }
-    const { deps } = c.var;
+    const deps = c.get('deps');
     if (body.email) rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);
     if (body.phone) rateLimit(c, `phone:${shop.id}:${body.phone}`, deps.config.ratePerEmail);
     const { signup, position, created } = await createSignupGrouped(deps, shop, {
@@ -163,15 +165,15 @@ export const storefrontRoutes = createRouter()
     const { token } = c.req.valid('param');
     tokenShop(c, token);
     c.header('Cache-Control', 'no-store');
-    return c.json({ signup: signupStatus(c.var.deps, token) });
+    return c.json({ signup: signupStatus(c.get('deps'), token) });
   })
   .delete('/v1/storefront/signups/:token', doc('Storefront', 'token', 'Leaves the line; a hold goes to the next person.'), validate('param', tokenParam), (c) => {
     const { token } = c.req.valid('param');
     tokenShop(c, token);
-    return c.json({ signup: cancelSignup(c.var.deps, token) });
+    return c.json({ signup: cancelSignup(c.get('deps'), token) });
   })
   .get('/v1/storefront/holds/:token', doc('Storefront', 'token', 'A hold\'s status and expiry, for the widget on a claim landing.'), validate('param', tokenParam), (c) => {
-    const { shop, hold } = holdStatus(c.var.deps, c.req.valid('param').token);
+    const { shop, hold } = holdStatus(c.get('deps'), c.req.valid('param').token);
     c.set('shop', shop);
     assertOrigin(shop, c.req.header('origin'));
     c.header('Cache-Control', 'no-store');
@@ -180,7 +182,7 @@ export const storefrontRoutes = createRouter()
 
 /** The token is the shopper's credential; the origin still has to be the shop's. */
 function tokenShop(c: Context<AppEnv>, tokenValue: string): void {
-  const { shop } = signupByToken(c.var.deps.db, tokenValue);
+  const { shop } = signupByToken(c.get('deps').db, tokenValue);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
 }

@@ -16,8 +16,8 @@ export const csvRoutes = createRouter()
   .get('/signups.csv', doc('Signups', 'secret', 'Streams the signups in FIFO order as CSV (email, phone, variant, created_at, status, position, kind, quantity, locale).', { 200: { description: 'text/csv' } }), validate('query', exportQuery), (c) => {
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="waitline-signups.csv"`);
-    const { db } = c.var.deps;
-    const shopId = c.var.shop.id;
+    const { db } = c.get('deps');
+    const shopId = c.get('shop').id;
     const filter = c.req.valid('query');
     return stream(c, async (out) => {
       for await (const chunk of signupsCsv(db, shopId, filter)) await out.write(chunk);
@@ -33,6 +33,6 @@ export const csvRoutes = createRouter()
       }
       return mapped.map((m) => m ?? false);
     });
-    const report = await readingCsv(() => importSignups(c.var.deps, c.var.shop, rows));
+    const report = await readingCsv(() => importSignups(c.get('deps'), c.get('shop'), rows));
     return c.json({ ...report, ignoredColumns: unknown });
   });

@@ -12,7 +12,7 @@ const query = z.object({
 });
 
 export const escalationsRoutes = createRouter()
-  .get('/escalations', doc('Escalations', 'secret', 'The human queue, with order, customer and message history.'), validate('query', query), (c) => c.json(listEscalations(c.var.deps.db, c.var.shop.id, c.req.valid('query'))))
+  .get('/escalations', doc('Escalations', 'secret', 'The human queue, with order, customer and message history.'), validate('query', query), (c) => c.json(listEscalations(c.get('deps').db, c.get('shop').id, c.req.valid('query'))))
   .post(
     '/escalations/:id/resolve',
     doc('Escalations', 'secret', 'Marks an escalation resolved, with an optional note.'),
@@ -20,6 +20,6 @@ export const escalationsRoutes = createRouter()
     validate('json', z.object({ resolution: plainText(1000).optional() }).strict()),
     (c) =>
       c.json({
-        escalation: resolveEscalation(c.var.deps.db, c.var.shop.id, c.req.valid('param').id, c.req.valid('json').resolution, c.var.deps.clock.now()),
+        escalation: resolveEscalation(c.get('deps').db, c.get('shop').id, c.req.valid('param').id, c.req.valid('json').resolution, c.get('deps').clock.now()),
       }),
   );

@@ -17,7 +17,7 @@ import { purchaseOrdersRoutes } from './purchase-orders.ts';
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
   .use('*', async (c, next) => {
-    c.set('shop', shopBySecretKey(c.var.deps.db, bearer(c)));
+    c.set('shop', shopBySecretKey(c.get('deps').db, bearer(c)));
     await next();
   })
   .route('/', csvRoutes)

@@ -4,8 +4,8 @@ import { rotateSecretKey } from '../../services/shops/keys.ts';
 
 export const keysRoutes = createRouter()
   .get('/keys', doc('Keys', 'secret', 'The publishable key for the widget tag (the secret key is never shown again).'), (c) =>
-    c.json({ publishableKey: c.var.shop.publishableKey, widgetTag: `<script src="${c.var.deps.config.publicUrl}/widget.js" data-key="${c.var.shop.publishableKey}" defer></script>` }),
+    c.json({ publishableKey: c.get('shop').publishableKey, widgetTag: `<script src="${c.get('deps').config.publicUrl}/widget.js" data-key="${c.get('shop').publishableKey}" defer></script>` }),
   )
   .post('/keys/rotate', doc('Keys', 'secret', 'Replaces the secret key: the new one is shown once, the old one stops working now.'), (c) =>
-    c.json(rotateSecretKey(c.var.deps.db, c.var.shop)),
+    c.json(rotateSecretKey(c.get('deps').db, c.get('shop'))),
   );

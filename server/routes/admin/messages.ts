@@ -18,5 +18,5 @@ const query = z.object({
 });
 
 export const messagesRoutes = createRouter().get('/messages', doc('Messages', 'secret', 'Every email and SMS, newest first, rendered as sent (the outbox).'), validate('query', query), (c) =>
-  c.json(listMessages(c.var.deps, c.var.shop.id, c.req.valid('query'))),
+  c.json(listMessages(c.get('deps'), c.get('shop').id, c.req.valid('query'))),
 );

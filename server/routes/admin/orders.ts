@@ -33,6 +33,6 @@ const orderBody = z
 
 export const ordersRoutes = createRouter()
   .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), (c) => {
-    const result = ingestOrder(c.var.deps, c.var.shop, c.req.valid('json'));
+    const result = ingestOrder(c.get('deps'), c.get('shop'), c.req.valid('json'));
     return c.json(result, result.created ? 201 : 200);
   });

@@ -52,7 +52,7 @@ export const purchaseOrdersRoutes = createRouter()
       if (missing.length) throw Invalid(`The header needs ${PO_COLUMNS.join(', ')}; missing: ${missing.join(', ')}`, 'header');
       return mapped.map((m) => m ?? false);
     });
-    const result = await readingCsv(() => importPurchaseOrders(c.var.deps, c.var.shop, rows));
+    const result = await readingCsv(() => importPurchaseOrders(c.get('deps'), c.get('shop'), rows));
     if (!result.ok) {
       const error = new AppError('invalid_request', `${result.errorCount} row${result.errorCount === 1 ? '' : 's'} cannot be imported; nothing was imported`, 'body');
       return c.json({ ...error.toBody(), errors: result.errors, errorCount: result.errorCount }, 400);
@@ -61,24 +61,24 @@ export const purchaseOrdersRoutes = createRouter()
     return c.json({ ...body, ignoredColumns: ignored }, 201);
   })
   .post('/purchase-orders', doc(TAG, 'secret', 'Records a PO; its variant takes a predicted ETA range from it if it is the earliest open one and the merchant has not set one.', { 201: { description: 'Created' } }), validate('json', createBody), (c) =>
-    c.json(createPurchaseOrder(c.var.deps, c.var.shop, c.req.valid('json')), 201),
+    c.json(createPurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('json')), 201),
   )
   .get('/purchase-orders', doc(TAG, 'secret', 'POs oldest first, filtered by status, variant or supplier.'), validate('query', listQuery), (c) =>
-    c.json(listPurchaseOrders(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+    c.json(listPurchaseOrders(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   )
   .get('/purchase-orders/:id', doc(TAG, 'secret', 'One PO.'), validate('param', idParam), (c) => {
-    const po = findPurchaseOrder(c.var.deps.db, c.var.shop.id, c.req.valid('param').id);
-    return c.json({ purchaseOrder: presentPurchaseOrder(po, supplierName(c.var.deps.db, po.supplierId)) });
+    const po = findPurchaseOrder(c.get('deps').db, c.get('shop').id, c.req.valid('param').id);
+    return c.json({ purchaseOrder: presentPurchaseOrder(po, supplierName(c.get('deps').db, po.supplierId)) });
   })
   .patch('/purchase-orders/:id', doc(TAG, 'secret', "The supplier's new quoted date; customers whose ETA comes from this PO hear it once."), validate('param', idParam), validate('json', patchBody), (c) =>
-    c.json(requotePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json').quotedArrival)),
+    c.json(requotePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').quotedArrival)),
   )
   .post('/purchase-orders/:id/receive', doc(TAG, 'secret', "Receives units: they restock the variant (backorders first, then the line), the slip joins the supplier's history, and ETAs from this supplier are refreshed."), validate('param', idParam), validate('json', receiveBody), (c) =>
-    c.json(receivePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'))),
+    c.json(receivePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
   .post('/purchase-orders/:id/close', doc(TAG, 'secret', 'Closes an open PO short (or cancels it when nothing came); the ETA moves to the next open PO.'), validate('param', idParam), (c) =>
-    c.json(closePurchaseOrder(c.var.deps, c.var.shop, c.req.valid('param').id)),
+    c.json(closePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
   )
   .get('/suppliers', doc(TAG, 'secret', 'Suppliers with on-time rate, median slip, the slip range ETAs use, and open POs.'), validate('query', pageQuery), (c) =>
-    c.json(listSuppliers(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+    c.json(listSuppliers(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   );

@@ -4,8 +4,8 @@ import { validate } from '../../lib/validate.ts';
 import { presentSettings, settingsPatchSchema, updateSettings } from '../../services/settings/index.ts';
 
 export const settingsRoutes = createRouter()
-  .get('/settings', doc('Settings', 'secret', 'The shop settings, secrets masked.'), (c) => c.json({ settings: presentSettings(c.var.shop.settings) }))
+  .get('/settings', doc('Settings', 'secret', 'The shop settings, secrets masked.'), (c) => c.json({ settings: presentSettings(c.get('shop').settings) }))
   .patch('/settings', doc('Settings', 'secret', 'Changes only the settings the body names; each is validated.'), validate('json', settingsPatchSchema), (c) => {
-    const shop = updateSettings(c.var.deps.db, c.var.shop, c.req.valid('json'));
+    const shop = updateSettings(c.get('deps').db, c.get('shop'), c.req.valid('json'));
     return c.json({ settings: presentSettings(shop.settings) });
   });

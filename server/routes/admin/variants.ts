@@ -64,31 +64,31 @@ function withStats(db: Db, shopId: string, list: Variant[]) {
 
 export const variantsRoutes = createRouter()
   .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
-    const { variant, created } = upsertVariant(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0] }, created ? 201 : 200);
+    const { variant, created } = upsertVariant(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0] }, created ? 201 : 200);
   })
   .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
-    const { variant, allocation, restockId } = changeInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ variant: withStats(c.var.deps.db, c.var.shop.id, [variant])[0], allocation, restockId });
+    const { variant, allocation, restockId } = changeInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0], allocation, restockId });
   })
   .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) =>
-    c.json(previewInventory(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'))),
+    c.json(previewInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
   .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
-    const result = changeEta(c.var.deps, c.var.shop, c.req.valid('param').id, c.req.valid('json'));
+    const result = changeEta(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);
   })
   .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: platformId })), (c) =>
-    c.json(releaseEta(c.var.deps, c.var.shop, c.req.valid('param').id)),
+    c.json(releaseEta(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
   )
   .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), (c) => {
     const { cursor, limit } = c.req.valid('query');
-    const where: SQL[] = [eq(variants.shopId, c.var.shop.id)];
+    const where: SQL[] = [eq(variants.shopId, c.get('shop').id)];
     if (cursor) where.push(gt(variants.id, cursor));
-    const rows = c.var.deps.db.select().from(variants).where(and(...where)).orderBy(asc(variants.id)).limit(limit + 1).all();
+    const rows = c.get('deps').db.select().from(variants).where(and(...where)).orderBy(asc(variants.id)).limit(limit + 1).all();
     const page = rows.slice(0, limit);
     return c.json({
-      variants: withStats(c.var.deps.db, c.var.shop.id, page),
+      variants: withStats(c.get('deps').db, c.get('shop').id, page),
       nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
     });
   });

@@ -8,5 +8,5 @@ const query = z.object({ cursor: z.coerce.number().int().optional(), limit: z.co
 
 /** The delivery log of the shop's outbound webhooks. */
 export const webhooksRoutes = createRouter().get('/webhooks/deliveries', doc('Webhooks', 'secret', 'The delivery log of outbound webhooks.'), validate('query', query), (c) =>
-  c.json(listDeliveries(c.var.deps.db, c.var.shop.id, c.req.valid('query'))),
+  c.json(listDeliveries(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
 );
