@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { BENCH_ROOT, benchShop, freePort, num, startProcess, stop } from './lib.ts';
 
 function load(url: string, body: (i: number) => string, opts: { seconds: number; rate?: number }) {
@@ -13,6 +14,17 @@ function load(url: string, body: (i: number) => string, opts: { seconds: number;
     ...(opts.rate ? { overallRate: opts.rate } : {}),
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body(i++) }) }],
   });
+}
+
+/** How many messages the server has written, and the seconds until none is left to send (read from its file). */
+async function drained(dbPath: string): Promise<{ messages: number; seconds: number }> {
+  const started = performance.now();
+  const db = new Database(dbPath, { readonly: true });
+  const count = (where: string) => (db.prepare(`select count(*) as n from messages ${where}`).get() as { n: number }).n;
+  const messages = count('');
+  while (count(`where status in ('queued', 'sending')`) > 0) await new Promise((r) => setTimeout(r, 100));
+  db.close();
+  return { messages, seconds: (performance.now() - started) / 1000 };
 }
 
 /**
@@ -37,12 +49,15 @@ export async function signupThroughput(): Promise<string> {
     const body = (prefix: string) => (i: number) => JSON.stringify({ key: shop.publishableKey, variantId: 'v1', email: `${prefix}${i}@bench.example` });
 
     const ours = await load(url, body('max'), { seconds });
+    // Under a burst, requests come first and confirmations trail (server/jobs/give-way.ts).
+    // The bare server is measured only once they are all out, so it has the CPU to itself.
+    const backlog = await drained(join(dir, 'bench.db'));
     const reference = await load(bareUrl, body('max'), { seconds });
     const steady = await load(url, body('steady'), { seconds, rate: 1000 });
     const ratio = ours.requests.average / reference.requests.average;
     const errors = ours.errors + ours.non2xx + steady.errors + steady.non2xx;
     return [
-      `signup: ${Math.round(ours.requests.average)} req/s vs bare Hono ${Math.round(reference.requests.average)} req/s = ${ratio.toFixed(2)} (goal ≥ 0.50)`,
+      `signup: ${Math.round(ours.requests.average)} req/s vs bare Hono ${Math.round(reference.requests.average)} req/s = ${ratio.toFixed(2)} (goal ≥ 0.50); its ${backlog.messages} confirmations were all sent ${backlog.seconds.toFixed(1)} s after the burst`,
       `signup: p99 ${steady.latency.p99} ms at ${Math.round(steady.requests.average)} req/s offered 1000 (goal < 25 ms); ${errors} errors`,
     ].join('\n');
   } finally {
