@@ -23,11 +23,10 @@ export function token(bytes = 16): string {
  * index, so every insert dirtied a page of its own; tokens made together sort
  * together, so a group commit writes them to the index's last page, which it
  * writes anyway. That is three pages fewer per signup. The prefix tells when
- * the link was made, nothing that helps guess one. (Real time on purpose: it
- * orders index pages and decides nothing, so it is not the injected clock.)
+ * the link was made, nothing that helps guess one.
  */
-export function rowToken(bytes = 16): string {
-  return Date.now().toString(36).padStart(9, '0') + token(bytes);
+export function rowToken(at: Date, bytes = 16): string {
+  return at.getTime().toString(36).padStart(9, '0') + token(bytes);
 }
 
 export function sha256(value: string): string {

@@ -142,7 +142,7 @@ export const storefrontRoutes = createRouter()
     const shop = storefrontShop(c, body.key ?? c.req.valid('query').key);
     if (body.website) {
       // Honeypot: a bot filled the hidden field. Answer like a success, keep nothing.
-      return c.json({ signup: { token: rowToken(), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
+      return c.json({ signup: { token: rowToken(c.get('deps').clock.now()), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
     }
     const deps = c.get('deps');
     if (body.email) rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);

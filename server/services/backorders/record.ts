@@ -47,7 +47,7 @@ export function recordBackorders(
         quantity: line.quantity,
         price: line.price,
         currency: args.currency,
-        token: rowToken(),
+        token: rowToken(now),
         locale: contact.locale,
         createdAt: now,
       })

@@ -36,7 +36,7 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
       confirmedAt: null,
       locale: input.locale ?? 'en',
       ordersCount: 0,
-      token: rowToken(),
+      token: rowToken(now),
       createdAt: now,
     };
     const { email, phone, locale, token } = contact;

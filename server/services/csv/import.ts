@@ -61,17 +61,18 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
   let batch: Array<{ row: number; email: string | null; phone: string | null; consent: boolean; variant: string; createdAt: number; quantity: number; locale: string }> = [];
   const flush = () => {
     const now = deps.clock.now().getTime();
+    const madeAt = new Date(now);
     deps.db.$client.transaction(() => {
       let seq = (sql.maxSeq.get(shop.id) as { n: number }).n;
       for (const r of batch) {
         const found = (r.email ? sql.contactByEmail.get(shop.id, r.email) : sql.contactByPhone.get(shop.id, r.phone)) as { id: number } | undefined;
         const contactId =
-          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, rowToken(), r.createdAt).lastInsertRowid);
+          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, rowToken(madeAt), r.createdAt).lastInsertRowid);
         if (sql.active.get(shop.id, r.variant, contactId)) {
           report.skipped++;
           continue;
         }
-        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, rowToken(), r.locale, r.createdAt, now);
+        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, rowToken(madeAt), r.locale, r.createdAt, now);
         report.imported++;
       }
     })();

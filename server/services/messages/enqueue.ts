@@ -99,7 +99,7 @@ export class MessageBatch {
       signupId: args.signupId ?? null,
       offerId: args.offerId ?? null,
       backorderId: args.backorderId ?? null,
-      publicId: rowToken(12),
+      publicId: rowToken(this.now, 12),
       template: args.template,
       channel,
       to,

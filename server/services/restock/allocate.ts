@@ -51,7 +51,7 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   const expiresAt = new Date(now.getTime() + holdMs);
   const writes = offerWrites(deps.db);
   const created = chosen.map((c) => {
-    const offerToken = rowToken();
+    const offerToken = rowToken(now);
     const id = Number(
       writes.insertOffer.run(shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime())
         .lastInsertRowid,

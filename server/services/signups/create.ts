@@ -75,7 +75,7 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
     quantity: input.quantity,
     // Double opt-in proves an address once; a confirmed contact joins straight away.
     status: shop.settings.doubleOptIn && !contact.confirmedAt ? 'pending' : 'waiting',
-    token: rowToken(),
+    token: rowToken(now),
     locale: input.locale ?? contact.locale,
     createdAt: now,
     updatedAt: now,
