@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDeps } from '../server/deps.ts';
 import { dispatchMessages } from '../server/services/messages/dispatch.ts';
@@ -23,12 +24,16 @@ export async function restockBench(): Promise<string> {
   const config = loadConfig({ WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
   const deps = createDeps(config, { log: () => {} });
   try {
-    const { shop } = createShop(deps, { name: 'Bench', settings: { quietHours: null } });
+    const { shop, publishableKey } = createShop(deps, { name: 'Bench', settings: { quietHours: null } });
     for (const depth of depths) {
       upsertVariant(deps, shop, `v${depth}`, { productTitle: 'Tee', title: `depth ${depth}`, mode: 'waitlist', inventory: 0 });
       seedQueue(deps.db.$client, shop.id, `v${depth}`, depth);
     }
     deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    // What every product page asks for: its queue length must not be a count of the line.
+    const app = createApp(deps);
+    const configMs: number[] = [];
+    for (const depth of depths) configMs.push(await configTime(app, publishableKey, `v${depth}`));
 
     const results: Array<{ depth: number; written: number; firstBatch: number }> = [];
     for (const depth of depths) {
@@ -59,11 +64,24 @@ export async function restockBench(): Promise<string> {
     return results
       .map((r) => `restock: ${units} units vs ${r.depth.toLocaleString('en-US')} waiting: written in ${r.written.toFixed(0)} ms, first batch to the transport at ${r.firstBatch.toFixed(0)} ms (goal < 1000 ms)`)
       .concat(`restock: depth ratio ${worst.depth.toLocaleString('en-US')}/${base.depth.toLocaleString('en-US')} = ${ratio.toFixed(2)} (goal ≤ 1.5)`)
+      .concat(`restock: storefront config with ${depths.map((d) => d.toLocaleString('en-US')).join(' / ')} waiting: p50 ${configMs.map((ms) => ms.toFixed(2)).join(' / ')} ms`)
       .join('\n');
   } finally {
     deps.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Median of 21 `GET /v1/storefront/config` for one variant, in-process (routing, validation and JSON included). */
+async function configTime(app: ReturnType<typeof createApp>, key: string, variantId: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const start = performance.now();
+    const res = await app.request(`/v1/storefront/config?key=${key}&variants=${variantId}`);
+    await res.json();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[10]!;
 }
 
 /** Bulk-loads a waiting queue straight into SQLite: one contact and one signup per person. */

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { backorders, offers, purchaseOrders, signups, type Variant } from '../../../db/schema/index.ts';
+import { backorders, offers, purchaseOrders, queueCounts, signups, type Variant } from '../../../db/schema/index.ts';
 
 export interface VariantStats {
   /** Waiting signups (not offered, not pending). */
@@ -16,17 +16,17 @@ export interface VariantStats {
   preorderRemaining: number | null;
 }
 
-/** The numbers the storefront and the dashboard show for a set of variants, in three grouped reads. */
+/** The numbers the storefront and the dashboard show for a set of variants, in a few grouped reads that do not walk the line. */
 export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<string, VariantStats> {
   const ids = list.map((v) => v.id);
   const result = new Map<string, VariantStats>();
   if (ids.length === 0) return result;
+  // Kept by triggers on signups (migration 0004): a lookup, however long the line.
   const queue = new Map(
     db
-      .select({ id: signups.variantId, n: sql<number>`count(*)` })
-      .from(signups)
-      .where(and(eq(signups.shopId, shopId), inArray(signups.variantId, ids), eq(signups.status, 'waiting')))
-      .groupBy(signups.variantId)
+      .select({ id: queueCounts.variantId, n: queueCounts.waiting })
+      .from(queueCounts)
+      .where(and(eq(queueCounts.shopId, shopId), inArray(queueCounts.variantId, ids)))
       .all()
       .map((r) => [r.id, r.n]),
   );
@@ -39,22 +39,8 @@ export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<s
       .all()
       .map((r) => [r.id, r.n]),
   );
-  const preordered = new Map(
-    db
-      .select({ id: signups.variantId, n: sql<number>`sum(${signups.quantity})` })
-      .from(signups)
-      .where(
-        and(
-          eq(signups.shopId, shopId),
-          inArray(signups.variantId, ids),
-          eq(signups.kind, 'preorder'),
-          inArray(signups.status, ['pending', 'waiting', 'offered', 'purchased']),
-        ),
-      )
-      .groupBy(signups.variantId)
-      .all()
-      .map((r) => [r.id, r.n]),
-  );
+  // Only a merchant's limit counts every pre-order; a waitlist's line is not read.
+  const preordered = preorderedUnits(db, shopId, list.filter((v) => v.preorderLimit !== null).map((v) => v.id));
   const fromPos = poPreorderDefaults(db, shopId, list.filter((v) => v.preorderLimit === null).map((v) => v.id));
   for (const v of list) {
     const activeHolds = holds.get(v.id) ?? 0;
@@ -70,6 +56,25 @@ export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<s
     });
   }
   return result;
+}
+
+/** Units pre-ordered so far (pending, waiting, offered or bought), per variant. */
+function preorderedUnits(db: DbOrTx, shopId: string, ids: string[]): Map<string, number> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select({ id: signups.variantId, n: sql<number>`sum(${signups.quantity})` })
+    .from(signups)
+    .where(
+      and(
+        eq(signups.shopId, shopId),
+        inArray(signups.variantId, ids),
+        eq(signups.kind, 'preorder'),
+        inArray(signups.status, ['pending', 'waiting', 'offered', 'purchased']),
+      ),
+    )
+    .groupBy(signups.variantId)
+    .all();
+  return new Map(rows.map((r) => [r.id, r.n]));
 }
 
 /**
