@@ -19,6 +19,8 @@ export interface Config {
   reconcileMs: number;
   /** How often the signupTtl sweep runs (asks "still interested?", lapses the unanswered). */
   sweepMs: number;
+  /** How often ETAs from open purchase orders are re-predicted as days pass (a late shipment moves them). */
+  etaRefreshMs: number;
   /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
   shopifyApiUrl: string | null;
   /** Verifies Twilio's webhooks (`X-Twilio-Signature`); the same token as for sending. */
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
     reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),
     sweepMs: int(env, 'WAITLINE_SWEEP_MS', 60_000),
+    etaRefreshMs: int(env, 'WAITLINE_ETA_REFRESH_MS', 3_600_000),
     shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
     twilio: twilioReady
       ? {

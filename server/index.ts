@@ -7,6 +7,7 @@ import { createScheduler } from './jobs/scheduler.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
 import { scheduleReconcile } from './services/reconcile.ts';
 import { scheduleLapseSweep } from './services/signups/lapse.ts';
+import { scheduleLateEtaCheck } from './services/purchase-orders/late.ts';
 
 const started = performance.now();
 const config = loadConfig();
@@ -28,6 +29,8 @@ deps.wake = () => {
 scheduleReconcile(deps);
 // signupTtl: old signups are asked "still interested?", then lapse.
 scheduleLapseSweep(deps);
+// A shipment that does not come moves its ETA (and tells the customers waiting on it).
+scheduleLateEtaCheck(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

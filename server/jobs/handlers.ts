@@ -9,6 +9,7 @@ import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { deliverDue } from '../services/webhooks/outbound.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
+import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -23,6 +24,10 @@ export const jobHandlers: JobHandlers = {
   'signups.lapse': (deps) => {
     scheduleLapseSweep(deps);
     lapseSweep(deps);
+  },
+  'purchase-orders.late': (deps) => {
+    scheduleLateEtaCheck(deps);
+    refreshLateEtas(deps);
   },
   reconcile: async (deps) => {
     scheduleReconcile(deps);

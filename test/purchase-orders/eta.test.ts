@@ -78,7 +78,8 @@ describe('an ETA from purchase orders', () => {
       { earliest: '2026-06-03', latest: '2026-06-13' },
       { earliest: '2026-06-03', latest: '2026-06-13' },
       { earliest: '2026-06-06', latest: '2026-06-13' },
-      { earliest: '2026-06-13', latest: '2026-06-13' },
+      // Always 10 days late: a window of one day, still told as a range (SPEC §2), never one date.
+      { earliest: '2026-06-13', latest: '2026-06-14' },
     ]);
     const notices = await etaNotices('pre@example.com');
     expect(notices.map((m) => m.props.reason)).toEqual(['A new shipment is on order from our supplier.', ...Array(3).fill("Updated from our supplier's recent delivery times.")]);

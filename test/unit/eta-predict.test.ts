@@ -47,11 +47,16 @@ describe('slipRange', () => {
 });
 
 describe('predictEta', () => {
-  it('adds the slip range and handling to the quote, never before today', () => {
+  it('adds the slip range and handling to the quote; what has not arrived arrives from today on', () => {
     expect(predictEta('2026-03-12', { low: 6, high: 11 }, 2, '2026-03-02')).toEqual({ earliest: '2026-03-20', latest: '2026-03-25' });
-    expect(predictEta('2026-03-01', { low: 0, high: 3 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-02', latest: '2026-03-04' });
-    expect(predictEta('2026-02-20', { low: 0, high: 3 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-02', latest: '2026-03-02' });
     expect(predictEta('2026-03-12', { low: -3, high: -1 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-09', latest: '2026-03-11' });
+    // Inside the arrival window, the range narrows to what is left of it.
+    expect(predictEta('2026-03-01', { low: 0, high: 3 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-02', latest: '2026-03-04' });
+    expect(predictEta('2026-03-01', { low: 0, high: 3 }, 2, '2026-03-02')).toEqual({ earliest: '2026-03-04', latest: '2026-03-06' });
+    // Past it, later than the supplier's record: the window's width from today, handling after, never one date.
+    expect(predictEta('2026-02-20', { low: 0, high: 3 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-02', latest: '2026-03-05' });
+    expect(predictEta('2026-02-20', { low: 0, high: 3 }, 2, '2026-03-02')).toEqual({ earliest: '2026-03-04', latest: '2026-03-07' });
+    expect(predictEta('2026-02-20', { low: 0, high: 0 }, 0, '2026-03-02')).toEqual({ earliest: '2026-03-02', latest: '2026-03-03' });
   });
 });
 

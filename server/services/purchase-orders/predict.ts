@@ -72,12 +72,19 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
 export const daysBetween = (from: string, to: string) => Math.round(dayNumber(to) - dayNumber(from));
 
 /**
- * The customer's range: quoted date plus the slip range plus handling. Never
- * before today: a shipment already overdue is expected from today on.
+ * The customer's range: the arrival range (quoted date plus the slip range),
+ * then handling. A shipment that has not come can only arrive from today on:
+ * inside its window the range narrows, and past it (later than the supplier's
+ * record) it keeps the window's width from today. A range is never a single
+ * date (SPEC §2): a supplier exactly as late every time still gets a day.
  */
 export function predictEta(quotedArrival: string, slip: Pick<SlipRange, 'low' | 'high'>, handlingDays: number, today: string) {
-  const earliest = addDays(quotedArrival, slip.low + handlingDays);
-  const latest = addDays(quotedArrival, slip.high + handlingDays);
-  const from = earliest < today ? today : earliest;
-  return { earliest: from, latest: latest < from ? from : latest };
+  const first = addDays(quotedArrival, slip.low);
+  const last = addDays(quotedArrival, slip.high);
+  const arrivesFrom = first < today ? today : first;
+  const arrivesBy = last > arrivesFrom ? last : addDays(arrivesFrom, Math.max(1, slip.high - slip.low));
+  return { earliest: addDays(arrivesFrom, handlingDays), latest: addDays(arrivesBy, handlingDays) };
 }
+
+/** True once the shipment is past the start of its arrival window and still not in. */
+export const isLate = (quotedArrival: string, slip: Pick<SlipRange, 'low'>, today: string) => addDays(quotedArrival, slip.low) < today;

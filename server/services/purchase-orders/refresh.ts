@@ -5,7 +5,7 @@ import type { Deps } from '../../context.ts';
 import { applyEtaChange } from '../eta/change.ts';
 import { presentEta } from '../variants/upsert.ts';
 import { etaRules, governingPurchaseOrders, predictFor } from './history.ts';
-import { daysBetween } from './predict.ts';
+import { daysBetween, isLate } from './predict.ts';
 
 /** Customer-facing reasons, one per kind of event. */
 export const REASONS = {
@@ -14,6 +14,7 @@ export const REASONS = {
   history: "Updated from our supplier's recent delivery times.",
   next: 'The next shipment is now on its way.',
   released: 'Updated from our latest purchase order.',
+  late: 'The shipment is later than our supplier expected.',
 } as const;
 
 /** A merchant's ETA wins; an ETA with no source predates purchase orders, so it is the merchant's too. */
@@ -29,7 +30,7 @@ export const isMerchantEta = (v: Variant) => v.etaSource === 'merchant' || (v.et
  *   `etaShiftThreshold`: small drifts keep the range customers were told.
  * A variant whose ETA the merchant set is left alone; one with no open PO
  * keeps the last range it was told. `reason` explains a changed shipment;
- * a move from history alone says so. Running this twice for one event changes
+ * a move of the same one says whether it is overdue or new history. Running this twice for one event changes
  * nothing the second time. Returns how many customers were told.
  */
 export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): number {
@@ -51,7 +52,8 @@ export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[]
       const shift = Math.max(Math.abs(daysBetween(told.earliest, eta.earliest)), Math.abs(daysBetween(told.latest, eta.latest)));
       if (shift <= thresholdDays) continue;
     }
-    const why = sameShipment ? REASONS.history : reason;
+    // The same shipment moves for one of two reasons: it is overdue, or new history.
+    const why = !sameShipment ? reason : isLate(po.quotedArrival, { low: basis.slipLow }, today) ? REASONS.late : REASONS.history;
     notified += applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now }).notified;
   }
   return notified;
