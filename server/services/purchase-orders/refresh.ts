@@ -30,8 +30,9 @@ export const isMerchantEta = (v: Variant) => v.etaSource === 'merchant' || (v.et
  *   `etaShiftThreshold`: small drifts keep the range customers were told.
  * A variant whose ETA the merchant set is left alone; one with no open PO
  * keeps the last range it was told. `reason` explains a changed shipment;
- * a move of the same one says whether it is overdue or new history. Running this twice for one event changes
- * nothing the second time. Returns how many customers were told.
+ * a move of the same one says whether it is overdue or new history. Running
+ * this twice for one event changes nothing the second time. Returns how many
+ * customers were told.
  */
 export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): number {
   const ids = [...new Set(variantIds)];
