@@ -136,3 +136,36 @@ describe('dispatch outcomes', () => {
     expect(t.deps.db.select().from(contacts).get()!.smsOptOutAt).toEqual(t.clock.now());
   });
 });
+
+describe('dispatch through the real Twilio SDK', () => {
+  it('a text whose answer was lost is retried without a second text: the retry finds it at Twilio', async () => {
+    const { startTwilioStub } = await import('./stubs/twilio-stub.ts');
+    const twilioStub = await startTwilioStub({ loseAnswers: 1 });
+    const sms = setup({
+      TWILIO_ACCOUNT_SID: 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      TWILIO_AUTH_TOKEN: 'tok',
+      TWILIO_FROM: '+15555550100',
+      TWILIO_API_URL: twilioStub.url,
+      TWILIO_MPS: '100',
+      WAITLINE_RATE_PER_IP: '0',
+    });
+    try {
+      const shop = await shopWithVariant(sms, {}, { quietHours: null });
+      await shop.signup({ phone: '+14155550123', smsConsent: true });
+      const row = () => sms.deps.db.select().from(messages).where(eq(messages.channel, 'sms')).get()!;
+
+      await sms.dispatch();
+      expect(row()).toMatchObject({ status: 'queued', attempts: 1 });
+      expect(row().error).toMatch(/twilio/);
+      expect(twilioStub.sentTo('+14155550123')).toBe(1);
+
+      sms.clock.advance(60_000);
+      await sms.dispatch();
+      expect(row()).toMatchObject({ status: 'sent', attempts: 2, providerId: twilioStub.messages[0]!.sid });
+      expect(twilioStub.sentTo('+14155550123')).toBe(1);
+    } finally {
+      await twilioStub.close();
+      sms.cleanup();
+    }
+  });
+});

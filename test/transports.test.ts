@@ -184,6 +184,40 @@ describe('twilio transport', () => {
     }),
   );
 
+  describe('nothing twice without an idempotency key', () => {
+    it('a retry whose first answer was lost finds that send at Twilio and does not send again', () =>
+      withStub(startTwilioStub({ loseAnswers: 1 }), async (stub) => {
+        const transport = twilioFor(stub.url);
+        const m = sms('+15555550126');
+        // Twilio accepted it, but the answer never came: to us it is a network error.
+        expect((await transport.send([{ ...m, attempts: 1 }], 'b'))[0]).toMatchObject({ ok: false, retryable: true });
+        expect(stub.sentTo(m.to)).toBe(1);
+        const [retry] = await transport.send([{ ...m, attempts: 2 }], 'b');
+        expect(retry).toEqual({ ok: true, providerId: stub.messages[0]!.sid });
+        expect(stub.sentTo(m.to)).toBe(1);
+        expect(stub.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+      }));
+
+    it('a retry whose first attempt never reached Twilio sends it, once', () =>
+      withStub(startTwilioStub({ failFirst: 1 }), async (stub) => {
+        const transport = twilioFor(stub.url);
+        const m = sms('+15555550127');
+        expect((await transport.send([{ ...m, attempts: 1 }], 'b'))[0]).toMatchObject({ ok: false, retryable: true });
+        expect((await transport.send([{ ...m, attempts: 2 }], 'b'))[0]).toMatchObject({ ok: true });
+        expect(stub.sentTo(m.to)).toBe(1);
+      }));
+
+    it('the same text sent before this message was written is another message, and this one goes', () =>
+      withStub(startTwilioStub(), async (stub) => {
+        const transport = twilioFor(stub.url);
+        const m = sms('+15555550128');
+        await transport.send([{ ...m, attempts: 1 }], 'b');
+        const later = { ...m, id: m.id + 1000, createdAt: new Date(Date.now() + 5_000), attempts: 2 };
+        expect((await transport.send([later], 'b'))[0]).toMatchObject({ ok: true, providerId: expect.not.stringMatching(stub.messages[0]!.sid as string) });
+        expect(stub.sentTo(m.to)).toBe(2);
+      }));
+  });
+
   it('a closed port is a retryable network error', async () => {
     const stub = await startTwilioStub();
     await stub.close();

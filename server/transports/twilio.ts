@@ -17,6 +17,8 @@ const QUEUE_FULL_RETRY_MS = 60_000;
 const TIMEOUT_MS = 30_000;
 /** Longer waits are the dispatcher's job (retryAfterMs), not a pacer stall. */
 const MAX_PACER_PAUSE_MS = 60_000;
+/** How far back a retry looks for its own earlier send (newest first; one number gets few texts). */
+const RECENT_LIMIT = 50;
 
 /**
  * `edge`/`region` can only rename the host within twilio.com, so a local stub
@@ -44,12 +46,27 @@ export function createTwilioTransport(config: TwilioConfig, clock: Clock): Trans
   });
   const pacer = createPacer(config.mps, clock);
 
+  /**
+   * Twilio takes no idempotency key. A message on its second attempt or later
+   * may already have gone: a crash after Twilio accepted it, or an answer lost
+   * to a timeout. So before sending it again we look among Twilio's latest
+   * messages to that number for one with the same text, made since we wrote
+   * ours; if it is there, that was our send.
+   */
+  async function sentBefore(message: Message): Promise<string | null> {
+    const since = Math.floor(message.createdAt.getTime() / 1000) * 1000; // Twilio dates have whole seconds
+    const recent = await client.messages.list({ to: message.to, limit: RECENT_LIMIT });
+    return recent.find((m) => m.body === message.text && m.dateCreated.getTime() >= since)?.sid ?? null;
+  }
+
   async function sendOne(message: Message): Promise<SendOutcome> {
     // A Messaging Service picks the sender from its pool; otherwise use our number.
     const sender = config.messagingServiceSid
       ? { messagingServiceSid: config.messagingServiceSid }
       : { from: message.from ?? config.from };
     try {
+      const earlier = message.attempts > 1 ? await sentBefore(message) : null;
+      if (earlier) return { ok: true, providerId: earlier };
       const created = await client.messages.create({ to: message.to, body: message.text, ...sender });
       return { ok: true, providerId: created.sid };
     } catch (err) {

@@ -34,11 +34,15 @@ export interface TwilioStubOptions {
   failFirst?: number;
   /** Answer the first n requests 429 / 20429 (after any failFirst). */
   throttleFirst?: number;
+  /** Accept the first n messages, then drop the connection instead of answering (the answer is lost). */
+  loseAnswers?: number;
 }
 
 export interface TwilioStub {
   url: string;
   requests: TwilioStubRequest[];
+  /** Every message accepted, oldest first, as the list endpoint returns them (newest first). */
+  messages: Array<Record<string, unknown>>;
   /** Accepted messages, by the `To` number. */
   sentTo(number: string): number;
   close(): Promise<void>;
@@ -47,11 +51,15 @@ export interface TwilioStub {
 interface Reply {
   status: number;
   body: unknown;
+  /** Drop the connection instead of answering. */
+  lost?: boolean;
 }
 
 export async function startTwilioStub(opts: TwilioStubOptions = {}): Promise<TwilioStub> {
   const requests: TwilioStubRequest[] = [];
   const accepted = new Map<string, number>();
+  const messages: Array<Record<string, unknown>> = [];
+  let answersToLose = opts.loseAnswers ?? 0;
   const optedOut = new Set(opts.optedOut ?? []);
   const failFirst = opts.failFirst ?? 0;
   const throttleUntil = failFirst + (opts.throttleFirst ?? 0);
@@ -62,8 +70,9 @@ export async function startTwilioStub(opts: TwilioStubOptions = {}): Promise<Twi
     requests.push({ method: req.method ?? '', path, headers: req.headers, body: form });
 
     const sid = MESSAGES_PATH.exec(path)?.[1];
-    if (req.method !== 'POST' || !sid) return twilioError(404, 20404, 'The requested resource was not found');
+    if (!sid || (req.method !== 'POST' && req.method !== 'GET')) return twilioError(404, 20404, 'The requested resource was not found');
     if (!authorized(req.headers.authorization, sid, opts.authToken)) return twilioError(401, 20003, 'Authenticate');
+    if (req.method === 'GET') return list(sid, new URL(req.url ?? '/', 'http://stub').searchParams);
     if (requests.length <= failFirst) return twilioError(500, 20500, 'Internal Server Error');
     if (requests.length <= throttleUntil) return { status: TOO_MANY._status, body: TOO_MANY.body };
 
@@ -78,22 +87,37 @@ export async function startTwilioStub(opts: TwilioStubOptions = {}): Promise<Twi
     const messageSid = `SM${randomBytes(16).toString('hex')}`;
     const base = `/2010-04-01/Accounts/${sid}/Messages/${messageSid}`;
     const now = new Date().toUTCString().replace('GMT', '+0000');
+    const message = {
+      ...CREATED.body,
+      account_sid: sid,
+      sid: messageSid,
+      to: form.To,
+      from: form.From ?? null,
+      body: form.Body ?? '',
+      messaging_service_sid: form.MessagingServiceSid ?? null,
+      status: form.MessagingServiceSid ? 'accepted' : 'queued',
+      date_created: now,
+      date_updated: now,
+      uri: `${base}.json`,
+      subresource_uris: { media: `${base}/Media.json` },
+    };
+    messages.push(message);
+    if (answersToLose > 0) {
+      answersToLose -= 1;
+      return { status: 0, body: null, lost: true };
+    }
+    return { status: 201, body: message };
+  }
+
+  /** GET Messages.json: newest first, filtered by To, one page. */
+  function list(sid: string, query: URLSearchParams): Reply {
+    const to = query.get('To');
+    const size = Number(query.get('PageSize') ?? 50);
+    const found = messages.filter((m) => !to || m.to === to).reverse().slice(0, size);
+    const uri = `/2010-04-01/Accounts/${sid}/Messages.json?${query}`;
     return {
-      status: 201,
-      body: {
-        ...CREATED.body,
-        account_sid: sid,
-        sid: messageSid,
-        to: form.To,
-        from: form.From ?? null,
-        body: form.Body ?? '',
-        messaging_service_sid: form.MessagingServiceSid ?? null,
-        status: form.MessagingServiceSid ? 'accepted' : 'queued',
-        date_created: now,
-        date_updated: now,
-        uri: `${base}.json`,
-        subresource_uris: { media: `${base}/Media.json` },
-      },
+      status: 200,
+      body: { messages: found, start: 0, end: Math.max(0, found.length - 1), page: 0, page_size: size, uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null },
     };
   }
 
@@ -102,6 +126,7 @@ export async function startTwilioStub(opts: TwilioStubOptions = {}): Promise<Twi
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const reply = handle(req, Buffer.concat(chunks).toString('utf8'));
+      if (reply.lost) return void req.socket.destroy();
       res.writeHead(reply.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body));
     });
@@ -112,6 +137,7 @@ export async function startTwilioStub(opts: TwilioStubOptions = {}): Promise<Twi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    messages,
     sentTo: (number) => accepted.get(number) ?? 0,
     close() {
       server.closeAllConnections();
