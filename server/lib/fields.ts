@@ -4,13 +4,20 @@ import { parseDuration } from './duration.ts';
 
 /** Markup has no business in names, titles or strings; we escape on output anyway. */
 const MARKUP = /<\s*\/?\s*[a-z!?]|javascript:/i;
+/** Control characters other than tab and line breaks: invisible in a page, trouble in a mail header or an SMS. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** For text we cannot refuse (a platform's webhook): the same text without control characters. */
+export const withoutControls = (s: string) => s.replace(CONTROL, '');
 
 export const plainText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !MARKUP.test(s), 'must not contain markup');
+    .refine((s) => !MARKUP.test(s), 'must not contain markup')
+    .refine((s) => withoutControls(s) === s, 'must not contain control characters');
 
 export const email = z
   .string()

@@ -52,6 +52,7 @@ describe('GET/PATCH /v1/admin/settings', () => {
     [{ timezone: 'Mars/Olympus' }, 'timezone'],
     [{ sender: { email: 'nope' } }, 'sender.email'],
     [{ sender: { name: '<script>alert(1)</script>' } }, 'sender.name'],
+    [{ sender: { name: 'Acme\u0000' } }, 'sender.name'],
     [{ allowedOrigins: ['ftp://x'] }, 'allowedOrigins.0'],
     [{ strings: { en: { 'widget.button': '<b>Join</b>' } } }, 'strings.en.widget.button'],
     [{ shopify: { domain: 'evil.com', webhookSecret: 'abcdefgh' } }, 'shopify.domain'],
@@ -65,6 +66,14 @@ describe('GET/PATCH /v1/admin/settings', () => {
     expect(res.body.error.code).toBe('invalid_request');
     if (field) expect(res.body.error.field).toBe(field);
     expect((await shop.admin('GET', '/v1/admin/settings')).body).toEqual(before);
+  });
+
+  it('keeps tabs and line breaks in text that may span lines', async () => {
+    const shop = await t.createShop();
+    const address = '1 Main St\r\nSpringfield\tIL';
+    const res = await shop.admin('PATCH', '/v1/admin/settings', { sender: { address }, contact: 'Call us:\n0800 123 456' });
+    expect(res.status).toBe(200);
+    expect(res.body.settings).toMatchObject({ sender: { address }, contact: 'Call us:\n0800 123 456' });
   });
 });
 
@@ -102,6 +111,8 @@ describe('PUT/GET /v1/admin/variants', () => {
     [{ eta: { earliest: '2026-02-30', latest: '2026-04-01' } }, 'eta.earliest'],
     [{ eta: '2026-04-01' }, 'eta'],
     [{ title: '<script>alert(1)</script>' }, 'title'],
+    [{ title: 'Tee\u0007' }, 'title'],
+    [{ productTitle: 'Ocean\u001b[31m Tee' }, 'productTitle'],
     [{ url: 'javascript:alert(1)' }, 'url'],
     [{ preorderLimit: -5 }, 'preorderLimit'],
     [{ colour: 'blue' }, undefined],

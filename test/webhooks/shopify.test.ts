@@ -36,6 +36,18 @@ describe('POST /webhooks/shopify', () => {
     expect(variants[0].url).toBe('https://demo-store.myshopify.com/products/ocean-blue-tee?variant=44012345678901');
   });
 
+  it('products/update keeps titles and tags without control characters (a webhook is not refused, it is cleaned)', async () => {
+    const shop = await shopifyShop();
+    const product = JSON.parse(fixture('shopify/products-update.raw-body.json'));
+    product.title = 'Ocean\u0007 Blue\u001b[31m Tee\u0000';
+    product.tags = 'summer\u0008, blue';
+    product.variants[0].title = 'S\u000b';
+    expect((await deliver('products-update', { body: JSON.stringify(product) })).status).toBe(200);
+    await runJobs(t);
+    const [v] = (await shop.admin('GET', '/v1/admin/variants')).body.variants;
+    expect([v.productTitle, v.title, v.tags]).toEqual(['Ocean Blue[31m Tee', 'S', ['summer', 'blue']]);
+  });
+
   it('inventory_levels/update maps the item to its variant and a rise offers units to the line', async () => {
     const shop = await shopifyShop();
     await deliver('products-update');

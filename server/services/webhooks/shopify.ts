@@ -4,6 +4,7 @@ import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop 
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { Unauthorized } from '../../lib/errors.ts';
+import { withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import { cancelBackorder } from '../backorders/cancel.ts';
 import { ingestOrder } from '../orders/ingest.ts';
@@ -76,21 +77,24 @@ const minor = (price: unknown) => Math.round(Number(price ?? 0) * 100);
 const objects = (list: unknown): Array<Record<string, any>> =>
   Array.isArray(list) ? list.filter((x): x is Record<string, any> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 
+/** A platform's text as we store it: a string, without control characters, bounded. */
+const text = (value: unknown, max = 255) => withoutControls(String(value ?? '')).trim().slice(0, max);
+
 /** products/update: every variant, with its inventory item id for the inventory webhooks. */
 function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
   const domain = shop.settings.shopify?.domain;
-  const tags = String(p.tags ?? '')
+  const tags = text(p.tags, 100_000)
     .split(',')
-    .map((t) => t.trim())
+    .map((t) => t.trim().slice(0, 100))
     .filter(Boolean)
     .slice(0, 250);
   for (const v of objects(p.variants)) {
     upsertVariant(deps, shop, String(v.id), {
       productId: String(p.id),
-      productTitle: String(p.title ?? '').slice(0, 255),
-      title: v.title === 'Default Title' ? '' : String(v.title ?? '').slice(0, 255),
+      productTitle: text(p.title),
+      title: v.title === 'Default Title' ? '' : text(v.title),
       price: minor(v.price),
-      productType: p.product_type ? String(p.product_type).slice(0, 255) : null,
+      productType: p.product_type ? text(p.product_type) : null,
       tags,
       inventoryItemId: v.inventory_item_id ? String(v.inventory_item_id) : null,
       url: domain && p.handle ? `https://${domain}/products/${encodeURIComponent(String(p.handle))}?variant=${v.id}` : null,
