@@ -42,6 +42,25 @@ test('the demo storefront swaps the sold-out button for the waitlist form and pu
     .toEqual(['signup-confirmation:sent']);
 });
 
+test('someone else typing the same address is told the place exists, and gets no way into it', async ({ browser, request }) => {
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto('/demo');
+  const form = stranger.locator('waitline-form');
+  await form.getByPlaceholder('Email').fill('shopper@example.com');
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByRole('status')).toHaveText("You're already in line. We've sent a link to shopper@example.com.");
+  // No token reached this browser: nothing kept, no status or leave button.
+  expect(await stranger.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('waitline:')))).toEqual([]);
+  await expect(form.getByRole('button', { name: 'Leave the list' })).toHaveCount(0);
+  // The owner was sent their place's own link.
+  await expect
+    .poll(async () => {
+      const res = await request.get('/v1/admin/messages?to=shopper@example.com&template=signup-exists', { headers: { authorization: `Bearer ${demoKeys().secretKey}` } });
+      return (await res.json()).messages.length;
+    })
+    .toBe(1);
+});
+
 test('bad input is caught inline, by the form and by the API, and nothing is stored', async ({ page, request }) => {
   await page.goto('/demo');
   const form = page.locator('waitline-form');

@@ -13,12 +13,16 @@ import { preorderUpdate } from './preorder-update.tsx';
 import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
 import { stillInterested } from './still-interested.tsx';
+import { signupExists } from './signup-exists.tsx';
+import { contactConfirm, emailResubscribe } from './contact-confirm.tsx';
+import { smsContactConfirm, smsSignupExists } from './sms/contact.ts';
 import { smsSignupOptin } from './sms/signup-optin.ts';
 import { smsOffer, smsOfferFollowup, smsOfferWithdrawn, smsRanOut } from './sms/offers.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
 
 export type { RenderContext, RenderedEmail };
-export { translate, baseLocale, formatTime, formatSpan, SHIPPED_LOCALES } from './i18n/index.ts';
+export type { StringKey } from './i18n/index.ts';
+export { translate, baseLocale, formatDate, formatTime, formatSpan, SHIPPED_LOCALES } from './i18n/index.ts';
 export { money } from './parts.ts';
 
 /** Every email template by name; the name is what `messages.template` stores. */
@@ -36,6 +40,9 @@ export const emailTemplates = {
   'eta-changed': etaChanged,
   'preorder-update': preorderUpdate,
   'still-interested': stillInterested,
+  'signup-exists': signupExists,
+  'contact-confirm': contactConfirm,
+  'email-resubscribe': emailResubscribe,
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
@@ -49,6 +56,8 @@ export const smsTemplates = {
   'backorder-shipped': smsBackorderShipped,
   'eta-changed': smsEtaChanged,
   'still-interested': smsStillInterested,
+  'signup-exists': smsSignupExists,
+  'contact-confirm': smsContactConfirm,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

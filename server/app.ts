@@ -8,6 +8,8 @@ import { shopsRoutes } from './routes/shops.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
+import { confirmRoutes } from './routes/confirm.tsx';
+import { placeRoutes } from './routes/place.tsx';
 import { keepRoutes } from './routes/keep.tsx';
 import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
@@ -45,6 +47,8 @@ export function createApp(deps: Deps) {
   app.route('/', storefrontRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);
+  app.route('/', confirmRoutes);
+  app.route('/', placeRoutes);
   app.route('/', keepRoutes);
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);

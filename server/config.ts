@@ -14,6 +14,10 @@ export interface Config {
   /** How long a claimed message batch or job belongs to one process before another may take it over. */
   leaseMs: number;
   demo: boolean;
+  /** A confirmation link (double opt-in, a new phone or email, re-subscribing) or a place's own link is sent at most once per this, per contact and kind. */
+  linkResendMs: number;
+  /** How long a confirmation link works. */
+  linkTtlMs: number;
   resend: { apiKey: string; baseUrl?: string; rps: number } | null;
   /** How often the reconciliation pass re-reads platform inventory (ms; 0 turns it off). */
   reconcileMs: number;
@@ -66,6 +70,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: truthy(env.WAITLINE_TRUST_PROXY),
     tickMs: int(env, 'WAITLINE_TICK_MS', 1000),
     leaseMs: int(env, 'WAITLINE_LEASE_MS', 60_000),
+    linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),
+    linkTtlMs: int(env, 'WAITLINE_LINK_TTL_MS', 7 * 86_400_000),
     demo: env.WAITLINE_DEMO === undefined ? true : truthy(env.WAITLINE_DEMO),
     resend: env.RESEND_API_KEY
       ? {

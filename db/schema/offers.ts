@@ -23,7 +23,7 @@ export const offers = sqliteTable(
     token: text('token').notNull().unique(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    /** First time the shopper followed the claim link to checkout. */
+    /** When an order claimed the hold; following the claim link is a click, not a claim. */
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     /**

@@ -9,7 +9,6 @@ import { AppError } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { page } from '../pages/layout.tsx';
 import { contactByToken, leaveBySignupToken, unsubscribeEmail } from '../services/contacts/unsubscribe.ts';
-import { confirmSignup } from '../services/signups/confirm.ts';
 import { itemName } from '../services/variants/upsert.ts';
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
@@ -87,18 +86,6 @@ export const linkRoutes = createRouter()
       // RFC 8058 one-click (body "List-Unsubscribe=One-Click") and the page's own button.
       unsubscribeEmail(deps, token);
       return c.html(page({ title: t('page.unsubscribe.title'), shop: shop.name, lang: contact.locale, children: <p>{t('page.unsubscribe.done')}</p> }));
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') return notFoundPage(c);
-      throw error;
-    }
-  })
-  .get('/confirm/:token', doc('Links', 'token', 'Double opt-in: the signup takes its place.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) => {
-    try {
-      const result = confirmSignup(c.get('deps'), c.req.valid('param').token);
-      if (!result) return c.html(page({ title: translate('en', 'page.confirm.notPending'), children: null }), 409);
-      const t = (key: Parameters<typeof translate>[1]) =>
-        translate(result.signup.locale, key, { item: result.item, position: result.position });
-      return c.html(page({ title: t('page.confirm.title'), lang: result.signup.locale, children: <p>{t('page.confirm.done')}</p> }));
     } catch (error) {
       if (error instanceof AppError && error.code === 'not_found') return notFoundPage(c);
       throw error;

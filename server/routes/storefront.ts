@@ -133,7 +133,7 @@ export const storefrontRoutes = createRouter()
       variants: byId,
     });
   })
-  .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the position, 200 with the same place for a repeat. `website` is a honeypot.', { 200: { description: 'Already in line' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
+  .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the token and position. A repeat for a contact already in line answers 200 `{signup:{status:"exists", variantId}}` without token or position, and emails (or texts) that contact its own link. `website` is a honeypot.', { 200: { description: 'Already in line: the contact was sent its link' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.
     rateLimit(c, `ip:${clientIp(c)}`, c.get('deps').config.ratePerIp);
     await next();
@@ -156,10 +156,10 @@ export const storefrontRoutes = createRouter()
       kind: body.kind,
       locale: body.locale,
     });
-    return c.json(
-      { signup: { token: signup.token, status: signup.status, position, kind: signup.kind, variantId: signup.variantId, quantity: signup.quantity } },
-      created ? 201 : 200,
-    );
+    // A token goes only to the request that created it: a repeat learns that the
+    // place exists, and its owner is sent the link (services/signups/create.ts).
+    if (!created) return c.json({ signup: { status: 'exists', variantId: signup.variantId } }, 200);
+    return c.json({ signup: { token: signup.token, status: signup.status, position, kind: signup.kind, variantId: signup.variantId, quantity: signup.quantity } }, 201);
   })
   .get('/v1/storefront/signups/:token', doc('Storefront', 'token', 'A shopper\'s place: status, position and any hold.'), validate('param', tokenParam), (c) => {
     const { token } = c.req.valid('param');

@@ -8,7 +8,7 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 describe('POST /v1/storefront/signups', () => {
-  it('keeps strict FIFO positions and returns the same place for a repeat', async () => {
+  it('keeps strict FIFO positions, and a repeat keeps the place without handing out its token', async () => {
     const shop = await shopWithVariant(t);
     const a = await shop.signup({ email: 'a@example.com' });
     const b = await shop.signup({ email: 'B@Example.com ' });
@@ -19,14 +19,15 @@ describe('POST /v1/storefront/signups', () => {
 
     const again = await shop.signup({ email: 'b@example.com' });
     expect(again.status).toBe(200);
-    expect(again.body.signup).toMatchObject({ token: b.body.signup.token, position: 2 });
+    expect(again.body).toEqual({ signup: { status: 'exists', variantId: '4401' } });
+    expect(JSON.stringify(again.body)).not.toContain(b.body.signup.token);
     expect(rowCounts(t).signups).toBe(3);
+    expect((await t.call('GET', `/v1/storefront/signups/${b.body.signup.token}`)).body.signup).toMatchObject({ status: 'waiting', position: 2 });
   });
 
   it('writes one confirmation per signup with both parts and one-click unsubscribe headers', async () => {
     const shop = await shopWithVariant(t, { eta: { earliest: '2026-04-01', latest: '2026-04-15' } }, { sender: { address: '1 Main St, Springfield' } });
     await shop.signup({ email: 'a@example.com' });
-    await shop.signup({ email: 'b@example.com' });
     await shop.signup({ email: 'b@example.com' });
     const report = await t.dispatch();
     expect(report).toEqual({ sent: 2, failed: 0, retrying: 0 });
@@ -99,11 +100,19 @@ describe('POST /v1/storefront/signups', () => {
     expect(body.messages).toHaveLength(1);
     expect(body.messages[0].template).toBe('signup-optin');
     const link = body.messages[0].text.match(/https:\/\/waitline\.test(\/confirm\/[\w-]+)/)[1];
-    const confirmed = await t.call('GET', link);
+    // The link is confirm-only: never the signup token the API handed out.
+    expect(link).not.toContain(res.body.signup.token);
+    // A mail scanner's GET only asks.
+    const asked = await t.call('GET', link);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain('<form method="post">');
+    expect((await t.call('GET', `/v1/storefront/signups/${res.body.signup.token}`)).body.signup.status).toBe('pending');
+    const confirmed = await t.call('POST', link);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toContain("You're #1 in line for Ocean Tee – S");
     const status = await t.call('GET', `/v1/storefront/signups/${res.body.signup.token}`);
     expect(status.body.signup).toMatchObject({ status: 'waiting', position: 1 });
+    expect((await t.call('POST', link)).status).toBe(409);
     expect((await t.call('GET', link)).status).toBe(409);
   });
 

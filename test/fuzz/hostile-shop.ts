@@ -54,6 +54,14 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('PATCH', '/v1/admin/settings', { doubleOptIn: true });
   await signup({ variantId: '4401', email: 'carol@example.com', locale: 'en' });
   await ok('PATCH', '/v1/admin/settings', { doubleOptIn: false });
+  // A repeat (the owner is sent their place's link), a new number for a known
+  // address (asked of that address), and an opted-out address signed up again
+  // (the one way back is sent to it).
+  await signup({ variantId: '4401', email: 'jane@example.com', locale: 'en' });
+  await signup({ variantId: '4404', email: 'lena@example.com', phone: '+14155550126', smsConsent: true, locale: 'en' });
+  const pat = t.deps.db.$client.prepare("select token from contacts where shop_id = ? and email = 'pat@example.com'").get(shop.id) as { token: string };
+  await t.call('POST', `/u/${pat.token}`, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  await signup({ variantId: '4402', email: 'pat@example.com', kind: 'preorder', locale: 'en' });
   // Two holds, then stock falls back to one: the newer hold is withdrawn.
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
@@ -79,6 +87,8 @@ export async function hostileShop(t: TestEnv, evil: string) {
     ...shop,
     offerToken: one("select token as v from offers where shop_id = ? order by id limit 1")!,
     pendingToken: one("select token as v from signups where shop_id = ? and status = 'pending'")!,
+    /** The path of the double opt-in link, which only the inbox gets. */
+    confirmPath: new URL(one("select json_extract(props, '$.confirmUrl') as v from messages where shop_id = ? and template = 'signup-optin'")!).pathname,
     waitingToken: one("select token as v from signups where shop_id = ? and variant_id = '4404'")!,
     contactToken: one("select token as v from contacts where shop_id = ? and email = 'lena@example.com'")!,
     frenchContactToken: one("select token as v from contacts where shop_id = ? and email = 'jean@example.com'")!,

@@ -17,7 +17,7 @@ fuzzSuite('links', {}, (env, populated) => ([t, shop] = [env, populated]));
 
 const anyToken = () =>
   fc.oneof(
-    fc.constantFrom(...shop.signupTokens, ...shop.pendingTokens, ...shop.offerTokens, ...shop.contactTokens, ...shop.backorderTokens),
+    fc.constantFrom(...shop.signupTokens, ...shop.pendingTokens, ...shop.confirmTokens, ...shop.offerTokens, ...shop.contactTokens, ...shop.backorderTokens),
     segment,
   );
 
@@ -29,9 +29,9 @@ const form = fc.oneof(
   fc.constant('--x\r\nContent-Disposition: form-data; name="action"\r\n\r\nleave\r\n--x--'),
 );
 
-it('the claim, rejoin, confirm, keep and backorder pages survive any token and method', async () => {
+it('the claim, rejoin, confirm, place, keep and backorder pages survive any token and method', async () => {
   const arb = fc.record({
-    route: fc.constantFrom('/claim/T', '/claim/T/rejoin', '/confirm/T', '/keep/T', '/b/T'),
+    route: fc.constantFrom('/claim/T', '/claim/T/rejoin', '/confirm/T', '/s/T', '/keep/T', '/b/T'),
     method: fc.constantFrom('GET', 'POST', 'POST', 'HEAD', 'DELETE'),
     token: anyToken(),
     query: fc.oneof(fc.constant(''), queryFor(['s', 'u'])),

@@ -82,6 +82,8 @@ export function tokens(t: TestEnv, shopId: string) {
   return {
     signupTokens: col('select token from signups where shop_id = ? order by id') as string[],
     pendingTokens: col("select token from signups where shop_id = ? and status = 'pending'") as string[],
+    /** Confirmation links are stored hashed; their tokens are read from the messages that carry them. */
+    confirmTokens: col("select substr(json_extract(props, '$.confirmUrl'), instr(json_extract(props, '$.confirmUrl'), '/confirm/') + 9) from messages where shop_id = ? and json_extract(props, '$.confirmUrl') is not null") as string[],
     offerTokens: col('select token from offers where shop_id = ?') as string[],
     contactTokens: col('select token from contacts where shop_id = ?') as string[],
     backorderTokens: col('select token from backorders where shop_id = ?') as string[],

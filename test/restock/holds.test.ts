@@ -208,14 +208,31 @@ describe('follow-up', () => {
     expect(followUp!.sendAfter.toISOString()).toBe('2026-03-03T08:00:00.000Z');
   });
 
-  it('sends none for a claimed hold or when the hold ends first', async () => {
+  it('sends none for a hold an order claimed, or when the hold ends first', async () => {
     const shop = await shopWithVariant(t, { url: 'https://acme.example/p' }, { followUpAfter: 'PT6H', holdDuration: 'PT8H', quietHours: null });
     const tokens = await line(shop, 2);
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
-    await t.call('GET', claimPath((await statusOf(tokens[0]!)).offer.claimUrl));
+    const holdToken = (await statusOf(tokens[0]!)).offer.claimUrl.split('/claim/')[1];
+    await shop.admin('POST', '/v1/admin/orders', { id: 'o-1', email: 'p0@example.com', currency: 'USD', total: 2500, holdToken, lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] });
     await t.call('DELETE', `/v1/storefront/signups/${tokens[1]}`);
     t.clock.advance(6 * HOUR);
     await runJobs(t);
     expect((await allMessages(t)).filter((m) => m.template === 'offer-followup')).toEqual([]);
   });
+
+  it('still sends it after a GET of the claim link (a mail scanner): only an order claims a hold', async () => {
+    const shop = await shopWithVariant(t, { url: 'https://acme.example/p' }, { followUpAfter: 'PT6H', holdDuration: 'PT8H', quietHours: null });
+    const [token] = await line(shop, 1);
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
+    const claim = await t.call('GET', claimPath((await statusOf(token!)).offer.claimUrl));
+    expect(claim.status).toBe(302);
+    expect((await statusOf(token!)).status).toBe('offered');
+    const offer = t.deps.db.$client.prepare('select claimed_at as claimed, clicked_at as clicked, status from offers').get() as Record<string, unknown>;
+    expect(offer).toMatchObject({ claimed: null, status: 'active' });
+    expect(offer.clicked).not.toBeNull();
+    t.clock.advance(6 * HOUR);
+    await runJobs(t);
+    expect((await allMessages(t)).filter((m) => m.template === 'offer-followup').map((m) => m.to)).toEqual(['p0@example.com']);
+  });
+
 });

@@ -28,7 +28,7 @@ describe('double opt-in against bot-filled addresses', () => {
     // Someone real is waiting too, so restocks have a line to serve.
     await shop.signup({ email: 'real@example.com', variantId: '4401' }, { 'x-forwarded-for': '198.51.100.7' });
     const optin = (await allMessages(t)).find((m) => m.to === 'real@example.com')!;
-    expect((await t.call('GET', /https:\/\/waitline\.test(\/confirm\/[\w-]+)/.exec(optin.text)![1]!)).status).toBe(200);
+    expect((await t.call('POST', /https:\/\/waitline\.test(\/confirm\/[\w-]+)/.exec(optin.text)![1]!)).status).toBe(200);
 
     for (const id of ['4401', '4402', '4403']) await shop.admin('POST', `/v1/admin/variants/${id}/inventory`, { adjust: 5 });
     t.clock.advance(7 * 3_600_000); // past followUpAfter
@@ -53,7 +53,7 @@ describe('double opt-in against bot-filled addresses', () => {
     const optins = (await allMessages(t)).filter((m) => m.template === 'signup-optin');
     expect(optins).toHaveLength(1);
     const link = /https:\/\/waitline\.test(\/confirm\/[\w-]+)/.exec(optins[0]!.text)![1]!;
-    expect((await t.call('GET', link)).status).toBe(200);
+    expect((await t.call('POST', link)).status).toBe(200);
     const waiting = (await shop.admin('GET', '/v1/admin/signups?status=waiting')).body.signups;
     expect(waiting.map((s: { variantId: string }) => s.variantId).sort()).toEqual(['4401', '4402']);
     // The address is proven now: a later signup joins at once, with the usual confirmation.

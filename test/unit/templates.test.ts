@@ -22,6 +22,9 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'eta-changed': { item: LONG_ITEM, from: eta, to: { earliest: '2026-05-01', latest: '2026-05-20' }, reason: 'The supplier moved the container to a later ship because of a port strike.', action: { label: 'cancel', url } },
   'preorder-update': { stage: 'checkin', item: LONG_ITEM, eta, position: 12, leaveUrl: url },
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url, deadline: '2026-03-10T12:00:00Z', leaveUrl: url },
+  'signup-exists': { item: LONG_ITEM, position: 4321, manageUrl: url },
+  'contact-confirm': { kind: 'phone', value: '+•••••••0123', confirmUrl: url },
+  'email-resubscribe': { confirmUrl: url },
 };
 
 const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
@@ -35,6 +38,8 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'backorder-shipped': { item: LONG_ITEM },
   'eta-changed': { item: LONG_ITEM, to: eta },
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url },
+  'signup-exists': { item: LONG_ITEM, manageUrl: url },
+  'contact-confirm': { kind: 'email', value: 'a•••@example.com', confirmUrl: url },
 };
 
 const ctx = (locale: string): RenderContext => ({

@@ -14,6 +14,7 @@ export const fr: Record<string, string> = {
   'widget.legal': 'En cochant cette case, vous acceptez de recevoir des SMS de {shop} sur cet article. Des frais peuvent s’appliquer. Répondez STOP pour vous désinscrire.',
   'widget.joined': 'Vous êtes n°{position} dans la file. Nous écrirons à {to} quand ce sera votre tour.',
   'widget.pending': 'Consultez {to} pour confirmer votre place.',
+  'widget.exists': 'Vous êtes déjà dans la file. Nous avons envoyé un lien à {to}.',
   'widget.offered': "C'est votre tour : réservé pour vous jusqu'au {time}.",
   'widget.claim': 'Je le prends',
   'widget.leave': 'Quitter la liste',

@@ -29,7 +29,7 @@ export function funnel(db: Db, shopId: string, q: FunnelQuery) {
     `select count(*) as offered,
             coalesce(sum(o.status = 'expired'), 0) as expired,
             coalesce(sum(o.opened_at is not null), 0) as opened,
-            coalesce(sum(o.claimed_at is not null or o.clicked_at is not null), 0) as clicked
+            coalesce(sum(o.clicked_at is not null), 0) as clicked
      from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at <= @to${variant.replace('variant_id', 'o.variant_id')}`,
   );
   const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; revenueDirect: number; revenueAssisted: number; currency: string | null }>(

@@ -11,12 +11,26 @@ export interface ContactInput {
 }
 
 /**
- * Finds the shop's contact by email (else by phone) or creates it, recording
- * consent and locale. Joining again with an email is a fresh request for email,
- * so it lifts an earlier email opt-out; an SMS STOP is only lifted by START.
+ * What a request asked to change about a known contact that only the contact
+ * can confirm (SPEC §4, §5): a new phone or email, or email again after an
+ * opt-out, bounce or complaint. Nothing here is applied; the caller sends a
+ * confirmation link to what the contact already has (services/contacts/confirmations.ts).
+ */
+export interface ContactAsks {
+  phone?: { value: string; smsConsent: boolean };
+  email?: string;
+  resubscribe?: boolean;
+}
+
+/**
+ * Finds the shop's contact by email (else by phone) or creates it. A request
+ * never changes who a known contact is: whoever types an address or a number
+ * into a form is not yet its owner. A new phone or email, and email after an
+ * opt-out, come back as `asks`; only the locale and SMS consent for the
+ * contact's own number are taken as given. An SMS STOP is only lifted by START.
  * `created` says the contact is new, so it has no signups yet.
  */
-export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): { contact: Contact; created: boolean } {
+export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): { contact: Contact; created: boolean; asks: ContactAsks } {
   const q = statements(db);
   const byEmail = input.email ? q.byEmail.get({ shopId, email: input.email }) : undefined;
   const byPhone = !byEmail && input.phone ? q.byPhone.get({ shopId, phone: input.phone }) : undefined;
@@ -41,20 +55,21 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
     };
     const { email, phone, locale, token } = contact;
     contact.id = Number(q.insert.run(shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()).lastInsertRowid);
-    return { contact, created: true };
+    return { contact, created: true, asks: {} };
   }
 
-  const changes: Partial<Contact> = {};
-  if (input.locale) changes.locale = input.locale;
-  if (input.email && !existing.email) changes.email = input.email;
-  if (input.email && existing.emailOptOutAt) changes.emailOptOutAt = null;
+  const asks: ContactAsks = {};
   if (input.phone && input.phone !== existing.phone && phoneIsFree(db, shopId, input.phone)) {
-    changes.phone = input.phone;
-    changes.smsIntroducedAt = null;
+    asks.phone = { value: input.phone, smsConsent: Boolean(input.smsConsent) };
   }
-  if (smsConsentAt && (changes.phone || input.phone === existing.phone)) changes.smsConsentAt = smsConsentAt;
-  if (Object.keys(changes).length === 0) return { contact: existing, created: false };
-  return { contact: db.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning().get(), created: false };
+  if (input.email && input.email !== existing.email && !q.byEmail.get({ shopId, email: input.email })) asks.email = input.email;
+  if (input.email && input.email === existing.email && existing.emailOptOutAt) asks.resubscribe = true;
+
+  const changes: Partial<Contact> = {};
+  if (input.locale && input.locale !== existing.locale) changes.locale = input.locale;
+  if (smsConsentAt && input.phone === existing.phone && !existing.smsConsentAt) changes.smsConsentAt = smsConsentAt;
+  if (Object.keys(changes).length === 0) return { contact: existing, created: false, asks };
+  return { contact: db.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning().get(), created: false, asks };
 }
 
 /** A number already on another contact stays there: we never merge people on a guess. */

@@ -42,12 +42,15 @@ export function claimBatch(deps: Deps, transport: Transport): Batch | null {
   })();
 }
 
+/** The one email an opted-out address gets: the link back, which it asked for. */
+const OPT_OUT_PROOF = 'email-resubscribe';
+
 /** An opt-out recorded after a message was queued still stops it. */
 function dropOptedOut(db: Db, rows: Message[]): Message[] {
   const q = statements(db);
   const seen = new Map<number, { email: number | null; sms: number | null } | undefined>();
   return rows.filter((r) => {
-    if (r.contactId === null) return true;
+    if (r.contactId === null || r.template === OPT_OUT_PROOF) return true;
     if (!seen.has(r.contactId)) seen.set(r.contactId, q.optOuts.get(r.contactId) as { email: number | null; sms: number | null } | undefined);
     if (!seen.get(r.contactId)?.[r.channel]) return true;
     q.suppress.run(r.id);

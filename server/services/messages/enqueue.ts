@@ -17,6 +17,8 @@ export interface MessageArgs {
   respectQuietHours?: boolean;
   /** Add the open pixel and sign the button links for click tracking. */
   track?: boolean;
+  /** Only the way back after an opt-out (`email-resubscribe`), which that very address asked for. */
+  evenIfOptedOut?: boolean;
 }
 
 interface Row {
@@ -58,7 +60,7 @@ export class MessageBatch {
 
   email<T extends EmailTemplate>(args: MessageArgs & { template: T; props: EmailProps<T> }): boolean {
     const { contact } = args;
-    if (!contact.email || contact.emailOptOutAt) return false;
+    if (!contact.email || (contact.emailOptOutAt && !args.evenIfOptedOut)) return false;
     this.rows.push(this.row(args, 'email', contact.email, args.respectQuietHours ?? false, false));
     return true;
   }

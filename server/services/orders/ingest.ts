@@ -150,7 +150,7 @@ const present = (c: { signupId: number; attribution: Attribution; revenue: numbe
 
 /**
  * Which of the contact's places this purchase settles, and how it is credited:
- * `direct` with the hold token or after a tracked click or claim, `assisted`
+ * `direct` with the hold token or after a click (a message's, or the claim link's), `assisted`
  * when the offer came within the attribution window. A waiting place is settled
  * (the shopper bought) but not credited: nothing we sent was an offer.
  */
@@ -177,7 +177,7 @@ function creditSignup(tx: Tx, shop: Shop, contact: Contact, variantId: string, h
   if (!viaToken && offer.createdAt.getTime() < windowStart) return { signupId, offer, attribution: null };
   const clicked =
     Boolean(viaToken) ||
-    Boolean(offer.claimedAt) ||
+    Boolean(offer.clickedAt) ||
     Boolean(tx.select({ id: messages.id }).from(messages).where(and(eq(messages.offerId, offer.id), isNotNull(messages.clickedAt))).get());
   return { signupId, offer, attribution: (clicked ? 'direct' : 'assisted') as Attribution };
 }

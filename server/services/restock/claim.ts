@@ -11,8 +11,12 @@ export type ClaimOutcome =
   | { kind: 'ended'; context: OfferContext };
 
 /**
- * `GET /claim/:token`. A hold is active strictly before `expiresAt`: at that
- * instant the expiry job and a claim agree it has ended, so a race has one outcome.
+ * `GET /claim/:token`. Mail scanners fetch every link, so this records a click
+ * on the offer and nothing more: a hold is claimed by an order, never by a
+ * GET. The click is the offer's, not a message's, so it does not stand in for
+ * the follow-up's "opened or clicked the message". A hold is active strictly
+ * before `expiresAt`: at that instant the expiry job and a claim agree it has
+ * ended, so a race has one outcome.
  */
 export function claimOffer(deps: Deps, tokenValue: string): ClaimOutcome {
   return deps.db.transaction((tx) => {
@@ -21,7 +25,8 @@ export function claimOffer(deps: Deps, tokenValue: string): ClaimOutcome {
     const now = deps.clock.now();
     const { offer, shop, variant } = context;
     if (offer.status !== 'active' || now >= offer.expiresAt) return { kind: 'ended', context };
-    tx.update(offers).set({ claimedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.claimedAt))).run();
+    tx.update(offers).set({ clickedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.clickedAt))).run();
+    tx.update(offers).set({ openedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.openedAt))).run();
     const url = checkoutUrl(shop, variant, offer);
     return url ? { kind: 'checkout', url } : { kind: 'active', context };
   });

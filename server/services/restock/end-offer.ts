@@ -13,7 +13,8 @@ import { allocate } from './allocate.ts';
 export function endOffer(tx: Tx, offer: Pick<Offer, 'id'>, status: Exclude<OfferStatus, 'active'>, now: Date): boolean {
   const { changes } = tx
     .update(offers)
-    .set({ status, resolvedAt: now })
+    // An order is what claims a hold (SPEC §4 /claim).
+    .set({ status, resolvedAt: now, ...(status === 'purchased' ? { claimedAt: now } : {}) })
     .where(and(eq(offers.id, offer.id), eq(offers.status, 'active')))
     .run();
   if (changes === 0) return false;

@@ -5,7 +5,8 @@ import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Contact, type Shop, typ
 import type { Deps } from '../../context.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
 import { rowToken } from '../../lib/tokens.ts';
-import { upsertContact, type ContactInput } from '../contacts/upsert.ts';
+import { upsertContact, type ContactAsks, type ContactInput } from '../contacts/upsert.ts';
+import { requestConfirmation } from '../contacts/confirmations.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
@@ -22,7 +23,7 @@ export interface SignupInput extends ContactInput {
 export interface SignupResult {
   signup: Signup;
   position: number | null;
-  /** False when the contact already had an active place, which is returned unchanged. */
+  /** False when the contact already had an active place, which is left unchanged (and never handed to the caller). */
   created: boolean;
 }
 
@@ -33,7 +34,7 @@ export interface SignupResult {
  */
 export function createSignup(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
   const result = statements(deps.db).join(deps, shop, input);
-  if (result.created) deps.wake();
+  deps.wake(); // a repeat may have written a reminder or a confirmation link too
   return result;
 }
 
@@ -43,7 +44,7 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
  */
 export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupInput): Promise<SignupResult> {
   const result = await groupCommit(deps.db)(() => join(deps, shop, input));
-  if (result.created) deps.wake();
+  deps.wake();
   return result;
 }
 
@@ -60,10 +61,17 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
   if (!variant) throw NotFound('Variant');
   if (variant.mode === 'off') throw Conflict('This product is not taking waitlist or pre-order signups');
 
-  const { contact, created } = upsertContact(db, shop.id, input, now);
+  const { contact, created, asks } = upsertContact(db, shop.id, input, now);
+  const batch = MessageBatch.for(deps, now);
+  askContact(batch, deps, shop, contact, asks, now);
   // A contact made just now has no place anywhere yet.
   const existing = created ? undefined : q.active.get({ shopId: shop.id, variantId: variant.id, contactId: contact.id });
-  if (existing) return { signup: existing, position: positionOf(db, existing), created: false };
+  if (existing) {
+    // The place's token goes only to the contact's own inbox or phone, never to whoever asked.
+    remindOfPlace(batch, deps, { shop, contact, signup: existing, variant }, now);
+    batch.flush();
+    return { signup: existing, position: positionOf(db, existing), created: false };
+  }
 
   const signup: Signup = {
     id: 0,
@@ -90,14 +98,11 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
     signup: { id: signup.id, variantId: signup.variantId, kind: signup.kind, quantity: signup.quantity, status: signup.status, position, createdAt: now.toISOString() },
     contact: { email: contact.email, phone: contact.phone, locale: signup.locale },
   }, now);
-  const batch = MessageBatch.for(deps, now);
-  // One confirmation request a day per address, however many places a bot asks
-  // for in its name; the link confirms every place the address is pending in.
-  if (signup.status === 'pending' && !q.recentOptin.get({ shopId: shop.id, contactId: contact.id, id: signup.id, since: now.getTime() - OPTIN_EVERY_MS })) {
-    const args = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:optin` };
-    const props = { item: itemName(variant), confirmUrl: `${config.publicUrl}/confirm/${signup.token}` };
-    if (!batch.email({ ...args, template: 'signup-optin', props })) batch.sms({ ...args, template: 'signup-optin', props });
-  } else if (signup.status === 'waiting') {
+  if (signup.status === 'pending') {
+    // One confirmation request per linkResendMs per address, however many places a
+    // bot asks for in its name; the link confirms every place the address is pending in.
+    requestConfirmation(db, deps, batch, { shop, contact, kind: 'optin', signupId: signup.id, item: itemName(variant) }, now);
+  } else {
     confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
     if (signup.kind === 'preorder') schedulePreorder(db, shop, [signup], variant, now);
   }
@@ -105,15 +110,8 @@ function join(deps: Deps, shop: Shop, input: SignupInput): SignupResult {
   return { signup, position, created: true };
 }
 
-const OPTIN_EVERY_MS = 86_400_000;
 const p = sql.placeholder;
 const statements = perConnection((db: Db) => ({
-  recentOptin: db
-    .select({ id: signups.id })
-    .from(signups)
-    .where(and(eq(signups.shopId, p('shopId')), eq(signups.contactId, p('contactId')), eq(signups.status, 'pending'), sql`${signups.id} <> ${p('id')}`, sql`${signups.createdAt} > ${p('since')}`))
-    .limit(1)
-    .prepare(),
   join: db.$client.transaction(join),
   variant: db.select().from(variants).where(and(eq(variants.shopId, p('shopId')), eq(variants.id, p('id')))).prepare(),
   active: db
@@ -129,10 +127,40 @@ const statements = perConnection((db: Db) => ({
     )
     .prepare(),
   // Plain SQL and no RETURNING: the caller already holds every value of the new row.
+  recentReminder: db.$client.prepare(
+    `select 1 from messages where signup_id = ? and template = 'signup-exists' and created_at > ? limit 1`,
+  ),
   insert: db.$client.prepare(
     `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
 }));
+
+/**
+ * A repeat signup: the contact hears of their own place, with its link, at
+ * most once per `linkResendMs` per place. A place still pending confirmation
+ * gets its confirmation link again instead (under the same limit).
+ */
+function remindOfPlace(batch: MessageBatch, deps: Deps, args: { shop: Shop; contact: Contact; signup: Signup; variant: Variant }, now: Date): void {
+  const { shop, contact, signup, variant } = args;
+  const item = itemName(variant);
+  if (signup.status === 'pending') {
+    requestConfirmation(deps.db, deps, batch, { shop, contact, kind: 'optin', signupId: signup.id, item }, now);
+    return;
+  }
+  if (statements(deps.db).recentReminder.get(signup.id, now.getTime() - deps.config.linkResendMs)) return;
+  const common = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:exists:${now.getTime()}` };
+  const manageUrl = `${deps.config.publicUrl}/s/${signup.token}`;
+  if (!batch.email({ ...common, template: 'signup-exists', props: { item, position: positionOf(deps.db, signup), manageUrl } })) {
+    batch.sms({ ...common, template: 'signup-exists', props: { item, manageUrl } });
+  }
+}
+
+/** What a request asked to change about a known contact goes to the contact to confirm (SPEC §5). */
+function askContact(batch: MessageBatch, deps: Deps, shop: Shop, contact: Contact, asks: ContactAsks, now: Date): void {
+  if (asks.resubscribe) requestConfirmation(deps.db, deps, batch, { shop, contact, kind: 'resubscribe' }, now);
+  if (asks.phone) requestConfirmation(deps.db, deps, batch, { shop, contact, kind: 'phone', value: asks.phone.value, smsConsent: asks.phone.smsConsent }, now);
+  if (asks.email) requestConfirmation(deps.db, deps, batch, { shop, contact, kind: 'email', value: asks.email }, now);
+}
 
 /** Email and, with consent, SMS: the item, the place in line, the ETA range, a leave link. */
 export function confirmation(

@@ -21,6 +21,8 @@ interface State {
   busy: boolean;
   error?: ApiError;
   signup?: SignupView & { token: string; to: string };
+  /** Where the link to an existing place was sent. */
+  exists?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -80,7 +82,10 @@ export class Form extends Component<Props, State> {
         locale: cfg.locale,
         ...(website ? { website } : {}),
       });
-      const saved = { token: signup.token!, to: [email.trim(), phone].filter(Boolean).join(', ') };
+      const to = [email.trim(), phone].filter(Boolean).join(', ');
+      // Already in line: the place's link went to its owner's inbox, never to this page.
+      if (signup.status === 'exists') return this.setState({ busy: false, exists: to }, () => this.status?.focus());
+      const saved = { token: signup.token!, to };
       this.save(saved);
       this.setState({ busy: false, signup: { ...signup, ...saved } }, () => this.status?.focus());
     } catch (error) {
@@ -102,13 +107,21 @@ export class Form extends Component<Props, State> {
       const el = e.target as HTMLInputElement;
       this.setState({ [name]: el.type === 'checkbox' ? el.checked : el.type === 'number' ? Math.max(1, +el.value || 1) : el.value } as never);
     };
+    const ref = (el: HTMLElement | null) => {
+      this.status = el;
+    };
+    if (s.exists) {
+      return (
+        <p class="t" tabIndex={-1} ref={ref} role="status" aria-live="polite">
+          {t('widget.exists', { to: s.exists })}
+        </p>
+      );
+    }
     if (s.signup) {
       const { status, position, offer, to } = s.signup;
       return (
         <div>
-          <p class="t" tabIndex={-1} ref={(el) => {
-              this.status = el;
-            }} role="status" aria-live="polite">
+          <p class="t" tabIndex={-1} ref={ref} role="status" aria-live="polite">
             {status === 'pending'
               ? t('widget.pending', { to })
               : status === 'offered' && offer

@@ -18,6 +18,7 @@ export const en: Record<string, string> = {
   'widget.legal': 'By checking this box you agree to receive texts from {shop} about this item. Msg & data rates may apply. Reply STOP to opt out.',
   'widget.joined': "You're #{position} in line. We'll message {to} when it's your turn.",
   'widget.pending': 'Check {to} to confirm your place in line.',
+  'widget.exists': "You're already in line. We've sent a link to {to}.",
   'widget.offered': "It's your turn: held for you until {time}.",
   'widget.claim': 'Claim it',
   'widget.leave': 'Leave the list',
