@@ -28,6 +28,9 @@ export const groupCommit = perConnection((db: Db) => {
         work.outcome = { ok: true, value: one(work) };
       } catch (error) {
         work.outcome = { ok: false, error };
+        // A full disk or an I/O error makes SQLite roll back the whole transaction, not the
+        // savepoint: what ran before is gone, and what follows must not run (and commit) outside it.
+        if (!client.inTransaction) throw error;
       }
     }
   });

@@ -25,9 +25,26 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
   // written page by page and deleted in most group commits, two thirds of a
   // signup's write calls. In memory it is a copy.
   sqlite.pragma('temp_store = MEMORY');
+  writeTransactionsWait(sqlite);
   const db = drizzle(sqlite, { schema });
+  const plain = db.transaction.bind(db);
+  db.transaction = ((fn, config) => plain(fn, { behavior: 'immediate', ...config })) as typeof db.transaction;
   migrate(db, { migrationsFolder });
   return { db, sqlite };
+}
+
+/**
+ * Every transaction on this connection begins IMMEDIATE (`.deferred` still asks for the old kind).
+ * A DEFERRED transaction reads under a snapshot and asks for the write lock only at its first
+ * write; if another process committed in between, SQLite cannot wait its way out (the snapshot
+ * is stale) and answers SQLITE_BUSY at once, busy_timeout or not: a 500 "database is locked"
+ * whenever a second process shares the file. BEGIN IMMEDIATE takes the write lock first, so
+ * busy_timeout applies and it waits its turn. Drizzle's `db.transaction` is given the same default
+ * above; nested calls stay savepoints.
+ */
+function writeTransactionsWait(sqlite: Database.Database): void {
+  const plain = sqlite.transaction.bind(sqlite);
+  sqlite.transaction = ((fn: (...args: never[]) => unknown) => plain(fn).immediate) as typeof sqlite.transaction;
 }
 
 /** A transaction handle; services that write take `Db | Tx` so callers can compose them in one transaction. */

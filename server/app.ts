@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './context.ts';
-import { AppError } from './lib/errors.ts';
+import { AppError, storageUnavailable } from './lib/errors.ts';
 import { limitBody, limitStream } from './lib/body.ts';
 import { health } from './routes/health.ts';
 import { shopsRoutes } from './routes/shops.ts';
@@ -59,7 +59,10 @@ export function createApp(deps: Deps) {
 
   app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const unavailable = storageUnavailable(thrown);
+    if (unavailable) deps.log('database unavailable', { path: c.req.path, error: thrown instanceof Error ? thrown.message : String(thrown) });
+    const error = unavailable ?? thrown;
     if (error instanceof AppError) {
       if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json(error.toBody(), error.status);

@@ -9,7 +9,8 @@ export interface Config {
   adminTokenGenerated: boolean;
   ratePerIp: number;
   ratePerEmail: number;
-  trustProxy: boolean;
+  /** Proxies in front of us: X-Forwarded-For is read this many entries from the right (0: ignored). */
+  trustProxy: number;
   tickMs: number;
   /** How long a claimed message batch or job belongs to one process before another may take it over. */
   leaseMs: number;
@@ -53,6 +54,17 @@ function int(env: Env, name: string, fallback: number): number {
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
+/** `WAITLINE_TRUST_PROXY`: a hop count; `true`/`yes`/`on` still mean one proxy, as they did when it was a switch. */
+function proxyHops(env: Env): number {
+  const raw = env.WAITLINE_TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return 0;
+  if (/^(true|yes|on)$/i.test(raw)) return 1;
+  if (/^(false|no|off)$/i.test(raw)) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`WAITLINE_TRUST_PROXY must be a number of proxy hops, got "${raw}"`);
+  return n;
+}
+
 /** Reads the environment once, at the edge; nothing deeper reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8787);
@@ -67,7 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminTokenGenerated: !adminToken,
     ratePerIp: int(env, 'WAITLINE_RATE_PER_IP', 20),
     ratePerEmail: int(env, 'WAITLINE_RATE_PER_EMAIL', 5),
-    trustProxy: truthy(env.WAITLINE_TRUST_PROXY),
+    trustProxy: proxyHops(env),
     tickMs: int(env, 'WAITLINE_TICK_MS', 1000),
     leaseMs: int(env, 'WAITLINE_LEASE_MS', 60_000),
     linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),

@@ -75,6 +75,8 @@ export const messages = sqliteTable(
     index('messages_backorder_idx').on(t.backorderId).where(sql`${t.backorderId} is not null`),
     index('messages_signup_idx').on(t.signupId),
     index('messages_contact_idx').on(t.contactId),
+    // An inbound text goes to the shop that last texted the number; only texts pay for this index.
+    index('messages_sms_to_idx').on(t.to, t.sentAt).where(sql`${t.channel} = 'sms'`),
   ],
 );
 

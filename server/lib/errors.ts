@@ -6,9 +6,10 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'unavailable';
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -17,6 +18,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> =
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };
 
 /** The one domain error. Services throw it; `app.onError` turns it into the SPEC error shape. */
@@ -39,8 +41,30 @@ export class AppError extends Error {
 
 export const Invalid = (message: string, field?: string) => new AppError('invalid_request', message, field);
 export const NotFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const Conflict = (message: string) => new AppError('conflict', message);
+export const Conflict = (message: string, field?: string) => new AppError('conflict', message, field);
 export const Unauthorized = (message = 'A valid API key is required') => new AppError('unauthorized', message);
 export const Forbidden = (message: string) => new AppError('forbidden', message);
 export const RateLimited = (retryAfterSeconds: number) =>
   new AppError('rate_limited', 'Too many requests, try again later', undefined, retryAfterSeconds);
+export const Unavailable = (message: string, retryAfterSeconds?: number) => new AppError('unavailable', message, undefined, retryAfterSeconds);
+
+/** The SQLite result code (`SQLITE_FULL`, `SQLITE_CONSTRAINT_UNIQUE`…) of an error, through drizzle's wrapping. */
+export function sqliteCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  }
+  return undefined;
+}
+
+/**
+ * A database that cannot take the write just now: the disk (or max_page_count) is full,
+ * or another process held the write lock past busy_timeout. Neither is the request's fault
+ * nor a bug, so the answer is 503, to be retried, rather than 500.
+ */
+export function storageUnavailable(error: unknown): AppError | null {
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_FULL') return Unavailable('The database is full; try again later', 60);
+  if (code?.startsWith('SQLITE_BUSY')) return Unavailable('The database is busy; try again shortly', 1);
+  return null;
+}

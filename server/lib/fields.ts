@@ -4,11 +4,15 @@ import { parseDuration } from './duration.ts';
 
 /** Markup has no business in names, titles or strings; we escape on output anyway. */
 const MARKUP = /<\s*\/?\s*[a-z!?]|javascript:/i;
-/** Control characters other than tab and line breaks: invisible in a page, trouble in a mail header or an SMS. */
+/**
+ * Control characters other than tab and line breaks: invisible in a page, trouble in a mail header or an SMS.
+ * With them the bidi controls (embeddings, overrides, isolates, LRM/RLM/ALM): a right-to-left override
+ * makes "gpj.exe" read "exe.jpg" in an order page or a dashboard.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
-/** For text we cannot refuse (a platform's webhook): the same text without control characters. */
+/** For text we cannot refuse (a platform's webhook): the same text without control or bidi characters. */
 export const withoutControls = (s: string) => s.replace(CONTROL, '');
 
 export const plainText = (max: number) =>

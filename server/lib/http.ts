@@ -3,12 +3,24 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppEnv } from '../context.ts';
 import { RateLimited } from './errors.ts';
 
-/** The client's IP: X-Forwarded-For only behind a trusted proxy, else the socket's address. */
+/**
+ * The client's IP. Behind N trusted proxies, X-Forwarded-For is read from the right:
+ * each proxy appends the address it saw, so the Nth entry from the right was written by
+ * our outermost proxy and everything left of it is whatever the client chose to send.
+ * With fewer entries than hops the client reached one of our inner proxies directly, so
+ * every entry was written by a proxy we trust and the leftmost is the client.
+ */
 export function clientIp(c: Context<AppEnv>): string {
-  if (c.get('deps').config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const hops = c.get('deps').config.trustProxy;
+  if (hops > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((e) => e.trim());
+    const forwarded = entries[Math.max(0, entries.length - hops)];
     if (forwarded) return forwarded;
   }
+  return socketIp(c);
+}
+
+function socketIp(c: Context<AppEnv>): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -1,8 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { probeWritable } from '../../db/write-probe.ts';
 import { doc } from '../lib/openapi.ts';
 import { createRouter } from '../context.ts';
 
-export const health = createRouter().get('/health', doc('Health', 'token', 'Liveness, with a database read.'), (c) => {
-  c.get('deps').db.get(sql`select 1`);
-  return c.json({ ok: true, time: c.get('deps').clock.now().toISOString() });
+export const health = createRouter().get('/health', doc('Health', 'token', 'Liveness, with a database read and a write that is rolled back.'), (c) => {
+  const { db, clock, log } = c.get('deps');
+  db.get(sql`select 1`);
+  const probe = probeWritable(db)();
+  const time = clock.now().toISOString();
+  if (!probe.writable) {
+    log('database not writable', { error: probe.error });
+    return c.json({ ok: false, time, database: { writable: false } }, 503);
+  }
+  return c.json({ ok: true, time, database: { writable: true } });
 });

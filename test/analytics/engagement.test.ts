@@ -94,7 +94,7 @@ describe('migration 0003 backfills the offers from their messages', () => {
       migrate(drizzle(old), { migrationsFolder: folder });
       const seed = readFileSync(new URL('./backfill-seed.sql', import.meta.url), 'utf8');
       old.exec(seed);
-      const before = old.prepare(OLD_COUNTS).get('shop_a');
+      const before = old.prepare(OLD_COUNTS).get('shop_a') as { offered: number; opened: number; clicked: number };
       old.close();
 
       const { db, sqlite } = createDb(file);

@@ -75,6 +75,27 @@ describe('POST /v1/admin/signups/import', () => {
     expect(rowCounts(t).messages).toBe(1); // imports are quiet: only the one live signup was confirmed
   });
 
+  it('a row whose phone is another contact\'s is a row error, not a 500; the rest go in', async () => {
+    const shop = await shopWithVariant(t);
+    await shop.signup({ email: 'owner@example.com', phone: '+14155550111', smsConsent: true });
+    const before = rowCounts(t);
+    const csv = [
+      'email,variant,phone,sms_consent',
+      'taker@example.com,4401,+14155550111,yes',
+      'fine@example.com,4401,+14155550122,yes',
+      'twin@example.com,4401,+14155550122,yes',
+      'owner@example.com,4401,+14155550111,yes',
+    ].join('\n');
+    const res = await importCsv(shop, csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ imported: 1, skipped: 1, errorCount: 2 });
+    expect(res.body.errors).toEqual([
+      { row: 2, field: 'phone', message: 'this phone number belongs to another contact' },
+      { row: 4, field: 'phone', message: 'this phone number belongs to another contact' },
+    ]);
+    expect(rowCounts(t)).toMatchObject({ contacts: before.contacts + 1, signups: before.signups + 1 });
+  });
+
   it.each([
     ['no variant column', 'email\na@example.com', 'header'],
     ['no email or phone column', 'variant\n4401', 'header'],

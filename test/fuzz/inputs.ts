@@ -23,6 +23,7 @@ export const ODD = [
   '\uD800',
   'a\uDC00b',
   '\u202Eevil\u202C',
+  'gpj\u2066.exe\u2069\u200F\u061C',
   'zero\u200Bwidth\uFEFF',
   'مرحبا بالعالم',
   '👩‍👩‍👧‍👦🏳️‍🌈',
@@ -97,6 +98,18 @@ function safeStringify(v: unknown): string {
     return String(v);
   }
 }
+
+/** X-Forwarded-For as a client or a broken proxy might send it: chains, blanks, junk, one header or two. */
+export const forwardedFor: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Array<[string, string]>>([]) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('', ' ', 'unknown', '::ffff:127.0.0.1', '[::1]:443'), hostileString.filter((s) => s.length < 100 && /^[\t\x20-\x7E\x80-\xFF]*$/.test(s))), { maxLength: 6 })
+      .map((ips): Array<[string, string]> => [['x-forwarded-for', ips.join(', ')]]),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<Array<[string, string]>>([['x-forwarded-for', ',,,']], [['x-forwarded-for', '1.2.3.4'], ['x-forwarded-for', '5.6.7.8']], [['x-forwarded-for', 'a,'.repeat(2000)]]) },
+);
 
 /** A path segment: URL-encoded hostile text, or raw odd characters (bad percent-encoding included). */
 export const segment: fc.Arbitrary<string> = fc.oneof(

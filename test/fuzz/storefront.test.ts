@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { TestEnv } from '../helpers.ts';
 import { fuzz, requestCounts, share, type Req } from './harness.ts';
-import { bodyFor, contentType, hostileString, queryFor, segment } from './inputs.ts';
+import { bodyFor, contentType, forwardedFor, hostileString, queryFor, segment } from './inputs.ts';
 import { fuzzSuite, type Shop } from './world.ts';
 
 /** The widget's routes take a public key and arbitrary shopper input: none of it may crash them or slip past validation. */
@@ -47,11 +47,11 @@ it('POST /v1/storefront/signups survives hostile bodies, types and headers', asy
     .map((b) => JSON.stringify(b));
   const body = fc.oneof(bodyFor(example), plausible);
   const type = fc.oneof({ weight: 3, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType });
-  const arb = fc.record({ body, type, origin, query: fc.oneof(fc.constant(''), queryFor(['key'])) }).map(
-    ({ body, type, origin, query }): Req => ({
+  const arb = fc.record({ body, type, origin, forwarded: forwardedFor, query: fc.oneof(fc.constant(''), queryFor(['key'])) }).map(
+    ({ body, type, origin, forwarded, query }): Req => ({
       method: 'POST',
       path: `/v1/storefront/signups${query}`,
-      headers: [...(type ? ([['content-type', type]] as Array<[string, string]>) : []), ...origin],
+      headers: [...(type ? ([['content-type', type]] as Array<[string, string]>) : []), ...origin, ...forwarded],
       body,
     }),
   );

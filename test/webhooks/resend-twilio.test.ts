@@ -162,6 +162,34 @@ describe('POST /webhooks/twilio/inbound and /status', () => {
     expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations.map((e: { kind: string }) => e.kind)).toEqual(['negative_reply']);
   });
 
+  it('a reply goes to the shop that last texted the number, not the one whose contact is newest', async () => {
+    const { default: twilio } = await import('twilio');
+    const reply = async (sid: string, text: string) => {
+      const params = { MessageSid: sid, From: '+14155550123', To: '+15005550006', Body: text };
+      const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, `${TWILIO_PUBLIC_URL}/webhooks/twilio/inbound`, params);
+      const body = new URLSearchParams(params).toString();
+      return t.call('POST', '/webhooks/twilio/inbound', { raw: body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } });
+    };
+    const kinds = async (shop: { admin: (m: string, p: string) => Promise<{ body: any }> }) =>
+      (await shop.admin('GET', '/v1/admin/escalations')).body.escalations.map((e: { kind: string }) => e.kind);
+    const b = await shopWithVariant(t, {}, { quietHours: null });
+    await b.signup({ phone: '+14155550123', smsConsent: true });
+    await t.dispatch(); // B texts the number
+    t.clock.advance(60_000);
+    const a = await shopWithVariant(t, {}, { quietHours: null });
+    await a.signup({ phone: '+14155550123', smsConsent: true }); // A's contact is newer, its text not sent yet
+    expect((await reply('SM1001', 'This is ridiculous and awful, where is it?')).status).toBe(200);
+    expect(await kinds(b)).toEqual(['negative_reply']);
+    expect(await kinds(a)).toEqual([]);
+
+    t.clock.advance(60_000);
+    await t.dispatch(); // now A has texted it last
+    t.clock.advance(3600_000);
+    await reply('SM1002', 'Terrible, awful service. Can someone call me?');
+    expect(await kinds(a)).toEqual(expect.arrayContaining(['negative_reply', 'call_request']));
+    expect(await kinds(b)).toEqual(['negative_reply']);
+  });
+
   it.each([
     ['a tampered body', { body: fixture('twilio/inbound.stop.form.txt').trim().replace('Body=STOP', 'Body=START') }],
     ['a wrong signature', { signature: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }],

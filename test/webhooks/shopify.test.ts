@@ -48,6 +48,19 @@ describe('POST /webhooks/shopify', () => {
     expect([v.productTitle, v.title, v.tags]).toEqual(['Ocean Blue[31m Tee', 'S', ['summer', 'blue']]);
   });
 
+  it('products/update stores titles and tags without bidi controls (a right-to-left override cannot reorder a title)', async () => {
+    const shop = await shopifyShop();
+    const product = JSON.parse(fixture('shopify/products-update.raw-body.json'));
+    product.title = 'Ocean \u202EeeT\u202C Blue';
+    product.tags = '\u2066summer\u2069, \u200Fblue\u200E';
+    product.product_type = 'Shirts\u061C';
+    product.variants[0].title = '\u202AS\u202B';
+    expect((await deliver('products-update', { body: JSON.stringify(product) })).status).toBe(200);
+    await runJobs(t);
+    const [v] = (await shop.admin('GET', '/v1/admin/variants')).body.variants;
+    expect([v.productTitle, v.title, v.tags, v.productType]).toEqual(['Ocean eeT Blue', 'S', ['summer', 'blue'], 'Shirts']);
+  });
+
   it('inventory_levels/update maps the item to its variant and a rise offers units to the line', async () => {
     const shop = await shopifyShop();
     await deliver('products-update');

@@ -66,6 +66,11 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
       let seq = (sql.maxSeq.get(shop.id) as { n: number }).n;
       for (const r of batch) {
         const found = (r.email ? sql.contactByEmail.get(shop.id, r.email) : sql.contactByPhone.get(shop.id, r.phone)) as { id: number } | undefined;
+        // A new contact by email whose phone is already someone else's: one number, one contact per shop.
+        if (!found && r.email && r.phone && sql.contactByPhone.get(shop.id, r.phone)) {
+          fail(r.row, 'this phone number belongs to another contact', 'phone');
+          continue;
+        }
         const contactId =
           found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, rowToken(madeAt), r.createdAt).lastInsertRowid);
         if (sql.active.get(shop.id, r.variant, contactId)) {
@@ -104,6 +109,8 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
     if (batch.length >= BATCH) flush();
   }
   if (batch.length) flush();
+  // Rows refused while writing are found after later rows' parse errors: report in file order.
+  report.errors.sort((a, b) => a.row - b.row);
   return report;
 }
 

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { forgetShop } from '../shops/authenticate.ts';
+import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
 import type { SettingsPatch, ShopSettings } from './schema.ts';
 
 const MASK = '********';
@@ -46,12 +47,14 @@ export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
   if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
-  const updated = db
-    .update(shops)
-    .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
-    .where(eq(shops.id, shop.id))
-    .returning()
-    .get();
+  const updated = claimingShopifyDomain(() =>
+    db
+      .update(shops)
+      .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
+      .where(eq(shops.id, shop.id))
+      .returning()
+      .get(),
+  );
   forgetShop(db, shop.id);
   return updated;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { sha256, token } from '../../lib/tokens.ts';
 import { settingsSchema, type SettingsPatch } from '../settings/schema.ts';
 import { mergeSettings } from '../settings/update.ts';
+import { claimingShopifyDomain } from './shopify-domain.ts';
 
 export interface CreatedShop {
   shop: Shop;
@@ -18,18 +19,20 @@ export function createShop(deps: { db: Db; clock: Clock }, input: { name: string
   const settings = mergeSettings(settingsSchema.parse({}), input.settings ?? {});
   // Messages come from the shop by name unless the merchant names a sender.
   if (!input.settings?.sender?.name) settings.sender = { ...settings.sender, name: input.name };
-  const shop = deps.db
-    .insert(shops)
-    .values({
-      id: input.id ?? `shop_${token(9)}`,
-      name: input.name,
-      publishableKey,
-      secretKeyHash: sha256(secretKey),
-      shopifyDomain: settings.shopify?.domain ?? null,
-      settings,
-      createdAt: deps.clock.now(),
-    })
-    .returning()
-    .get();
+  const shop = claimingShopifyDomain(() =>
+    deps.db
+      .insert(shops)
+      .values({
+        id: input.id ?? `shop_${token(9)}`,
+        name: input.name,
+        publishableKey,
+        secretKeyHash: sha256(secretKey),
+        shopifyDomain: settings.shopify?.domain ?? null,
+        settings,
+        createdAt: deps.clock.now(),
+      })
+      .returning()
+      .get(),
+  );
   return { shop, publishableKey, secretKey };
 }

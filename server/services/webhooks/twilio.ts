@@ -1,6 +1,6 @@
 import twilio from 'twilio';
-import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents } from '../../../db/schema/index.ts';
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents, type Shop } from '../../../db/schema/index.ts';
 import { translate } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { Unauthorized } from '../../lib/errors.ts';
@@ -74,8 +74,8 @@ export function receiveTwilioInbound(deps: Deps, params: TwilioParams): string {
   const from = params.From ?? '';
   const body = params.Body ?? '';
   const sid = params.MessageSid ?? params.SmsSid ?? '';
-  const latest = deps.db.select().from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.phone, from)).orderBy(desc(contacts.id)).get();
-  if (!sid || !firstTime(deps, `inbound:${sid}`, 'inbound', params, latest?.shops.id ?? null)) return twiml();
+  const shop = shopReplyingTo(deps, from);
+  if (!sid || !firstTime(deps, `inbound:${sid}`, 'inbound', params, shop?.id ?? null)) return twiml();
   const now = deps.clock.now();
   if (STOP.test(body)) {
     deps.db.transaction((tx) => {
@@ -95,13 +95,34 @@ export function receiveTwilioInbound(deps: Deps, params: TwilioParams): string {
     deps.db.update(contacts).set({ smsOptOutAt: null }).where(and(eq(contacts.phone, from), isNotNull(contacts.smsOptOutAt), isNotNull(contacts.smsConsentAt))).run();
     return twiml();
   }
-  if (!latest) return twiml();
-  const { contacts: contact, shops: shop } = latest;
+  if (!shop) return twiml();
   if (HELP.test(body)) {
-    return twiml(translate(contact.locale, 'sms.help', { shop: shop.name, contact: shop.settings.contact }, shop.settings.strings).replace(/\s+/g, ' '));
+    const contact = deps.db.select({ locale: contacts.locale }).from(contacts).where(and(eq(contacts.shopId, shop.id), eq(contacts.phone, from))).get();
+    return twiml(translate(contact?.locale ?? shop.settings.locale, 'sms.help', { shop: shop.name, contact: shop.settings.contact }, shop.settings.strings).replace(/\s+/g, ' '));
   }
   handleInboundReply(deps, { shopId: shop.id, channel: 'sms', from, text: body });
   return twiml();
+}
+
+/**
+ * Whose conversation a text from this number continues: the shop that last texted it
+ * (several shops share our sender number, so a reply answers the latest text it got).
+ * A number no shop has texted yet belongs to a shop only when exactly one shop knows it;
+ * otherwise any choice would hand one shop's customer to another.
+ */
+function shopReplyingTo(deps: Deps, from: string): Shop | undefined {
+  const lastText = deps.db
+    .select({ shop: shops })
+    .from(messages)
+    .innerJoin(shops, eq(shops.id, messages.shopId))
+    // The literal channel lets SQLite use the partial index messages_sms_to_idx.
+    .where(and(eq(messages.to, from), sql`${messages.channel} = 'sms'`, isNotNull(messages.sentAt)))
+    .orderBy(desc(messages.sentAt), desc(messages.id))
+    .limit(1)
+    .get();
+  if (lastText) return lastText.shop;
+  const known = deps.db.select({ shop: shops }).from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.phone, from)).limit(2).all();
+  return known.length === 1 ? known[0]!.shop : undefined;
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
