@@ -103,11 +103,21 @@ export function rowCounts(t: TestEnv) {
   return { signups: count('signups'), contacts: count('contacts'), messages: count('messages'), jobs: count('jobs') };
 }
 
-/** Runs every due job with the real handlers, as the scheduler would. */
+/** Runs every due job with the real handlers, then delivers the due webhooks, as the scheduler would. */
 export async function runJobs(t: TestEnv) {
   const { runDueJobs } = await import('../server/jobs/queue.ts');
   const { jobHandlers } = await import('../server/jobs/handlers.ts');
-  return runDueJobs(t.deps, jobHandlers);
+  const ran = await runDueJobs(t.deps, jobHandlers);
+  await deliverWebhooks(t);
+  return ran;
+}
+
+/** Delivers every webhook due now through the out-of-loop sender, and waits for them. */
+export async function deliverWebhooks(t: TestEnv) {
+  const { createWebhookSender } = await import('../server/jobs/webhook-sender.ts');
+  const sender = createWebhookSender(t.deps);
+  sender.pump();
+  await sender.idle();
 }
 
 /** Every message, oldest first, as it is or will be sent: rows not yet dispatched are rendered for reading (not stored). */

@@ -11,7 +11,7 @@ let failing = 0;
 const SECRET = `whsec_${Buffer.from('a merchant endpoint secret!!').toString('base64')}`;
 
 beforeEach(async () => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0' });
+  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
   received = [];
   failing = 0;
   server = createServer((req, res) => {
