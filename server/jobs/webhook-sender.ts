@@ -24,15 +24,21 @@ export interface WebhookSender {
 export function createWebhookSender(deps: Deps, limits = { perShop: PER_SHOP, total: TOTAL }): WebhookSender {
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
   const pump = () => {
     while (!stopped && inFlight.size < limits.total) {
       const delivery = claimDelivery(deps, limits.perShop);
       if (!delivery) return;
       const run: Promise<void> = deliverClaimed(deps, delivery)
-        .catch((error) => deps.log('webhook delivery failed', { id: delivery.id, error: error instanceof Error ? error.message : String(error) }))
+        .catch((error) => deps.log('webhook delivery failed', { id: delivery.id, error: describe(error) }))
         .finally(() => {
           inFlight.delete(run);
-          pump();
+          try {
+            pump();
+          } catch (error) {
+            // The next tick pumps again; a finished delivery must not become an unhandled rejection.
+            deps.log('webhook sender: claiming failed', { error: describe(error) });
+          }
         });
       inFlight.add(run);
     }
