@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../server/app.ts';
@@ -31,6 +32,16 @@ export function setup(env: Record<string, string> = {}) {
   const clock = createTestClock('2026-03-02T12:00:00Z');
   const logs: string[] = [];
   const deps = createDeps(config, { clock, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
+  // Tests never reach past this machine: no name resolves (a test injects its own answers), only 127/8 is dialled.
+  deps.net = {
+    resolve: async () => {
+      throw Object.assign(new Error('tests resolve no names'), { code: 'ENOTFOUND' });
+    },
+    connect: (to) => {
+      if (!to.host.startsWith('127.')) throw new Error(`tests dial nothing outside 127.0.0.0/8 (${to.host})`);
+      return createConnection(to);
+    },
+  };
   const app = createApp(deps);
 
   async function call<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
