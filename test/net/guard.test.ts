@@ -110,6 +110,7 @@ describe('shop-given URLs', () => {
       expect((await shop.admin('PATCH', '/v1/admin/settings', helpdesk(url))).body.error?.field, url).toBe('escalation.webhookUrl');
     }
     expect((await shop.admin('GET', '/v1/admin/settings')).body.settings).toMatchObject({ webhooks: null, escalation: { webhookUrl: null } });
+    await expect(t.createShop('Inside', hooks('http://[::1]:9/h'))).rejects.toThrow('createShop: 400');
     expect((await shop.admin('PATCH', '/v1/admin/settings', hooks('https://hooks.example.com/waitline'))).status).toBe(200);
     t.cleanup();
 

@@ -53,6 +53,12 @@ function refuseClosedHost(url: string | null | undefined, field: string, allowPr
   }
 }
 
+/** The URLs a settings patch gives us to call: the webhook endpoint and the helpdesk hook. */
+export function refuseClosedUrls(patch: SettingsPatch | undefined, allowPrivate: boolean): void {
+  refuseClosedHost(patch?.webhooks?.url, 'webhooks.url', allowPrivate);
+  refuseClosedHost(patch?.escalation?.webhookUrl, 'escalation.webhookUrl', allowPrivate);
+}
+
 export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop: Shop, patch: SettingsPatch): Shop {
   const { db } = deps;
   const settings = mergeSettings(shop.settings, patch);
@@ -60,8 +66,7 @@ export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop
   if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
-  refuseClosedHost(patch.webhooks?.url, 'webhooks.url', deps.config.allowPrivateWebhooks);
-  refuseClosedHost(patch.escalation?.webhookUrl, 'escalation.webhookUrl', deps.config.allowPrivateWebhooks);
+  refuseClosedUrls(patch, deps.config.allowPrivateWebhooks);
   const now = deps.clock.now();
   const updated = db.transaction((tx) => {
     const row = tx
