@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { shops, webhookDeliveries, type Shop, type WebhookDelivery } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { backoffMs } from '../../lib/backoff.ts';
-import { answerError, guardedRequest, OutboundError } from '../../net/guarded.ts';
+import { answerError, DELIVERY_TIMEOUT_MS, guardedRequest, OutboundError } from '../../net/guarded.ts';
 import { escalationRequest } from '../escalations/webhook.ts';
 import { recordFailure, recordSuccess } from './endpoints.ts';
 
@@ -31,7 +31,8 @@ export function claimDelivery(deps: Pick<Deps, 'db' | 'clock' | 'config'>, perSh
       .limit(1)
       .get();
     if (!row) return undefined;
-    const leaseUntil = new Date(now + deps.config.leaseMs);
+    // Never shorter than a delivery can take, whatever WAITLINE_LEASE_MS says.
+    const leaseUntil = new Date(now + Math.max(deps.config.leaseMs, 2 * DELIVERY_TIMEOUT_MS));
     tx.update(webhookDeliveries).set({ leaseUntil, attempts: row.attempts + 1 }).where(eq(webhookDeliveries.id, row.id)).run();
     return { ...row, leaseUntil, attempts: row.attempts + 1 };
   });
