@@ -28,6 +28,11 @@ export interface Config {
   etaRefreshMs: number;
   /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
   shopifyApiUrl: string | null;
+  /**
+   * Lets shop-given URLs (webhooks, store APIs) reach loopback and private
+   * addresses: local development and tests only. Metadata addresses stay closed.
+   */
+  allowPrivateWebhooks: boolean;
   /** Verifies Twilio's webhooks (`X-Twilio-Signature`); the same token as for sending. */
   twilioAuthToken: string | null;
   /** `whsec_…`: verifies Resend's webhooks (opens, clicks, bounces), with or without sending through Resend. */
@@ -97,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),
     sweepMs: int(env, 'WAITLINE_SWEEP_MS', 60_000),
     etaRefreshMs: int(env, 'WAITLINE_ETA_REFRESH_MS', 3_600_000),
+    allowPrivateWebhooks: truthy(env.WAITLINE_ALLOW_PRIVATE_WEBHOOKS),
     shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
     twilio: twilioReady
       ? {

@@ -4,6 +4,7 @@ import type { Shop } from '../db/schema/index.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Transports } from './transports/types.ts';
+import type { OutboundNet } from './net/guarded.ts';
 import type { RateLimiter } from './lib/rate-limit.ts';
 
 /** Everything a service may touch, passed in so tests can swap the clock, the file and the transports. */
@@ -17,6 +18,8 @@ export interface Deps {
   secret: string;
   /** Tells the dispatcher that new messages were committed; a no-op where nothing dispatches. */
   wake: () => void;
+  /** Name resolution and sockets for URLs shops give us (webhooks, store APIs); tests inject their own. */
+  net: OutboundNet;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
+import { systemNet } from './net/guarded.ts';
 import { signingSecret } from './lib/signing.ts';
 import { createOutboxTransport } from './transports/outbox.ts';
 import { createTransports } from './transports/index.ts';
@@ -23,6 +24,7 @@ export function createDeps(config: Config, overrides: { clock?: Clock; log?: Dep
     limiter: createRateLimiter(clock),
     secret: signingSecret(db),
     wake: () => {},
+    net: { ...systemNet },
     log:
       overrides.log ??
       ((message, fields) => console.log(JSON.stringify({ at: clock.now().toISOString(), message, ...fields }))),

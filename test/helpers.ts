@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../server/app.ts';
@@ -31,6 +32,16 @@ export function setup(env: Record<string, string> = {}) {
   const clock = createTestClock('2026-03-02T12:00:00Z');
   const logs: string[] = [];
   const deps = createDeps(config, { clock, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
+  // Tests never reach past this machine: no name resolves (a test injects its own answers), only 127/8 is dialled.
+  deps.net = {
+    resolve: async () => {
+      throw Object.assign(new Error('tests resolve no names'), { code: 'ENOTFOUND' });
+    },
+    connect: (to) => {
+      if (!to.host.startsWith('127.')) throw new Error(`tests dial nothing outside 127.0.0.0/8 (${to.host})`);
+      return createConnection(to);
+    },
+  };
   const app = createApp(deps);
 
   async function call<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
@@ -103,11 +114,21 @@ export function rowCounts(t: TestEnv) {
   return { signups: count('signups'), contacts: count('contacts'), messages: count('messages'), jobs: count('jobs') };
 }
 
-/** Runs every due job with the real handlers, as the scheduler would. */
+/** Runs every due job with the real handlers, then delivers the due webhooks, as the scheduler would. */
 export async function runJobs(t: TestEnv) {
   const { runDueJobs } = await import('../server/jobs/queue.ts');
   const { jobHandlers } = await import('../server/jobs/handlers.ts');
-  return runDueJobs(t.deps, jobHandlers);
+  const ran = await runDueJobs(t.deps, jobHandlers);
+  await deliverWebhooks(t);
+  return ran;
+}
+
+/** Delivers every webhook due now through the out-of-loop sender, and waits for them. */
+export async function deliverWebhooks(t: TestEnv) {
+  const { createWebhookSender } = await import('../server/jobs/webhook-sender.ts');
+  const sender = createWebhookSender(t.deps);
+  sender.pump();
+  await sender.idle();
 }
 
 /** Every message, oldest first, as it is or will be sent: rows not yet dispatched are rendered for reading (not stored). */

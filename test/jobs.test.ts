@@ -68,6 +68,42 @@ describe('durable jobs', () => {
     expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'done', attempts: 2 });
   });
 
+  it('renews the lease of a long job, so a second process on the same database never runs it too', async () => {
+    const lease = setup({ WAITLINE_LEASE_MS: '300' });
+    const { createDeps } = await import('../server/deps.ts');
+    const second = createDeps(lease.config, { clock: lease.clock, log: () => {} });
+    let runs = 0;
+    let finish!: () => void;
+    const handlers: JobHandlers = { long: () => new Promise<void>((done) => ((runs += 1), (finish = done))) };
+    enqueueJob(lease.deps.db, { kind: 'long', key: 'long', runAt: lease.clock.now() }, lease.clock.now());
+    const first = runDueJobs(lease.deps, handlers);
+    // A second and a half of clock time, five leases' worth, passes while the first process works.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      lease.clock.advance(150);
+      expect(await runDueJobs(second, handlers)).toBe(0);
+    }
+    finish();
+    expect(await first).toBe(1);
+    expect(runs).toBe(1);
+    expect(lease.deps.db.select().from(jobs).get()).toMatchObject({ status: 'done', attempts: 1 });
+    second.close();
+    lease.cleanup();
+  });
+
+  it('a runner that lost its lease does not overwrite what the new owner recorded', async () => {
+    let release!: () => void;
+    const handlers: JobHandlers = { k: () => new Promise<void>((done) => (release = done)) };
+    enqueueJob(t.deps.db, { kind: 'k', key: 'k', runAt: t.clock.now() }, t.clock.now());
+    const stale = runDueJobs(t.deps, handlers, 1);
+    await new Promise((r) => setTimeout(r, 10));
+    // Meanwhile another process took the job over (its lease lapsed) and failed it for a retry.
+    t.deps.db.update(jobs).set({ status: 'pending', attempts: 2, lastError: 'the new owner failed', leaseUntil: null }).where(eq(jobs.key, 'k')).run();
+    release();
+    await stale;
+    expect(t.deps.db.select().from(jobs).get()).toMatchObject({ status: 'pending', attempts: 2, lastError: 'the new owner failed' });
+  });
+
   it('marks a job of an unknown kind failed rather than losing it silently', async () => {
     enqueueJob(t.deps.db, { kind: 'nobody-handles-this', key: 'x', runAt: t.clock.now(), maxAttempts: 1 }, t.clock.now());
     await runDueJobs(t.deps, {});

@@ -21,3 +21,4 @@ export * from './purchase-orders.ts';
 export * from './po-receipts.ts';
 export * from './queue-counts.ts';
 export * from './contact-confirmations.ts';
+export * from './webhook-endpoints.ts';

@@ -2,12 +2,10 @@ import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
 import { backorderUpdate } from '../services/backorders/cadence.ts';
 import type { CadenceStage } from '../services/backorders/record.ts';
-import { deliverEscalationWebhook } from '../services/escalations/webhook.ts';
 import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
-import { deliverDue } from '../services/webhooks/outbound.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
 import type { JobHandlers } from './queue.ts';
@@ -18,9 +16,7 @@ export const jobHandlers: JobHandlers = {
   'offers.followup': (deps, p) => void followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt)),
   'backorder.update': (deps, p) => backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
   'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
-  'escalation.webhook': (deps, p) => deliverEscalationWebhook(deps, Number(p.escalationId)),
   'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
-  'webhooks.deliver': (deps, p) => deliverDue(deps, String(p.shopId)),
   'signups.lapse': (deps) => {
     scheduleLapseSweep(deps);
     lapseSweep(deps);

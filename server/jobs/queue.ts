@@ -77,6 +77,35 @@ function claim(deps: Deps): Job | undefined {
   });
 }
 
+/** Our claim on a job: its id and the attempt we claimed it as. A later claim bumps the attempt. */
+const ours = (job: Job) => and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.attempts, job.attempts));
+
+/**
+ * Keeps a running job's lease ahead of the clock, every third of the lease,
+ * so a long job is never taken over by a second process while this one is
+ * alive. Returns the stopper.
+ */
+function keepLease(deps: Deps, job: Job): () => void {
+  const every = Math.max(1, Math.floor(deps.config.leaseMs / 3));
+  const timer = setInterval(() => {
+    try {
+      const renewed = deps.db
+        .update(jobs)
+        .set({ leaseUntil: new Date(deps.clock.now().getTime() + deps.config.leaseMs) })
+        .where(ours(job))
+        .run();
+      if (renewed.changes === 0) {
+        clearInterval(timer);
+        deps.log('job lease lost to another process', { kind: job.kind, id: job.id });
+      }
+    } catch (error) {
+      deps.log('job lease renewal failed', { kind: job.kind, id: job.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }, every);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Runs every due job once; returns how many ran. */
 export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000): Promise<number> {
   let ran = 0;
@@ -84,15 +113,19 @@ export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000
     const job = claim(deps);
     if (!job) break;
     const handler = handlers[job.kind];
+    const release = keepLease(deps, job);
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       await handler(deps, job.payload, job);
+      release();
+      // Only while the claim is still ours: a process that took the job over owns its state now.
       deps.db
         .update(jobs)
         .set({ status: 'done', leaseUntil: null, finishedAt: deps.clock.now(), lastError: null })
-        .where(eq(jobs.id, job.id))
+        .where(ours(job))
         .run();
     } catch (error) {
+      release();
       const message = error instanceof Error ? error.message : String(error);
       const dead = job.attempts >= job.maxAttempts;
       const now = deps.clock.now();
@@ -105,7 +138,7 @@ export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000
           lastError: message,
           finishedAt: dead ? now : null,
         })
-        .where(eq(jobs.id, job.id))
+        .where(ours(job))
         .run();
       deps.log(dead ? 'job dead' : 'job failed, will retry', { kind: job.kind, id: job.id, attempts: job.attempts, error: message });
     }

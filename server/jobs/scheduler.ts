@@ -2,9 +2,10 @@ import type { Deps } from '../context.ts';
 import { dispatchMessages } from '../services/messages/dispatch.ts';
 import { runDueJobs, type JobHandlers } from './queue.ts';
 import { jobHandlers } from './handlers.ts';
+import { createWebhookSender } from './webhook-sender.ts';
 
 export interface Scheduler {
-  /** Runs due jobs and sends due messages; resolves when both are done. */
+  /** Runs due jobs and sends due messages; resolves when both are done. Webhook deliveries start but are not awaited. */
   tick(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
@@ -37,7 +38,8 @@ function coalesced(work: () => Promise<void>): { (): Promise<void>; idle(): Prom
 /**
  * Jobs and sending run as two independent loops. A 20,000-email fan-out at the
  * provider's 2 requests a second takes minutes; hold expiries, follow-ups and
- * webhooks must not wait behind it.
+ * webhooks must not wait behind it. Shop webhooks have a sender of their own:
+ * no shop's endpoint is ever awaited by the job loop.
  */
 export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers): Scheduler {
   const guard = (what: string, work: () => Promise<unknown>) => async () => {
@@ -49,11 +51,23 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
   };
   const jobs = coalesced(guard('jobs', () => runDueJobs(deps, handlers)));
   const send = coalesced(guard('sending', () => dispatchMessages(deps)));
+  const webhooks = createWebhookSender(deps);
+  const pumpWebhooks = () => {
+    try {
+      webhooks.pump();
+    } catch (error) {
+      deps.log('scheduler: webhooks failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
   let timer: NodeJS.Timeout | null = null;
 
   // Jobs first: what they write (offers, notices) goes out in the same send pass.
   const tick = async () => {
-    const sending = jobs().then(() => send());
+    pumpWebhooks();
+    const sending = jobs().then(() => {
+      pumpWebhooks();
+      return send();
+    });
     await Promise.all([sending, send()]);
   };
 
@@ -68,7 +82,8 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
       if (timer) clearInterval(timer);
       timer = null;
       // Finish what is in flight; start nothing new.
-      await Promise.all([jobs.idle(), send.idle()]);
+      webhooks.stop();
+      await Promise.all([jobs.idle(), send.idle(), webhooks.idle()]);
     },
   };
 }

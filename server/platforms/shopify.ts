@@ -1,4 +1,5 @@
 import type { Shop, Variant } from '../../db/schema/index.ts';
+import { guardedRequest, type OutboundNet } from '../net/guarded.ts';
 import type { InventoryAdapter } from './types.ts';
 
 export const SHOPIFY_API_VERSION = '2025-10';
@@ -20,6 +21,36 @@ interface Level {
 }
 
 const PAGE = 100;
+const TIMEOUT_MS = 15_000;
+/** A page of 100 items with 50 locations each stays well under this. */
+const MAX_ANSWER = 8 * 1024 * 1024;
+
+/** POSTs a GraphQL query and answers with the status and the text of the body. */
+export type ShopifyPost = (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number; body: string }>;
+
+/** The operator's own API origin (SHOPIFY_API_URL) is trusted configuration: plain fetch. */
+export const trustedPost: ShopifyPost = async (url, headers, body) => {
+  const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  return { status: res.status, body: await res.text() };
+};
+
+/** A shop-given store domain goes through the address guard like every webhook URL. */
+export const guardedPost =
+  (net: OutboundNet, allowPrivate: boolean): ShopifyPost =>
+  (url, headers, body) =>
+    guardedRequest(net, url, { method: 'POST', headers, body, allowPrivate, timeoutMs: TIMEOUT_MS, maxBody: MAX_ANSWER });
+
+type Answer = { data?: { nodes: Array<{ id: string; inventoryLevels: { edges: Level[] } } | null> }; errors?: unknown };
+
+/** JSON.parse quotes what it could not read; the log gets no part of a stranger's answer. */
+function parseAnswer(text: string): Answer {
+  try {
+    return JSON.parse(text) as Answer;
+  } catch {
+    throw new Error('Shopify answered with something other than JSON');
+  }
+}
+
 const numericId = (gid: string) => gid.match(/(\d+)$/)?.[1] ?? gid;
 
 /**
@@ -27,7 +58,7 @@ const numericId = (gid: string) => gid.match(/(\d+)$/)?.[1] ?? gid;
  * token: each variant's inventory item, summed over the locations the shop
  * counts. `apiUrl` replaces https://{domain} (tests use a local stub).
  */
-export function shopifyAdapter(apiUrl: string | null, fetchFn: typeof fetch = fetch): InventoryAdapter {
+export function shopifyAdapter(apiUrl: string | null, post: ShopifyPost): InventoryAdapter {
   return {
     name: 'shopify',
     async fetchInventory(shop: Shop, variants: Variant[]) {
@@ -38,14 +69,13 @@ export function shopifyAdapter(apiUrl: string | null, fetchFn: typeof fetch = fe
       const items = [...byItem.keys()];
       for (let i = 0; i < items.length; i += PAGE) {
         const ids = items.slice(i, i + PAGE).map((id) => `gid://shopify/InventoryItem/${id}`);
-        const res = await fetchFn(`${apiUrl ?? `https://${settings.domain}`}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-shopify-access-token': settings.accessToken },
-          body: JSON.stringify({ query: INVENTORY_QUERY, variables: { ids } }),
-          signal: AbortSignal.timeout(15_000),
-        });
-        if (!res.ok) throw new Error(`Shopify answered ${res.status}`);
-        const body = (await res.json()) as { data?: { nodes: Array<{ id: string; inventoryLevels: { edges: Level[] } } | null> }; errors?: unknown };
+        const res = await post(
+          `${apiUrl ?? `https://${settings.domain}`}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
+          { 'content-type': 'application/json', 'x-shopify-access-token': settings.accessToken },
+          JSON.stringify({ query: INVENTORY_QUERY, variables: { ids } }),
+        );
+        if (res.status < 200 || res.status >= 300) throw new Error(`Shopify answered ${res.status}`);
+        const body = parseAnswer(res.body);
         if (body.errors || !body.data) throw new Error(`Shopify GraphQL errors: ${JSON.stringify(body.errors ?? 'no data')}`);
         for (const node of body.data.nodes) {
           if (!node) continue;

@@ -7,7 +7,7 @@ import { bearer } from '../lib/http.ts';
 import { safeEqual } from '../lib/tokens.ts';
 import { validate } from '../lib/validate.ts';
 import { createShop } from '../services/shops/create.ts';
-import { settingsPatchSchema, presentSettings } from '../services/settings/index.ts';
+import { settingsPatchSchema, presentSettings, refuseClosedUrls } from '../services/settings/index.ts';
 
 const body = z
   .object({
@@ -27,6 +27,7 @@ export const shopsRoutes = createRouter().post(
   },
   validate('json', body),
   (c) => {
+  refuseClosedUrls(c.req.valid('json').settings, c.get('deps').config.allowPrivateWebhooks);
   const { shop, publishableKey, secretKey } = createShop(c.get('deps'), c.req.valid('json'));
   return c.json(
     {

@@ -3,13 +3,18 @@ import { shops, variants } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
 import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
-import { shopifyAdapter } from '../platforms/shopify.ts';
+import { guardedPost, shopifyAdapter, trustedPost } from '../platforms/shopify.ts';
 import type { InventoryAdapter } from '../platforms/types.ts';
 import { applyInventory } from './restock/inventory.ts';
 
 /** The adapter that can tell a shop's stock: Shopify with an access token, else none. */
-export const adapterFor = (deps: Pick<Deps, 'config'>, shop: { settings: { shopify: { accessToken: string | null } | null } }): InventoryAdapter =>
-  shop.settings.shopify?.accessToken ? shopifyAdapter(deps.config.shopifyApiUrl) : noneAdapter;
+export const adapterFor = (deps: Pick<Deps, 'config' | 'net'>, shop: { settings: { shopify: { accessToken: string | null } | null } }): InventoryAdapter =>
+  shop.settings.shopify?.accessToken
+    ? shopifyAdapter(
+        deps.config.shopifyApiUrl,
+        deps.config.shopifyApiUrl ? trustedPost : guardedPost(deps.net, deps.config.allowPrivateWebhooks),
+      )
+    : noneAdapter;
 
 /**
  * Webhooks get lost. For every variant someone is waiting on (a waitlist,

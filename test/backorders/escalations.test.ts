@@ -8,7 +8,7 @@ import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../h
 
 let t: TestEnv;
 beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
 });
 afterEach(() => t.cleanup());
 

@@ -23,10 +23,12 @@ beforeAll(async () => {
   await a.admin('PUT', `/v1/admin/variants/${A_ONLY}`, { productTitle: 'A only', mode: 'waitlist', inventory: 0 });
   await t.call('POST', '/v1/storefront/signups', { body: { key: a.pk, variantId: A_ONLY, email: a.email('solo') } });
   a = { ...a, ...tokens(t, a.id) };
+  // A's endpoint is paused: no request of B's may resume it (B saving its own settings included).
+  t.deps.db.$client.prepare("insert into webhook_endpoints (shop_id, channel, failures, last_error, failing_since, disabled_at) values (?, 'webhooks', 12, 'answered 500', 1, 2)").run(a.id);
   // What would show that A's data leaked: its id, contacts' emails, and every token and public id it owns.
   aSecrets = [a.id, a.pk, '.a@example.com', a.supplierName, A_ONLY, ...a.signupTokens, ...a.offerTokens, ...a.contactTokens, ...a.backorderTokens, ...a.messageIds, WEBHOOKS.url];
   expect(a.escalationIds.length && a.offerTokens.length && a.backorderTokens.length && a.messageIds.length).toBeGreaterThan(0);
-  expect(count('webhook_deliveries', a.id) * count('queue_actions', a.id) * count('purchase_orders', a.id) * count('restocks', a.id)).toBeGreaterThan(0);
+  expect(count('webhook_deliveries', a.id) * count('webhook_endpoints', a.id) * count('queue_actions', a.id) * count('purchase_orders', a.id) * count('restocks', a.id)).toBeGreaterThan(0);
 });
 afterAll(() => t.cleanup());
 

@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { enqueueJobs } from '../../jobs/queue.ts';
 import { emit } from '../webhooks/outbound.ts';
+import { queueEscalationWebhook } from './webhook.ts';
 
 export interface EscalationInput {
   shop: Shop;
@@ -19,7 +19,7 @@ export interface EscalationInput {
 
 /**
  * Hands a case to a person, inside the caller's transaction. With a helpdesk
- * webhook configured, `escalation.created` is delivered by a durable job.
+ * webhook configured, `escalation.created` is queued for the webhook sender.
  */
 export function openEscalation(tx: Tx, deps: Pick<Deps, 'db'>, input: EscalationInput): number | null {
   const row = tx
@@ -43,7 +43,7 @@ export function openEscalation(tx: Tx, deps: Pick<Deps, 'db'>, input: Escalation
     }, input.now);
   }
   if (row && input.shop.settings.escalation.webhookUrl) {
-    enqueueJobs(tx, [{ kind: 'escalation.webhook', key: `escalation:${row.id}:webhook`, runAt: input.now, payload: { escalationId: row.id } }], input.now);
+    queueEscalationWebhook(tx, input.shop, row.id, input.now);
   }
   return row?.id ?? null;
 }

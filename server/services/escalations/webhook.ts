@@ -1,29 +1,45 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { escalations, shops } from '../../../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { escalations, webhookDeliveries, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { presentEscalations } from './list.ts';
 
 /**
- * Job `escalation.webhook`: POSTs `escalation.created` to the shop's helpdesk
- * hook (Gorgias, Zendesk, Re:amaze through Zapier or Make). The body is signed:
- * `Waitline-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` with the shop's
- * webhook secret. A non-2xx answer throws, so the job retries with backoff.
+ * Queues `escalation.created` for the shop's helpdesk hook (Gorgias, Zendesk,
+ * Re:amaze through Zapier or Make), inside the caller's transaction. The
+ * webhook sender delivers it outside the job loop, with the shop's other hooks.
  */
-export async function deliverEscalationWebhook(deps: Deps, escalationId: number): Promise<void> {
-  const row = deps.db.select().from(escalations).innerJoin(shops, eq(shops.id, escalations.shopId)).where(eq(escalations.id, escalationId)).get();
-  if (!row) return;
-  const { webhookUrl, webhookSecret } = row.shops.settings.escalation;
-  if (!webhookUrl || !webhookSecret) return;
-  const [escalation] = presentEscalations(deps.db, row.shops.id, [row.escalations]);
-  const body = JSON.stringify({ type: 'escalation.created', shop: { id: row.shops.id, name: row.shops.name }, escalation });
+export function queueEscalationWebhook(tx: DbOrTx, shop: Shop, escalationId: number, now: Date): void {
+  tx.insert(webhookDeliveries)
+    .values({
+      shopId: shop.id,
+      // One delivery per escalation, whoever queues it.
+      messageId: `msg_esc_${escalationId}`,
+      channel: 'escalation',
+      event: 'escalation.created',
+      payload: JSON.stringify({ type: 'escalation.created', escalationId }),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+}
+
+/**
+ * The request for one helpdesk delivery, built when it is sent so it shows the
+ * case as it is now. The body is signed:
+ * `Waitline-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` with the
+ * shop's webhook secret. Null when the hook or the case is gone.
+ */
+export function escalationRequest(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, escalationId: number) {
+  const { webhookUrl, webhookSecret } = shop.settings.escalation;
+  if (!webhookUrl || !webhookSecret) return null;
+  const row = deps.db.select().from(escalations).where(and(eq(escalations.shopId, shop.id), eq(escalations.id, escalationId))).get();
+  if (!row) return null;
+  const [escalation] = presentEscalations(deps.db, shop.id, [row]);
+  const body = JSON.stringify({ type: 'escalation.created', shop: { id: shop.id, name: shop.name }, escalation });
   const t = Math.floor(deps.clock.now().getTime() / 1000);
   const signature = createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex');
-  const res = await fetch(webhookUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'waitline-signature': `t=${t},v1=${signature}` },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) throw new Error(`escalation webhook answered ${res.status}`);
+  return { url: webhookUrl, headers: { 'content-type': 'application/json', 'waitline-signature': `t=${t},v1=${signature}` }, body };
 }

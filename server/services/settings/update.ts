@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
+import { hostRefused } from '../../net/addresses.ts';
 import { forgetShop } from '../shops/authenticate.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
+import { enableEndpoint } from '../webhooks/endpoints.ts';
 import type { SettingsPatch, ShopSettings } from './schema.ts';
 
 const MASK = '********';
@@ -41,19 +43,45 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
   } as ShopSettings;
 }
 
-export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
+/**
+ * Refuses a URL we would never connect to: a loopback, private, link-local or
+ * metadata address written out, or localhost. A name is checked again, on what
+ * it resolves to, at every delivery.
+ */
+function refuseClosedHost(url: string | null | undefined, field: string, allowPrivate: boolean): void {
+  if (url && hostRefused(new URL(url).hostname, allowPrivate)) {
+    throw Invalid('must be a public address: loopback, private, link-local and metadata addresses are refused', field);
+  }
+}
+
+/** The URLs a settings patch gives us to call: the webhook endpoint and the helpdesk hook. */
+export function refuseClosedUrls(patch: SettingsPatch | undefined, allowPrivate: boolean): void {
+  refuseClosedHost(patch?.webhooks?.url, 'webhooks.url', allowPrivate);
+  refuseClosedHost(patch?.escalation?.webhookUrl, 'escalation.webhookUrl', allowPrivate);
+}
+
+export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop: Shop, patch: SettingsPatch): Shop {
+  const { db } = deps;
   const settings = mergeSettings(shop.settings, patch);
   // Checked on the merged result: a patch may name only one of the pair.
   if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
+  refuseClosedUrls(patch, deps.config.allowPrivateWebhooks);
+  const now = deps.clock.now();
   const updated = claimingShopifyDomain(() =>
-    db
-      .update(shops)
-      .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
-      .where(eq(shops.id, shop.id))
-      .returning()
-      .get(),
+    db.transaction((tx) => {
+      const row = tx
+        .update(shops)
+        .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
+        .where(eq(shops.id, shop.id))
+        .returning()
+        .get();
+      // Saving an endpoint again is how a merchant says "fixed": a paused one resumes.
+      if (patch.webhooks) enableEndpoint(tx, shop.id, 'webhooks', now);
+      if (patch.escalation?.webhookUrl) enableEndpoint(tx, shop.id, 'escalation', now);
+      return row;
+    }),
   );
   forgetShop(db, shop.id);
   return updated;
