@@ -20,3 +20,4 @@ export * from './suppliers.ts';
 export * from './purchase-orders.ts';
 export * from './po-receipts.ts';
 export * from './queue-counts.ts';
+export * from './retired-keys.ts';
