@@ -8,4 +8,5 @@ CREATE TABLE `retired_publishable_keys` (
 --> statement-breakpoint
 CREATE INDEX `retired_publishable_keys_shop_idx` ON `retired_publishable_keys` (`shop_id`);--> statement-breakpoint
 CREATE INDEX `retired_publishable_keys_expires_idx` ON `retired_publishable_keys` (`expires_at`);--> statement-breakpoint
-ALTER TABLE `contacts` ADD `erased_at` integer;
+ALTER TABLE `contacts` ADD `erased_at` integer;--> statement-breakpoint
+CREATE INDEX `webhook_events_received_idx` ON `webhook_events` (`received_at`);

@@ -10,6 +10,7 @@ import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { deliverDue } from '../services/webhooks/outbound.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
+import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sweep.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -28,6 +29,11 @@ export const jobHandlers: JobHandlers = {
   'purchase-orders.late': (deps) => {
     scheduleLateEtaCheck(deps);
     refreshLateEtas(deps);
+  },
+  'retention.sweep': (deps) => {
+    scheduleRetentionSweep(deps);
+    const swept = retentionSweep(deps);
+    if (Object.values(swept).some(Boolean)) deps.log('retention sweep', { ...swept });
   },
   reconcile: async (deps) => {
     scheduleReconcile(deps);
