@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { createRouter, type AppEnv } from '../context.ts';
+import { ADMIN_CSP } from '../lib/csp.ts';
 import { doc } from '../lib/openapi.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'dist', 'admin');
@@ -22,12 +23,13 @@ export const adminAppRoutes = createRouter()
     const ext = file.match(/^[\w.-]+\.(js|css|svg)$/)?.[1];
     const body = ext ? read(`assets/${file}`) : null;
     if (!ext || body === null) return c.text('Not found', 404);
-    return c.body(body, 200, { 'Content-Type': TYPES[ext]!, 'Cache-Control': 'public, max-age=31536000, immutable' });
+    return c.body(body, 200, { 'Content-Type': TYPES[ext]!, 'Cache-Control': 'public, max-age=31536000, immutable', 'X-Content-Type-Options': 'nosniff' });
   })
   .get('/admin', doc('Assets', 'token', 'The merchant dashboard (sign in with the shop secret key).', { 200: { description: 'HTML page' } }), (c) => page(c))
   .get('/admin/:page', doc('Assets', 'token', 'A dashboard page.', { 200: { description: 'HTML page' } }), (c) => page(c));
 
 function page(c: Context<AppEnv>) {
+  c.header('Content-Security-Policy', ADMIN_CSP);
   const html = read('index.html');
   if (html === null) return c.text('The dashboard is not built: run `npm run build`', 404);
   c.header('Cache-Control', 'no-store');
