@@ -68,3 +68,14 @@ describe('/admin Content-Security-Policy', () => {
     expect(csp['connect-src']).toEqual(["'self'"]);
   });
 });
+
+describe('the widget preview under the dashboard CSP', () => {
+  it("serves the preview's stand-in API as a file from our origin, since the frame may run no inline script", async () => {
+    const res = await t.app.request('/admin/widget-preview.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/javascript/);
+    const body = await res.text();
+    expect(body).toContain('/v1/storefront/config');
+    expect(body).toContain('me.dataset.config');
+  });
+});
