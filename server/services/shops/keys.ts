@@ -29,8 +29,10 @@ export function rotatePublishableKey(deps: { db: Db; clock: Clock }, shop: Shop,
   const now = deps.clock.now();
   const expiresAt = graceHours > 0 ? new Date(now.getTime() + graceHours * 3_600_000) : null;
   deps.db.transaction((tx) => {
+    // The key as it is now, not as the request found it: another rotation may have come between.
+    const current = tx.select({ key: shops.publishableKey }).from(shops).where(eq(shops.id, shop.id)).get()!.key;
     tx.update(shops).set({ publishableKey }).where(eq(shops.id, shop.id)).run();
-    if (expiresAt) tx.insert(retiredPublishableKeys).values({ key: shop.publishableKey, shopId: shop.id, retiredAt: now, expiresAt }).run();
+    if (expiresAt) tx.insert(retiredPublishableKeys).values({ key: current, shopId: shop.id, retiredAt: now, expiresAt }).run();
   });
   forgetShop(deps.db, shop.id);
   return { publishableKey, previousKeyExpiresAt: expiresAt };
