@@ -26,6 +26,13 @@ export interface Config {
   sweepMs: number;
   /** How often ETAs from open purchase orders are re-predicted as days pass (a late shipment moves them). */
   etaRefreshMs: number;
+  /**
+   * WAITLINE_RETENTION_DAYS (default 30; fractions allowed, 0.001 is 86.4 s):
+   * stored webhook payloads and inbound texts are deleted once this old.
+   */
+  retentionMs: number;
+  /** How often the retention sweep runs: a 24th of the retention, between 1 s and 1 h. */
+  retentionSweepMs: number;
   /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
   shopifyApiUrl: string | null;
   /**
@@ -57,6 +64,14 @@ function int(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function positive(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n <= 0) throw new Error(`${name} must be more than 0, got "${env[name]}"`);
+  return n;
+}
+
+const DAY_MS = 86_400_000;
+
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
 /** `WAITLINE_TRUST_PROXY`: a hop count; `true`/`yes`/`on` still mean one proxy, as they did when it was a switch. */
@@ -73,6 +88,7 @@ function proxyHops(env: Env): number {
 /** Reads the environment once, at the edge; nothing deeper reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8787);
+  const retentionMs = Math.round(positive(env, 'WAITLINE_RETENTION_DAYS', 30) * DAY_MS);
   const adminToken = env.WAITLINE_ADMIN_TOKEN || '';
   const twilioReady =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_FROM || env.TWILIO_MESSAGING_SERVICE_SID);
@@ -103,6 +119,8 @@ export function loadConfig(env: Env = process.env): Config {
     sweepMs: int(env, 'WAITLINE_SWEEP_MS', 60_000),
     etaRefreshMs: int(env, 'WAITLINE_ETA_REFRESH_MS', 3_600_000),
     allowPrivateWebhooks: truthy(env.WAITLINE_ALLOW_PRIVATE_WEBHOOKS),
+    retentionMs,
+    retentionSweepMs: Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 24))),
     shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
     twilio: twilioReady
       ? {

@@ -14,13 +14,16 @@ export interface Look {
   mode: 'waitlist' | 'preorder';
 }
 
-const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+const json = (v: unknown) => JSON.stringify(v);
+const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The real built widget on a stand-in product page, fed the draft strings and
- * theme instead of the saved ones: the page answers the widget's config and
- * signup requests itself, so a preview never writes a signup. The frame may run
- * scripts but has no origin of its own, so it cannot reach the admin session.
+ * theme instead of the saved ones: a stand-in API script (served by us, as the
+ * dashboard's CSP allows no inline script, and this frame inherits it) answers
+ * the widget's config and signup requests from its data attributes, so a
+ * preview never writes a signup. The frame may run scripts but has no origin
+ * of its own, so it cannot reach the admin session.
  */
 function page(look: Look, origin: string): string {
   const config = {
@@ -28,16 +31,10 @@ function page(look: Look, origin: string): string {
     variants: { preview: { mode: look.mode, available: 0, eta: { earliest: '2027-03-10', latest: '2027-03-21' }, preorderRemaining: look.mode === 'preorder' ? 12 : null, queueLength: 41 } },
   };
   const signup = { signup: { token: 'preview_token_0000', status: 'waiting', position: 42, kind: look.mode, variantId: 'preview' } };
-  return `<!doctype html><html lang="${look.locale}"><head><meta charset="utf-8"><style>body{font-family:system-ui,sans-serif;margin:16px;color:#121212}h1{font-size:20px;font-weight:500;margin:0 0 4px}</style></head>
+  return `<!doctype html><html lang="${attr(look.locale)}"><head><meta charset="utf-8"><style>body{font-family:system-ui,sans-serif;margin:16px;color:#121212}h1{font-size:20px;font-weight:500;margin:0 0 4px}</style></head>
 <body><h1>Your product</h1><p>$25.00</p><button data-waitline-variant="preview" disabled>Sold out</button>
-<script>
-const config = ${json(config)}, signup = ${json(signup)};
-const reply = (body, status) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const real = window.fetch.bind(window);
-window.fetch = (url, init) => String(url).includes('/v1/storefront/config') ? Promise.resolve(reply(config, 200))
-  : String(url).includes('/v1/storefront/signups') ? Promise.resolve(reply(signup, 201)) : real(url, init);
-</script>
-<script src="${origin}/widget.js" data-key="pk_preview_only" data-locale="${look.locale}"></script></body></html>`;
+<script src="${origin}/admin/widget-preview.js" data-config="${attr(json(config))}" data-signup="${attr(json(signup))}"></script>
+<script src="${origin}/widget.js" data-key="pk_preview_only" data-locale="${attr(look.locale)}"></script></body></html>`;
 }
 
 /** Re-rendered a moment after the last keystroke, so typing stays smooth. */

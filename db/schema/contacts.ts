@@ -25,6 +25,11 @@ export const contacts = sqliteTable(
     /** Unguessable token for the unsubscribe page (`/u/:token`). */
     token: text('token').notNull().unique(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /**
+     * Set when the merchant erased this person (`POST /v1/admin/contacts/erase`):
+     * email and phone are gone, the row stays so counts and revenue still join.
+     */
+    erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('contacts_shop_email_idx').on(t.shopId, t.email).where(sql`${t.email} is not null`),

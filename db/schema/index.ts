@@ -22,3 +22,4 @@ export * from './po-receipts.ts';
 export * from './queue-counts.ts';
 export * from './contact-confirmations.ts';
 export * from './webhook-endpoints.ts';
+export * from './retired-keys.ts';

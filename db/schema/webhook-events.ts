@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every verified webhook delivery, once: the provider's delivery id is unique
@@ -18,7 +18,11 @@ export const webhookEvents = sqliteTable(
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [uniqueIndex('webhook_events_delivery_idx').on(t.source, t.deliveryId)],
+  (t) => [
+    uniqueIndex('webhook_events_delivery_idx').on(t.source, t.deliveryId),
+    // The retention sweep finds what is past WAITLINE_RETENTION_DAYS from the oldest end.
+    index('webhook_events_received_idx').on(t.receivedAt),
+  ],
 );
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;

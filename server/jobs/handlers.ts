@@ -8,6 +8,7 @@ import { processShopifyEvent } from '../services/webhooks/shopify.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
+import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sweep.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -24,6 +25,11 @@ export const jobHandlers: JobHandlers = {
   'purchase-orders.late': (deps) => {
     scheduleLateEtaCheck(deps);
     refreshLateEtas(deps);
+  },
+  'retention.sweep': (deps) => {
+    scheduleRetentionSweep(deps);
+    const swept = retentionSweep(deps);
+    if (Object.values(swept).some(Boolean)) deps.log('retention sweep', { ...swept });
   },
   reconcile: async (deps) => {
     scheduleReconcile(deps);

@@ -79,7 +79,7 @@ const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
 function shopOfRequest(c: Context<AppEnv>): Shop | undefined {
   try {
     const key = c.req.query('key');
-    if (key) return shopByPublishableKey(c.get('deps').db, key);
+    if (key) return shopByPublishableKey(c.get('deps'), key);
     const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
     if (kind === 'signups' && tokenInPath) return signupByToken(c.get('deps').db, tokenInPath).shop;
     if (kind === 'holds' && tokenInPath) return holdStatus(c.get('deps'), tokenInPath).shop;
@@ -99,7 +99,7 @@ const corsHeaders = (origin: string) => ({
 
 /** Resolves the shop by publishable key and checks the caller's origin against it. */
 function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
-  const shop = shopByPublishableKey(c.get('deps').db, key);
+  const shop = shopByPublishableKey(c.get('deps'), key);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
   return shop;

@@ -199,12 +199,12 @@ describe('keys', () => {
     const shop = await shopWithVariant(t);
     const keys = await shop.admin('GET', '/v1/admin/keys');
     expect(keys.body).toEqual({ publishableKey: shop.pk, widgetTag: `<script src="https://waitline.test/widget.js" data-key="${shop.pk}" defer></script>` });
-    const rotated = await shop.admin('POST', '/v1/admin/keys/rotate');
+    const rotated = await shop.admin('POST', '/v1/admin/keys/rotate', { kind: 'secret' });
     expect(rotated.body.secretKey).toMatch(/^sk_[\w-]{30,}$/);
     expect((await shop.admin('GET', '/v1/admin/settings')).status).toBe(401);
     expect((await t.call('GET', '/v1/admin/settings', { headers: { authorization: `Bearer ${rotated.body.secretKey}` } })).status).toBe(200);
     // The storefront is untouched.
     expect((await shop.signup({ email: 'after@example.com' })).status).toBe(201);
-    expect((await t.call('POST', '/v1/admin/keys/rotate', { headers: { authorization: `Bearer ${shop.pk}` } })).status).toBe(401);
+    expect((await t.call('POST', '/v1/admin/keys/rotate', { body: { kind: 'secret' }, headers: { authorization: `Bearer ${shop.pk}` } })).status).toBe(401);
   });
 });

@@ -12,6 +12,8 @@ export const EXAMPLES: Record<string, Record<string, unknown>> = {
   'POST /v1/admin/purchase-orders': { supplier: 'Acme Mills', variantId: '4401', quantity: 5, quotedArrival: '2026-04-01' },
   'PATCH /v1/admin/purchase-orders/:id': { quotedArrival: '2026-04-20' },
   'POST /v1/admin/purchase-orders/:id/receive': { quantity: 1, receivedAt: '2026-03-05' },
+  'POST /v1/admin/keys/rotate': { kind: 'publishable', graceHours: 24 },
+  'POST /v1/admin/contacts/erase': { email: 'jane.a@example.com' },
   'POST /v1/shops': { name: 'Another', settings: { holdDuration: 'PT1H' } },
 };
 /** The columns each CSV import maps. */

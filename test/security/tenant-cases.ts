@@ -46,7 +46,12 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'POST /v1/admin/escalations/:id/resolve': { path: `/v1/admin/escalations/${a.escalationIds[0]}/resolve`, body: { resolution: 'closed by B' } },
     'GET /v1/admin/webhooks/deliveries': { path: '/v1/admin/webhooks/deliveries?cursor=999999' },
     'GET /v1/admin/keys': { path: '/v1/admin/keys' },
-    'POST /v1/admin/keys/rotate': { path: '/v1/admin/keys/rotate' },
+    'POST /v1/admin/keys/rotate': { path: '/v1/admin/keys/rotate', body: { kind: 'secret' } },
+    // Rotating B's publishable key must not touch A's (the matrix checks A's shop row).
+    'POST /v1/admin/keys/rotate#publishable': { path: '/v1/admin/keys/rotate', body: { kind: 'publishable', graceHours: 1 } },
+    // Eve is only ever in A (the orders case gives B a contact with Jane's address, B's own).
+    'GET /v1/admin/contacts/export': { path: `/v1/admin/contacts/export?email=${encodeURIComponent(a.email('eve'))}` },
+    'POST /v1/admin/contacts/erase': { path: '/v1/admin/contacts/erase', body: { email: a.email('eve') } },
     'GET /v1/admin/restocks': { path: `/v1/admin/restocks?variantId=${A_ONLY}&cursor=${a.restockId + 1}` },
     'GET /v1/admin/restocks/:id': { path: `/v1/admin/restocks/${a.restockId}` },
     'GET /v1/admin/restocks/:id/events': { path: `/v1/admin/restocks/${a.restockId}/events` },

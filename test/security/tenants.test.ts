@@ -99,7 +99,8 @@ describe('storefront routes with the wrong shop', () => {
 
 describe('admin routes with the wrong shop', () => {
   it('the matrix names every admin route the app serves', () => {
-    const named = Object.keys(adminAttacks(a));
+    // `route#variant` names a second case for one route (a rotation of each key kind).
+    const named = [...new Set(Object.keys(adminAttacks(a)).map((r) => r.split('#')[0]!))];
     expect(served('/v1/admin/').filter((r) => !named.includes(r))).toEqual([]);
     expect(named.filter((r) => !served('/v1/admin/').includes(r))).toEqual([]);
   });
@@ -119,6 +120,9 @@ describe('admin routes with the wrong shop', () => {
     // An order id is unique per shop: B's order with A's order id is new in B.
     expect(outcomes['POST /v1/admin/orders']).toBe(201);
     expect(outcomes['POST /v1/admin/signups/:id/remove']).toBe(404);
+    // A's contact is not B's to see or erase.
+    expect(outcomes['GET /v1/admin/contacts/export']).toBe(404);
+    expect(outcomes['POST /v1/admin/contacts/erase']).toBe(404);
   });
 
   it.each([

@@ -13,6 +13,7 @@ import { webhooksRoutes } from './webhooks.ts';
 import { keysRoutes } from './keys.ts';
 import { restocksRoutes } from './restocks.ts';
 import { purchaseOrdersRoutes } from './purchase-orders.ts';
+import { contactsRoutes } from './contacts.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -31,4 +32,5 @@ export const adminRoutes = createRouter()
   .route('/', webhooksRoutes)
   .route('/', keysRoutes)
   .route('/', restocksRoutes)
-  .route('/', purchaseOrdersRoutes);
+  .route('/', purchaseOrdersRoutes)
+  .route('/', contactsRoutes);

@@ -52,6 +52,7 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
       ordersCount: 0,
       token: rowToken(now),
       createdAt: now,
+      erasedAt: null,
     };
     const { email, phone, locale, token } = contact;
     contact.id = Number(q.insert.run(shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()).lastInsertRowid);

@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { perConnection, type Db } from '../../../db/index.ts';
-import { shops, type Shop } from '../../../db/schema/index.ts';
+import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/index.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { Forbidden, Unauthorized } from '../../lib/errors.ts';
 import { sha256 } from '../../lib/tokens.ts';
 
@@ -13,17 +14,29 @@ export function shopBySecretKey(db: Db, key: string | undefined): Shop {
   return shop;
 }
 
-/** Storefront routes take only the publishable key: a secret key must never sit in a page. */
-export function shopByPublishableKey(db: Db, key: string | undefined): Shop {
+/**
+ * Storefront routes take only the publishable key: a secret key must never sit
+ * in a page. A key replaced by a rotation still opens its shop until its grace
+ * period ends (by the deps clock, so a cached hit expires on time too).
+ */
+export function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string | undefined): Shop {
   if (!key) throw Unauthorized('The publishable key (pk_…) is required');
   if (key.startsWith('sk_')) throw Unauthorized('Never put the secret key in a storefront; use the publishable key (pk_…)');
+  const { db } = deps;
   const cache = shopCache(db);
   const now = performance.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < SHOP_CACHE_MS) return hit.shop;
-  const shop = byPublishableKey(db).get({ key });
+  if (hit && now - hit.at < SHOP_CACHE_MS && (hit.until === null || deps.clock.now().getTime() < hit.until)) return hit.shop;
+  let shop = byPublishableKey(db).get({ key });
+  let until: number | null = null;
+  if (!shop) {
+    // Only an unknown key pays for this second lookup; current keys never do.
+    const retired = byRetiredKey(db).get({ key, now: deps.clock.now().getTime() });
+    shop = retired?.shops;
+    until = retired?.retired_publishable_keys.expiresAt.getTime() ?? null;
+  }
   if (!shop) throw Unauthorized('Unknown publishable key');
-  cache.set(key, { shop, at: now });
+  cache.set(key, { shop, at: now, until });
   return shop;
 }
 
@@ -34,8 +47,16 @@ export function shopByPublishableKey(db: Db, key: string | undefined): Shop {
  * what anything else could leave stale. Only found shops are kept.
  */
 const SHOP_CACHE_MS = 1000;
-const shopCache = perConnection((_db: Db) => new Map<string, { shop: Shop; at: number }>());
+const shopCache = perConnection((_db: Db) => new Map<string, { shop: Shop; at: number; until: number | null }>());
 const byPublishableKey = perConnection((db: Db) => db.select().from(shops).where(eq(shops.publishableKey, sql.placeholder('key'))).prepare());
+const byRetiredKey = perConnection((db: Db) =>
+  db
+    .select()
+    .from(retiredPublishableKeys)
+    .innerJoin(shops, eq(shops.id, retiredPublishableKeys.shopId))
+    .where(and(eq(retiredPublishableKeys.key, sql.placeholder('key')), gt(retiredPublishableKeys.expiresAt, sql.placeholder('now'))))
+    .prepare(),
+);
 
 /** Called by whatever changes a shop row, so the next storefront request reads it fresh. */
 export function forgetShop(db: Db, shopId: string): void {

@@ -1,8 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/index.ts';
-import { shops, type Shop } from '../../../db/schema/index.ts';
+import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/index.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { sha256, token } from '../../lib/tokens.ts';
 import { forgetShop } from './authenticate.ts';
+
+export const DEFAULT_GRACE_HOURS = 24;
+export const MAX_GRACE_HOURS = 168;
 
 /**
  * A new secret key, shown once; the old one stops working at once. The
@@ -13,4 +17,23 @@ export function rotateSecretKey(db: Db, shop: Shop): { secretKey: string } {
   db.update(shops).set({ secretKeyHash: sha256(secretKey) }).where(eq(shops.id, shop.id)).run();
   forgetShop(db, shop.id);
   return { secretKey };
+}
+
+/**
+ * A new publishable key. The old one is kept beside it for `graceHours`, so
+ * widgets in live themes go on working until the merchant pastes the new tag;
+ * 0 retires it at once. A key retired earlier keeps its own expiry.
+ */
+export function rotatePublishableKey(deps: { db: Db; clock: Clock }, shop: Shop, graceHours = DEFAULT_GRACE_HOURS): { publishableKey: string; previousKeyExpiresAt: Date | null } {
+  const publishableKey = `pk_${token(18)}`;
+  const now = deps.clock.now();
+  const expiresAt = graceHours > 0 ? new Date(now.getTime() + graceHours * 3_600_000) : null;
+  deps.db.transaction((tx) => {
+    // The key as it is now, not as the request found it: another rotation may have come between.
+    const current = tx.select({ key: shops.publishableKey }).from(shops).where(eq(shops.id, shop.id)).get()!.key;
+    tx.update(shops).set({ publishableKey }).where(eq(shops.id, shop.id)).run();
+    if (expiresAt) tx.insert(retiredPublishableKeys).values({ key: current, shopId: shop.id, retiredAt: now, expiresAt }).run();
+  });
+  forgetShop(deps.db, shop.id);
+  return { publishableKey, previousKeyExpiresAt: expiresAt };
 }

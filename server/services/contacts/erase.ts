@@ -1,0 +1,127 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import {
+  ACTIVE_SIGNUP_STATUSES,
+  contactConfirmations,
+  contacts,
+  escalations,
+  messages,
+  queueActions,
+  signups,
+  webhookDeliveries,
+  webhookEvents,
+} from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { rowToken } from '../../lib/tokens.ts';
+import { leaveQueue } from '../signups/cancel.ts';
+import { addressesOf, contactByAddress, mentions, type ContactKey } from './find.ts';
+
+export const ERASED = '[erased]';
+
+export interface Erasure {
+  erased: 1;
+  contactId: number;
+  /** Places still in line, given up: an erased person can no longer be told of a restock. */
+  signupsCancelled: number;
+  messages: number;
+  escalations: number;
+  queueActions: number;
+  inboundPayloads: number;
+  webhookDeliveries: number;
+}
+
+/**
+ * Removes a person's personal data from this shop, in one transaction (SPEC
+ * §4). What makes them someone goes: email and phone (the row stays, with
+ * `erasedAt`, so counts and revenue still join), every message's recipient
+ * and content, escalation text, the merchant's reasons on their places, and
+ * stored payloads that carry their address. What makes the numbers stays:
+ * signups, offers, orders, backorders and conversions, by id only. Their
+ * active places are cancelled. Erasing again finds no one: 404.
+ */
+export function eraseContact(deps: Deps, shopId: string, key: ContactKey): Erasure {
+  const result = deps.db.transaction((tx): Erasure => {
+    const contact = contactByAddress(tx, shopId, key);
+    const addresses = addressesOf(contact);
+    const now = deps.clock.now();
+
+    const active = tx
+      .select()
+      .from(signups)
+      .where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES])))
+      .all();
+    for (const signup of active) leaveQueue(tx, deps, signup, 'cancelled', now);
+
+    // A fresh token: old unsubscribe links would otherwise still open a page about them.
+    tx.update(contacts)
+      .set({ email: null, phone: null, smsConsentAt: null, confirmedAt: null, token: rowToken(now), erasedAt: now })
+      .where(eq(contacts.id, contact.id))
+      .run();
+
+    // Confirmation links carry a new number or address, and would still work: both go.
+    tx.delete(contactConfirmations).where(eq(contactConfirmations.contactId, contact.id)).run();
+
+    const theirs = tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.shopId, shopId), or(eq(messages.contactId, contact.id), inArray(messages.to, addresses.length ? addresses : ['']))))
+      .all()
+      .map((m) => m.id);
+    // `text: ''` marks a row rendered, so nothing renders it from its (now empty) props again;
+    // a provider's error text can quote the address, so it goes too.
+    tx.update(messages).set({ to: '', subject: null, text: '', html: null, headers: {}, props: {}, error: null, renderedAt: now }).where(inArray(messages.id, theirs)).run();
+    // Not yet sent: never sent now.
+    tx.update(messages).set({ status: 'suppressed', error: 'contact erased' }).where(and(inArray(messages.id, theirs), inArray(messages.status, ['queued', 'sending']))).run();
+
+    const escalated = tx
+      .update(escalations)
+      .set({ summary: ERASED, recommendedAction: ERASED, resolution: null })
+      .where(and(eq(escalations.shopId, shopId), or(eq(escalations.contactId, contact.id), mentions(escalations.summary, addresses))))
+      .returning({ id: escalations.id })
+      .all().length;
+
+    const placeIds = tx.select({ id: signups.id }).from(signups).where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id))).all().map((s) => s.id);
+    const actions = placeIds.length
+      ? tx.update(queueActions).set({ reason: ERASED }).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, placeIds))).returning({ id: queueActions.id }).all().length
+      : 0;
+
+    // Dedupe rests on (source, delivery id), which names no one: the row stays, its payload goes.
+    const inbound = tx
+      .update(webhookEvents)
+      .set({ payload: {} })
+      .where(and(eq(webhookEvents.shopId, shopId), mentions(webhookEvents.payload, addresses)))
+      .returning({ id: webhookEvents.id })
+      .all().length;
+
+    // Outbound events keep their shape (a pending one still goes out), minus every value that names them.
+    const deliveries = tx
+      .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.shopId, shopId), mentions(webhookDeliveries.payload, addresses)))
+      .all();
+    for (const d of deliveries) {
+      tx.update(webhookDeliveries).set({ payload: JSON.stringify(redact(JSON.parse(d.payload), addresses)) }).where(eq(webhookDeliveries.id, d.id)).run();
+    }
+
+    return {
+      erased: 1,
+      contactId: contact.id,
+      signupsCancelled: active.length,
+      messages: theirs.length,
+      escalations: escalated,
+      queueActions: actions,
+      inboundPayloads: inbound,
+      webhookDeliveries: deliveries.length,
+    };
+  });
+  // A cancelled hold cascades to the next in line, whose offer is waiting to go out.
+  if (result.signupsCancelled) deps.wake();
+  return result;
+}
+
+/** Every string that names one of the addresses becomes null; the rest of the event is kept. */
+export function redact(value: unknown, addresses: string[]): unknown {
+  if (typeof value === 'string') return addresses.some((a) => value.toLowerCase().includes(a.toLowerCase())) ? null : value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, addresses));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, addresses)]));
+  return value;
+}

@@ -1,0 +1,29 @@
+import { and, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { contacts, type Contact } from '../../../db/schema/index.ts';
+import { NotFound } from '../../lib/errors.ts';
+
+/** One person, named by the address the merchant knows them by: `{email}` or `{phone}`, never both. */
+export type ContactKey = { email: string; phone?: undefined } | { phone: string; email?: undefined };
+
+/** This shop's contact with that address; an erased one has none left, so it is not found. */
+export function contactByAddress(db: DbOrTx, shopId: string, key: ContactKey): Contact {
+  const where = key.email !== undefined ? eq(contacts.email, key.email) : eq(contacts.phone, key.phone);
+  const contact = db.select().from(contacts).where(and(eq(contacts.shopId, shopId), where, isNull(contacts.erasedAt))).get();
+  if (!contact) throw NotFound('Contact');
+  return contact;
+}
+
+/** The contact's addresses: what a stored payload or free text would carry of them. */
+export const addressesOf = (contact: Contact) => [contact.email, contact.phone].filter((a): a is string => Boolean(a));
+
+/**
+ * A stored text (a JSON payload, a summary) that carries one of the addresses.
+ * Emails are stored lower-cased but a platform may send them as typed, so the
+ * text is lower-cased too. A scan of one shop's rows: erasure and export are
+ * rare, and retention keeps the payload tables short.
+ */
+export function mentions(column: AnyColumn, addresses: string[]): SQL {
+  const parts = addresses.map((a) => sql`instr(lower(${column}), ${a.toLowerCase()}) > 0`);
+  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`0`;
+}
