@@ -8,6 +8,7 @@ import { startCheckpointer } from '../db/checkpointer.ts';
 import { scheduleReconcile } from './services/reconcile.ts';
 import { scheduleLapseSweep } from './services/signups/lapse.ts';
 import { scheduleLateEtaCheck } from './services/purchase-orders/late.ts';
+import { scheduleSendLimitsPrune } from './services/messages/prune-limits.ts';
 
 const started = performance.now();
 const config = loadConfig();
@@ -31,6 +32,8 @@ scheduleReconcile(deps);
 scheduleLapseSweep(deps);
 // A shipment that does not come moves its ETA (and tells the customers waiting on it).
 scheduleLateEtaCheck(deps);
+// The SMS budget and email cap counters are kept for their hour and day only.
+scheduleSendLimitsPrune(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

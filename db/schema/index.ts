@@ -20,3 +20,5 @@ export * from './suppliers.ts';
 export * from './purchase-orders.ts';
 export * from './po-receipts.ts';
 export * from './queue-counts.ts';
+export * from './sms-budget.ts';
+export * from './email-caps.ts';

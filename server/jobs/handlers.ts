@@ -10,6 +10,7 @@ import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { deliverDue } from '../services/webhooks/outbound.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
+import { pruneSendLimits, scheduleSendLimitsPrune } from '../services/messages/prune-limits.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -28,6 +29,10 @@ export const jobHandlers: JobHandlers = {
   'purchase-orders.late': (deps) => {
     scheduleLateEtaCheck(deps);
     refreshLateEtas(deps);
+  },
+  'limits.prune': (deps) => {
+    scheduleSendLimitsPrune(deps);
+    pruneSendLimits(deps);
   },
   reconcile: async (deps) => {
     scheduleReconcile(deps);

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/index.ts';
 import { shops, type Shop } from '../../../db/schema/index.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { forgetShop } from '../shops/authenticate.ts';
-import type { SettingsPatch, ShopSettings } from './schema.ts';
+import { smsCountries, type SettingsPatch, type ShopSettings } from './schema.ts';
 
 const MASK = '********';
 
@@ -19,6 +19,7 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
       ...(patch.escalation?.webhookSecret === MASK ? { webhookSecret: current.escalation.webhookSecret } : {}),
     },
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
+    sms: { ...current.sms, ...patch.sms },
     webhooks:
       patch.webhooks === undefined
         ? current.webhooks
@@ -56,7 +57,7 @@ export function updateSettings(db: Db, shop: Shop, patch: SettingsPatch): Shop {
   return updated;
 }
 
-/** What the admin API shows: the Shopify webhook secret is write-only. */
+/** What the admin API shows: secrets are write-only; SMS countries as they apply (the shop's own when none are named). */
 export function presentSettings(settings: ShopSettings) {
   return {
     ...settings,
@@ -65,5 +66,6 @@ export function presentSettings(settings: ShopSettings) {
       : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
     webhooks: settings.webhooks ? { ...settings.webhooks, secret: MASK } : null,
+    sms: { ...settings.sms, allowedCountries: smsCountries(settings) },
   };
 }
