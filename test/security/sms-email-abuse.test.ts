@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps } from '../../server/deps.ts';
 import { addressHash } from '../../server/services/messages/limits.ts';
-import { rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { scheduleSendLimitsPrune } from '../../server/services/messages/prune-limits.ts';
+import { rowCounts, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
 beforeEach(() => {
@@ -139,8 +140,8 @@ describe('hourly SMS budget', () => {
     const [escalation, ...more] = await escalationsOf(shop);
     expect(more).toEqual([]);
     expect(escalation).toMatchObject({ kind: 'sms_budget', status: 'open', summary: 'SMS budget of 3/hour reached: 3 texts held back this hour.' });
-    expect(escalation.recommendedAction).toContain('raise sms.hourlyBudget');
-    expect(escalation.recommendedAction).toContain('SMS pumping');
+    expect(escalation!.recommendedAction).toContain('raise sms.hourlyBudget');
+    expect(escalation!.recommendedAction).toContain('SMS pumping');
     expect(await t.dispatch()).toEqual({ sent: 3, failed: 0, retrying: 0 });
 
     // Another shop's budget is its own.
@@ -223,5 +224,21 @@ describe('daily confirmation email cap', () => {
     const caps = rows('select * from email_caps');
     expect(caps.map((c) => c.address_hash)).toEqual([addressHash('x@example.com'), addressHash('x@example.com')]);
     expect(JSON.stringify(caps)).not.toContain('example.com');
+  });
+});
+
+describe('counters', () => {
+  it('keep only the current and previous hour and day, pruned by the hourly job', async () => {
+    const shop = await shopWithVariant(t, {}, { quietHours: null });
+    scheduleSendLimitsPrune(t.deps);
+    expect((await shop.signup({ email: 'a@example.com', phone: usNumber(1), smsConsent: true })).status).toBe(201);
+    t.clock.advance(HOUR);
+    await runJobs(t);
+    expect([rows('select * from sms_budget').length, rows('select * from email_caps').length]).toEqual([1, 1]);
+    t.clock.advance(2 * 24 * HOUR);
+    expect((await shop.signup({ email: 'b@example.com', phone: usNumber(2), smsConsent: true })).status).toBe(201);
+    await runJobs(t);
+    expect(rows('select sent from sms_budget')).toEqual([{ sent: 1 }]);
+    expect(rows('select address_hash from email_caps')).toEqual([{ address_hash: addressHash('b@example.com') }]);
   });
 });
