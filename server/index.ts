@@ -9,6 +9,7 @@ import { scheduleReconcile } from './services/reconcile.ts';
 import { scheduleLapseSweep } from './services/signups/lapse.ts';
 import { scheduleLateEtaCheck } from './services/purchase-orders/late.ts';
 import { scheduleRetentionSweep } from './services/retention/sweep.ts';
+import { scheduleSendLimitsPrune } from './services/messages/prune-limits.ts';
 
 const started = performance.now();
 const config = loadConfig();
@@ -34,6 +35,8 @@ scheduleLapseSweep(deps);
 scheduleLateEtaCheck(deps);
 // WAITLINE_RETENTION_DAYS: old webhook payloads and customers' replies are deleted.
 scheduleRetentionSweep(deps);
+// The SMS budget and email cap counters are kept for their hour and day only.
+scheduleSendLimitsPrune(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, () => {

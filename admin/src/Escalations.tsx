@@ -25,6 +25,7 @@ const KINDS: Record<string, string> = {
   call_request: 'Asked for a call',
   vip_day14: 'VIP at two weeks',
   refund: 'Refund to make',
+  sms_budget: 'SMS budget reached',
 };
 
 /** The human queue: each case with its context, the recommended action, and a way to close it. */

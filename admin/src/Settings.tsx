@@ -4,9 +4,10 @@ import { Alert } from './ui.tsx';
 import { DurationInput } from './DurationInput.tsx';
 import { shopFormat } from './format.ts';
 import { Keys } from './Keys.tsx';
+import { SendLimits, asEdited, type Limits } from './SendLimits.tsx';
 import { CATALOGS, STRING_KEYS, WidgetPreview } from './WidgetPreview.tsx';
 
-interface Rules {
+interface Rules extends Limits {
   locale: string;
   holdDuration: string;
   followUpAfter: string;
@@ -26,7 +27,7 @@ interface Rules {
   theme: Record<string, string>;
 }
 
-const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme'] as const;
+const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme', 'country', 'sms', 'emailCapPerDay'] as const;
 const THEME = [
   ['accent', '#121212', 'Button colour'],
   ['accent-text', '#fff', 'Button text colour'],
@@ -44,7 +45,7 @@ export function Settings() {
   const [loadError, setLoadError] = useState('');
   const load = () =>
     api<{ settings: Rules }>('/v1/admin/settings')
-      .then(({ settings }) => (setRules(settings), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
+      .then(({ settings }) => (setRules(asEdited(settings)), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
       .catch((e: Error) => setLoadError(e.message));
   useEffect(() => void load(), []);
   if (loadError) return <Alert message={loadError} />;
@@ -61,7 +62,7 @@ export function Settings() {
       const body: Record<string, unknown> = Object.fromEntries(EDITED.map((k) => [k, rules[k]]));
       body.allowedOrigins = origins.split(/\s+/).filter(Boolean);
       const { settings } = await api<{ settings: Rules }>('/v1/admin/settings', { method: 'PATCH', body });
-      setRules(settings);
+      setRules(asEdited(settings));
       setOrigins(settings.allowedOrigins.join('\n'));
       setStatus({ ok: true, text: 'Saved.' });
     } catch (err) {
@@ -150,6 +151,7 @@ export function Settings() {
             <LocaleSelect value={rules.locale} onChange={(l) => set('locale', l)} />
           </label>
         </div>
+        <SendLimits value={rules} onChange={(limits) => setRules({ ...rules, ...limits })} />
         <div class="card">
           <h3>Hand to a person when</h3>
           <label>

@@ -23,3 +23,5 @@ export * from './queue-counts.ts';
 export * from './contact-confirmations.ts';
 export * from './webhook-endpoints.ts';
 export * from './retired-keys.ts';
+export * from './sms-budget.ts';
+export * from './email-caps.ts';

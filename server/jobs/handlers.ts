@@ -9,6 +9,7 @@ import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
 import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sweep.ts';
+import { pruneSendLimits, scheduleSendLimitsPrune } from '../services/messages/prune-limits.ts';
 import type { JobHandlers } from './queue.ts';
 
 /** Every job kind the scheduler knows; each handler lives beside the service it drives. */
@@ -30,6 +31,10 @@ export const jobHandlers: JobHandlers = {
     scheduleRetentionSweep(deps);
     const swept = retentionSweep(deps);
     if (Object.values(swept).some(Boolean)) deps.log('retention sweep', { ...swept });
+  },
+  'limits.prune': (deps) => {
+    scheduleSendLimitsPrune(deps);
+    pruneSendLimits(deps);
   },
   reconcile: async (deps) => {
     scheduleReconcile(deps);

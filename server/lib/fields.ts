@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { parseDuration } from './duration.ts';
+import { isCountryCode, smsNumber } from './sms-numbers.ts';
 
 /** Markup has no business in names, titles or strings; we escape on output anyway. */
 const MARKUP = /<\s*\/?\s*[a-z!?]|javascript:/i;
@@ -43,6 +44,18 @@ export const phone = z
     }
     return parsed.number;
   });
+
+/** A number a shopper types to be texted: a phone that is a mobile (not premium-rate, toll-free, a landline…). */
+export const mobilePhone = phone.refine((e164) => !smsNumber(e164).refusal, {
+  error: (issue) => smsNumber(String(issue.input)).refusal ?? 'must be a mobile number',
+});
+
+/** ISO 3166 alpha-2, as we text and sell by it: US, GB, FR… */
+export const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCountryCode, 'must be an ISO 3166 country code such as US or GB');
 
 export const duration = z
   .string()

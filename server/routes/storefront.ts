@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SIGNUP_KINDS, variants, type Shop } from '../../db/schema/index.ts';
 import { createRouter, type AppEnv } from '../context.ts';
 import { Forbidden } from '../lib/errors.ts';
-import { email, locale, phone, platformId } from '../lib/fields.ts';
+import { email, locale, mobilePhone, platformId } from '../lib/fields.ts';
 import { clientIp, rateLimit } from '../lib/http.ts';
 import { rowToken } from '../lib/tokens.ts';
 import { validate } from '../lib/validate.ts';
@@ -36,7 +36,7 @@ const signupBody = z
     key: z.string().max(100).optional(),
     variantId: platformId,
     email: email.optional(),
-    phone: phone.optional(),
+    phone: mobilePhone.optional(),
     smsConsent: z.boolean().optional(),
     quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(1),
     kind: z.enum(SIGNUP_KINDS).optional(),

@@ -44,7 +44,7 @@ describe('/u/:token', () => {
 
   it('keeps places reachable by SMS when only email is unsubscribed', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
-    const signup = await shop.signup({ email: 'a@example.com', phone: '+447911123456', smsConsent: true });
+    const signup = await shop.signup({ email: 'a@example.com', phone: '+14155550142', smsConsent: true });
     const { unsubscribe } = await confirmationFor(shop, 'a@example.com');
     await t.call('POST', unsubscribe, { raw: 'List-Unsubscribe=One-Click', headers: form });
     expect((await t.call('GET', `/v1/storefront/signups/${signup.body.signup.token}`)).body.signup.status).toBe('waiting');

@@ -1,6 +1,6 @@
 /** Valid bodies per admin route: the fuzzer mutates them, the tenant matrix aims them at another shop. */
 export const EXAMPLES: Record<string, Record<string, unknown>> = {
-  'PATCH /v1/admin/settings': { holdDuration: 'PT12H', quietHours: { start: '21:00', end: '08:00' }, sender: { name: 'Fuzz', email: 'shop@example.com', address: '1 Main St' }, strings: { en: { 'offer.heading': 'Yours' } } },
+  'PATCH /v1/admin/settings': { holdDuration: 'PT12H', quietHours: { start: '21:00', end: '08:00' }, sender: { name: 'Fuzz', email: 'shop@example.com', address: '1 Main St' }, strings: { en: { 'offer.heading': 'Yours' } }, country: 'US', sms: { allowedCountries: ['US', 'GB'], hourlyBudget: 200 }, emailCapPerDay: 5 },
   'PUT /v1/admin/variants/:id': { productTitle: 'Tee', title: 'S', mode: 'waitlist', inventory: 0, price: 100, currency: 'USD', url: 'https://acme.example/p', eta: { earliest: '2026-04-01', latest: '2026-04-02' }, tags: ['a'] },
   'POST /v1/admin/variants/:id/inventory': { available: 2 },
   'POST /v1/admin/variants/:id/inventory/preview': { adjust: 3 },

@@ -88,6 +88,18 @@ describe('a signup cannot change who a contact is', () => {
     expect((await t.call('POST', link)).status).toBe(409);
   });
 
+  it('cannot bomb an inbox with confirmation links by asking for ever new numbers: emailCapPerDay holds', async () => {
+    const shop = await shopWithVariant(t, {}, { quietHours: null });
+    await shop.signup({ email: 'victim@example.com' });
+    for (let i = 0; i < 8; i++) {
+      t.clock.advance(61_000); // past the per-email rate limit: the cap is what must hold
+      await shop.signup({ email: 'victim@example.com', phone: `+1415555${String(1000 + i)}`, smsConsent: true }, { 'x-forwarded-for': `203.0.113.${i}` });
+    }
+    const toVictim = (await allMessages(t)).filter((m) => m.to === 'victim@example.com');
+    expect(toVictim.filter((m) => m.status !== 'suppressed')).toHaveLength(5);
+    expect(contactRow('victim@example.com').phone).toBeNull();
+  });
+
   it('keeps a phone-only contact without the attacker’s email, and asks the phone', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
     await shop.signup({ phone: '+14155550123', smsConsent: true });

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../../db/index.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { emit } from '../webhooks/outbound.ts';
@@ -21,7 +21,7 @@ export interface EscalationInput {
  * Hands a case to a person, inside the caller's transaction. With a helpdesk
  * webhook configured, `escalation.created` is queued for the webhook sender.
  */
-export function openEscalation(tx: Tx, deps: Pick<Deps, 'db'>, input: EscalationInput): number | null {
+export function openEscalation(tx: DbOrTx, deps: Pick<Deps, 'db'>, input: EscalationInput): number | null {
   const row = tx
     .insert(escalations)
     .values({

@@ -3,7 +3,10 @@ import type { Db } from '../../../db/index.ts';
 import type { Contact, Shop } from '../../../db/schema/index.ts';
 import type { EmailProps, EmailTemplate, SmsProps, SmsTemplate } from '../../../emails/index.ts';
 import { outsideQuietHours } from '../../lib/quiet-hours.ts';
+import { smsRefusal } from '../../lib/sms-numbers.ts';
 import { rowToken } from '../../lib/tokens.ts';
+import { smsCountries } from '../settings/schema.ts';
+import { SendLimits } from './limits.ts';
 
 export interface MessageArgs {
   shop: Shop;
@@ -22,6 +25,7 @@ export interface MessageArgs {
 }
 
 interface Row {
+  shop: Shop;
   shopId: string;
   contactId: number;
   signupId: number | null;
@@ -42,7 +46,10 @@ interface Row {
  * Collects messages and writes them in one go inside the caller's transaction.
  * A message is stored as template + props and rendered when first dispatched,
  * so a restock of thousands writes small rows fast. Contacts without a usable
- * channel (no address, opted out, no SMS consent) are skipped here.
+ * channel (no address, opted out, no SMS consent, a number that is not a
+ * mobile in the shop's SMS countries) are skipped here. Texts past the shop's
+ * hourly budget, and confirmation emails past an address's daily cap, are
+ * written `suppressed` with the reason, so the record shows what was held back.
  */
 export class MessageBatch {
   private rows: Row[] = [];
@@ -65,10 +72,15 @@ export class MessageBatch {
     return true;
   }
 
-  /** Only with consent, never after STOP, always outside quiet hours; the first SMS says how to stop. */
+  /**
+   * Only with consent, never after STOP, only to mobiles in the shop's SMS
+   * countries (numbers from orders and imports are kept, not texted), always
+   * outside quiet hours; the first SMS says how to stop.
+   */
   sms<T extends SmsTemplate>(args: MessageArgs & { template: T; props: SmsProps<T> }): boolean {
-    const { contact } = args;
+    const { contact, shop } = args;
     if (!contact.phone || !contact.smsConsentAt || contact.smsOptOutAt) return false;
+    if (smsRefusal(contact.phone, smsCountries(shop.settings))) return false;
     const intro = !contact.smsIntroducedAt && !this.introduced.has(contact.id);
     if (intro) this.introduced.add(contact.id);
     this.rows.push(this.row(args, 'sms', contact.phone, true, intro));
@@ -84,10 +96,20 @@ export class MessageBatch {
     if (this.rows.length === 0) return;
     const { insert, introduce } = statements(this.db.$client);
     const createdAt = this.now.getTime();
+    const limits = new SendLimits(this.db, this.now);
+    for (const { shop, count } of textsByShop(this.rows)) limits.reserveTexts(shop, count);
+    const introduced: number[] = [];
     for (const r of this.rows) {
-      insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.backorderId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt);
+      const held = r.channel === 'sms' ? limits.textRefusal(r.shopId) : limits.emailRefusal(r.shop, r.template, r.to);
+      const written =
+        insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.backorderId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt, held ? 'suppressed' : 'queued', held).changes === 1;
+      if (r.channel === 'sms') limits.textWritten(r.shopId, held !== null, written);
+      else if (!written) limits.emailNotWritten(r.template, r.to);
+      // A held text introduces no one: the next one must still say how to stop.
+      if (r.intro && written && !held) introduced.push(r.contactId);
     }
-    for (const id of this.introduced) introduce.run(createdAt, id);
+    limits.settle();
+    for (const id of introduced) introduce.run(createdAt, id);
     this.rows = [];
     this.introduced.clear();
   }
@@ -96,6 +118,7 @@ export class MessageBatch {
     const { shop } = args;
     const sendAfter = quiet ? outsideQuietHours(this.now, shop.settings.quietHours, shop.settings.timezone) : this.now;
     return {
+      shop,
       shopId: shop.id,
       contactId: args.contact.id,
       signupId: args.signupId ?? null,
@@ -114,6 +137,17 @@ export class MessageBatch {
   }
 }
 
+function textsByShop(rows: Row[]) {
+  const counts = new Map<string, { shop: Shop; count: number }>();
+  for (const r of rows) {
+    if (r.channel !== 'sms') continue;
+    const found = counts.get(r.shopId);
+    if (found) found.count++;
+    else counts.set(r.shopId, { shop: r.shop, count: 1 });
+  }
+  return counts.values();
+}
+
 /** One event, one message per channel: the unique key of a message row. */
 export const idempotencyKey = (shopId: string, key: string, channel: 'email' | 'sms') => `${shopId}:${key}:${channel}`;
 
@@ -129,8 +163,8 @@ function prepare(client: Database) {
   return {
     insert: client.prepare(
       `insert or ignore into messages
-         (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, headers, attempts)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', '{}', 0)`,
+         (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, error, headers, attempts)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0)`,
     ),
     introduce: client.prepare('update contacts set sms_introduced_at = ? where id = ? and sms_introduced_at is null'),
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OUTBOUND_EVENTS } from '../../../db/schema/webhook-deliveries.ts';
 import { parseDuration } from '../../lib/duration.ts';
-import { duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
+import { country, duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
 
@@ -44,6 +44,19 @@ export const settingsSchema = z.object({
     .strict()
     .default({ name: 'Waitline', email: 'waitline@localhost', address: '' }),
   contact: plainText(300).default(''),
+  /** Where the shop sells; SMS goes to this country unless `sms.allowedCountries` names others. */
+  country: country.default('US'),
+  /** Against SMS pumping: only mobile numbers in these countries, and at most this many texts an hour. */
+  sms: z
+    .object({
+      /** null: the shop's `country`, following it when it changes. */
+      allowedCountries: z.array(country).min(1, 'must name at least one country').max(250).nullable(),
+      hourlyBudget: z.number().int('must be a whole number').min(1).max(1_000_000),
+    })
+    .strict()
+    .default({ allowedCountries: null, hourlyBudget: 200 }),
+  /** Against email bombing: confirmation emails one address may receive in a day, across every shop. */
+  emailCapPerDay: z.number().int('must be a whole number').min(1).max(100).default(5),
   allowedOrigins: z.array(origin).max(50).default([]),
   /** Backorder cadence, measured from the order: refined ETA, status (+ alternative), status + cancel offer. */
   backorderCadence: z
@@ -117,6 +130,7 @@ export const settingsPatchSchema = z
     sender: settingsSchema.shape.sender.unwrap().partial(),
     escalation: settingsSchema.shape.escalation.unwrap().partial(),
     backorderCadence: settingsSchema.shape.backorderCadence.unwrap().partial(),
+    sms: settingsSchema.shape.sms.unwrap().partial(),
   })
   .partial()
   .strict();
@@ -124,3 +138,6 @@ export const settingsPatchSchema = z
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const defaultSettings = (): ShopSettings => settingsSchema.parse({});
+
+/** The countries a shop texts: those it names, else its own. */
+export const smsCountries = (settings: Pick<ShopSettings, 'country' | 'sms'>): string[] => settings.sms.allowedCountries ?? [settings.country];

@@ -6,7 +6,7 @@ import { hostRefused } from '../../net/addresses.ts';
 import { forgetShop } from '../shops/authenticate.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
 import { enableEndpoint } from '../webhooks/endpoints.ts';
-import type { SettingsPatch, ShopSettings } from './schema.ts';
+import { smsCountries, type SettingsPatch, type ShopSettings } from './schema.ts';
 
 const MASK = '********';
 
@@ -22,6 +22,7 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
       ...(patch.escalation?.webhookSecret === MASK ? { webhookSecret: current.escalation.webhookSecret } : {}),
     },
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
+    sms: { ...current.sms, ...patch.sms },
     webhooks:
       patch.webhooks === undefined
         ? current.webhooks
@@ -87,7 +88,7 @@ export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop
   return updated;
 }
 
-/** What the admin API shows: the Shopify webhook secret is write-only. */
+/** What the admin API shows: secrets are write-only; SMS countries as they apply (the shop's own when none are named). */
 export function presentSettings(settings: ShopSettings) {
   return {
     ...settings,
@@ -96,5 +97,6 @@ export function presentSettings(settings: ShopSettings) {
       : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
     webhooks: settings.webhooks ? { ...settings.webhooks, secret: MASK } : null,
+    sms: { ...settings.sms, allowedCountries: smsCountries(settings) },
   };
 }

@@ -3,7 +3,9 @@ import { perConnection, type Db } from '../../../db/index.ts';
 import { groupCommit } from '../../../db/group-commit.ts';
 import { signups, variants, ACTIVE_SIGNUP_STATUSES, type Contact, type Shop, type Signup, type SignupKind, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { Conflict, NotFound } from '../../lib/errors.ts';
+import { Conflict, Invalid, NotFound } from '../../lib/errors.ts';
+import { smsRefusal } from '../../lib/sms-numbers.ts';
+import { smsCountries } from '../settings/schema.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { upsertContact, type ContactAsks, type ContactInput } from '../contacts/upsert.ts';
 import { requestConfirmation } from '../contacts/confirmations.ts';
@@ -41,8 +43,12 @@ export function createSignup(deps: Deps, shop: Shop, input: SignupInput): Signup
 /**
  * The same, for the storefront: committed together with the other signups
  * that arrived in the same moment (db/group-commit.ts), answered after commit.
+ * A shopper's number must be one the shop can text (SMS pumping): a 400
+ * before anything is stored, not a contact we would never reach.
  */
 export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupInput): Promise<SignupResult> {
+  const refusal = input.phone ? smsRefusal(input.phone, smsCountries(shop.settings)) : null;
+  if (refusal) throw Invalid(`phone ${refusal}`, 'phone');
   const result = await groupCommit(deps.db)(() => join(deps, shop, input));
   deps.wake();
   return result;

@@ -1,0 +1,150 @@
+import type { Database } from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/index.ts';
+import { escalations, type Shop } from '../../../db/schema/index.ts';
+import { sha256 } from '../../lib/tokens.ts';
+import { openEscalation } from '../escalations/open.ts';
+
+/**
+ * Emails a stranger can cause by typing an address into any shop's form: the
+ * ones `emailCapPerDay` bounds. Besides the confirmation and the double
+ * opt-in, that is a repeat's "your place" link (`signup-exists`), the link
+ * that confirms a new phone or address (`contact-confirm`, which a bot could
+ * ask for with ever new numbers) and the way back after an opt-out.
+ */
+export const CAPPED_EMAILS: ReadonlySet<string> = new Set(['signup-confirmation', 'signup-optin', 'signup-exists', 'contact-confirm', 'email-resubscribe']);
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * One address however it is spelled: case, a `+tag`, and (at Gmail) dots do
+ * not change the inbox, so a bot varying them is still one victim.
+ */
+export function capAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1).toLowerCase();
+  let local = address.slice(0, at).toLowerCase().replace(/\+.*$/, '');
+  if (domain === 'gmail.com' || domain === 'googlemail.com') local = local.replaceAll('.', '');
+  return `${local}@${domain === 'googlemail.com' ? 'gmail.com' : domain}`;
+}
+
+export const addressHash = (address: string) => sha256(capAddress(address));
+
+interface ShopTexts {
+  shop: Shop;
+  /** Texts of this batch the budget has room for; the rest are held. */
+  room: number;
+  reserved: number;
+  queued: number;
+  held: number;
+}
+
+/**
+ * The SMS budget and the email cap, as one batch of messages is written.
+ * Counters move by upserts in the caller's transaction, so every process
+ * counts the same rows: per batch one statement per shop that texts, and one
+ * per capped email.
+ */
+export class SendLimits {
+  private readonly sql;
+  private readonly texts = new Map<string, ShopTexts>();
+  private readonly hour: number;
+  private readonly day: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: Date,
+  ) {
+    this.sql = statements(db.$client);
+    this.hour = Math.floor(now.getTime() / HOUR);
+    this.day = Math.floor(now.getTime() / DAY);
+  }
+
+  /** Takes budget for `count` texts of the shop at once, before any is written. */
+  reserveTexts(shop: Shop, count: number): void {
+    const { sent } = this.sql.reserve.get(this.hour, shop.id, count) as { sent: number };
+    const room = Math.max(0, Math.min(count, shop.settings.sms.hourlyBudget - (sent - count)));
+    this.texts.set(shop.id, { shop, room, reserved: count, queued: 0, held: 0 });
+  }
+
+  /** Why this text is held back, or null to queue it. */
+  textRefusal(shopId: string): string | null {
+    const t = this.texts.get(shopId)!;
+    if (t.room > 0) {
+      t.room--;
+      return null;
+    }
+    return `SMS budget of ${t.shop.settings.sms.hourlyBudget}/hour reached`;
+  }
+
+  /** The text's row was written (`queued` or held), or was already there. */
+  textWritten(shopId: string, held: boolean, written: boolean): void {
+    const t = this.texts.get(shopId)!;
+    if (written && held) t.held++;
+    else if (written) t.queued++;
+  }
+
+  /** Why this email is held back, or null to queue it; counts it against the address's day. */
+  emailRefusal(shop: Shop, template: string, to: string): string | null {
+    if (!CAPPED_EMAILS.has(template)) return null;
+    const { count } = this.sql.capEmail.get(this.day, addressHash(to)) as { count: number };
+    return count > shop.settings.emailCapPerDay ? `daily cap of ${shop.settings.emailCapPerDay} confirmation emails for this address reached` : null;
+  }
+
+  /** The email's row was already there (one event, one message): it did not count. */
+  emailNotWritten(template: string, to: string): void {
+    if (CAPPED_EMAILS.has(template)) this.sql.uncapEmail.run(this.day, addressHash(to));
+  }
+
+  /**
+   * Gives back budget that was reserved but not used, and tells the merchant,
+   * once an hour per shop, that texts are being held back.
+   */
+  settle(): void {
+    for (const t of this.texts.values()) {
+      const unused = t.reserved - t.queued;
+      if (unused === 0 && t.held === 0) continue;
+      const { held } = this.sql.settle.get(unused, t.held, this.hour, t.shop.id) as { held: number };
+      if (t.held > 0) this.escalate(t.shop, held);
+    }
+  }
+
+  private escalate(shop: Shop, held: number): void {
+    const budget = shop.settings.sms.hourlyBudget;
+    const summary = `SMS budget of ${budget}/hour reached: ${held} ${held === 1 ? 'text' : 'texts'} held back this hour.`;
+    const opened = openEscalation(this.db, { db: this.db }, {
+      shop,
+      kind: 'sms_budget',
+      key: String(this.hour),
+      summary,
+      recommendedAction:
+        'If this is real demand (a launch, a restock), raise sms.hourlyBudget in the settings. If not, it may be SMS pumping: bots signing up numbers that earn from each text. Look at the latest SMS signups for unfamiliar countries or runs of similar numbers, and narrow sms.allowedCountries.',
+      now: this.now,
+    });
+    // Already open this hour: keep its count true rather than open another.
+    if (opened === null) this.db.update(escalations).set({ summary }).where(eq(escalations.key, `${shop.id}:sms_budget:${this.hour}`)).run();
+  }
+}
+
+const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
+function statements(client: Database) {
+  let found = cache.get(client);
+  if (!found) cache.set(client, (found = prepare(client)));
+  return found;
+}
+
+function prepare(client: Database) {
+  return {
+    reserve: client.prepare(
+      `insert into sms_budget (hour, shop_id, sent, held) values (?, ?, ?, 0)
+       on conflict (hour, shop_id) do update set sent = sent + excluded.sent returning sent`,
+    ),
+    settle: client.prepare('update sms_budget set sent = sent - ?, held = held + ? where hour = ? and shop_id = ? returning held'),
+    capEmail: client.prepare(
+      `insert into email_caps (day, address_hash, count) values (?, ?, 1)
+       on conflict (day, address_hash) do update set count = count + 1 returning count`,
+    ),
+    uncapEmail: client.prepare('update email_caps set count = count - 1 where day = ? and address_hash = ?'),
+  };
+}
