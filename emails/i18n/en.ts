@@ -119,7 +119,7 @@ export const en = {
   'preorder.soon.body': '{item} is expected between {earliest} and {latest}. We will hold yours the moment it arrives and email you.',
   'sms.backorder.ack': '{shop}: {item} is on backorder, expected {eta}. Cancel for a refund: {url}',
   'sms.backorder.shipped': "{shop}: {item} is on its way. Thanks for your patience!",
-  'sms.eta': '{shop}: new date for {item}: {new}.',
+  'sms.eta': '{shop}: new dates for {item}: {new}.',
   'page.backorder.title': 'Cancel your backorder',
   'page.backorder.question': 'Cancel {quantity} × {item} from order {order} for a full refund of {amount}?',
   'page.backorder.button': 'Yes, cancel and refund',

@@ -120,7 +120,7 @@ export const fr: Partial<Record<StringKey, string>> = {
   'preorder.soon.body': "{item} est attendu entre le {earliest} et le {latest}. Nous réserverons le vôtre dès son arrivée et vous écrirons.",
   'sms.backorder.ack': '{shop} : {item} en réappro. ({eta}). Annuler, remboursé : {url}',
   'sms.backorder.shipped': '{shop} : {item} est en route. Merci de votre patience !',
-  'sms.eta': '{shop} : nouvelle date pour {item} : {new}.',
+  'sms.eta': '{shop} : nouvelles dates pour {item} : {new}.',
   'page.backorder.title': 'Annuler votre article en réapprovisionnement',
   'page.backorder.question': 'Annuler {quantity} × {item} de la commande {order} avec un remboursement de {amount} ?',
   'page.backorder.button': 'Oui, annuler et rembourser',
