@@ -1,6 +1,6 @@
 import { renderEmail, type Block } from './layout.tsx';
 import { formatDate } from './i18n/index.ts';
-import { bind, etaText, loyalty, type Eta } from './parts.ts';
+import { bind, etaText, loyalty, rangeText, type Eta } from './parts.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderUpdateProps {
@@ -8,8 +8,12 @@ export interface BackorderUpdateProps {
   stage: 'refine' | 'status' | 'cancel';
   item: string;
   eta: Eta;
-  /** Day 3: a date was confirmed since the order. */
+  /** Day 3: a date was confirmed since the order (rows written before `outcome` existed carry only this). */
   confirmed: boolean;
+  /** Day 3: what the date did since the customer was told one at the order, and the newest reason given. */
+  outcome?: 'confirmed' | 'unchanged' | 'earlier' | 'later' | null;
+  told?: Eta;
+  reason?: string | null;
   alternative: { name: string; url: string | null } | null;
   /** Day 14 without the offer while a person handles the order. */
   offerCancel: boolean;
@@ -24,13 +28,13 @@ export function backorderUpdate(props: BackorderUpdateProps, ctx: RenderContext)
   if (props.stage === 'refine') {
     subject = t('backorder.refine.subject');
     const eta = props.eta;
-    blocks.push({
-      kind: 'p',
-      text:
-        props.confirmed && eta
-          ? t('backorder.refine.confirmed', { earliest: formatDate(eta.earliest, ctx.locale), latest: formatDate(eta.latest, ctx.locale) })
-          : t('backorder.refine.checking'),
-    });
+    const outcome = props.outcome === undefined ? (props.confirmed ? 'confirmed' : null) : props.outcome;
+    if (!eta || !outcome) blocks.push({ kind: 'p', text: t('backorder.refine.checking') });
+    else {
+      const range = { earliest: formatDate(eta.earliest, ctx.locale), latest: formatDate(eta.latest, ctx.locale) };
+      blocks.push({ kind: 'p', text: t(`backorder.refine.${outcome}`, { ...range, told: rangeText(ctx, props.told ?? null) }) });
+      if (props.reason && outcome !== 'unchanged') blocks.push({ kind: 'p', text: t('eta.reason', { reason: props.reason }) });
+    }
   } else if (props.stage === 'status' || !props.offerCancel) {
     subject = t('backorder.status.subject');
     blocks.push({ kind: 'p', text: t('backorder.status.body') });

@@ -18,6 +18,7 @@ import { contactConfirm, emailResubscribe } from './contact-confirm.tsx';
 import { smsContactConfirm, smsSignupExists } from './sms/contact.ts';
 import { smsSignupOptin } from './sms/signup-optin.ts';
 import { smsOffer, smsOfferFollowup, smsOfferWithdrawn, smsRanOut } from './sms/offers.ts';
+import { forAudience, lineOf } from './footer.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
 
 export type { RenderContext, RenderedEmail };
@@ -27,22 +28,23 @@ export { money } from './parts.ts';
 
 /** Every email template by name; the name is what `messages.template` stores. */
 export const emailTemplates = {
-  'signup-confirmation': signupConfirmation,
-  'signup-optin': signupOptin,
-  offer,
-  'offer-followup': offerFollowup,
-  'ran-out': ranOut,
-  'offer-withdrawn': offerWithdrawn,
-  'backorder-ack': backorderAck,
-  'backorder-update': backorderUpdate,
-  'backorder-shipped': backorderShipped,
-  'backorder-cancelled': backorderCancelled,
-  'eta-changed': etaChanged,
-  'preorder-update': preorderUpdate,
-  'still-interested': stillInterested,
-  'signup-exists': signupExists,
-  'contact-confirm': contactConfirm,
-  'email-resubscribe': emailResubscribe,
+  'signup-confirmation': forAudience(lineOf, signupConfirmation),
+  'signup-optin': forAudience('waitlist', signupOptin),
+  offer: forAudience(lineOf, offer),
+  'offer-followup': forAudience(lineOf, offerFollowup),
+  'ran-out': forAudience(lineOf, ranOut),
+  'offer-withdrawn': forAudience(lineOf, offerWithdrawn),
+  'backorder-ack': forAudience('order', backorderAck),
+  'backorder-update': forAudience('order', backorderUpdate),
+  'backorder-shipped': forAudience('order', backorderShipped),
+  'backorder-cancelled': forAudience('order', backorderCancelled),
+  // The same change reaches backorders (who may cancel) and pre-orders (who may leave).
+  'eta-changed': forAudience((p) => (p.action.label === 'cancel' ? 'order' : 'preorder'), etaChanged),
+  'preorder-update': forAudience('preorder', preorderUpdate),
+  'still-interested': forAudience(lineOf, stillInterested),
+  'signup-exists': forAudience(lineOf, signupExists),
+  'contact-confirm': forAudience('contact', contactConfirm),
+  'email-resubscribe': forAudience('contact', emailResubscribe),
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {

@@ -6,7 +6,9 @@ import { translate, type StringKey } from './i18n/index.ts';
 export type Block =
   | { kind: 'p'; text: string }
   | { kind: 'button'; label: string; url: string }
-  | { kind: 'link'; label: string; url: string };
+  | { kind: 'link'; label: string; url: string }
+  /** The item itself: its name, the variant, a picture and the price where the shop gave them. */
+  | { kind: 'product'; title: string; variant: string; imageUrl: string | null; price: string | null };
 
 export interface EmailContent {
   subject: string;
@@ -24,6 +26,8 @@ const styles = {
   p: 'font-size:16px;line-height:1.5;margin:0 0 16px;',
   button:
     'display:inline-block;background:#1a1a1a;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600;',
+  image: 'display:block;max-width:100%;height:auto;border-radius:6px;margin:0 0 12px;',
+  product: 'font-size:16px;line-height:1.5;margin:0 0 16px;padding:16px;border:1px solid #e6e6e3;border-radius:6px;',
   footer: 'max-width:560px;margin:16px auto 0;font-size:12px;line-height:1.5;color:#6b6b6b;',
 };
 
@@ -45,12 +49,32 @@ function BlockView({ block, track }: { block: Block; track: RenderContext['track
           <a href={block.url}>{block.label}</a>
         </p>
       );
+    case 'product':
+      return (
+        <div style={styles.product}>
+          {block.imageUrl ? <img src={block.imageUrl} alt={block.title} width={240} style={styles.image} /> : null}
+          <strong>{block.title}</strong>
+          {block.variant ? <><br />{block.variant}</> : null}
+          {block.price ? <><br />{block.price}</> : null}
+        </div>
+      );
   }
 }
+
+/** The footer's reason line; without one set, the neutral line that is true of every message. */
+function reason(ctx: RenderContext): string {
+  const { audience, item } = ctx.footer ?? { audience: 'contact', item: '' };
+  const key: StringKey = audience === 'waitlist' ? 'email.footer.reason' : `email.footer.${audience}`;
+  return translate(ctx.locale, key, { shop: ctx.shop.name, item }, ctx.strings);
+}
+
+/** Order mails are transactional: there is no waitlist to leave. */
+const footerLink = (content: EmailContent, ctx: RenderContext) => (ctx.footer?.audience === 'order' ? undefined : content.footerLink);
 
 function Layout({ content, ctx }: { content: EmailContent; ctx: RenderContext }) {
   const t = (key: StringKey, vars: Record<string, string> = {}) =>
     translate(ctx.locale, key, { shop: ctx.shop.name, ...vars }, ctx.strings);
+  const link = footerLink(content, ctx);
   return (
     <html lang={ctx.locale}>
       <head>
@@ -68,15 +92,15 @@ function Layout({ content, ctx }: { content: EmailContent; ctx: RenderContext })
           {ctx.contact ? <p style={styles.p}>{t('email.contact', { contact: ctx.contact })}</p> : null}
         </div>
         <div style={styles.footer}>
-          <p>{t('email.footer.reason')}</p>
+          <p>{reason(ctx)}</p>
           <p>
             {ctx.sender.name}
             {ctx.sender.address ? ` · ${ctx.sender.address}` : ''}
           </p>
           <p>
-            {content.footerLink ? (
+            {link ? (
               <>
-                <a href={content.footerLink.url}>{content.footerLink.label}</a>
+                <a href={link.url}>{link.label}</a>
                 {' · '}
               </>
             ) : null}
@@ -94,13 +118,18 @@ function renderText(content: EmailContent, ctx: RenderContext): string {
     translate(ctx.locale, key, { shop: ctx.shop.name, ...vars }, ctx.strings);
   const lines = [content.heading, ''];
   for (const block of content.blocks) {
+    if (block.kind === 'product') {
+      lines.push([block.title, block.variant, block.price].filter(Boolean).join('\n'), '');
+      continue;
+    }
     const url = block.kind === 'button' && ctx.track ? ctx.track.link(block.url) : block.kind === 'p' ? '' : block.url;
     lines.push(block.kind === 'p' ? block.text : `${block.label}: ${url}`, '');
   }
   if (ctx.contact) lines.push(t('email.contact', { contact: ctx.contact }), '');
-  lines.push('--', t('email.footer.reason'));
+  lines.push('--', reason(ctx));
   lines.push([ctx.sender.name, ctx.sender.address].filter(Boolean).join(' · '));
-  if (content.footerLink) lines.push(`${content.footerLink.label}: ${content.footerLink.url}`);
+  const link = footerLink(content, ctx);
+  if (link) lines.push(`${link.label}: ${link.url}`);
   lines.push(`${t('email.footer.unsubscribe')}: ${ctx.unsubscribeUrl}`);
   return lines.join('\n');
 }

@@ -4,6 +4,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface OfferFollowupProps {
   item: string;
+  /** Which line the place is in; the footer says why this person hears from the shop. */
+  kind?: 'waitlist' | 'preorder';
   quantity: number;
   /** ISO 8601: props are stored as JSON until the message is rendered. */
   expiresAt: string;

@@ -4,6 +4,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface OfferWithdrawnProps {
   item: string;
+  /** Which line the place is in; the footer says why this person hears from the shop. */
+  kind?: 'waitlist' | 'preorder';
   position: number;
   leaveUrl: string;
 }

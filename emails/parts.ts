@@ -33,3 +33,17 @@ export function money(minor: number, currency: string, locale: string): string {
 
 /** Tone by context: a VIP hears a loyalty line; a first-time buyer gets the simple version. */
 export const loyalty = (ctx: RenderContext, vip: boolean) => (vip ? [{ kind: 'p' as const, text: bind(ctx, {})('email.loyalty') }] : []);
+
+/**
+ * An image for an email: the shop's own https URL, or nothing. A data:, javascript:
+ * or plain-http URL never reaches the HTML (Preact escapes the attribute; this keeps the scheme honest).
+ */
+export function safeImageUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && !parsed.username && !parsed.password ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -4,6 +4,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface RanOutProps {
   item: string;
+  /** Which line the place is in; the footer says why this person hears from the shop. */
+  kind?: 'waitlist' | 'preorder';
   units: number;
   /** The place in line after this restock's offers. */
   position: number;

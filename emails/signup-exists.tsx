@@ -4,6 +4,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface SignupExistsProps {
   item: string;
+  /** Which line the place is in; the footer says why this person hears from the shop. */
+  kind?: 'waitlist' | 'preorder';
   /** Null while the place is not in line (it holds an offer). */
   position: number | null;
   manageUrl: string;

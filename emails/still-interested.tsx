@@ -4,6 +4,8 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface StillInterestedProps {
   item: string;
+  /** Which line the place is in; the footer says why this person hears from the shop. */
+  kind?: 'waitlist' | 'preorder';
   position: number;
   keepUrl: string;
   /** ISO 8601: when the place lapses unless kept. */

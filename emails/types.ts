@@ -13,6 +13,8 @@ export interface RenderContext {
   unsubscribeUrl: string;
   /** Open pixel and click wrapping, when the message is tracked. */
   track?: { pixelUrl: string; link(url: string): string };
+  /** Set by the template registry: why this person gets this message, for the footer. */
+  footer?: { audience: 'waitlist' | 'preorder' | 'order' | 'contact'; item: string };
 }
 
 export interface RenderedEmail {

@@ -25,7 +25,62 @@ export function translate(
 ): string {
   const base = baseLocale(locale);
   const template = overrides[locale]?.[key] ?? overrides[base]?.[key] ?? catalogs[base]?.[key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fill(expandPlurals(template, locale, vars), vars);
+}
+
+const fill = (text: string, vars: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The plural category of a count in a locale ("one", "other", …), as the language counts. */
+export function pluralCategory(locale: string, n: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(baseLocale(locale) === 'en' ? 'en-US' : locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(n);
+}
+
+/**
+ * ICU-lite plurals: `{units, plural, =0 {none} one {# was restocked} other {# were restocked}}`.
+ * An exact `=n` wins, then the locale's category, then `other`; `#` is the count.
+ * A malformed block is left as written, so a shop's typo shows rather than vanishes.
+ */
+export function expandPlurals(text: string, locale: string, vars: Record<string, string | number>): string {
+  const head = /\{(\w+),\s*plural,/g;
+  let out = '';
+  let from = 0;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const parsed = pluralOptions(text, m.index + m[0].length);
+    if (!parsed) continue;
+    const n = Number(vars[m[1]!]);
+    const options = parsed.options;
+    const chosen = options.get(`=${n}`) ?? (Number.isFinite(n) ? options.get(pluralCategory(locale, n)) : undefined) ?? options.get('other') ?? '';
+    out += text.slice(from, m.index) + chosen.replace(/#/g, Number.isFinite(n) ? String(n) : '#');
+    from = parsed.end;
+    head.lastIndex = parsed.end;
+  }
+  return out + text.slice(from);
+}
+
+/** Reads `one {…} other {…}}` from `at`; returns the options and the index after the closing brace. */
+function pluralOptions(text: string, at: number): { options: Map<string, string>; end: number } | null {
+  const options = new Map<string, string>();
+  let i = at;
+  for (;;) {
+    while (/\s/.test(text[i] ?? '')) i++;
+    if (text[i] === '}') return options.size > 0 ? { options, end: i + 1 } : null;
+    const selector = /^(=\d+|\w+)\s*\{/.exec(text.slice(i));
+    if (!selector) return null;
+    i += selector[0].length;
+    let depth = 1;
+    const start = i;
+    for (; i < text.length && depth > 0; i++) depth += text[i] === '{' ? 1 : text[i] === '}' ? -1 : 0;
+    if (depth > 0) return null;
+    options.set(selector[1]!, text.slice(start, i - 1));
+  }
 }
 
 // Building an Intl formatter costs more than rendering an email; keep one per locale.

@@ -52,7 +52,7 @@ describe('a backorder, from order to thank-you', () => {
 
     await advanceDays(3);
     expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-update:refine']);
-    expect((await mail('o1@example.com'))[1]!.text).toContain('We are checking with our supplier about Ocean Tee – S');
+    expect((await mail('o1@example.com'))[1]!.text).toContain('Your date has not changed: Ocean Tee – S is still expected between Mar 20, 2026 and Mar 27, 2026.');
     await advanceDays(4);
     const day7 = (await mail('o1@example.com'))[2]!;
     expect(day7.subject).toBe('Still on its way: Ocean Tee – S');
@@ -82,7 +82,7 @@ describe('a backorder, from order to thank-you', () => {
     expect((await shop.admin('POST', '/v1/admin/variants/4401/eta', ETA)).body).toMatchObject({ changed: true, notified: 1 });
     await advanceDays(2);
     const refine = (await mail('o1@example.com')).find((m) => m.props.stage === 'refine')!;
-    expect(refine.text).toContain('Good news: the date is confirmed. Ocean Tee – S is expected between Mar 20, 2026 and Mar 27, 2026.');
+    expect(refine.text).toContain('We now have a date: Ocean Tee – S is expected between Mar 20, 2026 and Mar 27, 2026.');
   });
 
   it('serves backorders in order-time FIFO, whole lines first, and a partial serve is escalated', async () => {
@@ -95,7 +95,7 @@ describe('a backorder, from order to thank-you', () => {
     let res = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 });
     expect(res.body.allocation).toMatchObject({ backordersServed: 1, offered: 0 });
     const partial = (await mail('a@example.com')).at(-1)!;
-    expect(partial.text).toContain('1 × Ocean Tee – S is on its way to you. The other 1 will follow as soon as they arrive.');
+    expect(partial.text).toContain('1 × Ocean Tee – S is on its way to you. The other 1 will follow as soon as it arrives.');
     const escalations = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
     expect(escalations.map((e: { kind: string; orderId: string }) => [e.kind, e.orderId])).toEqual([['partial_shipment', 'a']]);
 

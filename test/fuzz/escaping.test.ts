@@ -5,7 +5,7 @@ import { emailTemplates } from '../../emails/index.ts';
 import { allMessages, type TestEnv } from '../helpers.ts';
 import { TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '../webhooks/helpers.ts';
 import { SEED, share } from './harness.ts';
-import { hostileShop } from './hostile-shop.ts';
+import { hostileShop, IMAGE_ORIGIN } from './hostile-shop.ts';
 import { MARKUP } from './inputs.ts';
 import { fuzzEnv } from './world.ts';
 
@@ -25,7 +25,10 @@ const MARK = 'zq7';
 /** The first live markup in a document, with some context, or null. */
 const raw = (document: string) => {
   // Our own open pixel is the one image an email may carry.
-  const html = document.replace(/<img src="https:\/\/api\.example-waitlist\.app\/t\/o\/[\w-]+\.gif"/g, '');
+  const html = document
+    .replace(/<img src="https:\/\/api\.example-waitlist\.app\/t\/o\/[\w-]+\.gif"/g, '')
+    // …and the product's own https image in an offer, up to the quote that must still close its attribute.
+    .replace(/<img src="https:\/\/cdn\.hostile\.example\/[^"]*"/g, '');
   const at = html.search(RAW);
   return at < 0 ? null : html.slice(Math.max(0, at - 80), at + 80);
 };
@@ -76,6 +79,7 @@ it('pages escape hostile shop names, item titles and string overrides', async ()
 
 it('emails escape hostile text in HTML and keep CR/LF out of headers; every template is covered', async () => {
   const templates = new Set<string>();
+  let images = 0;
   await fc.assert(
     fc.asyncProperty(evil, async (text) => {
       t?.cleanup();
@@ -88,6 +92,8 @@ it('emails escape hostile text in HTML and keep CR/LF out of headers; every temp
           templates.add(m.template);
           expect(raw(m.html), where).toBeNull();
           expect(m.html, where).toContain(MARK);
+          expect(m.html, where).not.toMatch(/src="(?!https:)/);
+          if (m.template === 'offer' && m.html.includes('Product')) images += m.html.includes(`<img src="${IMAGE_ORIGIN}/p.jpg?x=`) ? 1 : 0;
           for (const [name, value] of Object.entries({ subject: m.subject, from: m.from, ...(m.headers as Record<string, string>) })) {
             expect(String(value), `${where}: header ${name}`).not.toMatch(/[\r\n]/);
           }
@@ -99,6 +105,7 @@ it('emails escape hostile text in HTML and keep CR/LF out of headers; every temp
   // A template that no scenario reaches is a template this test does not protect.
   const missing = Object.keys(emailTemplates).filter((name) => !templates.has(name));
   expect(missing).toEqual([]);
+  expect(images).toBeGreaterThan(0); // the product image was rendered, escaped, not merely absent
 });
 
 it('the TwiML answer to HELP escapes the shop name and contact line', async () => {

@@ -5,6 +5,9 @@ import { changeEta } from '../../server/services/eta/change.ts';
 import { lapseSweep } from '../../server/services/signups/lapse.ts';
 import { runJobs, type TestEnv } from '../helpers.ts';
 
+/** The hostile shop's product images live here; escaping tests allow an <img> only from it. */
+export const IMAGE_ORIGIN = 'https://cdn.hostile.example';
+
 /**
  * A shop whose every merchant- and shopper-facing text is hostile, and that has
  * produced every kind of message and page. The API refuses markup in names,
@@ -38,7 +41,9 @@ export async function hostileShop(t: TestEnv, evil: string) {
     .where(eq(shops.id, shop.id))
     .run();
   for (const id of ['4401', '4402', '4403', '4404']) {
-    t.deps.db.update(variants).set({ productTitle: `Product ${evil}`, title: `Variant ${evil}` }).where(and(eq(variants.shopId, shop.id), eq(variants.id, id))).run();
+    // Offer emails show the image: an https one carrying the hostile text, and a javascript: one that must never appear.
+    const imageUrl = id === '4403' ? `javascript:${evil}` : `${IMAGE_ORIGIN}/p.jpg?x=${evil}`;
+    t.deps.db.update(variants).set({ productTitle: `Product ${evil}`, title: `Variant ${evil}`, imageUrl }).where(and(eq(variants.shopId, shop.id), eq(variants.id, id))).run();
   }
   const fresh = () => t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
 

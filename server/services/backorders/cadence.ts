@@ -1,10 +1,11 @@
-import { and, eq, gt } from 'drizzle-orm';
-import { backorders, contacts, etaChanges, shops, variants } from '../../../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import { backorders, contacts, shops, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { hasOpenEscalation, openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
 import { inStockAlternative } from './alternative.ts';
+import { etaSince } from './eta-since.ts';
 import { isVip, type CadenceStage } from './record.ts';
 
 /**
@@ -41,13 +42,7 @@ export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceS
         now,
       });
     }
-    const confirmed = Boolean(
-      tx
-        .select({ id: etaChanges.id })
-        .from(etaChanges)
-        .where(and(eq(etaChanges.shopId, shop.id), eq(etaChanges.variantId, variant.id), gt(etaChanges.createdAt, line.createdAt)))
-        .get(),
-    );
+    const since = etaSince(tx, shop.id, variant, line.createdAt);
     const batch = MessageBatch.for(deps, now);
     batch.email({
       shop,
@@ -59,7 +54,10 @@ export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceS
         stage,
         item,
         eta: presentEta(variant),
-        confirmed,
+        confirmed: since.outcome !== null,
+        outcome: since.outcome,
+        told: since.told,
+        reason: since.reason,
         alternative: stage === 'status' ? inStockAlternative(tx, shop.id, variant) : null,
         offerCancel: stage === 'cancel' && !hasOpenEscalation(tx, shop.id, line.orderId),
         vip,

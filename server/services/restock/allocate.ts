@@ -78,6 +78,7 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   const batch = MessageBatch.for(deps, now);
   const { publicUrl } = deps.config;
   const item = itemName(variant);
+  const product = offerProduct(variant);
   chosen.forEach((c, i) => {
     const offer = created[i]!;
     const contact = people.get(c.contactId)!;
@@ -97,6 +98,7 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
         expiresAt: expiresAt.toISOString(),
         claimUrl,
         leaveUrl: `${publicUrl}/u/${contact.token}?s=${c.token}`,
+        product,
       },
     });
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
@@ -108,6 +110,15 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
   batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
 }
+
+/** What the offer shows of the item: the shop's own title, variant, picture and price. */
+export const offerProduct = (v: Variant) => ({
+  title: v.productTitle || itemName(v),
+  variant: v.title === 'Default Title' ? '' : v.title,
+  imageUrl: v.imageUrl,
+  price: v.price,
+  currency: v.currency,
+});
 
 const writeCache = new WeakMap<Database.Database, ReturnType<typeof prepareWrites>>();
 

@@ -57,6 +57,7 @@ export function followUpRound(deps: Deps, shopId: string, variantId: string, off
         template: 'offer-followup',
         props: {
           item,
+          kind: signup.kind,
           quantity: offer.units,
           expiresAt,
           remainingMs: offer.expiresAt.getTime() - now.getTime(),

@@ -129,7 +129,7 @@ function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Variant, n
     const contact = contactsById(tx, [signup.contactId]).get(signup.contactId)!;
     const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };
     const position = positionOf(tx, signup) ?? 1;
-    batch.email({ ...common, template: 'offer-withdrawn', props: { item, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
+    batch.email({ ...common, template: 'offer-withdrawn', props: { item, kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
   batch.flush();

@@ -35,7 +35,7 @@ export function tellStillWaiting(
     const sent = batch.email({
       ...common,
       template: 'ran-out',
-      props: { item, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
+      props: { item, kind: w.kind, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
     });
     // A text costs the merchant money: only for people we cannot email.
     if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });

@@ -156,7 +156,7 @@ function remindOfPlace(batch: MessageBatch, deps: Deps, args: { shop: Shop; cont
   if (statements(deps.db).recentReminder.get(signup.id, now.getTime() - deps.config.linkResendMs)) return;
   const common = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:exists:${now.getTime()}` };
   const manageUrl = `${deps.config.publicUrl}/s/${signup.token}`;
-  if (!batch.email({ ...common, template: 'signup-exists', props: { item, position: positionOf(deps.db, signup), manageUrl } })) {
+  if (!batch.email({ ...common, template: 'signup-exists', props: { item, kind: signup.kind, position: positionOf(deps.db, signup), manageUrl } })) {
     batch.sms({ ...common, template: 'signup-exists', props: { item, manageUrl } });
   }
 }
