@@ -8,6 +8,7 @@ import { backorderAck } from './backorder-ack.tsx';
 import { backorderUpdate } from './backorder-update.tsx';
 import { backorderShipped } from './backorder-shipped.tsx';
 import { backorderCancelled } from './backorder-cancelled.tsx';
+import { backorderRefunded } from './backorder-refunded.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
 import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
@@ -37,6 +38,7 @@ export const emailTemplates = {
   'backorder-update': backorderUpdate,
   'backorder-shipped': backorderShipped,
   'backorder-cancelled': backorderCancelled,
+  'backorder-refunded': backorderRefunded,
   'eta-changed': etaChanged,
   'preorder-update': preorderUpdate,
   'still-interested': stillInterested,

@@ -19,6 +19,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'backorder-update': { stage: 'status', item: LONG_ITEM, eta, confirmed: true, alternative: { name: LONG_ITEM, url }, offerCancel: true, vip: true, cancelUrl: url },
   'backorder-shipped': { item: LONG_ITEM, quantity: 2, remaining: 1, vip: true },
   'backorder-cancelled': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
+  'backorder-refunded': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
   'eta-changed': { item: LONG_ITEM, from: eta, to: { earliest: '2026-05-01', latest: '2026-05-20' }, reason: 'The supplier moved the container to a later ship because of a port strike.', action: { label: 'cancel', url } },
   'preorder-update': { stage: 'checkin', item: LONG_ITEM, eta, position: 12, leaveUrl: url },
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url, deadline: '2026-03-10T12:00:00Z', leaveUrl: url },

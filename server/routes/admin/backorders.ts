@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { createRouter } from '../../context.ts';
+import { doc } from '../../lib/openapi.ts';
+import { validate } from '../../lib/validate.ts';
+import { recordRefund } from '../../services/backorders/refund.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const refundBody = z
+  .object({
+    /** Minor units; a zero "refund" would tell the customer money moved when none did. */
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+export const backordersRoutes = createRouter().post(
+  '/backorders/:id/refunded',
+  doc('Pre-orders and backorders', 'secret', 'Records that the merchant refunded what a backorder line still owed (amount in minor units, default all of it); the line leaves the queue and the customer is told, once. 409 when already recorded or nothing is owed.'),
+  validate('param', idParam),
+  validate('json', refundBody),
+  (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+);
