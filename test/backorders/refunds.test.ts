@@ -143,3 +143,34 @@ describe('a large order is never cancelled by its customer alone', () => {
     expect(day14.text).not.toMatch(/full refund/);
   });
 });
+
+describe('GET /v1/admin/backorders', () => {
+  it('lists lines in FIFO with their status, filters and pages, and shows only this shop', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0, eta: { earliest: '2026-03-05', latest: '2026-03-10' } });
+    for (const id of ['o1', 'o2', 'o3', 'o4']) await order(shop, id, 1);
+    await t.call('POST', await cancelLink('o2@example.com'));
+    await shop.admin('POST', `/v1/admin/backorders/${lineId('o3')}/refunded`, {});
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 }); // o1 ships
+    const other = await t.createShop('Other');
+    expect((await other.admin('GET', '/v1/admin/backorders')).body).toEqual({ backorders: [], nextCursor: null });
+
+    const all = (await shop.admin('GET', '/v1/admin/backorders')).body;
+    expect(all.backorders.map((b: { orderId: string; status: string }) => `${b.orderId}:${b.status}`)).toEqual(['o1:shipped', 'o2:cancelled', 'o3:refunded', 'o4:open']);
+    expect(all.backorders[3]).toMatchObject({ orderName: 'o4', variantId: '4401', quantity: 1, eta: { earliest: '2026-03-05', latest: '2026-03-10' } });
+    expect(all.backorders[3].nextUpdateAt).toBe(new Date(t.clock.now().getTime() + 3 * DAY).toISOString());
+    const ids = async (query: string) => (await shop.admin('GET', `/v1/admin/backorders?${query}`)).body.backorders.map((b: { orderId: string }) => b.orderId);
+    expect(await ids('status=open')).toEqual(['o4']);
+    expect(await ids('status=refunded')).toEqual(['o3']);
+    expect(await ids('status=cancelled')).toEqual(['o2']);
+    expect(await ids('status=late')).toEqual([]);
+    t.clock.advance(10 * DAY);
+    expect(await ids('status=late')).toEqual(['o4']);
+    expect(await ids('variantId=other')).toEqual([]);
+    const first = (await shop.admin('GET', '/v1/admin/backorders?limit=3')).body;
+    expect(first.backorders).toHaveLength(3);
+    expect(await ids(`cursor=${first.nextCursor}`)).toEqual(['o4']);
+    for (const bad of ['status=maybe', 'limit=0', 'limit=201', 'cursor=-1', 'supplierId=x', 'extra=1']) {
+      expect((await shop.admin('GET', `/v1/admin/backorders?${bad}`)).status, bad).toBe(400);
+    }
+  });
+});

@@ -3,6 +3,8 @@ import { createRouter } from '../../context.ts';
 import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { recordRefund } from '../../services/backorders/refund.ts';
+import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
+import { platformId } from '../../lib/fields.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const refundBody = z
@@ -12,10 +14,24 @@ const refundBody = z
   })
   .strict();
 
-export const backordersRoutes = createRouter().post(
-  '/backorders/:id/refunded',
-  doc('Pre-orders and backorders', 'secret', 'Records that the merchant refunded what a backorder line still owed (amount in minor units, default all of it); the line leaves the queue and the customer is told, once. 409 when already recorded or nothing is owed.'),
-  validate('param', idParam),
-  validate('json', refundBody),
-  (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
-);
+const listQuery = z
+  .object({
+    status: z.enum(BACKORDER_FILTERS).optional(),
+    variantId: platformId.optional(),
+    supplierId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const backordersRoutes = createRouter()
+  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, shipped, cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), (c) =>
+    c.json(listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
+  )
+  .post(
+    '/backorders/:id/refunded',
+    doc('Pre-orders and backorders', 'secret', 'Records that the merchant refunded what a backorder line still owed (amount in minor units, default all of it); the line leaves the queue and the customer is told, once. 409 when already recorded or nothing is owed.'),
+    validate('param', idParam),
+    validate('json', refundBody),
+    (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  );
