@@ -1,6 +1,7 @@
 ALTER TABLE `contacts` ADD `email_opt_out_reason` text;--> statement-breakpoint
 ALTER TABLE `backorders` ADD `refunded_at` integer;--> statement-breakpoint
 ALTER TABLE `backorders` ADD `refunded_amount` integer;--> statement-breakpoint
+ALTER TABLE `backorders` ADD `tracking` text;--> statement-breakpoint
 -- Existing opt-outs get their reason from what is on record: a complaint webhook,
 -- else a bounced message, else an unsubscribe. When in doubt the stricter reason wins.
 UPDATE `contacts` SET `email_opt_out_reason` = CASE

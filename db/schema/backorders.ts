@@ -38,6 +38,8 @@ export const backorders = sqliteTable(
     refundedAt: integer('refunded_at', { mode: 'timestamp_ms' }),
     /** Minor units actually refunded, in the line's currency. */
     refundedAmount: integer('refunded_amount'),
+    /** What the merchant told us of a shipment made outside Waitline (`POST …/fulfilled`), shown to the customer. */
+    tracking: text('tracking', { mode: 'json' }).$type<{ carrier?: string; trackingNumber?: string; trackingUrl?: string }>(),
   },
   (t) => [
     index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.id),

@@ -99,6 +99,8 @@ export const en = {
   'backorder.shipped.subject': "It's on its way: {item}",
   'backorder.shipped.heading': 'Thanks for your patience',
   'backorder.shipped.body': '{quantity} × {item} is on its way to you.',
+  'backorder.shipped.tracking': 'Tracking: {parcel}',
+  'backorder.shipped.track': 'Track your parcel',
   'backorder.shipped.partial': '{quantity} × {item} is on its way to you. The other {remaining} will follow as soon as they arrive.',
   'backorder.cancelled.subject': 'Your order of {item} is cancelled',
   'backorder.cancelled.heading': 'Cancelled, refund requested',

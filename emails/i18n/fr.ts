@@ -100,6 +100,8 @@ export const fr: Partial<Record<StringKey, string>> = {
   'backorder.shipped.subject': 'Votre article est en route : {item}',
   'backorder.shipped.heading': 'Merci de votre patience',
   'backorder.shipped.body': '{quantity} × {item} est en route.',
+  'backorder.shipped.tracking': 'Suivi : {parcel}',
+  'backorder.shipped.track': 'Suivre votre colis',
   'backorder.shipped.partial': "{quantity} × {item} est en route. Les {remaining} autres suivront dès leur arrivée.",
   'backorder.cancelled.subject': 'Votre commande de {item} est annulée',
   'backorder.cancelled.heading': 'Annulée, remboursement demandé',

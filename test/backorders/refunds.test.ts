@@ -174,3 +174,46 @@ describe('GET /v1/admin/backorders', () => {
     }
   });
 });
+
+describe('POST /v1/admin/backorders/:id/fulfilled', () => {
+  it('a shipment made outside Waitline: the customer is told once, with tracking, and the next line moves up', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'o1', 2);
+    await order(shop, 'o2', 1);
+    const other = await t.createShop('Other');
+    const id = lineId('o1');
+    const before = rowCounts(t);
+    const cases: Array<[string, unknown, number, string?]> = [
+      ['a script URL', { trackingUrl: 'javascript:alert(1)' }, 400, 'trackingUrl'],
+      ['markup in the carrier', { carrier: '<b>UPS</b>' }, 400, 'carrier'],
+      ['an unknown field', { carrier: 'UPS', note: 'x' }, 400],
+    ];
+    for (const [name, body, status, field] of cases) {
+      const res = await shop.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, body);
+      expect(res.status, name).toBe(status);
+      if (field) expect(res.body.error.field, name).toBe(field);
+    }
+    expect((await other.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, {})).status).toBe(404);
+    expect(rowCounts(t)).toEqual(before);
+
+    const tracking = { carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://ups.example/track/1Z999' };
+    const res = await shop.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, tracking);
+    expect(res.status).toBe(200);
+    expect(res.body.backorder).toMatchObject({ id, status: 'shipped', served: 2, tracking, nextUpdateAt: null });
+    expect(await inventory(shop)).toBe(-1);
+    const shipped = (await mail('o1@example.com')).filter((m) => m.template === 'backorder-shipped');
+    expect(shipped).toHaveLength(1);
+    expect(shipped[0]!.text).toContain('2 × Ocean Tee – S is on its way to you.');
+    expect(shipped[0]!.text).toContain('Tracking: UPS 1Z999');
+    expect(shipped[0]!.html).toContain('https://ups.example/track/1Z999');
+
+    expect((await shop.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, tracking)).status).toBe(409);
+    expect((await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {})).status).toBe(409);
+    expect((await mail('o1@example.com')).filter((m) => m.template === 'backorder-shipped')).toHaveLength(1);
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 });
+    expect((await mail('o2@example.com')).map((m) => m.template)).toContain('backorder-shipped');
+    t.clock.advance(20 * DAY);
+    await runJobs(t);
+    expect((await mail('o1@example.com')).map((m) => m.template)).toEqual(['backorder-ack', 'backorder-shipped']);
+  });
+});

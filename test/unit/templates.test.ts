@@ -17,7 +17,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'offer-withdrawn': { item: LONG_ITEM, position: 2, leaveUrl: url },
   'backorder-ack': { item: LONG_ITEM, quantity: 2, eta, vip: true, cancelUrl: url },
   'backorder-update': { stage: 'status', item: LONG_ITEM, eta, confirmed: true, alternative: { name: LONG_ITEM, url }, offerCancel: true, vip: true, cancelUrl: url },
-  'backorder-shipped': { item: LONG_ITEM, quantity: 2, remaining: 1, vip: true },
+  'backorder-shipped': { item: LONG_ITEM, quantity: 2, remaining: 1, vip: true, tracking: { carrier: 'X'.repeat(100), trackingNumber: '9'.repeat(100), trackingUrl: url } },
   'backorder-cancelled': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
   'backorder-refunded': { item: LONG_ITEM, quantity: 2, order: '#100234', amount: 129900, currency: 'EUR' },
   'eta-changed': { item: LONG_ITEM, from: eta, to: { earliest: '2026-05-01', latest: '2026-05-20' }, reason: 'The supplier moved the container to a later ship because of a port strike.', action: { label: 'cancel', url } },

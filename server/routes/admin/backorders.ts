@@ -4,13 +4,22 @@ import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { recordRefund } from '../../services/backorders/refund.ts';
 import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
-import { platformId } from '../../lib/fields.ts';
+import { httpUrl, plainText, platformId } from '../../lib/fields.ts';
+import { recordFulfilment } from '../../services/backorders/fulfil.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const refundBody = z
   .object({
     /** Minor units; a zero "refund" would tell the customer money moved when none did. */
     amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+const fulfilBody = z
+  .object({
+    carrier: plainText(100).optional(),
+    trackingNumber: plainText(100).optional(),
+    trackingUrl: httpUrl.optional(),
   })
   .strict();
 
@@ -34,4 +43,11 @@ export const backordersRoutes = createRouter()
     validate('param', idParam),
     validate('json', refundBody),
     (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  )
+  .post(
+    '/backorders/:id/fulfilled',
+    doc('Pre-orders and backorders', 'secret', 'Records that the merchant shipped what a backorder line still owed outside Waitline; the line leaves the queue and the customer is told it is on its way, with tracking when given. 409 unless the line is open.'),
+    validate('param', idParam),
+    validate('json', fulfilBody),
+    (c) => c.json({ backorder: recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
   );

@@ -27,17 +27,23 @@ export const refundOf = (line: Backorder) => (line.quantity - line.served) * lin
 
 /**
  * The line leaves the queue (the next in line moves up), its owed units no
- * longer count against stock, and nothing queued about it goes out.
+ * longer count against stock, and nothing queued about it goes out. `shipped`
+ * is for a line the merchant sent outside Waitline: every unit counts as served.
  */
-export function releaseLine(tx: Tx, line: Backorder, now: Date): Backorder {
+export function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Backorder {
   const owed = line.quantity - line.served;
-  const cancelled = tx.update(backorders).set({ status: 'cancelled', resolvedAt: now }).where(eq(backorders.id, line.id)).returning().get();
+  const cancelled = tx
+    .update(backorders)
+    .set({ status: as, resolvedAt: now, ...(as === 'shipped' ? { served: line.quantity } : {}) })
+    .where(eq(backorders.id, line.id))
+    .returning()
+    .get();
   // The owed units were taken below zero; with the line gone they are not owed.
   tx.update(variants)
     .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
     .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)))
     .run();
-  tx.update(messages).set({ status: 'suppressed', error: 'backorder cancelled' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
+  tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
   return cancelled;
 }
 

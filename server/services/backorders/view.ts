@@ -41,5 +41,6 @@ export function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant |
     refundedAmount: line.refundedAmount,
     refundedAt: line.refundedAt?.toISOString() ?? null,
     currency: line.currency,
+    tracking: line.tracking,
   };
 }
