@@ -94,6 +94,27 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await page.screenshot({ path: info.outputPath('admin-escalations.png') });
 });
 
+test("previewing an offer in the dashboard is not the shopper's open", async ({ page, request }) => {
+  const { secretKey, publishableKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/dash-preview', { headers: auth, data: { productTitle: 'Clay Mug', title: 'Blue', inventory: 0 } });
+  await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: 'dash-preview', email: 'peek@example.com' } });
+  await request.post('/v1/admin/variants/dash-preview/inventory', { headers: auth, data: { adjust: 1 } });
+  const offer = async () => (await (await request.get('/v1/admin/messages?to=peek@example.com&template=offer', { headers: auth })).json()).messages[0];
+  await expect.poll(async () => (await offer())?.status).toBe('sent');
+  expect((await offer()).html).toContain('/t/o/'); // as sent, it is tracked
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Messages' }).click();
+  await page.getByPlaceholder('Recipient').fill('peek@example.com');
+  await page.getByPlaceholder('Recipient').press('Enter');
+  await page.getByRole('row', { name: /It is your turn|Clay Mug/ }).first().click();
+  const frame = page.frameLocator('iframe[title="HTML part"]');
+  await expect(frame.getByRole('heading', { name: 'It is your turn' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(await offer()).toMatchObject({ openedAt: null, clickedAt: null });
+});
+
 test('the overview shows the funnel the API counts, a chart over time and the top products', async ({ page, request }, info) => {
   const { secretKey } = demoKeys();
   const auth = { authorization: `Bearer ${secretKey}` };

@@ -8,6 +8,8 @@ export interface BackorderAckProps {
   eta: Eta;
   vip: boolean;
   cancelUrl: string;
+  /** A large order: cancelling it goes through a person, so the link asks rather than cancels. */
+  review?: boolean;
 }
 
 /** Within a minute of the order: the item, an ETA range, what happens next, the cancel link, the contact line. */
@@ -21,8 +23,8 @@ export function backorderAck(props: BackorderAckProps, ctx: RenderContext): Rend
         ...loyalty(ctx, props.vip),
         { kind: 'p', text: t('backorder.ack.body') },
         { kind: 'p', text: etaText(ctx, props.eta) },
-        { kind: 'p', text: t('backorder.ack.next') },
-        { kind: 'button', label: t('backorder.button.cancel'), url: props.cancelUrl },
+        { kind: 'p', text: t(props.review ? 'backorder.ack.nextReview' : 'backorder.ack.next') },
+        { kind: 'button', label: t(props.review ? 'backorder.button.review' : 'backorder.button.cancel'), url: props.cancelUrl },
       ],
     },
     ctx,

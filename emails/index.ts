@@ -8,6 +8,7 @@ import { backorderAck } from './backorder-ack.tsx';
 import { backorderUpdate } from './backorder-update.tsx';
 import { backorderShipped } from './backorder-shipped.tsx';
 import { backorderCancelled } from './backorder-cancelled.tsx';
+import { backorderRefunded } from './backorder-refunded.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
 import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
@@ -38,6 +39,7 @@ export const emailTemplates = {
   'backorder-update': forAudience('order', backorderUpdate),
   'backorder-shipped': forAudience('order', backorderShipped),
   'backorder-cancelled': forAudience('order', backorderCancelled),
+  'backorder-refunded': forAudience('order', backorderRefunded),
   // The same change reaches backorders (who may cancel) and pre-orders (who may leave).
   'eta-changed': forAudience((p) => (p.action.label === 'cancel' ? 'order' : 'preorder'), etaChanged),
   'preorder-update': forAudience('preorder', preorderUpdate),

@@ -25,6 +25,7 @@ const KINDS: Record<string, string> = {
   call_request: 'Asked for a call',
   vip_day14: 'VIP at two weeks',
   refund: 'Refund to make',
+  cancel_request: 'Asks to cancel',
   sms_budget: 'SMS budget reached',
 };
 

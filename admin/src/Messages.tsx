@@ -11,6 +11,8 @@ export interface MessageRow {
   subject: string | null;
   text: string | null;
   html: string | null;
+  /** The HTML without its open pixel and with links untracked: viewing here is not an open or a click. */
+  previewHtml: string | null;
   headers: Record<string, string>;
   status: string;
   transport: string | null;
@@ -25,7 +27,8 @@ export interface MessageRow {
 /**
  * The message log, newest first, and each message exactly as it goes out: with
  * the outbox transport this is the local mail catcher. The HTML part renders in
- * a sandboxed frame (no scripts, no same-origin).
+ * a sandboxed frame (no scripts, no same-origin), from `previewHtml`: the
+ * pixel and tracked links would count the merchant's look as the shopper's open.
  */
 export function Messages() {
   const [rows, setRows] = useState<MessageRow[]>([]);
@@ -128,7 +131,7 @@ function Preview({ m }: { m: MessageRow }) {
           {time(m.sentAt)} / {time(m.openedAt)} / {time(m.clickedAt)}
         </dd>
       </dl>
-      {m.html ? <iframe title="HTML part" sandbox="" srcdoc={m.html} /> : null}
+      {m.previewHtml ? <iframe title="HTML part" sandbox="" srcdoc={m.previewHtml} /> : null}
       <h4>Text</h4>
       <pre>{m.text}</pre>
       {Object.keys(m.headers).length ? (

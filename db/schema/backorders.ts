@@ -30,6 +30,16 @@ export const backorders = sqliteTable(
     locale: text('locale').notNull().default('en'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+    /**
+     * When the merchant (or the platform) confirmed the refund of what was
+     * still owed: only then is the customer told the money moved (SPEC §5).
+     * The line is `cancelled` too; the API shows it as `refunded`.
+     */
+    refundedAt: integer('refunded_at', { mode: 'timestamp_ms' }),
+    /** Minor units actually refunded, in the line's currency. */
+    refundedAmount: integer('refunded_amount'),
+    /** What the merchant told us of a shipment made outside Waitline (`POST …/fulfilled`), shown to the customer. */
+    tracking: text('tracking', { mode: 'json' }).$type<{ carrier?: string; trackingNumber?: string; trackingUrl?: string }>(),
   },
   (t) => [
     index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.id),

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { shops } from './shops.ts';
 
+export const EMAIL_OPT_OUT_REASONS = ['unsubscribed', 'bounced', 'complained'] as const;
+export type EmailOptOutReason = (typeof EMAIL_OPT_OUT_REASONS)[number];
+
 /**
  * A shopper, per shop. Email is trimmed and lower-cased, phone is E.164.
  * Opt-outs are per shop and per channel and are checked on every send.
@@ -15,6 +18,12 @@ export const contacts = sqliteTable(
     phone: text('phone'),
     smsConsentAt: integer('sms_consent_at', { mode: 'timestamp_ms' }),
     emailOptOutAt: integer('email_opt_out_at', { mode: 'timestamp_ms' }),
+    /**
+     * Why email stopped. After an unsubscribe, notices about an order the
+     * person placed still go (server/services/messages/transactional.ts);
+     * after a bounce or a complaint nothing does.
+     */
+    emailOptOutReason: text('email_opt_out_reason', { enum: EMAIL_OPT_OUT_REASONS }),
     smsOptOutAt: integer('sms_opt_out_at', { mode: 'timestamp_ms' }),
     /** Set once the first SMS (which carries "Reply STOP to opt out") has been queued. */
     smsIntroducedAt: integer('sms_introduced_at', { mode: 'timestamp_ms' }),

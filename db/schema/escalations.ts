@@ -9,6 +9,7 @@ export const ESCALATION_KINDS = [
   'call_request',
   'vip_day14',
   'refund',
+  'cancel_request',
   'sms_budget',
 ] as const;
 export type EscalationKind = (typeof ESCALATION_KINDS)[number];

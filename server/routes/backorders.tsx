@@ -8,6 +8,8 @@ import { validate } from '../lib/validate.ts';
 import { page } from '../pages/layout.tsx';
 import { backorderByToken, cancelBackorder, refundOf } from '../services/backorders/cancel.ts';
 import { itemName } from '../services/variants/upsert.ts';
+import { needsReview } from '../services/backorders/review.ts';
+import type { Backorder } from '../../db/schema/index.ts';
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'is not a valid link') });
 
@@ -15,13 +17,22 @@ function shown(c: Context<AppEnv>, tokenValue: string) {
   const found = backorderByToken(c.get('deps').db, tokenValue);
   const { line, shop, variant } = found;
   const vars = {
+    shop: shop.name,
     item: itemName(variant),
     quantity: line.quantity - line.served,
     order: line.orderId,
     amount: money(refundOf(line), line.currency, line.locale),
   };
   const t = (key: Parameters<typeof translate>[1]) => translate(line.locale, key, vars, shop.settings.strings);
-  return { ...found, t };
+  return { ...found, t, review: line.status === 'waiting' && needsReview(c.get('deps').db, shop, line.orderId) };
+}
+
+/** What the page says about a line that can no longer be cancelled here, else null. */
+function settled(line: Backorder, t: ReturnType<typeof shown>['t']): string | null {
+  if (line.refundedAt) return t('page.backorder.refunded');
+  if (line.status === 'shipped') return t('page.backorder.shipped');
+  if (line.status === 'cancelled') return t('page.backorder.cancelled');
+  return null;
 }
 
 function orNotFound(c: Context<AppEnv>, render: () => Response) {
@@ -37,8 +48,8 @@ function orNotFound(c: Context<AppEnv>, render: () => Response) {
 export const backorderRoutes = createRouter()
   .get('/b/:token', doc('Links', 'token', 'The backorder cancel-for-refund page.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
-      const { line, shop, t } = shown(c, c.req.valid('param').token);
-      const done = line.status === 'shipped' ? t('page.backorder.shipped') : line.status === 'cancelled' ? t('page.backorder.cancelled') : null;
+      const { line, shop, t, review } = shown(c, c.req.valid('param').token);
+      const done = settled(line, t);
       return c.html(
         page({
           title: t('page.backorder.title'),
@@ -48,8 +59,8 @@ export const backorderRoutes = createRouter()
             <p>{done}</p>
           ) : (
             <form method="post">
-              <p>{t('page.backorder.question')}</p>
-              <button type="submit">{t('page.backorder.button')}</button>
+              <p>{t(review ? 'page.backorder.review' : 'page.backorder.question')}</p>
+              <button type="submit">{t(review ? 'page.backorder.reviewButton' : 'page.backorder.button')}</button>
             </form>
           ),
         }),
@@ -57,12 +68,13 @@ export const backorderRoutes = createRouter()
       );
     }),
   )
-  .post('/b/:token', doc('Links', 'token', 'Cancels what a backorder line is still owed, for a full refund.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
+  .post('/b/:token', doc('Links', 'token', 'Cancels what a backorder line is still owed and asks the shop to refund it; a large order is passed to a person instead, and nothing is cancelled.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
     orNotFound(c, () => {
       const { token } = c.req.valid('param');
-      const { t, line } = shown(c, token);
-      const { outcome, shop } = cancelBackorder(c.get('deps'), token);
-      const text = outcome === 'cancelled' ? t('page.backorder.done') : outcome === 'shipped' ? t('page.backorder.shipped') : t('page.backorder.cancelled');
-      return c.html(page({ title: t('page.backorder.title'), shop: shop.name, lang: line.locale, children: <p>{text}</p> }), outcome === 'cancelled' ? 200 : 409);
+      const { t } = shown(c, token);
+      const { outcome, shop, line } = cancelBackorder(c.get('deps'), token);
+      const text = outcome === 'cancelled' ? t('page.backorder.done') : outcome === 'review' ? t('page.backorder.reviewDone') : settled(line, t);
+      const ok = outcome === 'cancelled' || outcome === 'review';
+      return c.html(page({ title: t('page.backorder.title'), shop: shop.name, lang: line.locale, children: <p>{text}</p> }), ok ? 200 : 409);
     }),
   );

@@ -85,9 +85,10 @@ describe('escalation triggers', () => {
   });
 
   it('an open escalation pauses the cancel offer; resolved, the offer comes back', async () => {
-    const shop = await shopWithVariant(t, { inventory: 0 });
-    await order(shop, 'paused', { total: 70_000, lineItems: [{ variantId: '4401', quantity: 1, price: 70_000 }] });
-    await order(shop, 'resolved', { total: 80_000, lineItems: [{ variantId: '4401', quantity: 1, price: 80_000 }] });
+    // A far ETA escalates each order; a large order would never get the offer (a person reviews its cancellation).
+    const shop = await shopWithVariant(t, { inventory: 0, eta: { earliest: '2026-05-01', latest: '2026-05-20' } });
+    await order(shop, 'paused', { total: 2_500, lineItems: [{ variantId: '4401', quantity: 1, price: 2_500 }] });
+    await order(shop, 'resolved', { total: 2_500, lineItems: [{ variantId: '4401', quantity: 1, price: 2_500 }] });
     const list = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
     const toResolve = list.find((e: { orderId: string }) => e.orderId === 'resolved');
     const resolved = await shop.admin('POST', `/v1/admin/escalations/${toResolve.id}/resolve`, { resolution: 'Called; happy to wait.' });

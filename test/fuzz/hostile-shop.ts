@@ -71,9 +71,11 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
   await ok('POST', '/v1/admin/orders', { id: 'order-1', email: 'olga@example.com', phone: '+14155550125', currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 3, price: 90_000 }] });
-  await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 180_000, lineItems: [{ variantId: '4403', quantity: 2, price: 90_000 }] });
-  const second = t.deps.db.$client.prepare("select token from backorders where shop_id = ? and order_id = 'order-2'").get(shop.id) as { token: string };
+  // Small enough for its customer to cancel alone (a large order's cancel goes to a person); the refund is then recorded.
+  await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 9_000, lineItems: [{ variantId: '4403', quantity: 2, price: 4_500 }] });
+  const second = t.deps.db.$client.prepare("select id, token from backorders where shop_id = ? and order_id = 'order-2'").get(shop.id) as { id: number; token: string };
   await t.call('POST', `/b/${second.token}`);
+  await ok('POST', `/v1/admin/backorders/${second.id}/refunded`, {});
   // An ETA close enough that the mid-wait check-in and "shipping soon" fall inside the days simulated below.
   changeEta(t.deps, fresh(), '4402', { earliest: '2026-03-16', latest: '2026-03-25', reason: `Reason ${evil}` });
   changeEta(t.deps, fresh(), '4403', { earliest: '2026-05-01', latest: '2026-05-20', reason: `Reason ${evil}` });

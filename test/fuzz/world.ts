@@ -87,6 +87,7 @@ export function tokens(t: TestEnv, shopId: string) {
     offerTokens: col('select token from offers where shop_id = ?') as string[],
     contactTokens: col('select token from contacts where shop_id = ?') as string[],
     backorderTokens: col('select token from backorders where shop_id = ?') as string[],
+    backorderIds: col('select id from backorders where shop_id = ?') as number[],
     messageIds: col('select public_id from messages where shop_id = ?') as string[],
     signupIds: col('select id from signups where shop_id = ?') as number[],
     escalationIds: col('select id from escalations where shop_id = ?') as number[],

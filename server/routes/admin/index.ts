@@ -14,6 +14,7 @@ import { keysRoutes } from './keys.ts';
 import { restocksRoutes } from './restocks.ts';
 import { purchaseOrdersRoutes } from './purchase-orders.ts';
 import { contactsRoutes } from './contacts.ts';
+import { backordersRoutes } from './backorders.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -33,4 +34,5 @@ export const adminRoutes = createRouter()
   .route('/', keysRoutes)
   .route('/', restocksRoutes)
   .route('/', purchaseOrdersRoutes)
-  .route('/', contactsRoutes);
+  .route('/', contactsRoutes)
+  .route('/', backordersRoutes);

@@ -6,12 +6,14 @@ import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName, presentEta } from '../variants/upsert.ts';
 import { inStockAlternative } from './alternative.ts';
 import { etaSince } from './eta-since.ts';
+import { needsReview } from './review.ts';
 import { isVip, type CadenceStage } from './record.ts';
 
 /**
  * Job `backorder.update`, days after the order: day 3 a refined ETA (or "we're
  * checking with our supplier"), day 7 a status with an in-stock alternative,
- * day 14 a status with the cancel offer, which an open escalation holds back.
+ * day 14 a status with the cancel offer, which an open escalation or a
+ * high-value order (a person reviews those) holds back.
  * A VIP still waiting at day 14 goes to a person. Lines no longer waiting hear nothing.
  */
 export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceStage): void {
@@ -59,7 +61,7 @@ export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceS
         told: since.told,
         reason: since.reason,
         alternative: stage === 'status' ? inStockAlternative(tx, shop.id, variant) : null,
-        offerCancel: stage === 'cancel' && !hasOpenEscalation(tx, shop.id, line.orderId),
+        offerCancel: stage === 'cancel' && !hasOpenEscalation(tx, shop.id, line.orderId) && !needsReview(tx, shop, line.orderId),
         vip,
         cancelUrl: `${deps.config.publicUrl}/b/${line.token}`,
       },

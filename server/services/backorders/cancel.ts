@@ -1,12 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { backorders, contacts, messages, shops, variants, type Backorder, type Shop } from '../../../db/schema/index.ts';
-import type { DbOrTx } from '../../../db/index.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { money } from '../../../emails/index.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
+import { needsReview } from './review.ts';
 
 /** The backorder behind a cancel link, with what the page shows. */
 export function backorderByToken(db: DbOrTx, tokenValue: string) {
@@ -25,33 +26,67 @@ export function backorderByToken(db: DbOrTx, tokenValue: string) {
 export const refundOf = (line: Backorder) => (line.quantity - line.served) * line.price;
 
 /**
- * What is still owed is cancelled: the line leaves the queue (the next in line
- * moves up) and its units no longer count against stock. When the customer
- * cancels, the merchant gets a `refund` escalation to pay it back and the
- * customer a confirmation; when the merchant cancelled the order on the
- * platform, neither is needed. A second cancel, or one after shipping, changes nothing.
+ * The line leaves the queue (the next in line moves up), its owed units no
+ * longer count against stock, and nothing queued about it goes out. `shipped`
+ * is for a line the merchant sent outside Waitline: every unit counts as served.
+ */
+export function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Backorder {
+  const owed = line.quantity - line.served;
+  const cancelled = tx
+    .update(backorders)
+    .set({ status: as, resolvedAt: now, ...(as === 'shipped' ? { served: line.quantity } : {}) })
+    .where(eq(backorders.id, line.id))
+    .returning()
+    .get();
+  // The owed units were taken below zero; with the line gone they are not owed.
+  tx.update(variants)
+    .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
+    .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)))
+    .run();
+  tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
+  return cancelled;
+}
+
+export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'shipped';
+
+/**
+ * What is still owed is cancelled (releaseLine). When the customer cancels,
+ * the merchant gets a `refund` escalation to pay it back and the customer is
+ * told the refund was *requested*: money is announced only once a refund is on
+ * record (services/backorders/refund.ts). A large order is not cancelled by its
+ * customer alone: the request goes to a person (`cancel_request`) and nothing
+ * changes yet. When the merchant cancelled on the platform, nobody needs telling.
+ * A second cancel, or one after shipping, changes nothing.
  */
 export function cancelBackorder(
   deps: Deps,
   tokenValue: string,
   opts: { by: 'customer' | 'merchant' } = { by: 'customer' },
-): { outcome: 'cancelled' | 'already' | 'shipped'; line: Backorder; shop: Shop } {
+): { outcome: CancelOutcome; line: Backorder; shop: Shop } {
   const result = deps.db.transaction((tx) => {
     const { line, shop, contact, variant } = backorderByToken(tx, tokenValue);
+    if (line.refundedAt) return { outcome: 'refunded' as const, line, shop };
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
     if (line.status === 'shipped') return { outcome: 'shipped' as const, line, shop };
     const now = deps.clock.now();
     const owed = line.quantity - line.served;
-    const cancelled = tx.update(backorders).set({ status: 'cancelled', resolvedAt: now }).where(eq(backorders.id, line.id)).returning().get();
-    // The owed units were taken below zero; with the line gone they are not owed.
-    tx.update(variants)
-      .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
-      .where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)))
-      .run();
-    tx.update(messages).set({ status: 'suppressed', error: 'backorder cancelled' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
-    if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     const item = itemName(variant);
     const amount = refundOf(line);
+    if (opts.by === 'customer' && needsReview(tx, shop, line.orderId)) {
+      openEscalation(tx, deps, {
+        shop,
+        kind: 'cancel_request',
+        key: `${line.id}`,
+        orderId: line.orderId,
+        contactId: contact.id,
+        summary: `Customer asks to cancel ${owed} × ${item} from order ${line.orderId} (${money(amount, line.currency, 'en')}). A large order: nothing was cancelled.`,
+        recommendedAction: `Contact the customer. To cancel, cancel the line in your store admin, refund it, then record the refund (POST /v1/admin/backorders/${line.id}/refunded) so they are told.`,
+        now,
+      });
+      return { outcome: 'review' as const, line, shop };
+    }
+    const cancelled = releaseLine(tx, line, now);
+    if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     openEscalation(tx, deps, {
       shop,
       kind: 'refund',
@@ -59,7 +94,7 @@ export function cancelBackorder(
       orderId: line.orderId,
       contactId: contact.id,
       summary: `Customer cancelled ${owed} × ${item} from order ${line.orderId}: refund ${money(amount, line.currency, 'en')}.`,
-      recommendedAction: `Refund ${money(amount, line.currency, 'en')} on order ${line.orderId} in your store admin.`,
+      recommendedAction: `Refund ${money(amount, line.currency, 'en')} on order ${line.orderId} in your store admin, then record it (POST /v1/admin/backorders/${line.id}/refunded) so the customer is told.`,
       now,
     });
     const batch = MessageBatch.for(deps, now);

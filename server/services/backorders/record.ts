@@ -35,6 +35,8 @@ export function recordBackorders(
   const { backorderCadence: cadence, escalation } = shop.settings;
   const batch = MessageBatch.for(deps, now);
   const vip = isVip(shop, contact);
+  // A person reviews any cancellation of a large order, so its ack offers to ask, not to cancel.
+  const review = args.total > escalation.orderValue;
   const recorded = [];
   for (const line of args.lines) {
     const row = tx
@@ -58,8 +60,8 @@ export function recordBackorders(
     const eta = presentEta(line.variant);
     const cancelUrl = `${deps.config.publicUrl}/b/${row.token}`;
     const common = { shop, contact, backorderId: row.id, key: `backorder:${row.id}:ack` };
-    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, quantity: line.quantity, eta, vip, cancelUrl } })) {
-      batch.sms({ ...common, template: 'backorder-ack', props: { item, eta, cancelUrl } });
+    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, quantity: line.quantity, eta, vip, cancelUrl, review } })) {
+      batch.sms({ ...common, template: 'backorder-ack', props: { item, eta, cancelUrl, review } });
     }
     enqueueJobs(
       tx,

@@ -24,7 +24,7 @@ export function confirmByToken(deps: Deps, raw: string): ConfirmOutcome | null {
       case 'optin':
         return { kind: 'optin', shop, contact, place: confirmPendingPlaces(tx, deps, shop, contact, c.signupId, now) };
       case 'resubscribe': {
-        const updated = tx.update(contacts).set({ emailOptOutAt: null, confirmedAt: now }).where(eq(contacts.id, contact.id)).returning().get();
+        const updated = tx.update(contacts).set({ emailOptOutAt: null, emailOptOutReason: null, confirmedAt: now }).where(eq(contacts.id, contact.id)).returning().get();
         return { kind: 'resubscribe', shop, contact: updated, applied: true };
       }
       case 'phone':
@@ -34,7 +34,7 @@ export function confirmByToken(deps: Deps, raw: string): ConfirmOutcome | null {
           c.kind === 'phone'
             ? // A new number starts clean: the STOP and the intro line belonged to the old one.
               { phone: c.value, smsConsentAt: c.smsConsent ? now : null, smsOptOutAt: null, smsIntroducedAt: null }
-            : { email: c.value, emailOptOutAt: null };
+            : { email: c.value, emailOptOutAt: null, emailOptOutReason: null };
         const updated = tx.update(contacts).set(changes).where(eq(contacts.id, contact.id)).returning().get();
         return { kind: c.kind, shop, contact: updated, applied: true };
       }

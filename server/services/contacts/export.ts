@@ -70,6 +70,7 @@ export function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clo
         smsConsentAt: iso(contact.smsConsentAt),
         smsIntroducedAt: iso(contact.smsIntroducedAt),
         emailOptOutAt: iso(contact.emailOptOutAt),
+        emailOptOutReason: contact.emailOptOutReason,
         smsOptOutAt: iso(contact.smsOptOutAt),
         confirmedAt: iso(contact.confirmedAt),
         createdAt: contact.createdAt.toISOString(),

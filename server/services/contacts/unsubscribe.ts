@@ -1,9 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, type Contact, type Shop } from '../../../db/schema/index.ts';
 import type { DbOrTx } from '../../../db/index.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { leaveQueue } from '../signups/cancel.ts';
+import { ORDER_NOTICE_LIST } from '../messages/transactional.ts';
 
 export function contactByToken(db: DbOrTx, tokenValue: string): { contact: Contact; shop: Shop } {
   const row = db.select().from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.token, tokenValue)).get();
@@ -12,7 +13,8 @@ export function contactByToken(db: DbOrTx, tokenValue: string): { contact: Conta
 }
 
 /**
- * Stops every email from this shop to this contact (RFC 8058 one-click).
+ * Stops every email from this shop to this contact (RFC 8058 one-click),
+ * save notices about an order they placed (services/messages/transactional.ts).
  * Places in line that email was the only way to reach become `unsubscribed`;
  * a contact who also consented to SMS keeps them.
  */
@@ -21,10 +23,12 @@ export function unsubscribeEmail(deps: Deps, tokenValue: string): Contact {
     const { contact } = contactByToken(tx, tokenValue);
     if (contact.emailOptOutAt) return contact;
     const now = deps.clock.now();
-    const updated = tx.update(contacts).set({ emailOptOutAt: now }).where(eq(contacts.id, contact.id)).returning().get();
+    const updated = tx.update(contacts).set({ emailOptOutAt: now, emailOptOutReason: 'unsubscribed' }).where(eq(contacts.id, contact.id)).returning().get();
+    // Notices about an order they placed still go: unsubscribing stops marketing, not the order.
+    const orderNotice = sql`(${isNotNull(messages.backorderId)} and ${inArray(messages.template, ORDER_NOTICE_LIST)})`;
     tx.update(messages)
       .set({ status: 'suppressed', error: 'recipient unsubscribed' })
-      .where(and(eq(messages.contactId, contact.id), eq(messages.channel, 'email'), eq(messages.status, 'queued')))
+      .where(and(eq(messages.contactId, contact.id), eq(messages.channel, 'email'), eq(messages.status, 'queued'), not(orderNotice)))
       .run();
     const smsReachable = Boolean(updated.phone && updated.smsConsentAt && !updated.smsOptOutAt);
     if (!smsReachable) {

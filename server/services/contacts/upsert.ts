@@ -45,6 +45,7 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
       phone: phoneIsFree(db, shopId, input.phone) ? (input.phone ?? null) : null,
       smsConsentAt: smsConsentAt ?? null,
       emailOptOutAt: null,
+      emailOptOutReason: null,
       smsOptOutAt: null,
       smsIntroducedAt: null,
       confirmedAt: null,

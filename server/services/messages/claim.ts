@@ -1,10 +1,11 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { perConnection, type Db } from '../../../db/index.ts';
-import { contacts, messages, type Message } from '../../../db/schema/index.ts';
+import { contacts, messages, type EmailOptOutReason, type Message } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { token } from '../../lib/tokens.ts';
 import type { OutgoingMessage, Transport } from '../../transports/types.ts';
 import { renderAndStore } from './render-ahead.ts';
+import { sendsDespiteOptOut } from './transactional.ts';
 
 export interface Batch {
   key: string;
@@ -45,14 +46,22 @@ export function claimBatch(deps: Deps, transport: Transport): Batch | null {
 /** The one email an opted-out address gets: the link back, which it asked for. */
 const OPT_OUT_PROOF = 'email-resubscribe';
 
-/** An opt-out recorded after a message was queued still stops it. */
+interface OptOuts {
+  email: number | null;
+  sms: number | null;
+  reason: EmailOptOutReason | null;
+}
+
+/** An opt-out recorded after a message was queued still stops it (an order notice survives an unsubscribe only). */
 function dropOptedOut(db: Db, rows: Message[]): Message[] {
   const q = statements(db);
-  const seen = new Map<number, { email: number | null; sms: number | null } | undefined>();
+  const seen = new Map<number, OptOuts | undefined>();
   return rows.filter((r) => {
     if (r.contactId === null || r.template === OPT_OUT_PROOF) return true;
-    if (!seen.has(r.contactId)) seen.set(r.contactId, q.optOuts.get(r.contactId) as { email: number | null; sms: number | null } | undefined);
-    if (!seen.get(r.contactId)?.[r.channel]) return true;
+    if (!seen.has(r.contactId)) seen.set(r.contactId, q.optOuts.get(r.contactId) as OptOuts | undefined);
+    const found = seen.get(r.contactId);
+    if (!found?.[r.channel]) return true;
+    if (r.channel === 'email' && sendsDespiteOptOut(found.reason, r.template, r.backorderId)) return true;
     q.suppress.run(r.id);
     return false;
   });
@@ -90,6 +99,6 @@ const statements = perConnection((db: Db) => ({
     .limit(p('limit'))
     .prepare(),
   lease: db.$client.prepare(`update messages set status = 'sending', batch_key = ?, lease_until = ?, attempts = attempts + 1 where id = ?`),
-  optOuts: db.$client.prepare(`select ${contacts.emailOptOutAt.name} as email, ${contacts.smsOptOutAt.name} as sms from contacts where id = ?`),
+  optOuts: db.$client.prepare(`select ${contacts.emailOptOutAt.name} as email, ${contacts.smsOptOutAt.name} as sms, ${contacts.emailOptOutReason.name} as reason from contacts where id = ?`),
   suppress: db.$client.prepare(`update messages set status = 'suppressed', error = 'recipient opted out', lease_until = null where id = ?`),
 }));

@@ -7,6 +7,7 @@ import { smsRefusal } from '../../lib/sms-numbers.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { smsCountries } from '../settings/schema.ts';
 import { SendLimits } from './limits.ts';
+import { sendsDespiteOptOut } from './transactional.ts';
 
 export interface MessageArgs {
   shop: Shop;
@@ -46,7 +47,7 @@ interface Row {
  * Collects messages and writes them in one go inside the caller's transaction.
  * A message is stored as template + props and rendered when first dispatched,
  * so a restock of thousands writes small rows fast. Contacts without a usable
- * channel (no address, opted out, no SMS consent, a number that is not a
+ * channel (no address, opted out (save order notices after an unsubscribe), no SMS consent, a number that is not a
  * mobile in the shop's SMS countries) are skipped here. Texts past the shop's
  * hourly budget, and confirmation emails past an address's daily cap, are
  * written `suppressed` with the reason, so the record shows what was held back.
@@ -67,7 +68,8 @@ export class MessageBatch {
 
   email<T extends EmailTemplate>(args: MessageArgs & { template: T; props: EmailProps<T> }): boolean {
     const { contact } = args;
-    if (!contact.email || (contact.emailOptOutAt && !args.evenIfOptedOut)) return false;
+    if (!contact.email) return false;
+    if (contact.emailOptOutAt && !args.evenIfOptedOut && !sendsDespiteOptOut(contact.emailOptOutReason, args.template, args.backorderId)) return false;
     this.rows.push(this.row(args, 'email', contact.email, args.respectQuietHours ?? false, false));
     return true;
   }

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../context.ts';
 import { renderRows } from './render.ts';
+import { untracked } from './preview.ts';
 import { messages, type Message } from '../../../db/schema/index.ts';
 
 export interface MessageListQuery {
@@ -33,7 +34,8 @@ export function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'cloc
   const last = page.at(-1);
   const { rendered } = renderRows(db, deps, page, { store: false });
   const byId = new Map(rendered.map((m) => [m.id, m]));
-  return { messages: page.map((m) => presentMessage(byId.get(m.id) ?? m)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+  const shown = (m: Message) => ({ ...presentMessage(m), previewHtml: m.html ? untracked(m.html, deps.config.publicUrl) : null });
+  return { messages: page.map((m) => shown(byId.get(m.id) ?? m)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

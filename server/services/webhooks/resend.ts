@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { Resend } from 'resend';
 import { contacts, messages, webhookEvents } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -61,7 +61,12 @@ export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent
         // A hard bounce or a complaint: no more email to this contact from this shop.
         const stop = event.type === 'email.complained' || event.data.bounce?.type === 'Permanent';
         if (stop && message.contactId !== null) {
-          tx.update(contacts).set({ emailOptOutAt: now }).where(and(eq(contacts.id, message.contactId), isNull(contacts.emailOptOutAt))).run();
+          // The reason matters: an unsubscribed buyer still hears about an order, a bounced or complaining one does not.
+          const reason = event.type === 'email.complained' ? 'complained' : 'bounced';
+          tx.update(contacts)
+            .set({ emailOptOutAt: sql`coalesce(${contacts.emailOptOutAt}, ${now.getTime()})`, emailOptOutReason: reason })
+            .where(and(eq(contacts.id, message.contactId), or(isNull(contacts.emailOptOutReason), eq(contacts.emailOptOutReason, 'unsubscribed'))))
+            .run();
         }
         break;
       }

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { createRouter } from '../../context.ts';
+import { doc } from '../../lib/openapi.ts';
+import { validate } from '../../lib/validate.ts';
+import { recordRefund } from '../../services/backorders/refund.ts';
+import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
+import { httpUrl, plainText, platformId } from '../../lib/fields.ts';
+import { recordFulfilment } from '../../services/backorders/fulfil.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const refundBody = z
+  .object({
+    /** Minor units; a zero "refund" would tell the customer money moved when none did. */
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+const fulfilBody = z
+  .object({
+    carrier: plainText(100).optional(),
+    trackingNumber: plainText(100).optional(),
+    trackingUrl: httpUrl.optional(),
+  })
+  .strict();
+
+const listQuery = z
+  .object({
+    status: z.enum(BACKORDER_FILTERS).optional(),
+    variantId: platformId.optional(),
+    supplierId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const backordersRoutes = createRouter()
+  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, shipped, cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), (c) =>
+    c.json(listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
+  )
+  .post(
+    '/backorders/:id/refunded',
+    doc('Pre-orders and backorders', 'secret', 'Records that the merchant refunded what a backorder line still owed (amount in minor units, default all of it); the line leaves the queue and the customer is told, once. 409 when already recorded or nothing is owed.'),
+    validate('param', idParam),
+    validate('json', refundBody),
+    (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  )
+  .post(
+    '/backorders/:id/fulfilled',
+    doc('Pre-orders and backorders', 'secret', 'Records that the merchant shipped what a backorder line still owed outside Waitline; the line leaves the queue and the customer is told it is on its way, with tracking when given. 409 unless the line is open.'),
+    validate('param', idParam),
+    validate('json', fulfilBody),
+    (c) => c.json({ backorder: recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  );

@@ -1,0 +1,53 @@
+import { and, eq } from 'drizzle-orm';
+import { backorders, contacts, variants, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { Conflict, NotFound } from '../../lib/errors.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { releaseLine } from './cancel.ts';
+import { isVip } from './record.ts';
+import { presentBackorder } from './view.ts';
+
+export interface Tracking {
+  carrier?: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
+}
+
+/**
+ * `POST /v1/admin/backorders/:id/fulfilled`: the merchant shipped what a line
+ * still owed, outside Waitline (another warehouse, a manual parcel). The
+ * shipment exists, so the customer is told it is on its way, with tracking
+ * when given (SPEC §5). The line leaves the queue and its owed units stop
+ * counting against stock, so the next line is served by the next rise. A line
+ * already shipped, cancelled or refunded is a 409, and nobody is told twice.
+ */
+export function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
+  const result = deps.db.transaction((tx) => {
+    const row = tx
+      .select({ line: backorders, contact: contacts })
+      .from(backorders)
+      .innerJoin(contacts, eq(contacts.id, backorders.contactId))
+      .where(and(eq(backorders.shopId, shop.id), eq(backorders.id, id)))
+      .get();
+    if (!row) throw NotFound('Backorder');
+    const { line, contact } = row;
+    if (line.status !== 'waiting') throw Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
+    const now = deps.clock.now();
+    const owed = line.quantity - line.served;
+    releaseLine(tx, line, now, 'shipped');
+    const stored = Object.keys(tracking).length > 0 ? tracking : null;
+    const shipped = tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning().get();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
+    const item = variant ? itemName(variant) : line.variantId;
+    const batch = MessageBatch.for(deps, now);
+    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.quantity}` };
+    if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: owed, remaining: 0, vip: isVip(shop, contact), tracking: stored } })) {
+      batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
+    }
+    batch.flush();
+    return presentBackorder(tx, shipped, variant);
+  });
+  deps.wake();
+  return result;
+}

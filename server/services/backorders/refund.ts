@@ -1,0 +1,57 @@
+import { and, eq } from 'drizzle-orm';
+import { backorders, contacts, escalations, variants, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { Conflict, Invalid, NotFound } from '../../lib/errors.ts';
+import { MessageBatch } from '../messages/enqueue.ts';
+import { itemName } from '../variants/upsert.ts';
+import { refundOf, releaseLine } from './cancel.ts';
+import { presentBackorder } from './view.ts';
+
+/**
+ * `POST /v1/admin/backorders/:id/refunded`: the merchant (or later, the
+ * platform's refund webhook) says the money for what was still owed went
+ * back. Only now is the customer told their refund was issued (SPEC §5). A
+ * line still waiting leaves the queue; the `refund` escalation the customer's
+ * cancel opened is resolved. The amount defaults to what was paid for the
+ * units not shipped and may not exceed it. Recorded once: a repeat is a 409
+ * and the customer hears of it once.
+ */
+export function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount?: number }) {
+  const result = deps.db.transaction((tx) => {
+    const row = tx
+      .select({ line: backorders, contact: contacts })
+      .from(backorders)
+      .innerJoin(contacts, eq(contacts.id, backorders.contactId))
+      .where(and(eq(backorders.shopId, shop.id), eq(backorders.id, id)))
+      .get();
+    if (!row) throw NotFound('Backorder');
+    const { line, contact } = row;
+    if (line.refundedAt) throw Conflict('This backorder line was already recorded as refunded');
+    const owed = line.quantity - line.served;
+    if (owed === 0) throw Conflict('Every unit of this line has shipped: nothing owed is left to refund');
+    const paid = refundOf(line);
+    const amount = input.amount ?? paid;
+    if (amount > paid) throw Invalid(`must be at most ${paid}, what was paid for the ${owed} unit(s) not shipped (minor units)`, 'amount');
+    const now = deps.clock.now();
+    if (line.status === 'waiting') releaseLine(tx, line, now);
+    const refunded = tx.update(backorders).set({ refundedAt: now, refundedAmount: amount }).where(eq(backorders.id, line.id)).returning().get();
+    tx.update(escalations)
+      .set({ status: 'resolved', resolution: 'Refund recorded', resolvedAt: now })
+      .where(and(eq(escalations.key, `${shop.id}:refund:${line.id}`), eq(escalations.status, 'open')))
+      .run();
+    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
+    const batch = MessageBatch.for(deps, now);
+    batch.email({
+      shop,
+      contact,
+      backorderId: line.id,
+      key: `backorder:${line.id}:refunded`,
+      template: 'backorder-refunded',
+      props: { item: variant ? itemName(variant) : line.variantId, quantity: owed, order: line.orderId, amount, currency: line.currency },
+    });
+    batch.flush();
+    return presentBackorder(tx, refunded, variant);
+  });
+  deps.wake();
+  return result;
+}

@@ -1,0 +1,46 @@
+import { and, asc, eq, like } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
+import { presentEta } from '../variants/upsert.ts';
+
+/**
+ * A backorder line as the admin API shows it (SPEC §4). `refunded` is a
+ * cancelled line whose refund is on record; `shipped` means every owed unit went out.
+ */
+export function backorderStatus(line: Backorder): 'open' | 'shipped' | 'cancelled' | 'refunded' {
+  if (line.refundedAt) return 'refunded';
+  if (line.status === 'waiting') return 'open';
+  return line.status;
+}
+
+/** The next cadence mail still due for a waiting line, if any. */
+function nextUpdateAt(db: DbOrTx, line: Backorder): Date | null {
+  if (line.status !== 'waiting') return null;
+  const next = db
+    .select({ runAt: jobs.runAt })
+    .from(jobs)
+    .where(and(like(jobs.key, `backorder:${line.id}:%`), eq(jobs.kind, 'backorder.update'), eq(jobs.status, 'pending')))
+    .orderBy(asc(jobs.runAt))
+    .get();
+  return next?.runAt ?? null;
+}
+
+export function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant | undefined) {
+  return {
+    id: line.id,
+    orderId: line.orderId,
+    // Orders keep no separate name yet: the platform id is what the customer was told.
+    orderName: line.orderId,
+    variantId: line.variantId,
+    quantity: line.quantity,
+    served: line.served,
+    status: backorderStatus(line),
+    eta: variant ? presentEta(variant) : null,
+    nextUpdateAt: nextUpdateAt(db, line)?.toISOString() ?? null,
+    createdAt: line.createdAt.toISOString(),
+    refundedAmount: line.refundedAmount,
+    refundedAt: line.refundedAt?.toISOString() ?? null,
+    currency: line.currency,
+    tracking: line.tracking,
+  };
+}
