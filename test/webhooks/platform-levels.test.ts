@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { orders } from '../../db/schema/index.ts';
 import { allMessages, runJobs, setup, type TestEnv } from '../helpers.ts';
 import { SHOPIFY_SECRET, shopifySign } from './helpers.ts';
 
@@ -55,5 +56,19 @@ describe('Shopify levels and orders', () => {
     await runJobs(t);
     const acks = (await allMessages(t)).filter((m) => m.template === 'backorder-ack');
     expect(acks.map((m) => [m.to, m.props.quantity])).toEqual([['jane@example.com', 2]]);
+    const [stored] = t.deps.db.select().from(orders).all();
+    expect(stored!.lines).toMatchObject([{ quantity: 2, fromStock: 0, backordered: 2 }]);
+  });
+
+  it('an order cancelled before its level is known is owed nothing and nobody is told it is on backorder', async () => {
+    const shop = await shopifyShop();
+    await deliver('inventory_levels/update', level(0, minutesAgo(10)));
+    await deliver('orders/create', order(6012345678902, 2, minutesAgo(2)));
+    await deliver('orders/cancelled', { ...order(6012345678902, 2, minutesAgo(2)), cancelled_at: minutesAgo(1) });
+    await deliver('inventory_levels/update', level(-2, minutesAgo(2)));
+    t.clock.advance(5 * 60_000);
+    await runJobs(t);
+    expect(await inventory(shop)).toBe(-2);
+    expect((await allMessages(t)).filter((m) => m.template.startsWith('backorder'))).toEqual([]);
   });
 });

@@ -45,6 +45,15 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
   if (!variant) return false;
   for (const [orderId, owed] of owedByOrder) {
     const order = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).get();
+    if (order) {
+      // The order as exported and escalated says what was owed, once that is known.
+      const lines = order.lines.map((l) => ({ ...l }));
+      for (const o of owed) {
+        const line = lines.find((l) => l.variantId === variantId && l.quantity === o.line.quantity && l.backordered === 0) ?? lines.find((l) => l.variantId === variantId);
+        if (line) Object.assign(line, { backordered: o.quantity, fromStock: Math.max(0, line.fromStock - o.quantity) });
+      }
+      tx.update(orders).set({ lines }).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).run();
+    }
     const contact = order?.contactId ? tx.select().from(contacts).where(eq(contacts.id, order.contactId)).get() : undefined;
     if (!order || !contact) continue;
     const owedLines: OwedLine[] = owed.map((o) => ({ variant, quantity: o.quantity, price: o.line.price }));
@@ -65,6 +74,14 @@ export function settleOverdue(deps: Deps, shopId: string, variantId: string): vo
   if (!shop) return;
   deps.db.transaction((tx) => settlePlatformVariant(tx, deps, shop, variantId));
   deps.wake();
+}
+
+/** orders/cancelled: a line not yet judged is owed nothing (it still counts in the level it took stock from). */
+export function closePendingLines(tx: Tx, shopId: string, orderId: string): void {
+  tx.update(platformOrderLines)
+    .set({ status: 'judged', backordered: 0 })
+    .where(and(eq(platformOrderLines.shopId, shopId), eq(platformOrderLines.orderId, orderId), eq(platformOrderLines.status, 'pending')))
+    .run();
 }
 
 /** Records a level the platform reported (or reconciliation read) at `at`, then settles the variant. */

@@ -8,7 +8,7 @@ import { withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import { cancelBackorder } from '../backorders/cancel.ts';
 import { ingestOrder } from '../orders/ingest.ts';
-import { recordPlatformLevel } from '../platform/settle.ts';
+import { closePendingLines, recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariant } from '../variants/upsert.ts';
 
 export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled'] as const;
@@ -166,6 +166,7 @@ function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
 
 /** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */
 function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): void {
+  deps.db.transaction((tx) => closePendingLines(tx, shop.id, String(p.id)));
   const owed = deps.db
     .select({ token: backorders.token })
     .from(backorders)
