@@ -23,4 +23,6 @@ CREATE TABLE `platform_order_lines` (
 );
 --> statement-breakpoint
 CREATE INDEX `platform_order_lines_variant_idx` ON `platform_order_lines` (`shop_id`,`variant_id`,`placed_at`);--> statement-breakpoint
+DROP INDEX `backorders_queue_idx`;--> statement-breakpoint
+CREATE INDEX `backorders_queue_idx` ON `backorders` (`shop_id`,`variant_id`,`status`,`created_at`,`id`);--> statement-breakpoint
 ALTER TABLE `inventory_levels` ADD `reported_at` integer;

@@ -32,7 +32,8 @@ export const backorders = sqliteTable(
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
-    index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.id),
+    // Order-time FIFO: a platform order can be judged after a later one (platform/settle.ts).
+    index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.createdAt, t.id),
     index('backorders_order_idx').on(t.shopId, t.orderId),
   ],
 );

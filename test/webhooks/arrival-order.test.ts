@@ -101,6 +101,7 @@ async function play(s: Scenario, arrivals: Delivery[]) {
   const owed = s.orders.map((_, k) =>
     db.select().from(backorders).where(and(eq(backorders.variantId, variantId), eq(backorders.orderId, orderId(k)))).all().reduce((n, b) => n + b.quantity, 0),
   );
+  const queued = db.select().from(backorders).where(eq(backorders.variantId, variantId)).orderBy(backorders.createdAt, backorders.id).all().map((b) => b.orderId);
   const told = (template: string) =>
     db.select({ to: messages.to }).from(messages).where(and(eq(messages.template, template), inArray(messages.to, s.orders.map((_, k) => email(k))))).all().map((m) => m.to).sort();
   const pending = db.select().from(platformOrderLines).where(and(eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'pending'))).all();
@@ -109,6 +110,7 @@ async function play(s: Scenario, arrivals: Delivery[]) {
   db.update(backorders).set({ status: 'cancelled' }).where(eq(backorders.variantId, variantId)).run();
   return {
     owed,
+    queued,
     acknowledged: told('backorder-ack'),
     shipped: told('backorder-shipped'),
     pending: pending.length,
@@ -116,6 +118,7 @@ async function play(s: Scenario, arrivals: Delivery[]) {
     expected: {
       owed: levels.map((l) => l.owed),
       acknowledged: levels.flatMap((l, k) => (l.owed > 0 ? [email(k)] : [])).sort(),
+      queued: levels.flatMap((l, k) => (l.owed > 0 ? [orderId(k)] : [])),
     },
   };
 }
@@ -169,6 +172,8 @@ describe('Shopify arrival order', () => {
       fc.asyncProperty(scenario, async ([s, arrivals]) => {
         const r = await play(s, arrivals);
         expect(r.owed).toEqual(r.expected.owed);
+        // The backorder queue is in the platform's order time, whatever arrived first.
+        expect(r.queued).toEqual(r.expected.queued);
         expect(r.acknowledged).toEqual(r.expected.acknowledged);
         expect(r.shipped).toEqual([]);
         expect(r.pending).toBe(0);

@@ -60,6 +60,18 @@ describe('Shopify levels and orders', () => {
     expect(stored!.lines).toMatchObject([{ quantity: 2, fromStock: 0, backordered: 2 }]);
   });
 
+  it("the backorder queue is in the platform's order time: an order judged later but placed earlier is served first", async () => {
+    await shopifyShop();
+    await deliver('inventory_levels/update', level(0, minutesAgo(10)));
+    await deliver('inventory_levels/update', level(-1, minutesAgo(5)));
+    await deliver('inventory_levels/update', level(-2, minutesAgo(2)));
+    await deliver('orders/create', { ...order(6012345678912, 1, minutesAgo(2)), email: 'later@example.com' });
+    await deliver('orders/create', { ...order(6012345678911, 1, minutesAgo(5)), email: 'earlier@example.com' });
+    expect((await allMessages(t)).filter((m) => m.template === 'backorder-ack').map((m) => m.to)).toEqual(['later@example.com', 'earlier@example.com']);
+    await deliver('inventory_levels/update', level(-1, minutesAgo(0)));
+    expect((await allMessages(t)).filter((m) => m.template === 'backorder-shipped').map((m) => m.to)).toEqual(['earlier@example.com']);
+  });
+
   it('an order cancelled before its level is known is owed nothing and nobody is told it is on backorder', async () => {
     const shop = await shopifyShop();
     await deliver('inventory_levels/update', level(0, minutesAgo(10)));

@@ -21,10 +21,11 @@ export const SETTLE_MS = 5 * 60_000;
  * after this one up to R.at. A line is judged only then, so every arrival order of
  * order webhooks, level webhooks and reconciliations records the same backorders.
  * A line still not judged SETTLE_MS after it arrived is judged on what is known.
+ * Lines are judged in placement order, so the backorder queue keeps order time.
  *
  * Waitline's running count is the latest level minus the lines placed after it.
  */
-export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string, opts: { force?: boolean } = {}): boolean {
+export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string): boolean {
   const now = deps.clock.now();
   const where = (t: typeof platformLevels | typeof platformOrderLines) => and(eq(t.shopId, shop.id), eq(t.variantId, variantId));
   const levels = tx.select().from(platformLevels).where(where(platformLevels)).orderBy(asc(platformLevels.at), asc(platformLevels.id)).all();
@@ -34,8 +35,9 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
   const owedByOrder = new Map<string, Array<{ line: PlatformOrderLine; quantity: number }>>();
   for (const line of lines) {
     if (line.status !== 'pending') continue;
-    const after = levelAfter(levels, lines, line, Boolean(opts.force) || now.getTime() - line.receivedAt.getTime() >= SETTLE_MS);
-    if (after === null) continue;
+    const after = levelAfter(levels, lines, line, now.getTime() - line.receivedAt.getTime() >= SETTLE_MS);
+    // Backorders are queued in placement order: a later line waits for an earlier one.
+    if (after === null) break;
     const backordered = Math.min(line.quantity, Math.max(0, -after));
     tx.update(platformOrderLines).set({ status: 'judged', backordered }).where(eq(platformOrderLines.id, line.id)).run();
     line.status = 'judged';
@@ -57,7 +59,7 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
     const contact = order?.contactId ? tx.select().from(contacts).where(eq(contacts.id, order.contactId)).get() : undefined;
     if (!order || !contact) continue;
     const owedLines: OwedLine[] = owed.map((o) => ({ variant, quantity: o.quantity, price: o.line.price }));
-    recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now });
+    recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
   }
 
   const latest = levels[levels.length - 1]!;
