@@ -42,7 +42,8 @@ export const backorders = sqliteTable(
     tracking: text('tracking', { mode: 'json' }).$type<{ carrier?: string; trackingNumber?: string; trackingUrl?: string }>(),
   },
   (t) => [
-    index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.id),
+    // Order-time FIFO: a platform order can be judged after a later one (platform/settle.ts).
+    index('backorders_queue_idx').on(t.shopId, t.variantId, t.status, t.createdAt, t.id),
     index('backorders_order_idx').on(t.shopId, t.orderId),
   ],
 );

@@ -25,3 +25,5 @@ export * from './webhook-endpoints.ts';
 export * from './retired-keys.ts';
 export * from './sms-budget.ts';
 export * from './email-caps.ts';
+export * from './platform-levels.ts';
+export * from './platform-order-lines.ts';

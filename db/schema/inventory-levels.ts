@@ -9,6 +9,8 @@ export const inventoryLevels = sqliteTable(
     locationId: text('location_id').notNull(),
     available: integer('available').notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The platform's `updated_at` of this level: an older report arriving late does not overwrite it. */
+    reportedAt: integer('reported_at', { mode: 'timestamp_ms' }),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.inventoryItemId, t.locationId] })],
 );

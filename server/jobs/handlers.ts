@@ -1,3 +1,4 @@
+import { settleOverdue } from '../services/platform/settle.ts';
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
 import { backorderUpdate } from '../services/backorders/cadence.ts';
@@ -19,6 +20,7 @@ export const jobHandlers: JobHandlers = {
   'backorder.update': (deps, p) => backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
   'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
+  'platform.settle': (deps, p) => settleOverdue(deps, String(p.shopId), String(p.variantId)),
   'signups.lapse': (deps) => {
     scheduleLapseSweep(deps);
     lapseSweep(deps);

@@ -5,7 +5,7 @@ import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
 import { guardedPost, shopifyAdapter, trustedPost } from '../platforms/shopify.ts';
 import type { InventoryAdapter } from '../platforms/types.ts';
-import { applyInventory } from './restock/inventory.ts';
+import { recordPlatformLevel } from './platform/settle.ts';
 
 /** The adapter that can tell a shop's stock: Shopify with an access token, else none. */
 export const adapterFor = (deps: Pick<Deps, 'config' | 'net'>, shop: { settings: { shopify: { accessToken: string | null } | null } }): InventoryAdapter =>
@@ -34,13 +34,16 @@ export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapt
           eq(variants.shopId, shop.id),
           isNotNull(variants.inventoryItemId),
           sql`(exists (select 1 from signups s where s.shop_id = ${variants.shopId} and s.variant_id = ${variants.id} and s.status in ('waiting', 'offered'))
-            or exists (select 1 from backorders b where b.shop_id = ${variants.shopId} and b.variant_id = ${variants.id} and b.status = 'waiting'))`,
+            or exists (select 1 from backorders b where b.shop_id = ${variants.shopId} and b.variant_id = ${variants.id} and b.status = 'waiting')
+            or exists (select 1 from platform_order_lines l where l.shop_id = ${variants.shopId} and l.variant_id = ${variants.id} and l.status = 'pending'))`,
         ),
       )
       .all();
     if (waitedOn.length === 0) continue;
     report.shops++;
     let stock: Map<string, number>;
+    // What the platform answers counts at least every order placed before the question.
+    const askedAt = deps.clock.now();
     try {
       stock = await adapter.fetchInventory(shop, waitedOn);
     } catch (error) {
@@ -51,12 +54,9 @@ export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapt
       const platform = stock.get(v.id);
       if (platform === undefined) continue;
       report.checked++;
-      const changed = deps.db.transaction((tx) => {
-        const current = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, v.id))).get();
-        if (!current || current.inventory === platform) return false;
-        applyInventory(tx, deps, shop, current, platform);
-        return true;
-      });
+      // The level includes every order placed before it was asked for: it is recorded like any
+      // reported level, so reconciliation and the webhooks agree on what each order was owed.
+      const changed = deps.db.transaction((tx) => recordPlatformLevel(tx, deps, shop, v.id, platform, askedAt));
       if (changed) {
         report.changed++;
         deps.log('reconciliation applied a missed change', { shop: shop.id, variant: v.id, from: v.inventory, to: platform });

@@ -29,7 +29,7 @@ export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount >= sh
 export function recordBackorders(
   tx: Tx,
   deps: Deps,
-  args: { shop: Shop; contact: Contact; orderId: string; currency: string; total: number; lines: OwedLine[]; now: Date },
+  args: { shop: Shop; contact: Contact; orderId: string; currency: string; total: number; lines: OwedLine[]; now: Date; placedAt?: Date },
 ): Array<{ id: number; variantId: string; quantity: number }> {
   const { shop, contact, now } = args;
   const { backorderCadence: cadence, escalation } = shop.settings;
@@ -51,7 +51,8 @@ export function recordBackorders(
         currency: args.currency,
         token: rowToken(now),
         locale: contact.locale,
-        createdAt: now,
+        // The queue is in order time: when the platform placed it, if that is known.
+        createdAt: args.placedAt ?? now,
       })
       .returning()
       .get();

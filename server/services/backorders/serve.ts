@@ -24,7 +24,7 @@ export function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant:
       .select()
       .from(backorders)
       .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variant.id), eq(backorders.status, 'waiting')))
-      .orderBy(asc(backorders.id))
+      .orderBy(asc(backorders.createdAt), asc(backorders.id))
       .get();
     if (!line) break;
     const give = Math.min(remaining, line.quantity - line.served);

@@ -7,6 +7,7 @@ import {
   messages,
   offers,
   orders,
+  platformOrderLines,
   signups,
   variants,
   type Attribution,
@@ -24,6 +25,8 @@ import { offerContext } from '../restock/offer-context.ts';
 import { applyInventory } from '../restock/inventory.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
+import { enqueueJobs } from '../../jobs/queue.ts';
+import { hasPlatformLevel, SETTLE_MS, settlePlatformVariant } from '../platform/settle.ts';
 
 export interface OrderInput {
   id: string;
@@ -36,6 +39,8 @@ export interface OrderInput {
   lineItems: Array<{ variantId: string; quantity: number; price: number }>;
   /** The `waitline_hold` token the claim link put on the cart. */
   holdToken?: string;
+  /** When the connected platform placed it: its level counts the order from then on (platform/settle.ts). */
+  placedAt?: Date;
 }
 
 export interface IngestedOrder {
@@ -82,6 +87,7 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
 
     const lines: OrderLine[] = [];
     const owed: OwedLine[] = [];
+    const onPlatform = new Set<string>();
     const credited: IngestedOrder['conversions'] = [];
     for (const item of input.lineItems) {
       const line: OrderLine = { ...item, fromHold: 0, fromStock: 0, backordered: 0 };
@@ -94,11 +100,21 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       // Fulfillable units are the ones on hand: the platform ships from them whatever we hold,
       // so a sale into held units withdraws holds (below) rather than owing the buyer.
       const rest = item.quantity - line.fromHold;
-      line.fromStock = Math.min(rest, Math.max(0, Math.max(0, variant.inventory) - line.fromHold));
-      line.backordered = rest - line.fromStock;
-      if (line.backordered > 0) owed.push({ variant, quantity: line.backordered, price: item.price });
-      // The same arithmetic as any fall: holds above what is left are withdrawn, newest first.
-      applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
+      if (input.placedAt && hasPlatformLevel(tx, shop.id, variant.id)) {
+        // The platform's level is the truth and already counts this order: its shortfall is
+        // judged against that level once known (settle below), never against our own count.
+        line.fromStock = rest;
+        onPlatform.add(variant.id);
+        tx.insert(platformOrderLines)
+          .values({ shopId: shop.id, orderId: input.id, variantId: variant.id, quantity: item.quantity, price: item.price, placedAt: input.placedAt, receivedAt: now })
+          .run();
+      } else {
+        line.fromStock = Math.min(rest, Math.max(0, Math.max(0, variant.inventory) - line.fromHold));
+        line.backordered = rest - line.fromStock;
+        if (line.backordered > 0) owed.push({ variant, quantity: line.backordered, price: item.price });
+        // The same arithmetic as any fall: holds above what is left are withdrawn, newest first.
+        applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
+      }
       if (credit) {
         tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId)).run();
         emit(tx, shop, 'signup.purchased', {
@@ -135,6 +151,11 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       contact && owed.length > 0
         ? recordBackorders(tx, deps, { shop, contact, orderId: input.id, currency: input.currency, total: input.total, lines: owed, now })
         : [];
+    for (const variantId of onPlatform) settlePlatformVariant(tx, deps, shop, variantId);
+    if (onPlatform.size > 0) {
+      backordered.push(...tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).all().map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })));
+      enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + SETTLE_MS), payload: { shopId: shop.id, variantId } })), now);
+    }
     return { order: { id: input.id, lines }, conversions: credited, backorders: backordered, created: true };
   });
   if (result.created) deps.wake();

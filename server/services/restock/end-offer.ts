@@ -25,14 +25,17 @@ export function endOffer(tx: Tx, offer: Pick<Offer, 'id'>, status: Exclude<Offer
   return true;
 }
 
-/** Units freed by an offer that ended unclaimed go to the next in line; with nobody left they become public. */
+/**
+ * Units freed by an offer that ended unclaimed go to the next in line; with
+ * nobody left they become public. Mode `off` closes the form, not the line.
+ */
 export function cascade(tx: Tx, deps: Deps, shop: Shop, offer: Pick<Offer, 'variantId' | 'units' | 'restockId'>, now: Date) {
   const variant = tx
     .select()
     .from(variants)
     .where(and(eq(variants.shopId, shop.id), eq(variants.id, offer.variantId)))
     .get();
-  if (!variant || variant.mode === 'off') return { offered: 0, unitsHeld: 0 };
+  if (!variant) return { offered: 0, unitsHeld: 0 };
   return allocate(tx, deps, {
     shop,
     variant,

@@ -69,7 +69,9 @@ export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
   const allocation: AllocationSummary = { backordersServed: 0, offered: 0, unitsHeld: 0, stillWaiting: 0 };
   let restockId: number | null = null;
   if (to < from) withdrawExcessHolds(tx, deps, shop, updated, now);
-  if (to > from && updated.mode !== 'off') {
+  // The mode only tells the widget what to show: units owed to backorders and
+  // places already in line are served whatever it is.
+  if (to > from) {
     const below = Math.min(to, 0) - Math.min(from, 0);
     const above = Math.max(to, 0) - Math.max(from, 0);
     allocation.backordersServed = below > 0 ? serveBackorders(tx, deps, { shop, variant: updated, units: below, now }) : 0;

@@ -8,7 +8,7 @@ import { withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import { cancelBackorder } from '../backorders/cancel.ts';
 import { ingestOrder } from '../orders/ingest.ts';
-import { applyInventory } from '../restock/inventory.ts';
+import { closePendingLines, recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariant } from '../variants/upsert.ts';
 
 export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled'] as const;
@@ -102,10 +102,18 @@ function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
   }
 }
 
+/** A platform timestamp, or `fallback` when the payload has none we can read. */
+const platformTime = (value: unknown, fallback: Date) => {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? new Date(ms) : fallback;
+};
+
 /**
  * inventory_levels/update carries no variant id: the inventory item maps to
  * one. With several locations the variant's stock is the sum over the ones the
- * shop counts. Applied as a set, so a repeat is a no-op and a rise allocates.
+ * shop counts. Applied as a set, so a repeat is a no-op and a rise allocates;
+ * a report older than the one stored for its location (a late delivery) does
+ * not overwrite it. The level is judged with the orders it includes (platform/settle.ts).
  */
 function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): void {
   const itemId = String(p.inventory_item_id ?? '');
@@ -113,24 +121,28 @@ function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): voi
   if (!itemId || !locationId || !Number.isSafeInteger(p.available)) return;
   deps.db.transaction((tx) => {
     const now = deps.clock.now();
+    const reportedAt = platformTime(p.updated_at, now);
+    const key = and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId), eq(inventoryLevels.locationId, locationId));
+    const stored = tx.select().from(inventoryLevels).where(key).get();
+    if (stored?.reportedAt && stored.reportedAt > reportedAt) return;
     tx.insert(inventoryLevels)
-      .values({ shopId: shop.id, inventoryItemId: itemId, locationId, available: p.available, updatedAt: now })
-      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now } })
+      .values({ shopId: shop.id, inventoryItemId: itemId, locationId, available: p.available, updatedAt: now, reportedAt })
+      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now, reportedAt } })
       .run();
     const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).get();
     if (!variant) return;
     const counted = shop.settings.shopify?.locations;
     const levels = tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId))).all();
     const total = levels.filter((l) => !counted || counted.includes(l.locationId)).reduce((n, l) => n + l.available, 0);
-    applyInventory(tx, deps, shop, variant, total);
+    recordPlatformLevel(tx, deps, shop, variant.id, total, reportedAt);
   });
   deps.wake();
 }
 
 /** orders/create: the hold comes back as the note attribute `waitline_hold`; products Waitline does not track are left out. */
 function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
+  // An order without an email still took stock on the platform: it is counted, nobody is written to.
   const email = p.email || p.contact_email || p.customer?.email;
-  if (!email) return deps.log('shopify order without an email skipped', { order: p.id });
   const hold = objects(p.note_attributes).find((a) => a.name === 'waitline_hold')?.value;
   const lineItems = objects(p.line_items)
     .filter((l) => l.variant_id)
@@ -141,18 +153,20 @@ function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
   if (tracked.length === 0) return;
   return ingestOrder(deps, shop, {
     id: String(p.id),
-    email: String(email).trim().toLowerCase(),
+    email: email ? String(email).trim().toLowerCase() : undefined,
     phone: undefined,
     ordersCount: typeof p.customer?.orders_count === 'number' ? p.customer.orders_count : undefined,
     currency: String(p.currency ?? 'USD'),
     total: minor(p.total_price ?? p.current_total_price),
     lineItems: tracked,
     holdToken: typeof hold === 'string' && /^[\w-]{10,64}$/.test(hold) ? hold : undefined,
+    placedAt: platformTime(p.created_at, deps.clock.now()),
   });
 }
 
 /** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */
 function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): void {
+  deps.db.transaction((tx) => closePendingLines(tx, shop.id, String(p.id)));
   const owed = deps.db
     .select({ token: backorders.token })
     .from(backorders)

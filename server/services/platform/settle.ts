@@ -1,0 +1,133 @@
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { contacts, orders, shops, platformLevels, platformOrderLines, variants, type PlatformLevel, type PlatformOrderLine, type Shop } from '../../../db/schema/index.ts';
+import type { Deps } from '../../context.ts';
+import { recordBackorders, type OwedLine } from '../backorders/record.ts';
+import { applyInventory } from '../restock/inventory.ts';
+
+/** After this long a line still not judged exactly is judged on what is known (a webhook was lost): the customer hears within minutes. */
+export const SETTLE_MS = 5 * 60_000;
+
+/*
+ * The rule (SPEC §2, on a connected platform the platform's level is the truth):
+ * a level reported at time `at` includes every order placed at or before `at`.
+ * An order line's shortfall is the part of it that drove the platform's level
+ * below zero: min(quantity, max(0, −levelRightAfterIt)). Its own decrement is
+ * counted once, by the level, never also by Waitline's estimate.
+ *
+ * The level right after a line is known exactly once two reported levels P < line ≤ R
+ * are known and the lines known in (P.at, R.at] add up to P.level − R.level: then
+ * no order in between is still in flight, and it is R.level plus the lines placed
+ * after this one up to R.at. A line is judged only then, so every arrival order of
+ * order webhooks, level webhooks and reconciliations records the same backorders.
+ * A line still not judged SETTLE_MS after it arrived is judged on what is known.
+ * Lines are judged in placement order, so the backorder queue keeps order time.
+ *
+ * Waitline's running count is the latest level minus the lines placed after it.
+ */
+export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string): boolean {
+  const now = deps.clock.now();
+  const where = (t: typeof platformLevels | typeof platformOrderLines) => and(eq(t.shopId, shop.id), eq(t.variantId, variantId));
+  const levels = tx.select().from(platformLevels).where(where(platformLevels)).orderBy(asc(platformLevels.at), asc(platformLevels.id)).all();
+  if (levels.length === 0) return false;
+  const lines = tx.select().from(platformOrderLines).where(where(platformOrderLines)).all().sort(byPlacement);
+
+  const owedByOrder = new Map<string, Array<{ line: PlatformOrderLine; quantity: number }>>();
+  for (const line of lines) {
+    if (line.status !== 'pending') continue;
+    const after = levelAfter(levels, lines, line, now.getTime() - line.receivedAt.getTime() >= SETTLE_MS);
+    // Backorders are queued in placement order: a later line waits for an earlier one.
+    if (after === null) break;
+    const backordered = Math.min(line.quantity, Math.max(0, -after));
+    tx.update(platformOrderLines).set({ status: 'judged', backordered }).where(eq(platformOrderLines.id, line.id)).run();
+    line.status = 'judged';
+    if (backordered > 0) owedByOrder.set(line.orderId, [...(owedByOrder.get(line.orderId) ?? []), { line, quantity: backordered }]);
+  }
+  const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+  if (!variant) return false;
+  for (const [orderId, owed] of owedByOrder) {
+    const order = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).get();
+    if (order) {
+      // The order as exported and escalated says what was owed, once that is known.
+      const lines = order.lines.map((l) => ({ ...l }));
+      for (const o of owed) {
+        const line = lines.find((l) => l.variantId === variantId && l.quantity === o.line.quantity && l.backordered === 0) ?? lines.find((l) => l.variantId === variantId);
+        if (line) Object.assign(line, { backordered: o.quantity, fromStock: Math.max(0, line.fromStock - o.quantity) });
+      }
+      tx.update(orders).set({ lines }).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).run();
+    }
+    const contact = order?.contactId ? tx.select().from(contacts).where(eq(contacts.id, order.contactId)).get() : undefined;
+    if (!order || !contact) continue;
+    const owedLines: OwedLine[] = owed.map((o) => ({ variant, quantity: o.quantity, price: o.line.price }));
+    recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
+  }
+
+  const latest = levels[levels.length - 1]!;
+  const estimate = latest.level - sum(lines.filter((l) => l.placedAt > latest.at));
+  prune(tx, shop, variantId, levels, now);
+  if (estimate === variant.inventory) return false;
+  applyInventory(tx, deps, shop, variant, estimate);
+  return true;
+}
+
+/** Job `platform.settle`: lines still not judged SETTLE_MS after they arrived are judged on what is known. */
+export function settleOverdue(deps: Deps, shopId: string, variantId: string): void {
+  const shop = deps.db.select().from(shops).where(eq(shops.id, shopId)).get();
+  if (!shop) return;
+  deps.db.transaction((tx) => settlePlatformVariant(tx, deps, shop, variantId));
+  deps.wake();
+}
+
+/** orders/cancelled: a line not yet judged is owed nothing (it still counts in the level it took stock from). */
+export function closePendingLines(tx: Tx, shopId: string, orderId: string): void {
+  tx.update(platformOrderLines)
+    .set({ status: 'judged', backordered: 0 })
+    .where(and(eq(platformOrderLines.shopId, shopId), eq(platformOrderLines.orderId, orderId), eq(platformOrderLines.status, 'pending')))
+    .run();
+}
+
+/** Records a level the platform reported (or reconciliation read) at `at`, then settles the variant. */
+export function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, level: number, at: Date): boolean {
+  tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level }).run();
+  return settlePlatformVariant(tx, deps, shop, variantId);
+}
+
+/** Whether Waitline has ever heard this variant's level from the platform; before that its own count is all there is. */
+export const hasPlatformLevel = (tx: Tx, shopId: string, variantId: string) =>
+  Boolean(tx.select({ id: platformLevels.id }).from(platformLevels).where(and(eq(platformLevels.shopId, shopId), eq(platformLevels.variantId, variantId))).get());
+
+/** Placement order: the platform's time, then its order id, so equal times order the same way on every arrival. */
+const byPlacement = (a: PlatformOrderLine, b: PlatformOrderLine) =>
+  a.placedAt.getTime() - b.placedAt.getTime() || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.id - b.id);
+const sum = (lines: PlatformOrderLine[]) => lines.reduce((n, l) => n + l.quantity, 0);
+
+/** The platform's level right after `line`, or null while it is not known exactly (and `force` is off). */
+function levelAfter(levels: PlatformLevel[], lines: PlatformOrderLine[], line: PlatformOrderLine, force: boolean): number | null {
+  const t = line.placedAt.getTime();
+  const before = levels.filter((l) => l.at.getTime() < t).at(-1);
+  const covering = levels.find((l) => l.at.getTime() >= t);
+  const index = lines.indexOf(line);
+  const between = (from: number, to: number) => sum(lines.filter((l) => l.placedAt.getTime() > from && l.placedAt.getTime() <= to));
+  if (covering) {
+    const complete = before !== undefined && between(before.at.getTime(), covering.at.getTime()) === before.level - covering.level;
+    if (!complete && !force) return null;
+    const later = lines.slice(index + 1).filter((l) => l.placedAt.getTime() <= covering.at.getTime());
+    return covering.level + sum(later);
+  }
+  if (!force || !before) return null;
+  const upTo = lines.slice(0, index + 1).filter((l) => l.placedAt.getTime() > before.at.getTime());
+  return before.level - sum(upTo);
+}
+
+/** How long history is kept: a webhook later than this is judged on what is known. */
+const HISTORY_MS = 24 * 3_600_000;
+
+/** History older than a day, except the latest level (the base of the running count). */
+function prune(tx: Tx, shop: Shop, variantId: string, levels: PlatformLevel[], now: Date): void {
+  const horizon = new Date(now.getTime() - HISTORY_MS);
+  const old = levels.slice(0, -1).filter((l) => l.at < horizon).map((l) => l.id);
+  if (old.length > 0) tx.delete(platformLevels).where(inArray(platformLevels.id, old)).run();
+  tx.delete(platformOrderLines)
+    .where(and(eq(platformOrderLines.shopId, shop.id), eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'judged'), lt(platformOrderLines.receivedAt, horizon)))
+    .run();
+}
