@@ -19,6 +19,8 @@ export interface Config {
   linkResendMs: number;
   /** How long a confirmation link works. */
   linkTtlMs: number;
+  /** A platform order line whose shortfall the reported stock levels have not yet decided is judged on what is known after this long. */
+  settleMs: number;
   resend: { apiKey: string; baseUrl?: string; rps: number } | null;
   /** How often the reconciliation pass re-reads platform inventory (ms; 0 turns it off). */
   reconcileMs: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     leaseMs: int(env, 'WAITLINE_LEASE_MS', 60_000),
     linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),
     linkTtlMs: int(env, 'WAITLINE_LINK_TTL_MS', 7 * 86_400_000),
+    settleMs: int(env, 'WAITLINE_SETTLE_MS', 5 * 60_000),
     demo: env.WAITLINE_DEMO === undefined ? true : truthy(env.WAITLINE_DEMO),
     resend: env.RESEND_API_KEY
       ? {

@@ -26,7 +26,7 @@ import { applyInventory } from '../restock/inventory.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
-import { hasPlatformLevel, SETTLE_MS, settlePlatformVariant } from '../platform/settle.ts';
+import { hasPlatformLevel, settlePlatformVariant } from '../platform/settle.ts';
 
 export interface OrderInput {
   id: string;
@@ -154,7 +154,7 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
     for (const variantId of onPlatform) settlePlatformVariant(tx, deps, shop, variantId);
     if (onPlatform.size > 0) {
       backordered.push(...tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).all().map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })));
-      enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + SETTLE_MS), payload: { shopId: shop.id, variantId } })), now);
+      enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + deps.config.settleMs), payload: { shopId: shop.id, variantId } })), now);
     }
     return { order: { id: input.id, lines }, conversions: credited, backorders: backordered, created: true };
   });

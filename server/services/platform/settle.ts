@@ -5,8 +5,6 @@ import type { Deps } from '../../context.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
 import { applyInventory } from '../restock/inventory.ts';
 
-/** After this long a line still not judged exactly is judged on what is known (a webhook was lost): the customer hears within minutes. */
-export const SETTLE_MS = 5 * 60_000;
 
 /*
  * The rule (SPEC §2, on a connected platform the platform's level is the truth):
@@ -20,7 +18,8 @@ export const SETTLE_MS = 5 * 60_000;
  * no order in between is still in flight, and it is R.level plus the lines placed
  * after this one up to R.at. A line is judged only then, so every arrival order of
  * order webhooks, level webhooks and reconciliations records the same backorders.
- * A line still not judged SETTLE_MS after it arrived is judged on what is known.
+ * A line still not judged `config.settleMs` (WAITLINE_SETTLE_MS, 5 minutes) after it
+ * arrived is judged on what is known (a webhook was lost): the customer hears within minutes.
  * Lines are judged in placement order, so the backorder queue keeps order time.
  *
  * Waitline's running count is the latest level minus the lines placed after it.
@@ -35,7 +34,7 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
   const owedByOrder = new Map<string, Array<{ line: PlatformOrderLine; quantity: number }>>();
   for (const line of lines) {
     if (line.status !== 'pending') continue;
-    const after = levelAfter(levels, lines, line, now.getTime() - line.receivedAt.getTime() >= SETTLE_MS);
+    const after = levelAfter(levels, lines, line, now.getTime() - line.receivedAt.getTime() >= deps.config.settleMs);
     // Backorders are queued in placement order: a later line waits for an earlier one.
     if (after === null) break;
     const backordered = Math.min(line.quantity, Math.max(0, -after));
@@ -70,7 +69,7 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
   return true;
 }
 
-/** Job `platform.settle`: lines still not judged SETTLE_MS after they arrived are judged on what is known. */
+/** Job `platform.settle`: lines still not judged `settleMs` after they arrived are judged on what is known. */
 export function settleOverdue(deps: Deps, shopId: string, variantId: string): void {
   const shop = deps.db.select().from(shops).where(eq(shops.id, shopId)).get();
   if (!shop) return;
