@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { backorders, contacts, variants, type Shop } from '../../../db/schema/index.ts';
+import { backorders, variants, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { Conflict, NotFound } from '../../lib/errors.ts';
+import { Conflict } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
 import { releaseLine } from './cancel.ts';
 import { isVip } from './record.ts';
-import { presentBackorder } from './view.ts';
+import { presentBackorder, shopLine } from './view.ts';
 
 export interface Tracking {
   carrier?: string;
@@ -24,14 +24,7 @@ export interface Tracking {
  */
 export function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
   const result = deps.db.transaction((tx) => {
-    const row = tx
-      .select({ line: backorders, contact: contacts })
-      .from(backorders)
-      .innerJoin(contacts, eq(contacts.id, backorders.contactId))
-      .where(and(eq(backorders.shopId, shop.id), eq(backorders.id, id)))
-      .get();
-    if (!row) throw NotFound('Backorder');
-    const { line, contact } = row;
+    const { line, contact } = shopLine(tx, shop.id, id);
     if (line.status !== 'waiting') throw Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
     const now = deps.clock.now();
     const owed = line.quantity - line.served;

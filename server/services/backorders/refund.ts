@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { backorders, contacts, escalations, variants, type Shop } from '../../../db/schema/index.ts';
+import { backorders, escalations, variants, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { Conflict, Invalid, NotFound } from '../../lib/errors.ts';
+import { Conflict, Invalid } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
 import { refundOf, releaseLine } from './cancel.ts';
-import { presentBackorder } from './view.ts';
+import { presentBackorder, shopLine } from './view.ts';
 
 /**
  * `POST /v1/admin/backorders/:id/refunded`: the merchant (or later, the
@@ -18,14 +18,7 @@ import { presentBackorder } from './view.ts';
  */
 export function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount?: number }) {
   const result = deps.db.transaction((tx) => {
-    const row = tx
-      .select({ line: backorders, contact: contacts })
-      .from(backorders)
-      .innerJoin(contacts, eq(contacts.id, backorders.contactId))
-      .where(and(eq(backorders.shopId, shop.id), eq(backorders.id, id)))
-      .get();
-    if (!row) throw NotFound('Backorder');
-    const { line, contact } = row;
+    const { line, contact } = shopLine(tx, shop.id, id);
     if (line.refundedAt) throw Conflict('This backorder line was already recorded as refunded');
     const owed = line.quantity - line.served;
     if (owed === 0) throw Conflict('Every unit of this line has shipped: nothing owed is left to refund');

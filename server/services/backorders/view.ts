@@ -1,7 +1,20 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
+import { backorders, contacts, jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
+import { NotFound } from '../../lib/errors.ts';
 import { presentEta } from '../variants/upsert.ts';
+
+/** One of this shop's backorder lines with its customer; another shop's id is a 404. */
+export function shopLine(db: DbOrTx, shopId: string, id: number) {
+  const row = db
+    .select({ line: backorders, contact: contacts })
+    .from(backorders)
+    .innerJoin(contacts, eq(contacts.id, backorders.contactId))
+    .where(and(eq(backorders.shopId, shopId), eq(backorders.id, id)))
+    .get();
+  if (!row) throw NotFound('Backorder');
+  return row;
+}
 
 /**
  * A backorder line as the admin API shows it (SPEC §4). `refunded` is a
