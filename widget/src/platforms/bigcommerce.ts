@@ -9,7 +9,8 @@ const chosen: Record<string, string> = {};
  * stencil-utils' fetch) on load and after every option change, and the answer
  * names the variant the options pick (`v3_variant_id`; for a product without
  * options, its base variant). Reading those answers as they pass costs the
- * store no request, and the widget follows exactly what the theme shows.
+ * store no request, and the widget follows exactly what the theme shows. The
+ * theme asks first on document ready, so a `defer` (or plain) tag hears it.
  */
 function listen() {
   const original = window.fetch;
@@ -22,8 +23,9 @@ function listen() {
         .then(({ data }) => {
           const id = String(data?.v3_variant_id ?? '');
           if (validId(id)) chosen[product] = id;
-          // An incomplete choice names no variant: the theme's button decides alone.
+          // An answer naming no variant (an incomplete choice): the theme's button decides alone.
           else delete chosen[product];
+          // The answer changes no markup the widget watches for sure: ask for a rescan with the public command.
           (window as { Waitline?: (cmd: string) => void }).Waitline?.('refresh');
         })
         .catch(() => {});
