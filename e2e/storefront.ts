@@ -17,21 +17,26 @@ export const API = () => `http://localhost:${process.env.E2E_PORT ?? 8799}`;
  * The store: a real server on loopback, as a merchant's site is a real origin.
  * (A page faked with page.route counts as public, and Chromium then refuses
  * its requests to a loopback API.) Pages are set per test with `serve`, and
- * `routes` answers anything else a theme's script fetches (`path → body`).
+ * `routes` answers anything else a theme's script fetches (`path → body`; a
+ * route gets the request's body, as a store answers a theme's POST by it).
  * Call once at the top of a spec file.
  */
-export function useStore(routes: Record<string, () => string> = {}) {
+export function useStore(routes: Record<string, (requestBody: string) => string> = {}) {
   const pages = new Map<string, string>();
   let server: Server;
   const store = { origin: '', pages };
   test.beforeAll(async () => {
     server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      const section = path.match(/^\/sections\/(available|soldout)\.html$/)?.[1];
-      const body = section ? fixture(`shopify/shopify-dawn-section-render-${section}.html`) : (pages.get(path) ?? routes[path]?.());
-      const json = body !== undefined && /^\s*[[{]/.test(body) && !pages.has(path);
-      res.writeHead(body === undefined ? 404 : 200, { 'content-type': json ? 'application/json' : 'text/html; charset=utf-8' });
-      res.end(body ?? 'not found');
+      let requestBody = '';
+      req.on('data', (chunk) => (requestBody += chunk));
+      req.on('end', () => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        const section = path.match(/^\/sections\/(available|soldout)\.html$/)?.[1];
+        const body = section ? fixture(`shopify/shopify-dawn-section-render-${section}.html`) : (pages.get(path) ?? routes[path]?.(requestBody));
+        const json = body !== undefined && /^\s*[[{]/.test(body) && !pages.has(path);
+        res.writeHead(body === undefined ? 404 : 200, { 'content-type': json ? 'application/json' : 'text/html; charset=utf-8' });
+        res.end(body ?? 'not found');
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     store.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -104,24 +104,6 @@ test('WooCommerce variable: the chosen variation decides, without WooCommerce\'s
   expect(configRequests).toBe(1); // every variation came with the first request
 });
 
-test('BigCommerce Cornerstone: the disabled Add to Cart becomes the form', async ({ page, request }, info) => {
-  const { pk, auth } = await shopFor(request, store, { '112': { productTitle: 'Tote', inventory: 0 } });
-  await somebodyFirst(request, pk, '112');
-  await page.addInitScript(() => {
-    (window as unknown as { stencilBootstrap: unknown }).stencilBootstrap = () => ({ load() {} });
-  });
-  await serve(page, store, '/tote/', fixture('bigcommerce/cornerstone-simple-outofstock-after-js.html'), pk);
-  await expect(page.locator('waitline-form').getByRole('button', { name: 'Notify me' })).toBeVisible();
-  await expect(page.locator('#form-action-addToCart')).toBeHidden();
-  await shot(page, info, 'bigcommerce-1-form');
-  await signUp(page, 'bc@example.com');
-  expect(await fifo(request, auth, '112')).toEqual([
-    ['first-112@example.com', 1],
-    ['bc@example.com', 2],
-  ]);
-  await shot(page, info, 'bigcommerce-2-joined');
-});
-
 test('a failing API, an unknown key or garbage attributes leave the page as it was', async ({ page, request }) => {
   const { pk } = await shopFor(request, store, { '44012345678901': { title: 'S', inventory: 0 } });
   const html = fixture('shopify/shopify-dawn-soldout.html');
