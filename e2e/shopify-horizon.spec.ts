@@ -142,3 +142,29 @@ test('Horizon collection grid: a sold-out choice on a card gets a compact Notify
   await expect(add).toBeEnabled();
   await expect(page.locator('waitline-form')).toHaveCount(0);
 });
+
+test("Dawn collection grid: the sold-out card's disabled quick-add becomes a compact Notify me, not a full form", async ({ page, request }, info) => {
+  const { pk, auth } = await shopFor(request, store, {
+    '44112345678901': { productTitle: 'Field Notebook', inventory: 9 },
+    '44112345678902': { productTitle: 'Brass Pen', inventory: 0, eta: ETA },
+  });
+  await somebodyFirst(request, pk, '44112345678902');
+  await serve(page, store, '/collections/desk', fixture('shopify/dawn-collection.html'), pk);
+
+  const pen = page.locator('.card-wrapper', { hasText: 'Brass Pen' });
+  const form = page.locator('waitline-form');
+  await expect(pen.locator('waitline-form').getByRole('button', { name: 'Notify me' })).toBeVisible();
+  await expect(form).toHaveCount(1);
+  await expect(form.getByPlaceholder('Email')).toHaveCount(0);
+  await expect(pen.locator('button[name="add"]')).toBeHidden();
+  await expect(page.locator('.card-wrapper', { hasText: 'Field Notebook' }).getByRole('button', { name: 'Add to cart' })).toBeVisible();
+  await shot(page, info, 'dawn-grid-1-compact');
+
+  await form.getByRole('button', { name: 'Notify me' }).click();
+  await expect(form.getByText('Sold out. Get notified when it is back · Expected back Mar 1–Mar 10')).toBeVisible();
+  await signUp(page, 'pen@example.com');
+  expect(await fifo(request, auth, '44112345678902')).toEqual([
+    ['first-44112345678902@example.com', 1],
+    ['pen@example.com', 2],
+  ]);
+});
