@@ -4,6 +4,7 @@ export const fr: Record<string, string> = {
   'widget.title.preorder': 'Précommande, attendu entre le {earliest} et le {latest}',
   'widget.title.preorderNoEta': 'Précommandez maintenant',
   'widget.slots': 'Plus que {count}',
+  'widget.eta': 'Retour prévu entre le {earliest} et le {latest}',
   'widget.email': 'E-mail',
   'widget.phone': 'Numéro de mobile',
   'widget.quantity': 'Quantité',
@@ -13,6 +14,10 @@ export const fr: Record<string, string> = {
   'widget.consent': 'Oui, envoyez-moi des SMS sur cet article',
   'widget.legal': 'En cochant cette case, vous acceptez de recevoir des SMS de {shop} sur cet article. Des frais peuvent s’appliquer. Répondez STOP pour vous désinscrire.',
   'widget.joined': 'Vous êtes n°{position} dans la file. Nous écrirons à {to} quand ce sera votre tour.',
+  'widget.joined.preorder':
+    'Précommande enregistrée pour {quantity, plural, one {# article} other {# articles}} : vous êtes n°{position} dans la file pour le prochain arrivage, attendu entre le {earliest} et le {latest}. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
+  'widget.joined.preorderNoEta':
+    'Précommande enregistrée pour {quantity, plural, one {# article} other {# articles}} : vous êtes n°{position} dans la file pour le prochain arrivage. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
   'widget.pending': 'Consultez {to} pour confirmer votre place.',
   'widget.exists': 'Vous êtes déjà dans la file. Nous avons envoyé un lien à {to}.',
   'widget.offered': "C'est votre tour : réservé pour vous jusqu'au {time}.",

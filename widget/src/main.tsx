@@ -13,6 +13,8 @@ interface Mount {
   variantId: string;
   kind: 'form' | 'reserved';
   display: string;
+  /** The theme's elements hidden beside the form (Slot.hide), with the display each had. */
+  hidden: Array<[HTMLElement, string]>;
 }
 
 type Hold = { variantId: string; expiresAt: string } | null;
@@ -41,6 +43,7 @@ function start(cfg: WidgetConfig) {
     render(null, m.host.shadowRoot!);
     m.host.remove();
     m.anchor.style.display = m.display;
+    for (const [el, display] of m.hidden) el.style.display = display;
     mounts.delete(m.anchor);
   }
 
@@ -49,22 +52,32 @@ function start(cfg: WidgetConfig) {
     for (const [k, v] of Object.entries(shop.theme)) if (/^[\w-]+$/.test(k) && !/[;{}]/.test(v)) host.style.setProperty(`--waitline-${k}`, v);
     const root = host.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${css}</style><div></div>`;
-    const m: Mount = { host, anchor: slot.anchor, variantId: slot.variantId, kind, display: slot.anchor.style.display };
     const form = kind === 'form' && slot.replace;
+    const hidden = (form && slot.hide) || [];
+    const m: Mount = { host, anchor: slot.anchor, variantId: slot.variantId, kind, display: slot.anchor.style.display, hidden: hidden.map((el) => [el, el.style.display]) };
     slot.anchor.insertAdjacentElement(form ? 'beforebegin' : 'afterend', host);
-    if (form) slot.anchor.style.display = 'none';
+    if (form) for (const el of [slot.anchor, ...hidden]) el.style.display = 'none';
     mounts.set(slot.anchor, m);
-    const t = makeT(shop.strings);
+    const t = makeT(shop.strings, cfg.locale);
     const v = known[slot.variantId]!;
+    const body = root.lastChild as HTMLElement;
+    const mode = cfg.mode ?? v.mode;
+    const full = <Form cfg={cfg} variantId={slot.variantId} variant={v} mode={mode} t={t} shop={shop.name} />;
+    // A grid card gets one small button; the form opens in its place on a click.
+    const open = () => (render(full, body), body.querySelector('input')?.focus());
     render(
-      kind === 'form' ? (
-        <Form cfg={cfg} variantId={slot.variantId} variant={v} mode={cfg.mode ?? v.mode} t={t} shop={shop.name} />
+      kind === 'form' && slot.compact ? (
+        <button type="button" class="b" onClick={open}>
+          {t(mode === 'preorder' && v.preorderRemaining !== 0 ? 'widget.button.preorder' : 'widget.button')}
+        </button>
+      ) : kind === 'form' ? (
+        full
       ) : (
         <p class="t" role="status">
           {t('widget.reserved', { time: formatDate(hold!.expiresAt, cfg.locale, true) })}
         </p>
       ),
-      root.lastChild as HTMLElement,
+      body,
     );
   }
 

@@ -5,6 +5,10 @@ export interface Slot {
   variantId: string;
   /** Hide the anchor while the form shows (a button); false puts the form after it (a stock note). */
   replace: boolean;
+  /** Theme elements hidden while the form shows, restored when it goes. */
+  hide?: HTMLElement[];
+  /** A grid card: a compact Notify me button that opens the form. */
+  compact?: boolean;
 }
 
 export interface Adapter {

@@ -20,10 +20,13 @@ interface State {
   sms: boolean;
   busy: boolean;
   error?: ApiError;
-  signup?: SignupView & { token: string; to: string };
+  signup?: SignupView & Saved;
   /** Where the link to an existing place was sent. */
   exists?: string;
 }
+
+/** What this browser keeps of a place: a pre-order's quantity too, so its confirmation reads the same after a reload. */
+type Saved = { token: string; to: string; preordered?: number };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ACTIVE = ['pending', 'waiting', 'offered'];
@@ -43,7 +46,7 @@ export class Form extends Component<Props, State> {
       .catch(() => {});
   }
 
-  load(): { token: string; to: string } | null {
+  load(): Saved | null {
     try {
       return JSON.parse(localStorage.getItem(this.key) || 'null');
     } catch {
@@ -51,7 +54,7 @@ export class Form extends Component<Props, State> {
     }
   }
 
-  save(value: { token: string; to: string } | null) {
+  save(value: Saved | null) {
     try {
       if (value) localStorage.setItem(this.key, JSON.stringify(value));
       else localStorage.removeItem(this.key);
@@ -64,6 +67,7 @@ export class Form extends Component<Props, State> {
     e.preventDefault();
     const { cfg, variantId, mode, t } = this.props;
     const { email, phone, consent, quantity, busy } = this.state;
+    const preorder = mode === 'preorder' && this.props.variant.preorderRemaining !== 0;
     if (busy) return;
     const fail = (error: ApiError) => {
       this.setState({ busy: false, error });
@@ -78,14 +82,15 @@ export class Form extends Component<Props, State> {
         variantId,
         ...(email.trim() ? { email: email.trim() } : {}),
         ...(phone ? { phone, smsConsent: true } : {}),
-        ...(mode === 'preorder' && this.props.variant.preorderRemaining !== 0 ? { quantity, kind: 'preorder' } : {}),
+        ...(preorder ? { quantity, kind: 'preorder' } : {}),
         locale: cfg.locale,
         ...(website ? { website } : {}),
       });
       const to = [email.trim(), phone].filter(Boolean).join(', ');
       // Already in line: the place's link went to its owner's inbox, never to this page.
       if (signup.status === 'exists') return this.setState({ busy: false, exists: to }, () => this.status?.focus());
-      const saved = { token: signup.token!, to };
+      // The server's word decides: past the pre-order limit the place is a plain waitlist one.
+      const saved: Saved = { token: signup.token!, to, ...(signup.kind === 'preorder' ? { preordered: quantity } : {}) };
       this.save(saved);
       this.setState({ busy: false, signup: { ...signup, ...saved } }, () => this.status?.focus());
     } catch (error) {
@@ -118,7 +123,8 @@ export class Form extends Component<Props, State> {
       );
     }
     if (s.signup) {
-      const { status, position, offer, to } = s.signup;
+      const { status, position, offer, to, preordered } = s.signup;
+      const eta = variant.eta && { earliest: formatDate(variant.eta.earliest, cfg.locale), latest: formatDate(variant.eta.latest, cfg.locale) };
       return (
         <div>
           <p class="t" tabIndex={-1} ref={ref} role="status" aria-live="polite">
@@ -126,7 +132,9 @@ export class Form extends Component<Props, State> {
               ? t('widget.pending', { to })
               : status === 'offered' && offer
                 ? t('widget.offered', { time: formatDate(offer.expiresAt, cfg.locale, true) })
-                : t('widget.joined', { position: position ?? 1, to })}
+                : preordered
+                  ? t(eta ? 'widget.joined.preorder' : 'widget.joined.preorderNoEta', { position: position ?? 1, to, quantity: preordered, ...eta })
+                  : t('widget.joined', { position: position ?? 1, to })}
           </p>
           {offer ? (
             <a class="b" href={offer.claimUrl}>
@@ -148,6 +156,7 @@ export class Form extends Component<Props, State> {
         <p class="t" id="t">
           {preorder ? (variant.eta ? t('widget.title.preorder', { earliest: formatDate(variant.eta.earliest, cfg.locale), latest: formatDate(variant.eta.latest, cfg.locale) }) : t('widget.title.preorderNoEta')) : t('widget.title.waitlist')}
           {slots !== null ? <span class="s"> · {t('widget.slots', { count: slots })}</span> : null}
+          {!preorder && variant.eta ? <span class="s"> · {t('widget.eta', { earliest: formatDate(variant.eta.earliest, cfg.locale), latest: formatDate(variant.eta.latest, cfg.locale) })}</span> : null}
         </p>
         <div class="r">
           <input class="e" name="email" type="email" autoComplete="email" aria-label={t('widget.email')} aria-describedby="t x" placeholder={t('widget.email')} value={s.email} onInput={input('email')} aria-invalid={err?.field === 'email'} />
