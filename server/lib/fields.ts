@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { parseDuration } from './duration.ts';
+import { Invalid } from './errors.ts';
 import { isCountryCode, smsNumber } from './sms-numbers.ts';
 
 /** Markup has no business in names, titles or strings; we escape on output anyway. */
@@ -31,24 +32,36 @@ export const email = z
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be a valid email address'));
 
-/** Any parseable number becomes E.164; numbers without a country code are rejected, not guessed. */
-export const phone = z
-  .string()
-  .trim()
-  .max(32, 'must be at most 32 characters')
-  .transform((raw, ctx) => {
-    const parsed = parsePhoneNumberFromString(raw);
-    if (!parsed || !parsed.isValid()) {
-      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number in international format, e.g. +14155550123' });
-      return z.NEVER;
-    }
-    return parsed.number;
-  });
+/** A phone as typed, before we know the shop whose country reads it (see `shopperPhone`). */
+export const phoneText = z.string().trim().min(1, 'is required').max(32, 'must be at most 32 characters');
+
+/**
+ * A typed number as E.164, or null when it is none. One with its country code
+ * (+44…, 0044…) keeps its own country; one without ("(415) 555-0132",
+ * "07911 123456") is read as a number of the shop's `country`, as a shopper on
+ * a US or UK store types it.
+ */
+export function e164(raw: string, country: string): string | null {
+  const text = raw.trim();
+  if (text.length > 32) return null;
+  const parsed = parsePhoneNumberFromString(text, isCountryCode(country) ? (country as CountryCode) : undefined);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/** `e164`, or Invalid on `field` so that nothing is stored. */
+export function shopperPhone(raw: string, country: string, field = 'phone'): string {
+  const number = e164(raw, country);
+  if (!number) throw Invalid(`${field} must be a valid ${country} phone number, or one with its country code, e.g. +14155550123`, field);
+  return number;
+}
 
 /** A number a shopper types to be texted: a phone that is a mobile (not premium-rate, toll-free, a landline…). */
-export const mobilePhone = phone.refine((e164) => !smsNumber(e164).refusal, {
-  error: (issue) => smsNumber(String(issue.input)).refusal ?? 'must be a mobile number',
-});
+export function shopperMobile(raw: string, country: string, field = 'phone'): string {
+  const e164 = shopperPhone(raw, country, field);
+  const refusal = smsNumber(e164).refusal;
+  if (refusal) throw Invalid(`${field} ${refusal}`, field);
+  return e164;
+}
 
 /** ISO 3166 alpha-2, as we text and sell by it: US, GB, FR… */
 export const country = z
@@ -61,13 +74,36 @@ export const duration = z
   .string()
   .refine((s) => (parseDuration(s) ?? 0) >= 1000, 'must be an ISO 8601 duration of at least one second, e.g. PT24H');
 
-/** Platform ids: Shopify numbers or GIDs, WooCommerce ids, SKUs. */
+/** Platform ids: Shopify numbers, WooCommerce ids, Medusa ids, SKUs. */
 export const platformId = z
   .string()
   .trim()
   .min(1, 'is required')
   .max(128, 'must be at most 128 characters')
   .regex(/^[A-Za-z0-9_.:/\-]+$/, 'may contain only letters, digits and _ . : / -');
+
+/**
+ * A Shopify id as it is stored: `gid://shopify/<type>/123` (the form Hydrogen
+ * and the GraphQL APIs give, with any `?…` Shopify may append) becomes the
+ * number its webhooks carry, so a Hydrogen page and an orders/create webhook
+ * name one variant. A GID of another type, and every other id (a SKU, Medusa's
+ * `variant_01H…`), is kept as it is.
+ */
+const numberOfGid = (type: string) => {
+  const gid = new RegExp(`^gid://shopify/${type}/(\\d+)(?:\\?.*)?$`);
+  return (id: string): string => gid.exec(id)?.[1] ?? id;
+};
+export const storedVariantId = numberOfGid('ProductVariant');
+export const storedProductId = numberOfGid('Product');
+export const storedInventoryItemId = numberOfGid('InventoryItem');
+
+/** A platform id that may arrive as a Shopify GID: checked as it will be stored. */
+const shopifyId = (stored: (id: string) => string) => z.string().trim().max(256, 'is too long').transform(stored).pipe(platformId);
+
+/** Every variant id that enters (API, CSV, storefront) goes through here. */
+export const variantId = shopifyId(storedVariantId);
+export const productId = shopifyId(storedProductId);
+export const inventoryItemId = shopifyId(storedInventoryItemId);
 
 export const locale = z
   .string()

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SIGNUP_KINDS, variants, type Shop } from '../../db/schema/index.ts';
 import { createRouter, type AppEnv } from '../context.ts';
 import { Forbidden } from '../lib/errors.ts';
-import { email, locale, mobilePhone, platformId } from '../lib/fields.ts';
+import { email, locale, phoneText, shopperMobile, variantId } from '../lib/fields.ts';
 import { clientIp, rateLimit } from '../lib/http.ts';
 import { rowToken } from '../lib/tokens.ts';
 import { validate } from '../lib/validate.ts';
@@ -28,15 +28,16 @@ const configQuery = z.object({
     .max(4000)
     .optional()
     .transform((s) => (s ? [...new Set(s.split(',').map((v) => v.trim()).filter(Boolean))] : []))
-    .pipe(z.array(platformId).max(50, 'at most 50 variants per request')),
+    .pipe(z.array(variantId).max(50, 'at most 50 variants per request')),
 });
 
 const signupBody = z
   .object({
     key: z.string().max(100).optional(),
-    variantId: platformId,
+    variantId,
     email: email.optional(),
-    phone: mobilePhone.optional(),
+    // Read with the shop's country once the key names the shop (below).
+    phone: phoneText.optional(),
     smsConsent: z.boolean().optional(),
     quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(1),
     kind: z.enum(SIGNUP_KINDS).optional(),
@@ -140,17 +141,18 @@ export const storefrontRoutes = createRouter()
   }, validate('json', signupBody), async (c) => {
     const body = c.req.valid('json');
     const shop = storefrontShop(c, body.key ?? c.req.valid('query').key);
+    const phone = body.phone === undefined ? undefined : shopperMobile(body.phone, shop.settings.country);
     if (body.website) {
       // Honeypot: a bot filled the hidden field. Answer like a success, keep nothing.
       return c.json({ signup: { token: rowToken(c.get('deps').clock.now()), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
     }
     const deps = c.get('deps');
     if (body.email) rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);
-    if (body.phone) rateLimit(c, `phone:${shop.id}:${body.phone}`, deps.config.ratePerEmail);
+    if (phone) rateLimit(c, `phone:${shop.id}:${phone}`, deps.config.ratePerEmail);
     const { signup, position, created } = await createSignupGrouped(deps, shop, {
       variantId: body.variantId,
       email: body.email,
-      phone: body.phone,
+      phone,
       smsConsent: body.smsConsent,
       quantity: body.quantity,
       kind: body.kind,

@@ -30,7 +30,7 @@ function routes() {
   return [...seen.values()];
 }
 
-const cell = fc.oneof(fc.constantFrom('4401', '4402', 'x@example.com', '+14155550123', '2026-04-01', '5', '', '"', '""', '"a,b"', '=cmd|" /C calc"!A0'), hostileString.filter((s) => s.length < 200));
+const cell = fc.oneof(fc.constantFrom('4401', '4402', 'gid://shopify/ProductVariant/4401', 'x@example.com', '+14155550123', '(415) 555-0132', '2026-04-01', '5', '', '"', '""', '"a,b"', '=cmd|" /C calc"!A0'), hostileString.filter((s) => s.length < 200));
 function csvBody(columns: string[]) {
   const header = fc.shuffledSubarray([...columns, 'extra', '<script>'], { minLength: 0 });
   return fc
@@ -40,7 +40,7 @@ function csvBody(columns: string[]) {
 
 /** An id that exists in the shop, or any odd segment. The SSE route never gets a real id: a live stream would not end. */
 function param(route: string) {
-  const real = fc.constantFrom(...['4401', '4402', '4403', String(shop.restockId), String(shop.purchaseOrderId), ...shop.signupIds.map(String), ...shop.escalationIds.map(String)]);
+  const real = fc.constantFrom(...['4401', '4402', '4403', encodeURIComponent('gid://shopify/ProductVariant/4401'), String(shop.restockId), String(shop.purchaseOrderId), ...shop.signupIds.map(String), ...shop.escalationIds.map(String)]);
   if (route.endsWith('/events')) return segment.filter((s) => !(Number(decoded(s)) > 0 && Number(decoded(s)) < 1e6));
   return fc.oneof(real, segment);
 }

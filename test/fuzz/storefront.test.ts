@@ -35,11 +35,12 @@ it('POST /v1/storefront/signups survives hostile bodies, types and headers', asy
   const plausible = fc
     .record({
       key: fc.constant(shop.pk),
-      variantId: fc.constantFrom('4401', '4402', '4403', 'gid://shopify/ProductVariant/1', 'no-such-variant'),
+      variantId: fc.constantFrom('4401', '4402', '4403', 'gid://shopify/ProductVariant/4401', 'gid://shopify/ProductVariant/4402?x=1', 'gid://shopify/ProductVariant/1', 'no-such-variant'),
       email: fc.emailAddress(),
-      // Mobiles in and out of the shop's SMS countries, and numbers never texted (premium-rate, toll-free, UAN, landline).
+      // Mobiles in and out of the shop's SMS countries, numbers never texted (premium-rate, toll-free, UAN, landline),
+      // and numbers typed without a country code (read as the shop's country).
       phone: fc.option(
-        fc.constantFrom('+14155550123', '+1 201 555 0123', '+33 6 12 34 56 78', '+447700900123', '+44 7400 123456', '+44 909 879 0000', '+1 800 555 0123', '+443012345678', '+442079460000'),
+        fc.constantFrom('(415) 555-0132', '415.555.0132', '07852 123456', '+14155550123', '+1 201 555 0123', '+33 6 12 34 56 78', '+447700900123', '+44 7400 123456', '+44 909 879 0000', '+1 800 555 0123', '+443012345678', '+442079460000'),
         { nil: undefined },
       ),
       smsConsent: fc.option(fc.boolean(), { nil: undefined }),

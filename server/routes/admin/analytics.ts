@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
-import { platformId } from '../../lib/fields.ts';
+import { variantId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { funnel } from '../../services/analytics/funnel.ts';
 import { timeseries } from '../../services/analytics/timeseries.ts';
@@ -13,7 +13,7 @@ const funnelQuery = z
   .object({
     from: instant.optional(),
     to: instant.optional(),
-    variantId: platformId.optional(),
+    variantId: variantId.optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
 
@@ -22,7 +22,7 @@ const when = z
   .string()
   .refine((s) => z.iso.date().safeParse(s).success || instant.safeParse(s).success, 'must be a date (YYYY-MM-DD) or an ISO 8601 time with an offset');
 
-const timeseriesQuery = z.object({ from: when.optional(), to: when.optional(), variantId: platformId.optional() });
+const timeseriesQuery = z.object({ from: when.optional(), to: when.optional(), variantId: variantId.optional() });
 
 const productsQuery = z.object({
   from: when.optional(),

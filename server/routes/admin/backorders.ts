@@ -4,7 +4,7 @@ import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { recordRefund } from '../../services/backorders/refund.ts';
 import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
-import { httpUrl, plainText, platformId } from '../../lib/fields.ts';
+import { httpUrl, plainText, variantId } from '../../lib/fields.ts';
 import { recordFulfilment } from '../../services/backorders/fulfil.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -26,7 +26,7 @@ const fulfilBody = z
 const listQuery = z
   .object({
     status: z.enum(BACKORDER_FILTERS).optional(),
-    variantId: platformId.optional(),
+    variantId: variantId.optional(),
     supplierId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),

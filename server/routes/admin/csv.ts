@@ -5,12 +5,12 @@ import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { csvRows, readingCsv } from '../../lib/csv.ts';
-import { platformId } from '../../lib/fields.ts';
+import { variantId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { signupsCsv } from '../../services/csv/export.ts';
 import { importSignups, mapHeader } from '../../services/csv/import.ts';
 
-const exportQuery = z.object({ variantId: platformId.optional(), status: z.enum(SIGNUP_STATUSES).optional() });
+const exportQuery = z.object({ variantId: variantId.optional(), status: z.enum(SIGNUP_STATUSES).optional() });
 
 export const csvRoutes = createRouter()
   .get('/signups.csv', doc('Signups', 'secret', 'Streams the signups in FIFO order as CSV (email, phone, variant, created_at, status, position, kind, quantity, locale).', { 200: { description: 'text/csv' } }), validate('query', exportQuery), (c) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { doc } from '../../lib/openapi.ts';
 import { createRouter } from '../../context.ts';
-import { email, phone, platformId } from '../../lib/fields.ts';
+import { email, phoneText, platformId, shopperPhone, variantId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { ingestOrder } from '../../services/orders/ingest.ts';
 
@@ -11,7 +11,7 @@ const orderBody = z
   .object({
     id: platformId,
     email,
-    phone: phone.optional(),
+    phone: phoneText.optional(),
     ordersCount: z.number().int().min(0).max(1_000_000).optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
     total: money,
@@ -19,7 +19,7 @@ const orderBody = z
       .array(
         z
           .object({
-            variantId: platformId,
+            variantId,
             quantity: z.number().int('must be a whole number').min(1).max(10_000),
             price: money,
           })
@@ -33,6 +33,10 @@ const orderBody = z
 
 export const ordersRoutes = createRouter()
   .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), (c) => {
-    const result = ingestOrder(c.get('deps'), c.get('shop'), c.req.valid('json'));
+    const body = c.req.valid('json');
+    const shop = c.get('shop');
+    // A number without a country code is the shop's country's, as the customer typed it at checkout.
+    const phone = body.phone === undefined ? undefined : shopperPhone(body.phone, shop.settings.country);
+    const result = ingestOrder(c.get('deps'), shop, { ...body, phone });
     return c.json(result, result.created ? 201 : 200);
   });

@@ -3,7 +3,7 @@ import { PURCHASE_ORDER_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
 import { csvRows, readingCsv } from '../../lib/csv.ts';
 import { AppError, Invalid } from '../../lib/errors.ts';
-import { isoDate, plainText, platformId } from '../../lib/fields.ts';
+import { isoDate, plainText, variantId } from '../../lib/fields.ts';
 import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { closePurchaseOrder } from '../../services/purchase-orders/close.ts';
@@ -18,7 +18,7 @@ import { listSuppliers } from '../../services/purchase-orders/suppliers.ts';
 
 const units = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000);
 const createBody = z
-  .object({ supplier: plainText(255).pipe(z.string().min(1, 'is required')), variantId: platformId, quantity: units, quotedArrival: isoDate })
+  .object({ supplier: plainText(255).pipe(z.string().min(1, 'is required')), variantId, quantity: units, quotedArrival: isoDate })
   .strict();
 const patchBody = z.object({ quotedArrival: isoDate }).strict();
 const receiveBody = z
@@ -33,7 +33,7 @@ const receiveBody = z
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const listQuery = z.object({
   status: z.enum(PURCHASE_ORDER_STATUSES).optional(),
-  variantId: platformId.optional(),
+  variantId: variantId.optional(),
   supplierId: z.coerce.number().int().positive().optional(),
   cursor: z.coerce.number().int().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

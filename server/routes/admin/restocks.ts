@@ -1,7 +1,7 @@
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { createRouter } from '../../context.ts';
-import { platformId } from '../../lib/fields.ts';
+import { variantId } from '../../lib/fields.ts';
 import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { findRestock, listRestocks, presentRestock } from '../../services/restock/progress.ts';
@@ -9,7 +9,7 @@ import { watchRestock } from '../../services/restock/watch.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const listQuery = z.object({
-  variantId: platformId.optional(),
+  variantId: variantId.optional(),
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

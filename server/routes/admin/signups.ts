@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { doc } from '../../lib/openapi.ts';
 import { SIGNUP_STATUSES } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
-import { plainText, platformId } from '../../lib/fields.ts';
+import { plainText, variantId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { listSignups } from '../../services/signups/list.ts';
 import { listQueueActions, moveToFront, removeFromQueue } from '../../services/signups/manage.ts';
 
 const query = z.object({
-  variantId: platformId.optional(),
+  variantId: variantId.optional(),
   status: z.enum(SIGNUP_STATUSES).optional(),
   cursor: z.coerce.number().int().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -26,7 +26,7 @@ export const signupsRoutes = createRouter()
     moveToFront(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').reason);
     return c.json({ ok: true });
   })
-  .get('/queue-actions', doc('Signups', 'secret', 'The log of removals and moves for a variant, newest first.'), validate('query', z.object({ variantId: platformId })), (c) =>
+  .get('/queue-actions', doc('Signups', 'secret', 'The log of removals and moves for a variant, newest first.'), validate('query', z.object({ variantId })), (c) =>
     c.json({ actions: listQueueActions(c.get('deps').db, c.get('shop').id, c.req.valid('query').variantId) }),
   )
   .get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), (c) =>

@@ -3,7 +3,7 @@ import { doc } from '../../lib/openapi.ts';
 import { z } from 'zod';
 import { VARIANT_MODES, variants, type Variant } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
-import { httpUrl, isoDate, plainText, platformId } from '../../lib/fields.ts';
+import { httpUrl, inventoryItemId, isoDate, plainText, productId, variantId } from '../../lib/fields.ts';
 import { validate } from '../../lib/validate.ts';
 import { variantStats } from '../../services/variants/stats.ts';
 import { presentVariant, upsertVariant } from '../../services/variants/upsert.ts';
@@ -22,7 +22,7 @@ const eta = z
 
 const variantBody = z
   .object({
-    productId: platformId.nullable(),
+    productId: productId.nullable(),
     productTitle: plainText(255),
     title: plainText(255),
     url: httpUrl.nullable(),
@@ -33,7 +33,7 @@ const variantBody = z
     inventory: z.number().int().min(-1_000_000_000).max(1_000_000_000),
     eta: eta.nullable(),
     preorderLimit: z.number().int().min(0).max(1_000_000_000).nullable(),
-    inventoryItemId: platformId.nullable(),
+    inventoryItemId: inventoryItemId.nullable(),
     productType: plainText(255).nullable(),
     tags: z.array(plainText(100)).max(250),
   })
@@ -63,22 +63,22 @@ function withStats(db: Db, shopId: string, list: Variant[]) {
 }
 
 export const variantsRoutes = createRouter()
-  .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: platformId })), validate('json', variantBody), (c) => {
+  .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: variantId })), validate('json', variantBody), (c) => {
     const { variant, created } = upsertVariant(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0] }, created ? 201 : 200);
   })
-  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) => {
+  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), (c) => {
     const { variant, allocation, restockId } = changeInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0], allocation, restockId });
   })
-  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: platformId })), validate('json', inventoryBody), (c) =>
+  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), (c) =>
     c.json(previewInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
-  .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: platformId })), validate('json', etaBody), (c) => {
+  .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: variantId })), validate('json', etaBody), (c) => {
     const result = changeEta(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);
   })
-  .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: platformId })), (c) =>
+  .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: variantId })), (c) =>
     c.json(releaseEta(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
   )
   .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), (c) => {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { email as emailField, phone as phoneField, platformId } from '../../lib/fields.ts';
+import { e164, email as emailField, variantId } from '../../lib/fields.ts';
 import { rowToken } from '../../lib/tokens.ts';
 
 /** Header names of our export and of other back-in-stock apps' exports, mapped to ours. */
@@ -88,10 +88,11 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
   for await (const record of rows) {
     row++;
     const email = record.email ? emailField.safeParse(record.email) : null;
-    const phone = record.phone ? phoneField.safeParse(record.phone) : null;
-    const variant = platformId.safeParse(record.variant ?? '');
+    // A number without its country code is the shop's country's, as a store in that country exports it.
+    const phone = record.phone ? e164(record.phone, shop.settings.country) : undefined;
+    const variant = variantId.safeParse(record.variant ?? '');
     if (email && !email.success) fail(row, 'not a valid email address', 'email');
-    else if (phone && !phone.success) fail(row, 'not a valid phone number in international format', 'phone');
+    else if (phone === null) fail(row, `not a valid ${shop.settings.country} phone number, nor one with its country code`, 'phone');
     else if (!variant.success) fail(row, 'a variant id is required', 'variant');
     else {
       const consent = /^(1|true|yes|y)$/i.test(record.sms_consent ?? '');
@@ -103,7 +104,7 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
       else {
         const quantity = Math.min(100, Math.max(1, Math.floor(Number(record.quantity) || 1)));
         const locale = /^[a-z]{2,3}(-[\w]{2,8})?$/i.test(record.locale ?? '') ? record.locale! : shop.settings.locale;
-        batch.push({ row, email: email?.data ?? null, phone: phone?.data ?? null, consent, variant: variant.data, createdAt, quantity, locale });
+        batch.push({ row, email: email?.data ?? null, phone: phone ?? null, consent, variant: variant.data, createdAt, quantity, locale });
       }
     }
     if (batch.length >= BATCH) flush();

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { variants, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { isoDate, plainText, platformId } from '../../lib/fields.ts';
+import { isoDate, plainText, variantId } from '../../lib/fields.ts';
 import { insertPurchaseOrder, type PurchaseOrderInput } from './create.ts';
 import { presentPurchaseOrder } from './present.ts';
 import { REASONS, refreshEtas } from './refresh.ts';
@@ -59,7 +59,7 @@ export async function importPurchaseOrders(deps: Deps, shop: Shop, rows: AsyncIt
     }
     const fields = {
       supplier: supplier.safeParse(record.supplier ?? ''),
-      variant: platformId.safeParse(record.variant ?? ''),
+      variant: variantId.safeParse(record.variant ?? ''),
       quantity: quantity.safeParse(record.quantity ?? ''),
       quoted_arrival: isoDate.safeParse(record.quoted_arrival ?? ''),
     };

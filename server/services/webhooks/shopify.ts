@@ -4,7 +4,7 @@ import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop 
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { Unauthorized } from '../../lib/errors.ts';
-import { withoutControls } from '../../lib/fields.ts';
+import { storedInventoryItemId, storedProductId, storedVariantId, withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import { cancelBackorder } from '../backorders/cancel.ts';
 import { ingestOrder } from '../orders/ingest.ts';
@@ -80,6 +80,16 @@ const objects = (list: unknown): Array<Record<string, any>> =>
 /** A platform's text as we store it: a string, without control characters, bounded. */
 const text = (value: unknown, max = 255) => withoutControls(String(value ?? '')).trim().slice(0, max);
 
+/**
+ * A Shopify id as we store it: REST payloads carry the number in `id` and the
+ * GID beside it in `admin_graphql_api_id`; either (or a GID where the number
+ * should be) gives the number. null when the payload has neither.
+ */
+const idOf = (o: Record<string, any>, stored: (id: string) => string, key = 'id'): string | null => {
+  const raw = o[key] ?? (key === 'id' ? o.admin_graphql_api_id : undefined);
+  return raw === undefined || raw === null || raw === '' ? null : stored(String(raw));
+};
+
 /** products/update: every variant, with its inventory item id for the inventory webhooks. */
 function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
   const domain = shop.settings.shopify?.domain;
@@ -88,16 +98,19 @@ function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
     .map((t) => t.trim().slice(0, 100))
     .filter(Boolean)
     .slice(0, 250);
+  const productId = idOf(p, storedProductId);
   for (const v of objects(p.variants)) {
-    upsertVariant(deps, shop, String(v.id), {
-      productId: String(p.id),
+    const id = idOf(v, storedVariantId);
+    if (!id) continue;
+    upsertVariant(deps, shop, id, {
+      productId,
       productTitle: text(p.title),
       title: v.title === 'Default Title' ? '' : text(v.title),
       price: minor(v.price),
       productType: p.product_type ? text(p.product_type) : null,
       tags,
-      inventoryItemId: v.inventory_item_id ? String(v.inventory_item_id) : null,
-      url: domain && p.handle ? `https://${domain}/products/${encodeURIComponent(String(p.handle))}?variant=${v.id}` : null,
+      inventoryItemId: idOf(v, storedInventoryItemId, 'inventory_item_id'),
+      url: domain && p.handle ? `https://${domain}/products/${encodeURIComponent(String(p.handle))}?variant=${id}` : null,
     });
   }
 }
@@ -116,7 +129,7 @@ const platformTime = (value: unknown, fallback: Date) => {
  * not overwrite it. The level is judged with the orders it includes (platform/settle.ts).
  */
 function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): void {
-  const itemId = String(p.inventory_item_id ?? '');
+  const itemId = idOf(p, storedInventoryItemId, 'inventory_item_id') ?? '';
   const locationId = String(p.location_id ?? '');
   if (!itemId || !locationId || !Number.isSafeInteger(p.available)) return;
   deps.db.transaction((tx) => {
@@ -146,7 +159,7 @@ function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
   const hold = objects(p.note_attributes).find((a) => a.name === 'waitline_hold')?.value;
   const lineItems = objects(p.line_items)
     .filter((l) => l.variant_id)
-    .map((l) => ({ variantId: String(l.variant_id), quantity: Number(l.quantity) || 1, price: minor(l.price) }));
+    .map((l) => ({ variantId: storedVariantId(String(l.variant_id)), quantity: Number(l.quantity) || 1, price: minor(l.price) }));
   const tracked = lineItems.filter(
     (l) => deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, l.variantId))).get(),
   );
