@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import type { InlineConfig } from 'vitest/node';
 
 /** SPEC §7: all of widget.js within 10 KB gzipped. Past it, the build (and so `npm test`) fails. */
@@ -22,12 +22,25 @@ function sizeBudget(file: string, limit: number): Plugin {
 const jsx = { jsx: { runtime: 'automatic', importSource: 'preact' } } as const;
 
 const test: InlineConfig = {
-  include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   pool: 'forks',
   // The CSV round trip measures live heap; it needs to ask for a collection.
   execArgv: ['--expose-gc'],
   testTimeout: 20_000,
   hookTimeout: 20_000,
+  projects: [
+    {
+      extends: true,
+      test: {
+        name: 'sqlite',
+        include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+        exclude: [...configDefaults.exclude, 'test/pg/**'],
+        // Type-level tests (*.test-d.ts: the two schemas' row types) run through tsc with the rest.
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'test/tsconfig.typecheck.json' },
+      },
+    },
+    // Its globalSetup starts one PostgreSQL server, and only when a file of this project is in the run.
+    { extends: true, test: { name: 'pg', include: ['test/pg/**/*.test.ts'], globalSetup: ['test/pg/global-setup.ts'] } },
+  ],
 };
 
 /** `vite build --mode admin`: the dashboard SPA, served at /admin from dist/admin. */

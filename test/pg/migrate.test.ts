@@ -1,0 +1,78 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migratePg, pgMigrationsFolder } from '../../db/pg.ts';
+import { TABLE_NAMES } from '../schema-tables.ts';
+import { freshPgDatabase, type FreshPgDatabase } from './database.ts';
+
+const made: FreshPgDatabase[] = [];
+const folders: string[] = [];
+afterAll(async () => {
+  for (const database of made) await database.drop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+async function emptyDatabase() {
+  const database = await freshPgDatabase({ empty: true });
+  made.push(database);
+  return database;
+}
+
+async function publicTables(database: FreshPgDatabase) {
+  const { rows } = await database.db.$client.query<{ n: number }>(`select count(*)::int as n from pg_tables where schemaname = 'public'`);
+  return rows[0]!.n;
+}
+
+async function applied(database: FreshPgDatabase) {
+  const { rows } = await database.db.$client.query<{ n: number }>(`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return rows[0]!.n;
+}
+
+/** db/migrations-pg with one more migration that creates, alters, then fails on its last statement. */
+function withBrokenMigration(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'waitline-migrations-'));
+  folders.push(folder);
+  cpSync(pgMigrationsFolder, folder, { recursive: true });
+  const journalFile = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ idx: number; when: number; tag: string }> };
+  const last = journal.entries.at(-1)!;
+  journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_broken' });
+  writeFileSync(journalFile, JSON.stringify(journal));
+  writeFileSync(
+    join(folder, '9999_broken.sql'),
+    ['CREATE TABLE "half_applied" ("id" bigint);', 'ALTER TABLE "shops" ADD COLUMN "half" bigint;', 'INSERT INTO "no_such_table" VALUES (1);'].join('--> statement-breakpoint\n'),
+  );
+  return folder;
+}
+
+describe('PostgreSQL migrations', () => {
+  it('apply to an empty database through node-postgres, and a second run changes nothing', async () => {
+    const database = await emptyDatabase();
+    await migratePg(database.db);
+    expect(await publicTables(database)).toBe(TABLE_NAMES.length);
+    expect(await applied(database)).toBe(1);
+    await migratePg(database.db);
+    expect(await applied(database)).toBe(1);
+  });
+
+  it('that fail halfway leave nothing applied, not even the migrations before them in the same run', async () => {
+    const database = await emptyDatabase();
+    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/no_such_table/);
+    expect(await publicTables(database)).toBe(0);
+    expect(await applied(database)).toBe(0);
+    const { rows } = await database.db.$client.query(`select proname from pg_proc where proname = 'signups_queue_follow'`);
+    expect(rows).toEqual([]);
+  });
+
+  it('that fail on top of applied ones leave those as they were', async () => {
+    const database = await emptyDatabase();
+    await migratePg(database.db);
+    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/no_such_table/);
+    expect(await applied(database)).toBe(1);
+    const { rows } = await database.db.$client.query(
+      `select table_name as t, column_name as c from information_schema.columns where table_name = 'half_applied' or column_name = 'half'`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
