@@ -51,3 +51,23 @@ describe('the SQLite version source', () => {
     expect(told).toEqual([null]);
   });
 });
+
+describe('a migration run by another process', () => {
+  // SQLite ties a TEMP trigger to its table by name: a rebuild elsewhere (drop, rename) keeps ours working.
+  it("leaves this connection's writes to a table it rebuilt reported", () => {
+    const source = versionSource(ours.sqlite);
+    newShop(ours.sqlite, 'shop_c');
+    told.length = 0;
+    // A table rebuild, as drizzle-kit writes one for SQLite.
+    theirs.exec(`
+      PRAGMA foreign_keys = OFF;
+      CREATE TABLE __new_retired_publishable_keys (key text PRIMARY KEY NOT NULL, shop_id text NOT NULL, retired_at integer NOT NULL, expires_at integer NOT NULL, note text);
+      INSERT INTO __new_retired_publishable_keys (key, shop_id, retired_at, expires_at) SELECT key, shop_id, retired_at, expires_at FROM retired_publishable_keys;
+      DROP TABLE retired_publishable_keys;
+      ALTER TABLE __new_retired_publishable_keys RENAME TO retired_publishable_keys;
+    `);
+    source.poll();
+    ours.sqlite.prepare(`insert into retired_publishable_keys (key, shop_id, retired_at, expires_at) values ('pk_old', 'shop_c', 0, 1)`).run();
+    expect(told).toEqual([null, 'shop_c']);
+  });
+});
