@@ -1,3 +1,4 @@
+import { configBench } from './config.ts';
 import { etaBench } from './eta.ts';
 import { fanoutBench } from './fanout.ts';
 import { analyticsBench } from './analytics.ts';
@@ -10,6 +11,7 @@ import { widgetSize } from './widget-size.ts';
 const benches: Record<string, () => string | Promise<string>> = {
   widget: widgetSize,
   signup: signupThroughput,
+  config: configBench,
   soak: soakBench,
   restock: restockBench,
   eta: etaBench,

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
+import { versionSource } from './changes.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export { schema };
@@ -30,6 +31,8 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
   const plain = db.transaction.bind(db);
   db.transaction = ((fn, config) => plain(fn, { behavior: 'immediate', ...config })) as typeof db.transaction;
   migrate(db, { migrationsFolder });
+  // After the migrations, so its triggers cover every table as it now stands.
+  versionSource(sqlite);
   return { db, sqlite };
 }
 

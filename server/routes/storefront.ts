@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { doc } from '../lib/openapi.ts';
-import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { SIGNUP_KINDS, variants, type Shop } from '../../db/schema/index.ts';
+import { SIGNUP_KINDS, type Shop } from '../../db/schema/index.ts';
 import { createRouter, type AppEnv } from '../context.ts';
 import { Forbidden } from '../lib/errors.ts';
 import { email, locale, phoneText, shopperMobile, variantId } from '../lib/fields.ts';
@@ -12,11 +11,9 @@ import { validate } from '../lib/validate.ts';
 import { assertOrigin, shopByPublishableKey } from '../services/shops/authenticate.ts';
 import { createSignupGrouped } from '../services/signups/create.ts';
 import { signupStatus, cancelSignup } from '../services/signups/status.ts';
-import { variantStats } from '../services/variants/stats.ts';
-import { presentEta } from '../services/variants/upsert.ts';
-import { widgetStrings } from '../services/settings/widget-strings.ts';
 import { signupByToken } from '../services/signups/find.ts';
 import { holdStatus } from '../services/restock/hold-status.ts';
+import { storefrontConfig } from '../services/storefront/config.ts';
 
 const keyQuery = z.object({ key: z.string().max(100).optional() });
 
@@ -30,6 +27,53 @@ const configQuery = z.object({
     .transform((s) => (s ? [...new Set(s.split(',').map((v) => v.trim()).filter(Boolean))] : []))
     .pipe(z.array(variantId).max(50, 'at most 50 variants per request')),
 });
+
+type ConfigQuery = z.output<typeof configQuery>;
+
+const CONFIG_DOC =
+  'One request per page: the shop (name, locale, `country` as ISO 3166, strings and theme), and per variant its mode, public availability, ETA, pre-order room and queue length. Exact at every answer (a per-process cache dropped at each write); sent with `Cache-Control: public, no-cache`, an `ETag`, and `Vary: Origin`, so a CDN revalidates with `If-None-Match` and gets a 304 while nothing changed.';
+const CONFIG_RESPONSES = { 200: { description: 'OK' }, 304: { description: 'Not modified: the `If-None-Match` tag is still the answer' } };
+
+/**
+ * A query string as sent → its validated form. Validation is a pure function
+ * of the text, so an entry is never stale; the bound keeps made-up queries
+ * (cache-busters) from filling memory.
+ */
+const validQueries = new Map<string, ConfigQuery>();
+const MAX_VALID_QUERIES = 10_000;
+
+const rawQuery = (c: Context<AppEnv>) => {
+  const url = c.req.url;
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+};
+
+function rememberQuery(raw: string, q: ConfigQuery): void {
+  if (validQueries.size >= MAX_VALID_QUERIES) validQueries.delete(validQueries.keys().next().value!);
+  validQueries.set(raw, q);
+}
+
+/** A query seen before skips validation: the hot path of every product page view. */
+const cachedConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const q = validQueries.get(rawQuery(c));
+  if (!q) return next();
+  return answerConfig(c, q);
+};
+
+function answerConfig(c: Context<AppEnv>, q: ConfigQuery): Response {
+  const shop = storefrontShop(c, q.key);
+  const answer = storefrontConfig(c.get('deps').db, shop, { locale: q.locale ?? shop.settings.locale, variants: q.variants });
+  // Never stale: a CDN or browser may keep the answer but asks again each time, and a 304 costs no body.
+  c.header('Cache-Control', 'public, no-cache');
+  c.header('ETag', answer.etag);
+  if (stillFresh(c.req.header('if-none-match'), answer.etag)) return c.body(null, 304);
+  return c.body(answer.body, 200, { 'Content-Type': 'application/json' });
+}
+
+function stillFresh(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
 
 const signupBody = z
   .object({
@@ -63,7 +107,7 @@ const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
     const shop = shopOfRequest(c);
     if (!origin || !shop || !shop.settings.allowedOrigins.includes(origin)) {
       const error = Forbidden(`Origin ${origin ?? '(none)'} is not allowed for this shop`);
-      return c.json(error.toBody(), 403);
+      return c.json(error.toBody(), 403, { Vary: 'Origin' });
     }
     return c.body(null, 204, corsHeaders(origin));
   }
@@ -74,13 +118,15 @@ const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (origin && shop?.settings.allowedOrigins.includes(origin)) {
     for (const [name, value] of Object.entries(corsHeaders(origin))) c.res.headers.set(name, value);
   }
+  // A CDN in front keys on it: the answer to one origin (CORS grant or 403) must never be served to another.
+  else c.res.headers.set('Vary', 'Origin');
 };
 
 /** The shop a storefront request names before its body is read: by `?key=`, or by the token in its path. */
 function shopOfRequest(c: Context<AppEnv>): Shop | undefined {
   try {
     const key = c.req.query('key');
-    if (key) return shopByPublishableKey(c.get('deps'), key);
+    if (key) return shopByPublishableKey(c.get('deps'), key, c.req.raw);
     const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
     if (kind === 'signups' && tokenInPath) return signupByToken(c.get('deps').db, tokenInPath).shop;
     if (kind === 'holds' && tokenInPath) return holdStatus(c.get('deps'), tokenInPath).shop;
@@ -100,7 +146,7 @@ const corsHeaders = (origin: string) => ({
 
 /** Resolves the shop by publishable key and checks the caller's origin against it. */
 function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
-  const shop = shopByPublishableKey(c.get('deps'), key);
+  const shop = shopByPublishableKey(c.get('deps'), key, c.req.raw);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
   return shop;
@@ -108,31 +154,10 @@ function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
 
 export const storefrontRoutes = createRouter()
   .use('/v1/storefront/*', storefrontCors)
-  .get('/v1/storefront/config', doc('Storefront', 'publishable', 'One request per page: the shop strings and theme, and per variant its mode, public availability, ETA, pre-order room and queue length.'), validate('query', configQuery), (c) => {
+  .get('/v1/storefront/config', doc('Storefront', 'publishable', CONFIG_DOC, CONFIG_RESPONSES), cachedConfig, validate('query', configQuery), (c) => {
     const q = c.req.valid('query');
-    const shop = storefrontShop(c, q.key);
-    const { db } = c.get('deps');
-    const list = q.variants.length
-      ? db.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, q.variants))).all()
-      : [];
-    const stats = variantStats(db, shop.id, list);
-    const byId = Object.fromEntries(
-      list.map((v) => {
-        const s = stats.get(v.id)!;
-        return [
-          v.id,
-          { mode: v.mode, available: s.available, eta: presentEta(v), preorderRemaining: s.preorderRemaining, queueLength: s.queueLength },
-        ];
-      }),
-    );
-    // Short public caching: one request per page view, fresh within seconds of a restock.
-    c.header('Cache-Control', 'public, max-age=10, stale-while-revalidate=30');
-    const { settings } = shop;
-    const shopperLocale = q.locale ?? settings.locale;
-    return c.json({
-      shop: { name: shop.name, locale: shopperLocale, strings: widgetStrings(shopperLocale, settings.strings), theme: settings.theme },
-      variants: byId,
-    });
+    rememberQuery(rawQuery(c), q);
+    return answerConfig(c, q);
   })
   .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the token and position. A repeat for a contact already in line answers 200 `{signup:{status:"exists", variantId}}` without token or position, and emails (or texts) that contact its own link. `website` is a honeypot.', { 200: { description: 'Already in line: the contact was sent its link' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.

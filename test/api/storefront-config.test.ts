@@ -18,9 +18,11 @@ describe('GET /v1/storefront/config', () => {
 
     const res = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401,4402,4403,nope`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    // A CDN may keep it but must ask again (If-None-Match → 304): never a stale "available".
+    expect(res.headers.get('cache-control')).toBe('public, no-cache');
+    expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/);
     // Strings are the widget's, in the shopper's locale, as far as they differ from its bundled English.
-    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', strings: { 'widget.button': 'Tell me first' }, theme: {} });
+    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', country: 'US', strings: { 'widget.button': 'Tell me first' }, theme: {} });
     const french = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401&locale=fr-CA`);
     expect(french.body.shop.locale).toBe('fr-CA');
     expect(french.body.shop.strings['widget.button']).toBe('Me prévenir');

@@ -3,7 +3,6 @@ import { shops, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { hostRefused } from '../../net/addresses.ts';
-import { forgetShop } from '../shops/authenticate.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
 import { enableEndpoint } from '../webhooks/endpoints.ts';
 import { smsCountries, type SettingsPatch, type ShopSettings } from './schema.ts';
@@ -84,7 +83,6 @@ export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop
       return row;
     }),
   );
-  forgetShop(db, shop.id);
   return updated;
 }
 

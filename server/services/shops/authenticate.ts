@@ -4,6 +4,7 @@ import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/ind
 import type { Clock } from '../../lib/clock.ts';
 import { Forbidden, Unauthorized } from '../../lib/errors.ts';
 import { sha256 } from '../../lib/tokens.ts';
+import { storefrontCache } from '../storefront/config-cache.ts';
 
 /** Admin routes take only the secret key; a publishable key there is a mistake worth naming. */
 export function shopBySecretKey(db: Db, key: string | undefined): Shop {
@@ -18,36 +19,31 @@ export function shopBySecretKey(db: Db, key: string | undefined): Shop {
  * Storefront routes take only the publishable key: a secret key must never sit
  * in a page. A key replaced by a rotation still opens its shop until its grace
  * period ends (by the deps clock, so a cached hit expires on time too).
+ * `request` is the request on whose behalf the shop is looked up: the cache
+ * catches up with other processes once per request (services/storefront/config-cache.ts).
  */
-export function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string | undefined): Shop {
+export function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string | undefined, request: object): Shop {
   if (!key) throw Unauthorized('The publishable key (pk_…) is required');
   if (key.startsWith('sk_')) throw Unauthorized('Never put the secret key in a storefront; use the publishable key (pk_…)');
   const { db } = deps;
-  const cache = shopCache(db);
-  const now = performance.now();
-  const hit = cache.get(key);
-  if (hit && now - hit.at < SHOP_CACHE_MS && (hit.until === null || deps.clock.now().getTime() < hit.until)) return hit.shop;
+  const cache = storefrontCache(db);
+  cache.sync(request);
+  const now = deps.clock.now().getTime();
+  const hit = cache.shopByKey(key, now);
+  if (hit) return hit;
   let shop = byPublishableKey(db).get({ key });
   let until: number | null = null;
   if (!shop) {
     // Only an unknown key pays for this second lookup; current keys never do.
-    const retired = byRetiredKey(db).get({ key, now: deps.clock.now().getTime() });
+    const retired = byRetiredKey(db).get({ key, now });
     shop = retired?.shops;
     until = retired?.retired_publishable_keys.expiresAt.getTime() ?? null;
   }
   if (!shop) throw Unauthorized('Unknown publishable key');
-  cache.set(key, { shop, at: now, until });
-  return shop;
+  // Only found shops are kept: made-up keys cannot fill memory.
+  return cache.rememberShop(key, shop, until);
 }
 
-/**
- * Every storefront request resolves its shop, so the row is kept for a second
- * per key: a read outside a transaction costs a WAL snapshot each time. Our
- * own writes to a shop (settings, keys) forget it at once; the second bounds
- * what anything else could leave stale. Only found shops are kept.
- */
-const SHOP_CACHE_MS = 1000;
-const shopCache = perConnection((_db: Db) => new Map<string, { shop: Shop; at: number; until: number | null }>());
 const byPublishableKey = perConnection((db: Db) => db.select().from(shops).where(eq(shops.publishableKey, sql.placeholder('key'))).prepare());
 const byRetiredKey = perConnection((db: Db) =>
   db
@@ -57,12 +53,6 @@ const byRetiredKey = perConnection((db: Db) =>
     .where(and(eq(retiredPublishableKeys.key, sql.placeholder('key')), gt(retiredPublishableKeys.expiresAt, sql.placeholder('now'))))
     .prepare(),
 );
-
-/** Called by whatever changes a shop row, so the next storefront request reads it fresh. */
-export function forgetShop(db: Db, shopId: string): void {
-  const cache = shopCache(db);
-  for (const [key, { shop }] of cache) if (shop.id === shopId) cache.delete(key);
-}
 
 /**
  * Browsers must come from one of the shop's allowed origins. Requests without

@@ -3,7 +3,6 @@ import type { Db } from '../../../db/index.ts';
 import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { sha256, token } from '../../lib/tokens.ts';
-import { forgetShop } from './authenticate.ts';
 
 export const DEFAULT_GRACE_HOURS = 24;
 export const MAX_GRACE_HOURS = 168;
@@ -15,7 +14,6 @@ export const MAX_GRACE_HOURS = 168;
 export function rotateSecretKey(db: Db, shop: Shop): { secretKey: string } {
   const secretKey = `sk_${token(24)}`;
   db.update(shops).set({ secretKeyHash: sha256(secretKey) }).where(eq(shops.id, shop.id)).run();
-  forgetShop(db, shop.id);
   return { secretKey };
 }
 
@@ -34,6 +32,5 @@ export function rotatePublishableKey(deps: { db: Db; clock: Clock }, shop: Shop,
     tx.update(shops).set({ publishableKey }).where(eq(shops.id, shop.id)).run();
     if (expiresAt) tx.insert(retiredPublishableKeys).values({ key: current, shopId: shop.id, retiredAt: now, expiresAt }).run();
   });
-  forgetShop(deps.db, shop.id);
   return { publishableKey, previousKeyExpiresAt: expiresAt };
 }

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { versionSource } from '../../../db/changes.ts';
+import { perConnection, type Db } from '../../../db/index.ts';
+import type { Shop } from '../../../db/schema/index.ts';
+
+/** A config answer as sent: the JSON text and its entity tag (a hash of that text, so every replica gives the same one). */
+export interface CachedAnswer {
+  body: string;
+  etag: string;
+}
+
+interface ShopSlot {
+  shop: Shop;
+  /** Publishable keys (current or in their grace period) that led here. */
+  keys: Set<string>;
+  /** By shopper locale and variant list. */
+  answers: Map<string, CachedAnswer>;
+}
+
+/** Enough for every product page of a shop; a flood of made-up variant lists only evicts the oldest. */
+const MAX_ANSWERS_PER_SHOP = 512;
+
+/**
+ * What the storefront reads on every page view, kept per process: each shop by
+ * publishable key, and the config answers computed for it. Nothing here
+ * expires by time; a shop's entries are dropped the moment the version source
+ * reports a write to any of its rows (this process's writes as they happen,
+ * another process's commits at the next `sync`), so an answer is never older
+ * than the last commit. Only a retired key's grace period is a matter of
+ * time, checked against the deps clock on every use.
+ */
+export const storefrontCache = perConnection((db: Db) => {
+  const source = versionSource(db.$client);
+  const keys = new Map<string, { shopId: string; until: number | null }>();
+  const slots = new Map<string, ShopSlot>();
+  const synced = new WeakSet<object>();
+
+  source.subscribe((shopId) => {
+    if (shopId === null) {
+      keys.clear();
+      slots.clear();
+      return;
+    }
+    const slot = slots.get(shopId);
+    if (!slot) return;
+    slots.delete(shopId);
+    for (const key of slot.keys) keys.delete(key);
+  });
+
+  // Inside a transaction this connection sees its own uncommitted rows: never keep them, never answer past them.
+  const usable = () => !db.$client.inTransaction;
+
+  return {
+    /** Catches up with other processes' commits, once per request (a request's steps share one look). */
+    sync(request: object): void {
+      if (synced.has(request)) return;
+      synced.add(request);
+      source.poll();
+    },
+
+    shopByKey(key: string, nowMs: number): Shop | undefined {
+      if (!usable()) return undefined;
+      const entry = keys.get(key);
+      if (!entry || (entry.until !== null && nowMs >= entry.until)) return undefined;
+      return slots.get(entry.shopId)!.shop;
+    },
+
+    /**
+     * `until`: when a retired key stops opening the shop (null for its current key).
+     * Returns the shop to use: a slot still standing means its row has not
+     * changed, so the answers already made from it are kept.
+     */
+    rememberShop(key: string, shop: Shop, until: number | null): Shop {
+      if (!usable()) return shop;
+      let slot = slots.get(shop.id);
+      if (!slot) slots.set(shop.id, (slot = { shop, keys: new Set(), answers: new Map() }));
+      slot.keys.add(key);
+      keys.set(key, { shopId: shop.id, until });
+      return slot.shop;
+    },
+
+    answer(shopId: string, query: string): CachedAnswer | undefined {
+      if (!usable()) return undefined;
+      return slots.get(shopId)?.answers.get(query);
+    },
+
+    /**
+     * Keeps an answer computed from `shop` as this request resolved it; call
+     * it in the same synchronous step, so no write can come between.
+     */
+    rememberAnswer(shop: Shop, query: string, answer: unknown): CachedAnswer {
+      const body = JSON.stringify(answer);
+      const made = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      const slot = slots.get(shop.id);
+      if (!usable() || slot?.shop !== shop) return made;
+      if (slot.answers.size >= MAX_ANSWERS_PER_SHOP) slot.answers.delete(slot.answers.keys().next().value!);
+      slot.answers.set(query, made);
+      return made;
+    },
+  };
+});
