@@ -30,13 +30,13 @@ export function readScriptConfig(script: HTMLScriptElement | null): WidgetConfig
   const data = script?.dataset;
   const key = data?.key;
   if (!script || !key || !/^pk_[\w-]{8,}$/.test(key)) return null;
-  let api = new URL(script.src, location.href).origin;
+  let api = new URL(script.src).origin;
   try {
     if (data.api) api = new URL(data.api).origin;
   } catch {
     // keep the script's own origin
   }
-  const tag = data.locale || document.documentElement.lang || navigator.language || 'en';
+  const tag = data.locale || document.documentElement.lang || navigator.language;
   const mode = data.modeOverride;
   return {
     key,

@@ -5,6 +5,16 @@ export interface Slot {
   variantId: string;
   /** Hide the anchor while the form shows (a button); false puts the form after it (a stock note). */
   replace: boolean;
+  /**
+   * Theme elements hidden while the full form shows, each restored (its inline display as it was)
+   * when the form goes: e.g. Shopify Horizon's disabled quantity stepper beside a pre-order form.
+   */
+  hide?: HTMLElement[];
+  /**
+   * A collection-grid card with quick-add: a compact "Notify me" button stands in for the card's
+   * sold-out button, and a click on it loads the form chunk and opens the full form in the card.
+   */
+  compact?: boolean;
 }
 
 export interface Adapter {

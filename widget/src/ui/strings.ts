@@ -1,9 +1,12 @@
+import { loaderEn } from './text.ts';
+
 /**
  * The widget's English strings, the fallback for every key. Other locales come
  * from the server with the config (`shop.strings`, already merged with the
  * shop's own overrides), so a new language costs the bundle nothing.
  */
 export const en: Record<string, string> = {
+  ...loaderEn,
   'widget.title.waitlist': 'Sold out. Get notified when it is back',
   'widget.title.preorder': 'Pre-order, expected {earliest}–{latest}',
   'widget.title.preorderNoEta': 'Pre-order now',
@@ -11,8 +14,6 @@ export const en: Record<string, string> = {
   'widget.email': 'Email',
   'widget.phone': 'Mobile number',
   'widget.quantity': 'Quantity',
-  'widget.button': 'Notify me',
-  'widget.button.preorder': 'Pre-order',
   'widget.sms': 'Text me too',
   'widget.consent': 'Yes, text me about this item',
   'widget.legal': 'By checking this box you agree to receive texts from {shop} about this item. Msg & data rates may apply. Reply STOP to opt out.',
