@@ -4,13 +4,12 @@ import { minify } from 'terser';
 import { build, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import type { InlineConfig } from 'vitest/node';
+import { BUDGET } from './widget/budget.ts';
 
 const jsx = { jsx: { runtime: 'automatic', importSource: 'preact' } } as const;
 const terserOptions = { ecma: 2020, compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true }, format: { comments: false } } as const;
 
-/** SPEC §7: the loader (widget.js, what every page downloads), and the loader plus the form chunk, gzipped. */
-export const BUDGET = { loader: 3 * 1024, total: 10 * 1024 };
-export const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
+const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
 
 /**
  * The form chunk (widget/src/form.tsx: preact and the form), built first as an
