@@ -48,7 +48,6 @@ function start(cfg: WidgetConfig, src: string) {
       schedule();
     }));
 
-
   const kindFor = (slot: Slot): Mount['kind'] | null => {
     const v = known[slot.variantId];
     if (hold?.variantId === slot.variantId) return 'reserved';
@@ -87,17 +86,18 @@ function start(cfg: WidgetConfig, src: string) {
     slot.anchor.insertAdjacentElement(kind === 'form' && slot.replace ? 'beforebegin' : 'afterend', host);
     if (c) open(m, c);
     else {
-    // A grid card: a small button in place of the store's, as the form's own looks; the form opens on a click.
-    const v = known[slot.variantId]!;
-    const key = (cfg.mode ?? v.mode) === 'preorder' && v.preorderRemaining !== 0 ? 'widget.button.preorder' : 'widget.button';
-    const el = m.box.appendChild(document.createElement('button'));
-    el.className = 'b';
-    el.textContent = shop.strings[key] ?? loaderEn[key]!;
-    el.onclick = () =>
-      loadForm().then((c) => {
-        if (c && mounts.get(slot.anchor) === m && !m.chunk) open(m, c), m.box.querySelector('input')?.focus();
-      });
+      // A grid card: a small button in place of the store's, as the form's own looks; the form opens on a click.
+      const v = known[slot.variantId]!;
+      const key = (cfg.mode ?? v.mode) === 'preorder' && v.preorderRemaining !== 0 ? 'widget.button.preorder' : 'widget.button';
+      const el = m.box.appendChild(document.createElement('button'));
+      el.className = 'b';
+      el.textContent = shop.strings[key] ?? loaderEn[key]!;
+      el.onclick = () =>
+        loadForm().then((c) => {
+          if (c && mounts.get(slot.anchor) === m && !m.chunk) open(m, c), m.box.querySelector('input')?.focus();
+        });
     }
+    // After the render above, in the same task: the store's button goes as ours appears.
     if (kind === 'form' && slot.replace) conceal(m, [slot.anchor]);
   }
 
