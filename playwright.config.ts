@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunch } from './e2e/chromium.ts';
 
 // One fresh database per run; workers inherit it through the environment.
 process.env.E2E_DB ??= join(mkdtempSync(join(tmpdir(), 'waitline-e2e-')), 'waitline.db');
@@ -17,11 +18,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
-    launchOptions: {
-      // Debian's Chromium: Playwright cannot download its own build here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    },
+    launchOptions: chromiumLaunch,
   },
   webServer: {
     command: 'npm start',

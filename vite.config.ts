@@ -1,25 +1,54 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Plugin } from 'vite';
+import { minify } from 'terser';
+import { build, type Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import type { InlineConfig } from 'vitest/node';
+import { BUDGET } from './widget/budget.ts';
 
-/** SPEC §7: all of widget.js within 10 KB gzipped. Past it, the build (and so `npm test`) fails. */
-function sizeBudget(file: string, limit: number): Plugin {
+const jsx = { jsx: { runtime: 'automatic', importSource: 'preact' } } as const;
+const terserOptions = { ecma: 2020, compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true }, format: { comments: false } } as const;
+
+const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
+
+/**
+ * The form chunk (widget/src/form.tsx: preact and the form), built first as an
+ * ES module named by its content hash, so the loader can name it and browsers
+ * and CDNs can keep it for good. The build fails past either budget, so
+ * `npm test` does too.
+ */
+function formChunk(): Plugin {
+  let file = '';
+  let code = '';
   return {
-    name: 'waitline-size-budget',
+    name: 'waitline-form-chunk',
     apply: 'build',
+    async config() {
+      const out = await build({
+        configFile: false,
+        logLevel: 'warn',
+        // Classic h(): preact's core has it already, where the automatic runtime would add its own vnode factory.
+        oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' }, jsxInject: "import { h, Fragment } from 'preact'" },
+        build: { write: false, target: 'es2022', minify: 'terser', terserOptions, lib: { entry: 'widget/src/form.tsx', formats: ['es'], fileName: 'form' } },
+      });
+      // Vite leaves an 'es' library's whitespace and /* @__PURE__ */ notes for a later bundler; this is the last one.
+      const built = (Array.isArray(out) ? out[0]! : (out as { output: Array<{ code: string }> })).output[0]!.code;
+      // preact's internal fields (`__k`, `__e`…) are private to this chunk, so they may take one-letter names.
+      code = (await minify(built, { ...terserOptions, module: true, mangle: { properties: { regex: /^__\w$/ } } })).code!;
+      file = `widget/form.${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+      return { define: { __WAITLINE_FORM__: JSON.stringify(file) } };
+    },
     generateBundle(_options, bundle) {
-      const chunk = bundle[file];
-      if (chunk?.type !== 'chunk') return;
-      const gzip = gzipSync(chunk.code, { level: 9 }).length;
-      const line = `${file}: ${chunk.code.length} B raw, ${gzip} B gzip (budget ${limit} B)`;
-      if (gzip > limit) this.error(`${line}: over budget`);
+      const loader = bundle['widget.js'];
+      if (loader?.type !== 'chunk') return;
+      this.emitFile({ type: 'asset', fileName: file, source: code });
+      const size = { loader: gzipSize(loader.code), form: gzipSize(code) };
+      const line = `widget.js ${size.loader} B gzip (budget ${BUDGET.loader} B); ${file} ${size.form} B gzip; together ${size.loader + size.form} B (budget ${BUDGET.total} B)`;
+      if (size.loader > BUDGET.loader || size.loader + size.form > BUDGET.total) this.error(`${line}: over budget`);
       this.info(line);
     },
   };
 }
-
-const jsx = { jsx: { runtime: 'automatic', importSource: 'preact' } } as const;
 
 const test: InlineConfig = {
   pool: 'forks',
@@ -55,7 +84,7 @@ const admin = defineConfig({
 // `vite build`: the storefront widget; vitest reads this config too.
 const widget = defineConfig({
   oxc: jsx,
-  plugins: [sizeBudget('widget.js', 10 * 1024)],
+  plugins: [formChunk()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -68,7 +97,7 @@ const widget = defineConfig({
       fileName: () => 'widget.js',
     },
     minify: 'terser',
-    terserOptions: { compress: { passes: 3 }, format: { comments: false } },
+    terserOptions,
     reportCompressedSize: true,
   },
   test,

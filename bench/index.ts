@@ -6,10 +6,11 @@ import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { soakBench } from './soak.ts';
 import { widgetSize } from './widget-size.ts';
+import { widgetTime } from './widget-time.ts';
 
 /** `npm run bench [name…]`: each benchmark prints its figure beside its budget (SPEC §7). */
 const benches: Record<string, () => string | Promise<string>> = {
-  widget: widgetSize,
+  widget: async () => `${widgetSize()}\n${await widgetTime()}`,
   signup: signupThroughput,
   config: configBench,
   soak: soakBench,

@@ -201,7 +201,8 @@ test('settings: the widget preview follows the draft, saving keeps it, a bad val
   await page.getByLabel('Storefront origins allowed to use the widget (one per line)').fill('not a url');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText(/^allowedOrigins/);
-  await page.getByLabel('Storefront origins allowed to use the widget (one per line)').fill('http://localhost:8799');
+  // This server's own origin, on whatever port the run uses: the demo spec's shopper comes from it next.
+  await page.getByLabel('Storefront origins allowed to use the widget (one per line)').fill(`http://localhost:${process.env.E2E_PORT ?? 8799}`);
   await page.getByLabel('Hold duration amount').fill('12');
   await page.getByLabel('Hold duration unit').selectOption('H');
   await page.getByRole('button', { name: 'Save' }).click();

@@ -71,7 +71,7 @@ test('Horizon product page: pre-order shows one quantity control, speaks of the 
   await form.getByRole('spinbutton', { name: 'Quantity' }).fill('2');
   await form.getByRole('button', { name: 'Pre-order' }).click();
   const placed =
-    "Pre-order placed for 2 items: you're #2 in line for the incoming stock, expected Mar 1–Mar 10. We'll message pre@example.com when it's ready for you. Nothing is charged now.";
+    "Pre-order placed: you're #2 in line for the incoming stock, expected Mar 1–Mar 10. We'll message pre@example.com when it's ready for you. Nothing is charged now.";
   await expect(form.getByRole('status')).toHaveText(placed);
   await shot(page, info, 'horizon-4-preordered');
   const { signups } = await (await request.get(`/v1/admin/signups?variantId=${S}`, { headers: auth })).json();
@@ -94,14 +94,14 @@ test('Horizon product page: pre-order shows one quantity control, speaks of the 
   await expect(form.getByRole('status')).toHaveText(placed);
 });
 
-test('Horizon product page in French: the pre-order confirmation counts by French rules', async ({ page, request }) => {
+test('Horizon product page in French: the pre-order confirmation in French', async ({ page, request }) => {
   const { pk } = await shopFor(request, store, merino({ mode: 'preorder' }));
   await serve(page, store, URL, fixture('shopify/horizon-product.html').replace('<html class="no-js" lang="en">', '<html class="no-js" lang="fr">'), pk, picker);
   const form = page.locator('waitline-form');
   await form.getByPlaceholder('E-mail').fill('fr@example.com');
   await form.getByRole('button', { name: 'Précommander' }).click();
   await expect(form.getByRole('status')).toHaveText(
-    'Précommande enregistrée pour 1 article : vous êtes n°1 dans la file pour le prochain arrivage, attendu entre le 1 mars et le 10 mars. Nous écrirons à fr@example.com quand elle sera prête pour vous. Rien n’est débité maintenant.',
+    'Précommande enregistrée : vous êtes n°1 dans la file pour le prochain arrivage, attendu entre le 1 mars et le 10 mars. Nous écrirons à fr@example.com quand elle sera prête pour vous. Rien n’est débité maintenant.',
   );
 });
 

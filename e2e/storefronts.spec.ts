@@ -156,7 +156,7 @@ test('custom markup with data-waitline-variant: pre-order with ETA, slots and qu
   await form.getByPlaceholder('Email').fill('lamp@example.com');
   await form.getByRole('spinbutton', { name: 'Quantity' }).fill('2');
   await form.getByRole('button', { name: 'Pre-order' }).click();
-  await expect(form.getByRole('status')).toHaveText(/^Pre-order placed for 2 items: you're #1 in line for the incoming stock, expected Mar 1–Mar 10\./);
+  await expect(form.getByRole('status')).toHaveText(/^Pre-order placed: you're #1 in line for the incoming stock, expected Mar 1–Mar 10\./);
   await shot(page, info, 'generic-preorder-joined');
   const { signups } = await (await request.get('/v1/admin/signups?variantId=sku-lamp', { headers: auth })).json();
   expect(signups.map((s: { kind: string; quantity: number }) => [s.kind, s.quantity])).toEqual([['preorder', 2]]);

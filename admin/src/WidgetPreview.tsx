@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fr } from '../../widget/i18n/fr.ts';
-import { en } from '../../widget/src/ui/strings.ts';
+import { en } from '../../widget/i18n/en.ts';
 
 /** The catalogs the widget ships with, as the server merges them (settings/widget-strings.ts). */
 export const CATALOGS: Record<string, Record<string, string>> = { en, fr };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { en } from '../../widget/i18n/en.ts';
 
 let t: TestEnv;
 beforeEach(() => {
@@ -21,8 +22,8 @@ describe('GET /v1/storefront/config', () => {
     // A CDN may keep it but must ask again (If-None-Match → 304): never a stale "available".
     expect(res.headers.get('cache-control')).toBe('public, no-cache');
     expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/);
-    // Strings are the widget's, in the shopper's locale, as far as they differ from its bundled English.
-    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', country: 'US', strings: { 'widget.button': 'Tell me first' }, theme: {} });
+    // Every widget string, in the shopper's locale with the shop's overrides: the bundle carries none.
+    expect(res.body.shop).toEqual({ name: 'Acme Goods', locale: 'en', country: 'US', strings: { ...en, 'widget.button': 'Tell me first' }, theme: {} });
     const french = await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=4401&locale=fr-CA`);
     expect(french.body.shop.locale).toBe('fr-CA');
     expect(french.body.shop.strings['widget.button']).toBe('Me prévenir');

@@ -15,9 +15,9 @@ export const fr: Record<string, string> = {
   'widget.legal': 'En cochant cette case, vous acceptez de recevoir des SMS de {shop} sur cet article. Des frais peuvent s’appliquer. Répondez STOP pour vous désinscrire.',
   'widget.joined': 'Vous êtes n°{position} dans la file. Nous écrirons à {to} quand ce sera votre tour.',
   'widget.joined.preorder':
-    'Précommande enregistrée pour {quantity, plural, one {# article} other {# articles}} : vous êtes n°{position} dans la file pour le prochain arrivage, attendu entre le {earliest} et le {latest}. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
+    'Précommande enregistrée : vous êtes n°{position} dans la file pour le prochain arrivage, attendu entre le {earliest} et le {latest}. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
   'widget.joined.preorderNoEta':
-    'Précommande enregistrée pour {quantity, plural, one {# article} other {# articles}} : vous êtes n°{position} dans la file pour le prochain arrivage. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
+    'Précommande enregistrée : vous êtes n°{position} dans la file pour le prochain arrivage. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
   'widget.pending': 'Consultez {to} pour confirmer votre place.',
   'widget.exists': 'Vous êtes déjà dans la file. Nous avons envoyé un lien à {to}.',
   'widget.offered': "C'est votre tour : réservé pour vous jusqu'au {time}.",

@@ -18,7 +18,7 @@ export interface VariantConfig {
 }
 
 export interface ShopConfig {
-  /** `strings`: the widget's strings in the shopper's locale, as far as they differ from its English. */
+  /** `strings`: every widget string in the shopper's locale, the shop's overrides merged (the bundle carries none). */
   shop: { name: string; locale: string; strings: Record<string, string>; theme: Record<string, string> };
   variants: Record<string, VariantConfig>;
 }
@@ -30,13 +30,13 @@ export function readScriptConfig(script: HTMLScriptElement | null): WidgetConfig
   const data = script?.dataset;
   const key = data?.key;
   if (!script || !key || !/^pk_[\w-]{8,}$/.test(key)) return null;
-  let api = new URL(script.src, location.href).origin;
+  let api = new URL(script.src).origin;
   try {
     if (data.api) api = new URL(data.api).origin;
   } catch {
     // keep the script's own origin
   }
-  const tag = data.locale || document.documentElement.lang || navigator.language || 'en';
+  const tag = data.locale || document.documentElement.lang || navigator.language;
   const mode = data.modeOverride;
   return {
     key,

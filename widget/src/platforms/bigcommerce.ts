@@ -49,5 +49,4 @@ export const bigcommerce: Adapter = {
       const variantId = chosen[form.querySelector<HTMLInputElement>('[name="product_id"]')?.value ?? ''];
       return anchor && validId(variantId) ? [{ anchor, variantId, replace: true }] : [];
     }),
-  ids: (doc) => bigcommerce.slots(doc).map((s) => s.variantId),
 };

@@ -8,5 +8,5 @@ import { woocommerce } from './woocommerce.ts';
 const ORDER: Adapter[] = [generic, shopify, woocommerce, bigcommerce];
 
 export function adapterFor(doc: Document): Adapter | undefined {
-  return ORDER.find((a) => a.slots(doc).length > 0 || a.ids(doc).length > 0);
+  return ORDER.find((a) => a.slots(doc).length > 0 || a.ids?.(doc).length);
 }

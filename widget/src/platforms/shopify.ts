@@ -28,7 +28,7 @@ export const shopify: Adapter = {
       return anchor && validId(id) ? [{ anchor, variantId: id, replace: true, hide: quantity(doc, form), compact }] : [];
     }),
   ids(doc) {
-    const ids = shopify.slots(doc).map((s) => s.variantId);
+    const ids: string[] = [];
     const meta = (window as { ShopifyAnalytics?: { meta?: { product?: { variants?: Array<{ id: unknown }> } } } }).ShopifyAnalytics;
     for (const v of meta?.meta?.product?.variants ?? []) ids.push(String(v.id));
     for (const el of all(doc, 'script[data-product-json], script[id^="ProductJson"]')) {

@@ -5,17 +5,23 @@ export interface Slot {
   variantId: string;
   /** Hide the anchor while the form shows (a button); false puts the form after it (a stock note). */
   replace: boolean;
-  /** Theme elements hidden while the form shows, restored when it goes. */
+  /**
+   * Theme elements hidden while the full form shows, each restored (its inline display as it was)
+   * when the form goes: e.g. Shopify Horizon's disabled quantity stepper beside a pre-order form.
+   */
   hide?: HTMLElement[];
-  /** A grid card: a compact Notify me button that opens the form. */
+  /**
+   * A collection-grid card with quick-add: a compact "Notify me" button stands in for the card's
+   * sold-out button, and a click on it loads the form chunk and opens the full form in the card.
+   */
   compact?: boolean;
 }
 
 export interface Adapter {
   /** The slots on the page now, for the variants selected now. */
   slots(doc: Document): Slot[];
-  /** Every variant id the page can switch to, so one config request covers them all. */
-  ids(doc: Document): string[];
+  /** Every other variant id the page can switch to, so one config request covers them all (the slots' own are asked anyway). */
+  ids?(doc: Document): string[];
 }
 
 /** Platform ids are numbers, GIDs or SKU-like strings; anything else is ignored. */

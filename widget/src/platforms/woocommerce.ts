@@ -73,6 +73,6 @@ export const woocommerce: Adapter = {
   ids: (doc) =>
     all<HTMLFormElement>(doc, 'form.variations_form')
       .flatMap((f) => variations(f).map((v) => String(v.variation_id)))
-      .concat(blockVariationIds(doc), woocommerce.slots(doc).map((s) => s.variantId))
+      .concat(blockVariationIds(doc))
       .filter(validId),
 };

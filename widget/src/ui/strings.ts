@@ -1,63 +1,16 @@
-/**
- * The widget's English strings, the fallback for every key. Other locales come
- * from the server with the config (`shop.strings`, already merged with the
- * shop's own overrides), so a new language costs the bundle nothing.
- */
-export const en: Record<string, string> = {
-  'widget.title.waitlist': 'Sold out. Get notified when it is back',
-  'widget.title.preorder': 'Pre-order, expected {earliest}–{latest}',
-  'widget.title.preorderNoEta': 'Pre-order now',
-  'widget.slots': '{count} left',
-  'widget.eta': 'Expected back {earliest}–{latest}',
-  'widget.email': 'Email',
-  'widget.phone': 'Mobile number',
-  'widget.quantity': 'Quantity',
-  'widget.button': 'Notify me',
-  'widget.button.preorder': 'Pre-order',
-  'widget.sms': 'Text me too',
-  'widget.consent': 'Yes, text me about this item',
-  'widget.legal': 'By checking this box you agree to receive texts from {shop} about this item. Msg & data rates may apply. Reply STOP to opt out.',
-  'widget.joined': "You're #{position} in line. We'll message {to} when it's your turn.",
-  // A pre-order is a place in line for the incoming stock; nothing is paid until the shopper checks out.
-  'widget.joined.preorder':
-    "Pre-order placed for {quantity, plural, one {# item} other {# items}}: you're #{position} in line for the incoming stock, expected {earliest}–{latest}. We'll message {to} when it's ready for you. Nothing is charged now.",
-  'widget.joined.preorderNoEta':
-    "Pre-order placed for {quantity, plural, one {# item} other {# items}}: you're #{position} in line for the incoming stock. We'll message {to} when it's ready for you. Nothing is charged now.",
-  'widget.pending': 'Check {to} to confirm your place in line.',
-  'widget.exists': "You're already in line. We've sent a link to {to}.",
-  'widget.offered': "It's your turn: held for you until {time}.",
-  'widget.claim': 'Claim it',
-  'widget.leave': 'Leave the list',
-  'widget.reserved': 'Reserved for you until {time}.',
-  'widget.error.email': 'Enter a valid email address.',
-  'widget.error.consent': 'Tick the box to get texts, or leave the number empty.',
-  'widget.error.network': 'Something went wrong. Please try again.',
-};
-
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 
 /**
- * `{name}` placeholders, and counts by the language's plural rules, in the ICU subset the
- * server's messages use: `{n, plural, =0 {none} one {# item} other {# items}}`.
+ * The shop's strings come whole with the config (widget/i18n: every key, in the
+ * shopper's language, with the shop's overrides); a key missing shows as itself.
+ * `{name}` placeholders only: the widget's copy needs no plural (a count such as
+ * "{count} left" reads right in every language shipped), and a plural engine
+ * would cost every sold-out page its bytes.
  */
-export function makeT(strings: Record<string, string>, locale = 'en'): T {
-  let rules: Intl.PluralRules | undefined;
-  try {
-    rules = new Intl.PluralRules(locale);
-  } catch {
-    // an odd locale tag counts as "other"
-  }
-  return (key, vars = {}) =>
-    String(strings[key] ?? en[key] ?? key)
-      .replace(/\{(\w+),\s*plural,((?:\s*(?:=\d+|\w+)\s*\{[^{}]*\})+)\s*\}/g, (m, k: string, body: string) => {
-        const n = Number(vars[k]);
-        const options: Record<string, string> = {};
-        body.replace(/(=\d+|\w+)\s*\{([^{}]*)\}/g, (_, sel: string, text: string) => ((options[sel] = text), ''));
-        const text = options[`=${n}`] ?? options[rules?.select(n) ?? 'other'] ?? options.other;
-        return k in vars && text !== undefined ? text.replace(/#/g, String(n)) : m;
-      })
-      .replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-}
+export const makeT =
+  (strings: Record<string, string>): T =>
+  (key, vars = {}) =>
+    String(strings[key] ?? key).replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
 export const formatDate = (iso: string, locale: string, time?: boolean) => {
   try {
