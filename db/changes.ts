@@ -105,8 +105,11 @@ function walHeaderWatch(sqlite: Database.Database): () => boolean {
     return () => false;
   }
   const closeWithDb = sqlite.close.bind(sqlite);
+  // Idempotent, as better-sqlite3's own close is: a second close must not close
+  // whatever file has since been given the same descriptor number.
   sqlite.close = () => {
-    closeSync(fd);
+    if (fd >= 0) closeSync(fd);
+    fd = -1;
     return closeWithDb();
   };
   const last = Buffer.alloc(48);
