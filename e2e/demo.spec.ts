@@ -76,7 +76,7 @@ test('bad input is caught inline, by the form and by the API, and nothing is sto
   await form.getByPlaceholder('Mobile number').fill('12345');
   await form.getByRole('checkbox').check();
   await form.getByRole('button', { name: 'Notify me' }).click();
-  await expect(form.getByRole('alert')).toHaveText(/^phone must be a valid phone number/);
+  await expect(form.getByRole('alert')).toHaveText(/^phone must be a valid US phone number, or one with its country code/);
 
   const res = await request.get('/v1/admin/signups?variantId=44012345678901', { headers: { authorization: `Bearer ${demoKeys().secretKey}` } });
   const { signups } = await res.json();
