@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { getTableName } from 'drizzle-orm';
@@ -6,12 +7,13 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lite from '../../db/schema/index.ts';
 import * as pgs from '../../db/schema-pg/index.ts';
-import { copySqliteToPg } from '../../db/to-postgres.ts';
+import { copySqliteToPg, CopyRefused } from '../../db/to-postgres.ts';
 import { TABLE_NAMES } from '../schema-tables.ts';
 import { freshPgDatabase, type FreshPgDatabase } from './database.ts';
 import { seededSqlite } from './seeded-sqlite.ts';
 
 const made: FreshPgDatabase[] = [];
+const MIGRATIONS = (JSON.parse(readFileSync('db/migrations/meta/_journal.json', 'utf8')) as { entries: unknown[] }).entries.length;
 let source: Awaited<ReturnType<typeof seededSqlite>>;
 beforeAll(async () => {
   source = await seededSqlite();
@@ -104,5 +106,22 @@ describe('npm run migrate:to-postgres', () => {
       const rows = await target.db.select().from(pgs[table]);
       expect(rows, table).toEqual(table === 'kv' ? [{ key: 'mine', value: 'keep' }] : []);
     }
+  });
+
+  it.each([
+    ['a table it would leave behind', `create table notes (id integer primary key, body text); insert into notes values (1, 'keep me')`, /^The SQLite database has tables this version does not know, and would not copy: notes$/],
+    ['a schema older than this version', `delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)`, new RegExp(`^The SQLite database has ${MIGRATIONS - 1} of ${MIGRATIONS} migrations: start this version of Waitline on it once`)],
+  ])('refuses a source with %s, before touching the target', async (_, change, expected) => {
+    const altered = `${source.path}.altered`;
+    copyFileSync(source.path, altered);
+    const sqlite = new Database(altered);
+    sqlite.exec(change);
+    sqlite.close();
+    const target = await database({ empty: true });
+    const refused = await copySqliteToPg(altered, target.db).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CopyRefused);
+    expect((refused as Error).message).toMatch(expected);
+    const { rows } = await target.db.$client.query(`select tablename from pg_tables where schemaname = 'public'`);
+    expect(rows).toEqual([]);
   });
 });
