@@ -2,8 +2,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema-pg/index.ts';
+import { migrateUnderLock } from './pg-migrate.ts';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export { schema as pgSchema };
@@ -16,10 +16,45 @@ export function openPg(url: string, pool: pg.PoolConfig = {}): PgDb {
 }
 
 /**
- * Applies every pending migration of db/migrations-pg. Drizzle runs them all in
- * one transaction, and Postgres' DDL is transactional: a migration that fails
- * halfway leaves the database as it was before the first of them.
+ * Applies every pending migration of db/migrations-pg, once however many
+ * replicas call it at the same time (an advisory lock), all in one transaction,
+ * and names the migration that failed: see db/pg-migrate.ts.
  */
 export async function migratePg(db: PgDb, migrationsFolder = pgMigrationsFolder): Promise<void> {
-  await migrate(db, { migrationsFolder });
+  await migrateUnderLock(db.$client, migrationsFolder);
+}
+
+/**
+ * The pool for the server's start: it has answered one query, or this throws an
+ * Error whose message is one line naming the server (never its password) and
+ * why, for the server to print before it exits 1.
+ */
+export async function connectPg(url: string, pool: pg.PoolConfig = {}): Promise<PgDb> {
+  const where = describeUrl(url);
+  const db = openPg(url, { connectionTimeoutMillis: 5_000, ...pool });
+  // An idle client that loses its server emits on the pool; unheard, that would crash the process.
+  db.$client.on('error', () => {});
+  try {
+    await db.$client.query('select 1');
+    return db;
+  } catch (error) {
+    await db.$client.end().catch(() => {});
+    const reason = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
+    throw new Error(`Cannot connect to PostgreSQL at ${where}: ${reason.split('\n')[0]}`);
+  }
+}
+
+/** `host:port/database` of a postgres:// URL, or a clear error for anything else. */
+function describeUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('DATABASE_URL is not a URL: expected postgres://user:password@host:5432/database');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, not ${parsed.protocol}//`);
+  }
+  if (!parsed.hostname) throw new Error('DATABASE_URL names no host: expected postgres://user:password@host:5432/database');
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }

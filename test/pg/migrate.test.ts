@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migratePg, pgMigrationsFolder } from '../../db/pg.ts';
+import { migratePg, openPg, pgMigrationsFolder } from '../../db/pg.ts';
 import { TABLE_NAMES } from '../schema-tables.ts';
 import { freshPgDatabase, type FreshPgDatabase } from './database.ts';
 
@@ -58,7 +58,8 @@ describe('PostgreSQL migrations', () => {
 
   it('that fail halfway leave nothing applied, not even the migrations before them in the same run', async () => {
     const database = await emptyDatabase();
-    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/no_such_table/);
+    // The error names the file that failed, with Postgres' own reason.
+    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/^Migration 9999_broken\.sql failed.*no_such_table/);
     expect(await publicTables(database)).toBe(0);
     expect(await applied(database)).toBe(0);
     const { rows } = await database.db.$client.query(`select proname from pg_proc where proname = 'signups_queue_follow'`);
@@ -68,11 +69,28 @@ describe('PostgreSQL migrations', () => {
   it('that fail on top of applied ones leave those as they were', async () => {
     const database = await emptyDatabase();
     await migratePg(database.db);
-    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/no_such_table/);
+    await expect(migratePg(database.db, withBrokenMigration())).rejects.toThrow(/^Migration 9999_broken\.sql failed.*no_such_table/);
     expect(await applied(database)).toBe(1);
     const { rows } = await database.db.$client.query(
       `select table_name as t, column_name as c from information_schema.columns where table_name = 'half_applied' or column_name = 'half'`,
     );
+    expect(rows).toEqual([]);
+  });
+
+  it('run once when replicas start together: each waits for the advisory lock, then finds nothing pending', async () => {
+    const database = await emptyDatabase();
+    // Four replicas, each with its own pool, as four processes would have.
+    const replicas = Array.from({ length: 4 }, () => openPg(database.url, { max: 2 }));
+    try {
+      const outcomes = await Promise.allSettled(replicas.map((replica) => migratePg(replica)));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
+    } finally {
+      for (const replica of replicas) await replica.$client.end();
+    }
+    expect(await applied(database)).toBe(1);
+    expect(await publicTables(database)).toBe(TABLE_NAMES.length);
+    // The lock is let go: nobody holds an advisory lock once they are done.
+    const { rows } = await database.db.$client.query(`select objid from pg_locks where locktype = 'advisory'`);
     expect(rows).toEqual([]);
   });
 });

@@ -1,0 +1,49 @@
+import { createServer } from 'node:net';
+import { describe, expect, inject, it } from 'vitest';
+import { connectPg } from '../../db/pg.ts';
+
+/** A port on 127.0.0.1 that nothing listens on: bound once by us, then let go. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('connectPg at start-up', () => {
+  it('answers with a pool that has run a query when the server is there', async () => {
+    const db = await connectPg(`${inject('pgUrl')}postgres`);
+    try {
+      const { rows } = await db.$client.query<{ one: number }>('select 1 as one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.$client.end();
+    }
+  });
+
+  it('fails with one line naming the server and why, never the password, when nothing listens', async () => {
+    const port = await closedPort();
+    const error = await connectPg(`postgres://waitline:s3cret@127.0.0.1:${port}/shop`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toBe(`Cannot connect to PostgreSQL at 127.0.0.1:${port}/shop: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('names a database that does not exist', async () => {
+    const error = await connectPg(`${inject('pgUrl')}no_such_database`).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist$/);
+  });
+
+  it.each([
+    ['a libpq keyword string', 'host=127.0.0.1 dbname=shop', /^DATABASE_URL is not a URL/],
+    ['another scheme', 'mysql://root@127.0.0.1/shop', /^DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/, not mysql:\/\/$/],
+    ['no host', 'postgres:///shop', /^DATABASE_URL names no host/],
+  ])('refuses a bad URL (%s) before dialling anything', async (_, url, expected) => {
+    await expect(connectPg(url)).rejects.toThrow(expected);
+  });
+});
