@@ -30,6 +30,9 @@ export default defineConfig({
       WAITLINE_DB: process.env.E2E_DB,
       WAITLINE_ADMIN_TOKEN: 'e2e-root-token',
       WAITLINE_TICK_MS: '200',
+      // Every browser and every API call here comes from 127.0.0.1: the default 20 signups a minute per IP
+      // would throttle the suite itself (test/api/abuse.test.ts proves the limit).
+      WAITLINE_RATE_PER_IP: '1000',
       RESEND_API_KEY: '',
       TWILIO_ACCOUNT_SID: '',
     },
