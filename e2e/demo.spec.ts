@@ -48,7 +48,7 @@ test('someone else typing the same address is told the place exists, and gets no
   const form = stranger.locator('waitline-form');
   await form.getByPlaceholder('Email').fill('shopper@example.com');
   await form.getByRole('button', { name: 'Notify me' }).click();
-  await expect(form.getByRole('status')).toHaveText("You're already in line. We've sent a link to shopper@example.com.");
+  await expect(form.getByRole('status')).toHaveText("You're already in line. Use the link in our message to you to see or leave your place.");
   // No token reached this browser: nothing kept, no status or leave button.
   expect(await stranger.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('waitline:')))).toEqual([]);
   await expect(form.getByRole('button', { name: 'Leave the list' })).toHaveCount(0);

@@ -25,7 +25,9 @@ export const en: Record<string, string> = {
   'widget.joined.preorderNoEta':
     "Pre-order placed: you're #{position} in line for the incoming stock. We'll message {to} when it's ready for you. Nothing is charged now.",
   'widget.pending': 'Check {to} to confirm your place in line.',
-  'widget.exists': "You're already in line. We've sent a link to {to}.",
+  // Never "we've sent a link to {to}": the link goes to the contact's own address (maybe not what was
+  // typed), at most once a day, and not past an opt-out, bounce or cap. An instruction claims nothing.
+  'widget.exists': "You're already in line. Use the link in our message to you to see or leave your place.",
   'widget.offered': "It's your turn: held for you until {time}.",
   'widget.claim': 'Claim it',
   'widget.leave': 'Leave the list',

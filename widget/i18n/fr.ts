@@ -19,7 +19,7 @@ export const fr: Record<string, string> = {
   'widget.joined.preorderNoEta':
     'Précommande enregistrée : vous êtes n°{position} dans la file pour le prochain arrivage. Nous écrirons à {to} quand elle sera prête pour vous. Rien n’est débité maintenant.',
   'widget.pending': 'Consultez {to} pour confirmer votre place.',
-  'widget.exists': 'Vous êtes déjà dans la file. Nous avons envoyé un lien à {to}.',
+  'widget.exists': 'Vous êtes déjà dans la file. Utilisez le lien de notre message pour voir ou quitter votre place.',
   'widget.offered': "C'est votre tour : réservé pour vous jusqu'au {time}.",
   'widget.claim': 'Je le prends',
   'widget.leave': 'Quitter la liste',
