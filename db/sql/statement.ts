@@ -13,3 +13,12 @@ export interface Statement<Options, Row> {
   text(options: Options): string;
   row(raw: Record<string, unknown>): Row;
 }
+
+/**
+ * A write whose text differs between the engines, with positional parameters
+ * (`?` on SQLite, `$n` on PostgreSQL, in the same order). Callers read how many
+ * rows it wrote: better-sqlite3's `.changes`, node-postgres' `rowCount`.
+ */
+export interface Write {
+  text(): string;
+}

@@ -1,9 +1,21 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { pgSchema } from '../../db/pg.ts';
+import * as liteSchema from '../../db/schema/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Statement } from '../../db/sql/statement.ts';
 import { named } from '../../db/sql/pg/named.ts';
 import * as pgAnalytics from '../../db/sql/pg/analytics.ts';
 import * as liteAnalytics from '../../db/sql/sqlite/analytics.ts';
+import * as pgMessages from '../../db/sql/pg/messages.ts';
+import * as liteMessages from '../../db/sql/sqlite/messages.ts';
+import * as pgQueue from '../../db/sql/pg/queue.ts';
+import * as liteQueue from '../../db/sql/sqlite/queue.ts';
+import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
+import * as liteSuppliers from '../../db/sql/sqlite/suppliers.ts';
 import { copySqliteToPg } from '../../db/to-postgres.ts';
 import { freshPgDatabase, type FreshPgDatabase } from './database.ts';
 import { seededSqlite } from './seeded-sqlite.ts';
@@ -16,7 +28,12 @@ import { seededSqlite } from './seeded-sqlite.ts';
 
 type AnyStatement = Statement<never, unknown>;
 type Module = Record<string, unknown>;
-const AREAS: Array<[string, Module, Module]> = [['analytics', liteAnalytics, pgAnalytics]];
+const AREAS: Array<[string, Module, Module]> = [
+  ['analytics', liteAnalytics, pgAnalytics],
+  ['queue', liteQueue, pgQueue],
+  ['messages', liteMessages, pgMessages],
+  ['suppliers', liteSuppliers, pgSuppliers],
+];
 
 let source: Awaited<ReturnType<typeof seededSqlite>>;
 let sqlite: Database.Database;
@@ -34,13 +51,20 @@ afterAll(async () => {
 });
 
 const statement = (module: Module, name: string) => module[name] as AnyStatement & { text(o: unknown): string };
-const onSqlite = (s: AnyStatement & { text(o: unknown): string }, options: unknown, params: Record<string, unknown>) =>
-  (sqlite.prepare(s.text(options)).all(params) as Array<Record<string, unknown>>).map((r) => s.row(r));
-const onPg = async (s: AnyStatement & { text(o: unknown): string }, options: unknown, params: Record<string, unknown>) =>
-  (await target.db.$client.query(named(s.text(options), params))).rows.map((r: Record<string, unknown>) => s.row(r));
+/** Named parameters as an object, positional ones (`?` and `$n`) as an array. */
+type Params = Record<string, unknown> | unknown[];
+const onSqlite = (s: AnyStatement & { text(o: unknown): string }, options: unknown, params: Params) => {
+  const prepared = sqlite.prepare(s.text(options));
+  const rows = (Array.isArray(params) ? prepared.all(...params) : prepared.all(params)) as Array<Record<string, unknown>>;
+  return rows.map((r) => s.row(r));
+};
+const onPg = async (s: AnyStatement & { text(o: unknown): string }, options: unknown, params: Params) =>
+  (await target.db.$client.query(Array.isArray(params) ? { text: s.text(options), values: params } : named(s.text(options), params))).rows.map(
+    (r: Record<string, unknown>) => s.row(r),
+  );
 
 /** Runs one statement on both engines; `unordered` sorts both sides for statements without an order by. */
-async function both(module: [Module, Module], name: string, options: unknown, params: Record<string, unknown>, unordered = false) {
+async function both(module: [Module, Module], name: string, options: unknown, params: Params, unordered = false) {
   const sort = (rows: unknown[]) => (unordered ? rows.map((r) => JSON.stringify(r)).sort() : rows);
   const lite = onSqlite(statement(module[0], name), options, params);
   const pg = await onPg(statement(module[1], name), options, params);
@@ -85,5 +109,62 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
     }
     // The seed holds what each statement counts, so an equal answer is not an empty one.
     expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
+  });
+
+  it('queue reads: the head in FIFO order, seeks, counts and held units agree for every shop and variant', async () => {
+    const pair: [Module, Module] = [liteQueue, pgQueue];
+    const MIN = Number.MIN_SAFE_INTEGER;
+    let heads = 0;
+    for (const shopId of shops()) {
+      for (const variantId of ['4401', '4402']) {
+        const head = await both(pair, 'queueHead', undefined, [shopId, variantId, MIN, 100]);
+        await both(pair, 'queueHead', undefined, [shopId, variantId, MIN, 2]); // the limit is bound, not ignored
+        const [second] = head.slice(1) as Array<{ seq: number }>;
+        await both(pair, 'queueHead', undefined, [shopId, variantId, second?.seq ?? 0, 100]);
+        await both(pair, 'firstOfQuantity', undefined, [shopId, variantId, 1, second?.seq ?? MIN]);
+        await both(pair, 'waitingBetween', undefined, [shopId, variantId, MIN, second?.seq ?? 0]);
+        await both(pair, 'waitingCount', undefined, [shopId, variantId]);
+        await both(pair, 'heldUnits', undefined, [shopId, variantId]);
+        heads += head.length;
+      }
+    }
+    expect(heads).toBeGreaterThan(2);
+  });
+
+  it('message insert: a new key writes one row, a taken key none, and the row reads back the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    // A copy to write into: the source stays as the services left it for the other tests.
+    copyFileSync(source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const { id: contactId, shop_id: shopId } = lite.prepare('select id, shop_id from contacts order by id limit 1').get() as { id: number; shop_id: string };
+      const values = (key: string, publicId: string) => [shopId, contactId, null, null, null, publicId, 'signup-confirmed', 'email', 'x@example.com', '{"item":"Tee"}', 1, 0, key, 1_000, 2_000, 'queued', null];
+      const write = async (key: string, publicId: string) => ({
+        sqlite: lite.prepare(liteMessages.insertMessage.text()).run(...values(key, publicId)).changes,
+        pg: (await target.db.$client.query(pgMessages.insertMessage.text(), values(key, publicId))).rowCount,
+      });
+      expect(await write('parity:new', 'pubparity001')).toEqual({ sqlite: 1, pg: 1 });
+      expect(await write('parity:new', 'pubparity002')).toEqual({ sqlite: 0, pg: 0 }); // the idempotency key is taken
+      const read = 'select shop_id, contact_id, public_id, template, channel, "to", props, track, intro, send_after, created_at, status, error, headers, attempts from messages where idempotency_key = ?';
+      const normal = (r: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^[{[]/.test(v) ? JSON.parse(v) : typeof v === 'boolean' || /^\d+$/.test(String(v)) ? Number(v) : v]));
+      const onLite = normal(lite.prepare(read).get('parity:new') as Record<string, unknown>);
+      const onPgRow = normal((await target.db.$client.query(read.replace('?', '$1'), ['parity:new'])).rows[0]);
+      expect(onPgRow).toEqual(onLite);
+      expect(onLite).toMatchObject({ public_id: 'pubparity001', track: 1, intro: 0, props: { item: 'Tee' }, headers: {} });
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('suppliers: a name matches ignoring ASCII case only, on both engines', async () => {
+    const lite = drizzle(sqlite, { schema: liteSchema });
+    for (const name of ['Kiln & Co', 'KILN & co', 'kiln & co.', 'Kiln', 'K\u0130LN & CO']) {
+      const onLite = lite.select({ id: liteSchema.suppliers.id, name: liteSchema.suppliers.name }).from(liteSchema.suppliers).where(liteSuppliers.supplierNamed(name)).all();
+      const onPgRows = await target.db.select({ id: pgSchema.suppliers.id, name: pgSchema.suppliers.name }).from(pgSchema.suppliers).where(pgSuppliers.supplierNamed(name));
+      expect(onPgRows, name).toEqual(onLite);
+      expect(onLite.length, name).toBe(name.toLowerCase() === 'kiln & co' ? 1 : 0);
+    }
   });
 });
