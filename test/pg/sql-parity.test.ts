@@ -14,6 +14,8 @@ import * as pgMessages from '../../db/sql/pg/messages.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
 import * as pgQueue from '../../db/sql/pg/queue.ts';
 import * as liteQueue from '../../db/sql/sqlite/queue.ts';
+import * as pgSignups from '../../db/sql/pg/signups.ts';
+import * as liteSignups from '../../db/sql/sqlite/signups.ts';
 import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
 import * as liteSuppliers from '../../db/sql/sqlite/suppliers.ts';
 import { copySqliteToPg } from '../../db/to-postgres.ts';
@@ -33,6 +35,7 @@ const AREAS: Array<[string, Module, Module]> = [
   ['queue', liteQueue, pgQueue],
   ['messages', liteMessages, pgMessages],
   ['suppliers', liteSuppliers, pgSuppliers],
+  ['signups', liteSignups, pgSignups],
 ];
 
 let source: Awaited<ReturnType<typeof seededSqlite>>;
@@ -165,6 +168,29 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
       const onPgRows = await target.db.select({ id: pgSchema.suppliers.id, name: pgSchema.suppliers.name }).from(pgSchema.suppliers).where(pgSuppliers.supplierNamed(name));
       expect(onPgRows, name).toEqual(onLite);
       expect(onLite.length, name).toBe(name.toLowerCase() === 'kiln & co' ? 1 : 0);
+    }
+  });
+
+  it('signup insert: the new id and the queue count its trigger keeps are the same on both engines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const { id: contactId, shop_id: shopId } = lite.prepare('select id, shop_id from contacts order by id limit 1').get() as { id: number; shop_id: string };
+      const { seq } = lite.prepare('select max(seq) + 1 as seq from signups where shop_id = ?').get(shopId) as { seq: number };
+      const values = [shopId, '4401', contactId, seq, 'waitlist', 2, 'waiting', 'parity-signup-token', 'en', 5_000, 5_000];
+      const counts = 'select * from queue_counts where shop_id = ? order by variant_id';
+      const numbers = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^\d+$/.test(String(v)) ? Number(v) : v]));
+      const before = lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>;
+      const liteId = Number(lite.prepare(liteSignups.insertSignup.text()).run(...values).lastInsertRowid);
+      const pgId = Number((await target.db.$client.query(pgSignups.insertSignup.text(), values)).rows[0].id);
+      expect(pgId).toBe(liteId);
+      const after = (lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>).map(numbers);
+      expect((await target.db.$client.query(counts.replace('?', '$1'), [shopId])).rows.map(numbers)).toEqual(after);
+      expect(after).not.toEqual(before.map(numbers)); // the trigger counted the new place
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,11 @@
+import type { Write } from '../statement.ts';
+
+/**
+ * PostgreSQL twin of db/sql/sqlite/signups.ts (same parameters, numbered).
+ * node-postgres has no last-insert id: the statement returns `id` (a bigint,
+ * so a string; read it with Number) from the identity column.
+ */
+export const insertSignup: Write = {
+  text: () =>
+    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+};
