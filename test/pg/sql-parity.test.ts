@@ -14,6 +14,8 @@ import * as pgMessages from '../../db/sql/pg/messages.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
 import * as pgQueue from '../../db/sql/pg/queue.ts';
 import * as liteQueue from '../../db/sql/sqlite/queue.ts';
+import * as pgRetention from '../../db/sql/pg/retention.ts';
+import * as liteRetention from '../../db/sql/sqlite/retention.ts';
 import * as pgSignups from '../../db/sql/pg/signups.ts';
 import * as liteSignups from '../../db/sql/sqlite/signups.ts';
 import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
@@ -36,6 +38,7 @@ const AREAS: Array<[string, Module, Module]> = [
   ['messages', liteMessages, pgMessages],
   ['suppliers', liteSuppliers, pgSuppliers],
   ['signups', liteSignups, pgSignups],
+  ['retention', liteRetention, pgRetention],
 ];
 
 let source: Awaited<ReturnType<typeof seededSqlite>>;
@@ -188,6 +191,43 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
       const after = (lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>).map(numbers);
       expect((await target.db.$client.query(counts.replace('?', '$1'), [shopId])).rows.map(numbers)).toEqual(after);
       expect(after).not.toEqual(before.map(numbers)); // the trigger counted the new place
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('retention: each batched delete clears the same rows in batches on both engines, and the replies read the same after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const later = 8_000_000_000_000;
+      const summaries = 'select id, kind, summary from escalations order by id';
+      const replies = (lite.prepare(summaries).all() as Array<{ summary: string }>).filter((r) => r.summary.includes('“'));
+      const runs: Array<[keyof typeof liteRetention, unknown[]]> = [
+        ['deleteOldEvents', [later]],
+        ['clearOldPayloads', [later]],
+        ['clearOldReplies', ['(the reply was deleted after 30 days)', later]],
+        ['deleteOldDeliveries', [later]],
+      ];
+      for (const [name, args] of runs) {
+        // A batch of one: the limit is bound on both engines, so each pass clears one row until none is left.
+        const passes = { sqlite: [] as number[], pg: [] as number[] };
+        for (let n = 1; n > 0; ) {
+          n = lite.prepare(liteRetention[name].text()).run(...args, 1).changes;
+          passes.sqlite.push(n);
+        }
+        for (let n = 1; n > 0; ) {
+          n = (await target.db.$client.query(pgRetention[name].text(), [...args, 1])).rowCount ?? 0;
+          passes.pg.push(n);
+        }
+        expect(passes.pg, name).toEqual(passes.sqlite);
+      }
+      const after = lite.prepare(summaries).all();
+      expect((await target.db.$client.query(summaries)).rows.map((r) => ({ ...r, id: Number(r.id) }))).toEqual(after);
+      expect(replies.length).toBeGreaterThan(0);
+      expect(after.filter((r) => (r as { summary: string }).summary.includes('“'))).toEqual([]);
     } finally {
       lite.close();
       rmSync(dir, { recursive: true, force: true });
