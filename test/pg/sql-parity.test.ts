@@ -14,10 +14,12 @@ import * as pgMessages from '../../db/sql/pg/messages.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
 import * as pgQueue from '../../db/sql/pg/queue.ts';
 import * as liteQueue from '../../db/sql/sqlite/queue.ts';
+import * as pgMentions from '../../db/sql/pg/mentions.ts';
+import * as liteMentions from '../../db/sql/sqlite/mentions.ts';
 import * as pgRetention from '../../db/sql/pg/retention.ts';
 import * as liteRetention from '../../db/sql/sqlite/retention.ts';
-import * as pgSignups from '../../db/sql/pg/signups.ts';
-import * as liteSignups from '../../db/sql/sqlite/signups.ts';
+import * as pgInserts from '../../db/sql/pg/inserts.ts';
+import * as liteInserts from '../../db/sql/sqlite/inserts.ts';
 import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
 import * as liteSuppliers from '../../db/sql/sqlite/suppliers.ts';
 import { copySqliteToPg } from '../../db/to-postgres.ts';
@@ -37,8 +39,9 @@ const AREAS: Array<[string, Module, Module]> = [
   ['queue', liteQueue, pgQueue],
   ['messages', liteMessages, pgMessages],
   ['suppliers', liteSuppliers, pgSuppliers],
-  ['signups', liteSignups, pgSignups],
+  ['inserts', liteInserts, pgInserts],
   ['retention', liteRetention, pgRetention],
+  ['mentions', liteMentions, pgMentions],
 ];
 
 let source: Awaited<ReturnType<typeof seededSqlite>>;
@@ -174,7 +177,7 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
     }
   });
 
-  it('signup insert: the new id and the queue count its trigger keeps are the same on both engines', async () => {
+  it('inserts: a signup, a contact and an offer get the same ids and rows, and the same queue count, on both engines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
     copyFileSync(source.path, join(dir, 'copy.db'));
     const lite = new Database(join(dir, 'copy.db'));
@@ -185,12 +188,24 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
       const counts = 'select * from queue_counts where shop_id = ? order by variant_id';
       const numbers = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^\d+$/.test(String(v)) ? Number(v) : v]));
       const before = lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>;
-      const liteId = Number(lite.prepare(liteSignups.insertSignup.text()).run(...values).lastInsertRowid);
-      const pgId = Number((await target.db.$client.query(pgSignups.insertSignup.text(), values)).rows[0].id);
+      const liteId = Number(lite.prepare(liteInserts.insertSignup.text()).run(...values).lastInsertRowid);
+      const pgId = Number((await target.db.$client.query(pgInserts.insertSignup.text(), values)).rows[0].id);
       expect(pgId).toBe(liteId);
       const after = (lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>).map(numbers);
       expect((await target.db.$client.query(counts.replace('?', '$1'), [shopId])).rows.map(numbers)).toEqual(after);
       expect(after).not.toEqual(before.map(numbers)); // the trigger counted the new place
+      // A contact and an offer to that signup: again the same ids, and the rows read back the same.
+      const contactValues = [shopId, 'parity@example.com', '+14155550199', 6_000, 'fr', 'parity-contact-token', 6_000];
+      const liteContact = Number(lite.prepare(liteInserts.insertContact.text()).run(...contactValues).lastInsertRowid);
+      expect(Number((await target.db.$client.query(pgInserts.insertContact.text(), contactValues)).rows[0].id)).toBe(liteContact);
+      const offerValues = [shopId, '4401', liteId, null, 2, 1, 'parity-offer-token', 9_000, 7_000];
+      const liteOffer = Number(lite.prepare(liteInserts.insertOffer.text()).run(...offerValues).lastInsertRowid);
+      expect(Number((await target.db.$client.query(pgInserts.insertOffer.text(), offerValues)).rows[0].id)).toBe(liteOffer);
+      for (const [table, id] of [['contacts', liteContact], ['offers', liteOffer], ['signups', liteId]] as const) {
+        const read = `select * from ${table} where id = `;
+        const onLite = numbers(lite.prepare(`${read}?`).get(id) as Record<string, unknown>);
+        expect(numbers((await target.db.$client.query(`${read}$1`, [id])).rows[0]), table).toEqual(onLite);
+      }
     } finally {
       lite.close();
       rmSync(dir, { recursive: true, force: true });
@@ -232,5 +247,21 @@ describe('engine-specific SQL: the PostgreSQL twin returns what the SQLite one d
       lite.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('mentions: the same summaries and JSON payloads carry an address on both engines, whatever its case', async () => {
+    const lite = drizzle(sqlite, { schema: liteSchema });
+    let found = 0;
+    for (const addresses of [['+14155550123'], ['P0@Example.com'], ['nobody@example.com', 'p1@example.com'], ['nobody@example.com'], []]) {
+      const liteSummaries = lite.select({ id: liteSchema.escalations.id }).from(liteSchema.escalations).where(liteMentions.mentions(liteSchema.escalations.summary, addresses)).orderBy(liteSchema.escalations.id).all();
+      const pgSummaries = await target.db.select({ id: pgSchema.escalations.id }).from(pgSchema.escalations).where(pgMentions.mentions(pgSchema.escalations.summary, addresses)).orderBy(pgSchema.escalations.id);
+      expect(pgSummaries, `summaries ${addresses}`).toEqual(liteSummaries);
+      // messages.props is JSON on both engines, as webhook payloads are: the case the cast to text is for.
+      const liteProps = lite.select({ id: liteSchema.messages.id }).from(liteSchema.messages).where(liteMentions.mentions(liteSchema.messages.props, addresses)).orderBy(liteSchema.messages.id).all();
+      const pgProps = await target.db.select({ id: pgSchema.messages.id }).from(pgSchema.messages).where(pgMentions.mentions(pgSchema.messages.props, addresses)).orderBy(pgSchema.messages.id);
+      expect(pgProps, `props ${addresses}`).toEqual(liteProps);
+      found += liteSummaries.length + liteProps.length;
+    }
+    expect(found).toBeGreaterThan(0);
   });
 });

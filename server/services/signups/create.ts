@@ -15,7 +15,7 @@ import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
-import { insertSignup } from '../../../db/sql/sqlite/signups.ts';
+import { insertSignup } from '../../../db/sql/sqlite/inserts.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
