@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { messages } from '../../db/schema/index.ts';
 import { dirname } from 'node:path';
 import { handleInboundReply } from '../../server/services/escalations/inbound.ts';
 import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
@@ -8,7 +10,8 @@ const DAY = 86_400_000;
 /**
  * A SQLite file a real shop left behind, written by the services through their
  * routes: two shops, waiting lines in order (a French signup among them), a
- * restock's offers and their messages (sent), a claim, orders backordered with
+ * restock's offers and their messages (sent), one opened, a purchase within the
+ * hold (direct) and one after it lapsed (assisted), a claim, orders backordered with
  * their escalations, an unhappy reply, a supplier's purchase order, and days of
  * jobs run. Closed, so the file is all there is. `path` is the file; `remove`
  * deletes it.
@@ -32,6 +35,8 @@ async function seed(t: TestEnv) {
     return res;
   };
   const shop = await shopWithVariant(t, { inventory: 0, eta: { earliest: '2026-04-01', latest: '2026-04-20' } }, { holdDuration: 'PT1H' });
+  const buy = (id: string, email: string, price: number) =>
+    shop.admin('POST', '/v1/admin/orders', { id, email, currency: 'USD', total: price, lineItems: [{ variantId: '4401', quantity: 1, price }] });
   const other = await shopWithVariant(t, { inventory: 0 });
   for (let i = 0; i < 6; i++) ok(await shop.signup({ email: `p${i}@example.com`, ...(i === 2 ? { locale: 'fr' } : {}) }), 'signup');
   for (let i = 0; i < 2; i++) ok(await other.signup({ email: `o${i}@example.com` }), 'signup');
@@ -40,6 +45,11 @@ async function seed(t: TestEnv) {
   // A restock: two holds go out, one is let lapse and cascades down the line.
   ok(await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 }), 'restock');
   await t.dispatch();
+  // Analytics: p0 opens the offer (the pixel), p1 buys within the hold (direct), p0 buys after it lapsed (assisted).
+  const offerMail = (to: string) => t.deps.db.select().from(messages).where(and(eq(messages.to, to), isNotNull(messages.offerId))).get()!;
+  await t.call('GET', `/t/o/${offerMail('p0@example.com').publicId}.gif`);
+  t.clock.advance(DAY / 48);
+  ok(await buy('paid-1', 'p1@example.com', 2_500), 'purchase');
   t.clock.advance(DAY / 24);
   await runJobs(t);
   await t.dispatch();
@@ -50,6 +60,7 @@ async function seed(t: TestEnv) {
   ok(await order('big', 60_000), 'order');
   handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
   ok(await shop.admin('POST', '/v1/admin/purchase-orders', { supplier: 'Kiln & Co', variantId: '4402', quantity: 10, quotedArrival: '2026-03-20' }), 'po');
+  ok(await buy('paid-2', 'p0@example.com', 2_500), 'purchase');
   for (let day = 0; day < 3; day++) {
     t.clock.advance(DAY);
     await runJobs(t);

@@ -1,4 +1,6 @@
 import type { Db } from '../../../db/index.ts';
+import type { Statement } from '../../../db/sql/statement.ts';
+import { funnelOffers, funnelSales, funnelSignups, purchaseDelays, type VariantFilter } from '../../../db/sql/sqlite/analytics.ts';
 
 export interface FunnelQuery {
   from: Date;
@@ -18,38 +20,15 @@ export interface FunnelQuery {
  */
 export function funnel(db: Db, shopId: string, q: FunnelQuery) {
   const client = db.$client;
-  const variant = q.variantId ? ' and variant_id = @variantId' : '';
+  const o = { variant: Boolean(q.variantId) };
   const params = { shopId, from: q.from.getTime(), to: q.to.getTime(), variantId: q.variantId ?? null };
-  const one = <T>(sql: string) => client.prepare(sql).get(params) as T;
+  const one = <T>(statement: Statement<VariantFilter, T>) => statement.row(client.prepare(statement.text(o)).get(params) as Record<string, unknown>);
 
-  const { signups } = one<{ signups: number }>(
-    `select count(*) as signups from signups where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
-  );
-  const offers = one<{ offered: number; expired: number; opened: number; clicked: number }>(
-    `select count(*) as offered,
-            coalesce(sum(o.status = 'expired'), 0) as expired,
-            coalesce(sum(o.opened_at is not null), 0) as opened,
-            coalesce(sum(o.clicked_at is not null), 0) as clicked
-     from offers o where o.shop_id = @shopId and o.created_at >= @from and o.created_at <= @to${variant.replace('variant_id', 'o.variant_id')}`,
-  );
-  const sales = one<{ purchased: number; direct: number; assisted: number; revenue: number; revenueDirect: number; revenueAssisted: number; currency: string | null }>(
-    `select count(*) as purchased, coalesce(sum(attribution = 'direct'), 0) as direct, coalesce(sum(attribution = 'assisted'), 0) as assisted,
-            coalesce(sum(revenue), 0) as revenue,
-            coalesce(sum(case when attribution = 'direct' then revenue end), 0) as revenueDirect,
-            coalesce(sum(case when attribution = 'assisted' then revenue end), 0) as revenueAssisted,
-            max(currency) as currency
-     from conversions where shop_id = @shopId and created_at >= @from and created_at <= @to${variant}`,
-  );
+  const { signups } = one(funnelSignups);
+  const offers = one(funnelOffers);
+  const sales = one(funnelSales);
   // Plain numbers sorted in JS: 30,000 purchases cost far less than as row objects through SQLite's sorter.
-  const hours = Float64Array.from(
-    client
-      .prepare(
-        `select c.created_at - o.created_at from conversions c join offers o on o.id = c.offer_id
-         where c.shop_id = @shopId and c.created_at >= @from and c.created_at <= @to${variant.replace('variant_id', 'c.variant_id')}`,
-      )
-      .pluck()
-      .all(params) as number[],
-  )
+  const hours = Float64Array.from(client.prepare(purchaseDelays.text(o)).pluck().all(params) as number[])
     .sort()
     .map((ms) => ms / 3_600_000);
 

@@ -1,6 +1,7 @@
 import type { Deps } from '../../context.ts';
 import type { Shop } from '../../../db/schema/index.ts';
 import { dayRanges, resolvePeriod, type PeriodQuery } from './period.ts';
+import { dailyCounts, type DayRow } from '../../../db/sql/sqlite/analytics.ts';
 
 export interface TimeseriesQuery extends PeriodQuery {
   variantId?: string;
@@ -18,26 +19,9 @@ export interface TimeseriesQuery extends PeriodQuery {
 export function timeseries(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, q: TimeseriesQuery) {
   const timezone = shop.settings.timezone;
   const days = dayRanges(resolvePeriod(q, timezone, deps.clock.now()), timezone);
-  const variant = (alias: string) => (q.variantId ? ` and ${alias}.variant_id = @variantId` : '');
-  const inDay = (alias: string) => `${alias}.shop_id = @shopId and ${alias}.created_at >= d.lo and ${alias}.created_at < d.hi${variant(alias)}`;
   const rows = deps.db.$client
-    .prepare(
-      `with d(i, lo, hi) as (select key, value ->> 0, value ->> 1 from json_each(@days))
-       select (select count(*) from signups s where ${inDay('s')}) as signups,
-              (select count(*) from offers o where ${inDay('o')}) as offered,
-              count(c.id) as purchased,
-              coalesce(sum(c.revenue), 0) as revenue,
-              max(c.currency) as currency
-       from d left join conversions c on ${inDay('c')}
-       group by d.i order by d.i`,
-    )
-    .all({ shopId: shop.id, variantId: q.variantId ?? null, days: JSON.stringify(days.map((d) => [d.start, d.end])) }) as Array<{
-    signups: number;
-    offered: number;
-    purchased: number;
-    revenue: number;
-    currency: string | null;
-  }>;
+    .prepare(dailyCounts.text({ variant: Boolean(q.variantId) }))
+    .all({ shopId: shop.id, variantId: q.variantId ?? null, days: JSON.stringify(days.map((d) => [d.start, d.end])) }) as DayRow[];
 
   return {
     bucket: 'day' as const,

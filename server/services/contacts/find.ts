@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { contacts, type Contact } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
@@ -17,13 +17,5 @@ export function contactByAddress(db: DbOrTx, shopId: string, key: ContactKey): C
 /** The contact's addresses: what a stored payload or free text would carry of them. */
 export const addressesOf = (contact: Contact) => [contact.email, contact.phone].filter((a): a is string => Boolean(a));
 
-/**
- * A stored text (a JSON payload, a summary) that carries one of the addresses.
- * Emails are stored lower-cased but a platform may send them as typed, so the
- * text is lower-cased too. A scan of one shop's rows: erasure and export are
- * rare, and retention keeps the payload tables short.
- */
-export function mentions(column: AnyColumn, addresses: string[]): SQL {
-  const parts = addresses.map((a) => sql`instr(lower(${column}), ${a.toLowerCase()}) > 0`);
-  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`0`;
-}
+// The SQL differs per engine: db/sql/sqlite/mentions.ts (its PostgreSQL twin: db/sql/pg/mentions.ts).
+export { mentions } from '../../../db/sql/sqlite/mentions.ts';

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { perConnection, type Db } from '../../../db/index.ts';
 import { contacts, type Contact } from '../../../db/schema/index.ts';
 import { rowToken } from '../../lib/tokens.ts';
+import { insertContact } from '../../../db/sql/sqlite/inserts.ts';
 
 export interface ContactInput {
   email?: string;
@@ -86,7 +87,5 @@ const statements = perConnection((db: Db) => ({
   byEmail: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.email, p('email')))).prepare(),
   byPhone: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.phone, p('phone')))).prepare(),
   // Plain SQL and no RETURNING: the caller already holds every value of the new row.
-  insert: db.$client.prepare(
-    `insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at, orders_count) values (?, ?, ?, ?, ?, ?, ?, 0)`,
-  ),
+  insert: db.$client.prepare(insertContact.text()),
 }));

@@ -3,6 +3,7 @@ import type { Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { e164, email as emailField, variantId } from '../../lib/fields.ts';
 import { rowToken } from '../../lib/tokens.ts';
+import { insertContact } from '../../../db/sql/sqlite/inserts.ts';
 
 /** Header names of our export and of other back-in-stock apps' exports, mapped to ours. */
 const HEADERS: Record<string, 'email' | 'phone' | 'variant' | 'created_at' | 'sms_consent' | 'quantity' | 'locale'> = {
@@ -128,7 +129,8 @@ function prepare(client: Database.Database) {
     variant: client.prepare(`select 1 from variants where shop_id = ? and id = ? and mode != 'off'`),
     contactByEmail: client.prepare('select id from contacts where shop_id = ? and email = ?'),
     contactByPhone: client.prepare('select id from contacts where shop_id = ? and phone = ?'),
-    insertContact: client.prepare('insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at) values (?, ?, ?, ?, ?, ?, ?)'),
+    // orders_count is written as its default, 0: the same row as before.
+    insertContact: client.prepare(insertContact.text()),
     active: client.prepare(`select 1 from signups where shop_id = ? and variant_id = ? and contact_id = ? and status in ('pending', 'waiting', 'offered')`),
     insertSignup: client.prepare(
       `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at)

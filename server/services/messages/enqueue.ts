@@ -8,6 +8,7 @@ import { rowToken } from '../../lib/tokens.ts';
 import { smsCountries } from '../settings/schema.ts';
 import { SendLimits } from './limits.ts';
 import { sendsDespiteOptOut } from './transactional.ts';
+import { insertMessage } from '../../../db/sql/sqlite/messages.ts';
 
 export interface MessageArgs {
   shop: Shop;
@@ -163,11 +164,8 @@ const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
 
 function prepare(client: Database) {
   return {
-    insert: client.prepare(
-      `insert or ignore into messages
-         (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, error, headers, attempts)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0)`,
-    ),
+    // db/sql/sqlite/messages.ts; its PostgreSQL twin is db/sql/pg/messages.ts.
+    insert: client.prepare(insertMessage.text()),
     introduce: client.prepare('update contacts set sms_introduced_at = ? where id = ? and sms_introduced_at is null'),
   };
 }

@@ -1,10 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import { purchaseOrders, suppliers, type PurchaseOrder, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { findVariant, requireNotPast } from './find.ts';
 import { presentPurchaseOrder } from './present.ts';
 import { REASONS, refreshEtas } from './refresh.ts';
+import { supplierNamed } from '../../../db/sql/sqlite/suppliers.ts';
 
 export interface PurchaseOrderInput {
   supplier: string;
@@ -30,7 +31,7 @@ export function createPurchaseOrder(deps: Deps, shop: Shop, input: PurchaseOrder
 /** Inserts one checked PO, creating its supplier by name on first sight. The caller refreshes ETAs once per batch. */
 export function insertPurchaseOrder(tx: Tx, shop: Shop, input: PurchaseOrderInput, now: Date): { po: PurchaseOrder; supplier: string } {
   tx.insert(suppliers).values({ shopId: shop.id, name: input.supplier, createdAt: now }).onConflictDoNothing().run();
-  const supplier = tx.select().from(suppliers).where(and(eq(suppliers.shopId, shop.id), sql`${suppliers.name} = ${input.supplier} collate nocase`)).get()!;
+  const supplier = tx.select().from(suppliers).where(and(eq(suppliers.shopId, shop.id), supplierNamed(input.supplier))).get()!;
   const po = tx
     .insert(purchaseOrders)
     .values({ shopId: shop.id, supplierId: supplier.id, variantId: input.variantId, quantity: input.quantity, quotedArrival: input.quotedArrival, createdAt: now, updatedAt: now })

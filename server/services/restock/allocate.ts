@@ -10,6 +10,7 @@ import { MessageBatch } from '../messages/enqueue.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
 import { queueReads, type HeadRow } from './queue.ts';
+import { insertOffer } from '../../../db/sql/sqlite/inserts.ts';
 
 /** The largest quantity one signup may ask for (validated at the edge). */
 export const MAX_QUANTITY = 100;
@@ -124,10 +125,7 @@ const writeCache = new WeakMap<Database.Database, ReturnType<typeof prepareWrite
 
 function prepareWrites(client: Database.Database) {
   return {
-    insertOffer: client.prepare(
-      `insert into offers (shop_id, variant_id, signup_id, restock_id, units, position, status, token, expires_at, created_at)
-       values (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-    ),
+    insertOffer: client.prepare(insertOffer.text()),
     markOffered: client.prepare(`update signups set status = 'offered', updated_at = ? where id = ?`),
   };
 }

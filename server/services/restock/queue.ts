@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../../../db/index.ts';
+import * as sql from '../../../db/sql/sqlite/queue.ts';
+import type { HeadRow } from '../../../db/sql/sqlite/queue.ts';
+
+export type { HeadRow } from '../../../db/sql/sqlite/queue.ts';
 
 /**
  * The hot reads of allocation as prepared statements on the raw connection:
  * each is one index range or seek, so a restock costs units, not queue depth.
- * Statements belong to a connection; the cache is per connection.
+ * Statements belong to a connection; the cache is per connection. The SQL is
+ * db/sql/sqlite/queue.ts (its PostgreSQL twin is db/sql/pg/queue.ts).
  */
 export interface QueueReads {
   /** Waiting signups after `seq`, in FIFO order, with what messages need of the contact. */
@@ -17,36 +22,17 @@ export interface QueueReads {
   heldUnits(shopId: string, variantId: string): number;
 }
 
-export interface HeadRow {
-  id: number;
-  seq: number;
-  quantity: number;
-  kind: 'waitlist' | 'preorder';
-  token: string;
-  contactId: number;
-}
-
 const cache = new WeakMap<Database.Database, QueueReads>();
 
 export function queueReads(db: Db): QueueReads {
   const client = db.$client;
   const found = cache.get(client);
   if (found) return found;
-  const head = client.prepare(
-    `select id, seq, quantity, kind, token, contact_id as contactId from signups
-     where shop_id = ? and variant_id = ? and status = 'waiting' and seq > ? order by seq limit ?`,
-  );
-  const firstOfQuantity = client.prepare(
-    `select seq from signups where shop_id = ? and variant_id = ? and status = 'waiting' and quantity = ? and seq > ?
-     order by seq limit 1`,
-  );
-  const between = client.prepare(
-    `select count(*) as n from signups where shop_id = ? and variant_id = ? and status = 'waiting' and seq > ? and seq < ?`,
-  );
-  const count = client.prepare(`select count(*) as n from signups where shop_id = ? and variant_id = ? and status = 'waiting'`);
-  const held = client.prepare(
-    `select coalesce(sum(units), 0) as n from offers where shop_id = ? and variant_id = ? and status = 'active'`,
-  );
+  const head = client.prepare(sql.queueHead.text());
+  const firstOfQuantity = client.prepare(sql.firstOfQuantity.text());
+  const between = client.prepare(sql.waitingBetween.text());
+  const count = client.prepare(sql.waitingCount.text());
+  const held = client.prepare(sql.heldUnits.text());
   const reads: QueueReads = {
     head: (shopId, variantId, afterSeq, limit) => head.all(shopId, variantId, afterSeq, limit) as HeadRow[],
     firstOfQuantity: (shopId, variantId, quantity, afterSeq) =>

@@ -1,3 +1,5 @@
+import type { Write } from '../../../db/sql/statement.ts';
+import * as retention from '../../../db/sql/sqlite/retention.ts';
 import type { Deps } from '../../context.ts';
 import { schedulePeriodic } from '../../jobs/queue.ts';
 
@@ -26,17 +28,17 @@ export interface RetentionResult {
  * WAITLINE_RETENTION_DAYS (SPEC §6): stored webhook payloads and inbound texts
  * are deleted once older than the retention. A Shopify event whose job has
  * not finished keeps its payload: the job still needs it. Runs in batches so
- * a first sweep over a long backlog never holds the writer for long.
+ * a first sweep over a long backlog never holds the writer for long. The SQL
+ * is db/sql/sqlite/retention.ts (its PostgreSQL twin: db/sql/pg/retention.ts).
  */
 export function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>): RetentionResult {
   const sqlite = deps.db.$client;
   const now = deps.clock.now().getTime();
   const cutoff = now - deps.config.retentionMs;
   const forget = now - Math.max(deps.config.retentionMs, DEDUPE_MS);
-  const unfinished = `exists (select 1 from jobs j where j.key = 'shopify:' || e.id and j.status in ('pending', 'running'))`;
   const days = +(deps.config.retentionMs / 86_400_000).toFixed(3);
-  const batched = (sql: string, ...args: unknown[]) => {
-    const statement = sqlite.prepare(sql);
+  const batched = (write: Write, ...args: unknown[]) => {
+    const statement = sqlite.prepare(write.text());
     let total = 0;
     for (;;) {
       const n = statement.run(...args, BATCH).changes;
@@ -45,18 +47,10 @@ export function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Ret
     }
   };
   return {
-    eventsDeleted: batched(`delete from webhook_events where id in (select e.id from webhook_events e where e.received_at < ? and not ${unfinished} limit ?)`, forget),
-    payloadsCleared: batched(
-      `update webhook_events set payload = '{}' where id in (select e.id from webhook_events e where e.received_at < ? and e.payload != '{}' and not ${unfinished} limit ?)`,
-      cutoff,
-    ),
-    // The reply is quoted last, between “ and ” (escalations/inbound.ts); who sent it stays for the merchant to act on.
-    repliesCleared: batched(
-      `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where kind in ('negative_reply', 'call_request') and created_at < ? and instr(summary, '“') > 0 limit ?)`,
-      `(the reply was deleted after ${days} days)`,
-      cutoff,
-    ),
-    deliveriesDeleted: batched(`delete from webhook_deliveries where id in (select id from webhook_deliveries where status in ('delivered', 'failed') and created_at < ? limit ?)`, cutoff),
+    eventsDeleted: batched(retention.deleteOldEvents, forget),
+    payloadsCleared: batched(retention.clearOldPayloads, cutoff),
+    repliesCleared: batched(retention.clearOldReplies, `(the reply was deleted after ${days} days)`, cutoff),
+    deliveriesDeleted: batched(retention.deleteOldDeliveries, cutoff),
     keysDeleted: sqlite.prepare('delete from retired_publishable_keys where expires_at <= ?').run(now).changes,
   };
 }

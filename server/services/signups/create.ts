@@ -15,6 +15,7 @@ import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
+import { insertSignup } from '../../../db/sql/sqlite/inserts.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
@@ -136,9 +137,7 @@ const statements = perConnection((db: Db) => ({
   recentReminder: db.$client.prepare(
     `select 1 from messages where signup_id = ? and template = 'signup-exists' and created_at > ? limit 1`,
   ),
-  insert: db.$client.prepare(
-    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ),
+  insert: db.$client.prepare(insertSignup.text()),
 }));
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { webhookDeliveries, type OutboundEvent, type Shop } from '../../../db/schema/index.ts';
 import { token } from '../../lib/tokens.ts';
@@ -29,8 +29,9 @@ export function listDeliveries(db: DbOrTx, shopId: string, q: { cursor?: number;
   const rows = db
     .select()
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.shopId, shopId), q.cursor !== undefined ? sql`${webhookDeliveries.id} < ${q.cursor}` : sql`1`))
-    .orderBy(sql`${webhookDeliveries.id} desc`)
+    // Dialect-neutral: `and` drops an undefined condition, where a bare `1` would not be a boolean on PostgreSQL.
+    .where(and(eq(webhookDeliveries.shopId, shopId), q.cursor !== undefined ? lt(webhookDeliveries.id, q.cursor) : undefined))
+    .orderBy(desc(webhookDeliveries.id))
     .limit(q.limit + 1)
     .all();
   const page = rows.slice(0, q.limit);

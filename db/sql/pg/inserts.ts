@@ -1,0 +1,20 @@
+import type { Write } from '../statement.ts';
+
+/**
+ * PostgreSQL twin of db/sql/sqlite/inserts.ts (same parameters, numbered).
+ * node-postgres has no last-insert id: the statement returns `id` (a bigint,
+ * so a string; read it with Number) from the identity column.
+ */
+export const insertSignup: Write = {
+  text: () =>
+    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+};
+
+export const insertContact: Write = {
+  text: () => `insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at, orders_count) values ($1, $2, $3, $4, $5, $6, $7, 0) returning id`,
+};
+
+export const insertOffer: Write = {
+  text: () => `insert into offers (shop_id, variant_id, signup_id, restock_id, units, position, status, token, expires_at, created_at)
+       values ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9) returning id`,
+};

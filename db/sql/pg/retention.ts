@@ -1,0 +1,29 @@
+import type { Write } from '../statement.ts';
+
+/**
+ * PostgreSQL twin of db/sql/sqlite/retention.ts (same names, parameters
+ * numbered in the same order). What differs and why: Postgres has no `instr`
+ * (`strpos` finds the quote, 1-based as well), and `json` has no equality
+ * operator, so the payload is compared as text. `'shopify:' || e.id` works on
+ * a bigint id as on SQLite's integer.
+ */
+
+const unfinished = `exists (select 1 from jobs j where j.key = 'shopify:' || e.id and j.status in ('pending', 'running'))`;
+
+export const deleteOldEvents: Write = {
+  text: () => `delete from webhook_events where id in (select e.id from webhook_events e where e.received_at < $1 and not ${unfinished} limit $2)`,
+};
+
+export const clearOldPayloads: Write = {
+  text: () =>
+    `update webhook_events set payload = '{}' where id in (select e.id from webhook_events e where e.received_at < $1 and e.payload::text <> '{}' and not ${unfinished} limit $2)`,
+};
+
+export const clearOldReplies: Write = {
+  text: () =>
+    `update escalations set summary = substr(summary, 1, strpos(summary, '“') - 1) || $1 where id in (select id from escalations where kind in ('negative_reply', 'call_request') and created_at < $2 and strpos(summary, '“') > 0 limit $3)`,
+};
+
+export const deleteOldDeliveries: Write = {
+  text: () => `delete from webhook_deliveries where id in (select id from webhook_deliveries where status in ('delivered', 'failed') and created_at < $1 limit $2)`,
+};

@@ -1,0 +1,16 @@
+import type { Write } from '../statement.ts';
+
+/**
+ * The message insert of MessageBatch.flush (server/services/messages/enqueue.ts),
+ * SQLite twin of db/sql/pg/messages.ts. Engine-specific because SQLite spells
+ * "skip a row whose idempotency key is taken" `insert or ignore`. It writes 0
+ * rows when the key is taken: the caller counts a message as written on 1.
+ *
+ * (shopId, contactId, signupId, offerId, backorderId, publicId, template, channel,
+ *  to, props, track, intro, idempotencyKey, sendAfter, createdAt, status, error)
+ */
+export const insertMessage: Write = {
+  text: () => `insert or ignore into messages
+         (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, error, headers, attempts)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0)`,
+};

@@ -1,0 +1,34 @@
+import type { Write } from '../statement.ts';
+
+/**
+ * The retention sweep's batched deletes (server/services/retention/sweep.ts),
+ * SQLite twin of db/sql/pg/retention.ts. Positional parameters; the batched
+ * ones end with the batch size (`limit ?`) and the caller repeats them until a
+ * batch comes back short. Engine-specific because SQLite finds the quote with
+ * `instr` and compares the JSON payload as the text it is stored as.
+ */
+
+/** A Shopify event whose job has not finished keeps its payload: the job still needs it. */
+const unfinished = `exists (select 1 from jobs j where j.key = 'shopify:' || e.id and j.status in ('pending', 'running'))`;
+
+/** (receivedBefore, batch) */
+export const deleteOldEvents: Write = {
+  text: () => `delete from webhook_events where id in (select e.id from webhook_events e where e.received_at < ? and not ${unfinished} limit ?)`,
+};
+
+/** (receivedBefore, batch) */
+export const clearOldPayloads: Write = {
+  text: () =>
+    `update webhook_events set payload = '{}' where id in (select e.id from webhook_events e where e.received_at < ? and e.payload != '{}' and not ${unfinished} limit ?)`,
+};
+
+/** (note, createdBefore, batch): the reply is quoted last, between “ and ”; it gives way to the note. */
+export const clearOldReplies: Write = {
+  text: () =>
+    `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where kind in ('negative_reply', 'call_request') and created_at < ? and instr(summary, '“') > 0 limit ?)`,
+};
+
+/** (createdBefore, batch) */
+export const deleteOldDeliveries: Write = {
+  text: () => `delete from webhook_deliveries where id in (select id from webhook_deliveries where status in ('delivered', 'failed') and created_at < ? limit ?)`,
+};

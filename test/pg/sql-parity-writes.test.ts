@@ -1,0 +1,122 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import * as pgInserts from '../../db/sql/pg/inserts.ts';
+import * as pgMessages from '../../db/sql/pg/messages.ts';
+import * as pgRetention from '../../db/sql/pg/retention.ts';
+import * as liteInserts from '../../db/sql/sqlite/inserts.ts';
+import * as liteMessages from '../../db/sql/sqlite/messages.ts';
+import * as liteRetention from '../../db/sql/sqlite/retention.ts';
+import { twinEngines } from './twins.ts';
+
+/**
+ * Every engine-specific write of db/sql/ run with the same values on a copy of
+ * a SQLite file the services wrote and on its copy in PostgreSQL: the same rows
+ * written (and ids given), and the rows read back the same. Each test writes
+ * into its own copy of the SQLite file; the PostgreSQL copy takes every write.
+ */
+
+const t = twinEngines();
+
+describe('engine-specific SQL: the PostgreSQL twin writes what the SQLite one does', () => {
+  it('message insert: a new key writes one row, a taken key none, and the row reads back the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    // A copy to write into: the source stays as the services left it for the other tests.
+    copyFileSync(t.source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const { id: contactId, shop_id: shopId } = lite.prepare('select id, shop_id from contacts order by id limit 1').get() as { id: number; shop_id: string };
+      const values = (key: string, publicId: string) => [shopId, contactId, null, null, null, publicId, 'signup-confirmed', 'email', 'x@example.com', '{"item":"Tee"}', 1, 0, key, 1_000, 2_000, 'queued', null];
+      const write = async (key: string, publicId: string) => ({
+        sqlite: lite.prepare(liteMessages.insertMessage.text()).run(...values(key, publicId)).changes,
+        pg: (await t.target.db.$client.query(pgMessages.insertMessage.text(), values(key, publicId))).rowCount,
+      });
+      expect(await write('parity:new', 'pubparity001')).toEqual({ sqlite: 1, pg: 1 });
+      expect(await write('parity:new', 'pubparity002')).toEqual({ sqlite: 0, pg: 0 }); // the idempotency key is taken
+      const read = 'select shop_id, contact_id, public_id, template, channel, "to", props, track, intro, send_after, created_at, status, error, headers, attempts from messages where idempotency_key = ?';
+      const normal = (r: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^[{[]/.test(v) ? JSON.parse(v) : typeof v === 'boolean' || /^\d+$/.test(String(v)) ? Number(v) : v]));
+      const onLite = normal(lite.prepare(read).get('parity:new') as Record<string, unknown>);
+      const onPgRow = normal((await t.target.db.$client.query(read.replace('?', '$1'), ['parity:new'])).rows[0]);
+      expect(onPgRow).toEqual(onLite);
+      expect(onLite).toMatchObject({ public_id: 'pubparity001', track: 1, intro: 0, props: { item: 'Tee' }, headers: {} });
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('inserts: a signup, a contact and an offer get the same ids and rows, and the same queue count, on both engines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(t.source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const { id: contactId, shop_id: shopId } = lite.prepare('select id, shop_id from contacts order by id limit 1').get() as { id: number; shop_id: string };
+      const { seq } = lite.prepare('select max(seq) + 1 as seq from signups where shop_id = ?').get(shopId) as { seq: number };
+      const values = [shopId, '4401', contactId, seq, 'waitlist', 2, 'waiting', 'parity-signup-token', 'en', 5_000, 5_000];
+      const counts = 'select * from queue_counts where shop_id = ? order by variant_id';
+      const numbers = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^\d+$/.test(String(v)) ? Number(v) : v]));
+      const before = lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>;
+      const liteId = Number(lite.prepare(liteInserts.insertSignup.text()).run(...values).lastInsertRowid);
+      const pgId = Number((await t.target.db.$client.query(pgInserts.insertSignup.text(), values)).rows[0].id);
+      expect(pgId).toBe(liteId);
+      const after = (lite.prepare(counts).all(shopId) as Array<Record<string, unknown>>).map(numbers);
+      expect((await t.target.db.$client.query(counts.replace('?', '$1'), [shopId])).rows.map(numbers)).toEqual(after);
+      expect(after).not.toEqual(before.map(numbers)); // the trigger counted the new place
+      // A contact and an offer to that signup: again the same ids, and the rows read back the same.
+      const contactValues = [shopId, 'parity@example.com', '+14155550199', 6_000, 'fr', 'parity-contact-token', 6_000];
+      const liteContact = Number(lite.prepare(liteInserts.insertContact.text()).run(...contactValues).lastInsertRowid);
+      expect(Number((await t.target.db.$client.query(pgInserts.insertContact.text(), contactValues)).rows[0].id)).toBe(liteContact);
+      const offerValues = [shopId, '4401', liteId, null, 2, 1, 'parity-offer-token', 9_000, 7_000];
+      const liteOffer = Number(lite.prepare(liteInserts.insertOffer.text()).run(...offerValues).lastInsertRowid);
+      expect(Number((await t.target.db.$client.query(pgInserts.insertOffer.text(), offerValues)).rows[0].id)).toBe(liteOffer);
+      for (const [table, id] of [['contacts', liteContact], ['offers', liteOffer], ['signups', liteId]] as const) {
+        const read = `select * from ${table} where id = `;
+        const onLite = numbers(lite.prepare(`${read}?`).get(id) as Record<string, unknown>);
+        expect(numbers((await t.target.db.$client.query(`${read}$1`, [id])).rows[0]), table).toEqual(onLite);
+      }
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('retention: each batched delete clears the same rows in batches on both engines, and the replies read the same after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(t.source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const later = 8_000_000_000_000;
+      const summaries = 'select id, kind, summary from escalations order by id';
+      const replies = (lite.prepare(summaries).all() as Array<{ summary: string }>).filter((r) => r.summary.includes('“'));
+      const runs: Array<[keyof typeof liteRetention, unknown[]]> = [
+        ['deleteOldEvents', [later]],
+        ['clearOldPayloads', [later]],
+        ['clearOldReplies', ['(the reply was deleted after 30 days)', later]],
+        ['deleteOldDeliveries', [later]],
+      ];
+      for (const [name, args] of runs) {
+        // A batch of one: the limit is bound on both engines, so each pass clears one row until none is left.
+        const passes = { sqlite: [] as number[], pg: [] as number[] };
+        for (let n = 1; n > 0; ) {
+          n = lite.prepare(liteRetention[name].text()).run(...args, 1).changes;
+          passes.sqlite.push(n);
+        }
+        for (let n = 1; n > 0; ) {
+          n = (await t.target.db.$client.query(pgRetention[name].text(), [...args, 1])).rowCount ?? 0;
+          passes.pg.push(n);
+        }
+        expect(passes.pg, name).toEqual(passes.sqlite);
+      }
+      const after = lite.prepare(summaries).all();
+      expect((await t.target.db.$client.query(summaries)).rows.map((r) => ({ ...r, id: Number(r.id) }))).toEqual(after);
+      expect(replies.length).toBeGreaterThan(0);
+      expect(after.filter((r) => (r as { summary: string }).summary.includes('“'))).toEqual([]);
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
