@@ -50,6 +50,15 @@ function formChunk(): Plugin {
   };
 }
 
+/** Suites about SQLite itself: its file, its own migrations, several processes on one file, pure functions. */
+const SQLITE_ONLY = [
+  'test/unit/**',
+  'test/crash/**',
+  'test/security/two-processes.test.ts',
+  'test/api/config-processes.test.ts',
+  'test/signups/variant-gids-migration.test.ts',
+];
+
 const test: InlineConfig = {
   pool: 'forks',
   // The CSV round trip measures live heap; it needs to ask for a collection.
@@ -69,6 +78,19 @@ const test: InlineConfig = {
     },
     // Its globalSetup starts one PostgreSQL server, and only when a file of this project is in the run.
     { extends: true, test: { name: 'pg', include: ['test/pg/**/*.test.ts'], globalSetup: ['test/pg/global-setup.ts'] } },
+    // The same service, API, property and fuzz suites on PostgreSQL (test/helpers.ts `setup()` gives each a
+    // database copied from the run's migrated template). Property suites run fewer cases here (FC_RUNS), with
+    // the same invariants; suites about SQLite itself (its files, its migrations, its processes) stay on SQLite.
+    {
+      extends: true,
+      test: {
+        name: 'services-pg',
+        include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+        exclude: [...configDefaults.exclude, 'test/pg/**', ...SQLITE_ONLY],
+        globalSetup: ['test/pg/global-setup.ts'],
+        env: { WAITLINE_TEST_ENGINE: 'pg', PROPERTY_SCALE: process.env.PROPERTY_SCALE_PG ?? '0.1' },
+      },
+    },
   ],
 };
 

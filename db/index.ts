@@ -3,11 +3,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
 import { versionSource } from './changes.ts';
+import { sharedHandleGuard } from './guard.ts';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/**
+ * The services' handle, on either engine (db/open.ts). Typed as Drizzle's
+ * asynchronous SQLite database: every query is awaited, which on
+ * better-sqlite3 costs a microtask and on PostgreSQL is a round trip. Only
+ * dialect-neutral calls belong in services: `await` a builder (or
+ * `.execute()` a prepared one) for its rows, `affected(result)` (db/raw.ts)
+ * for a write's count; `.get()`, `.all()`, `.run()` and `$client` exist on
+ * SQLite only (test/unit/engine-neutral.test.ts holds server/ to that).
+ */
+export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & { $client: Database.Database };
+/** The SQLite connection's own Drizzle handle, for db/ internals that run on SQLite only. */
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export { schema };
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -27,13 +40,19 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
   // signup's write calls. In memory it is a copy.
   sqlite.pragma('temp_store = MEMORY');
   writeTransactionsWait(sqlite);
-  const db = drizzle(sqlite, { schema });
-  const plain = db.transaction.bind(db);
-  db.transaction = ((fn, config) => plain(fn, { behavior: 'immediate', ...config })) as typeof db.transaction;
-  migrate(db, { migrationsFolder });
+  const db = drizzle(sqlite, { schema, logger: sharedHandleGuard(sqlite) });
+  refuseOwnTransactions(db);
+  migrate(drizzle(sqlite), { migrationsFolder });
   // After the migrations, so its triggers cover every table as it now stands.
   versionSource(sqlite);
-  return { db, sqlite };
+  return { db: db as unknown as Db, sqlite };
+}
+
+/** Drizzle's own `db.transaction` would run beside db/transaction.ts' writer (and on SQLite, synchronously). */
+export function refuseOwnTransactions(db: { transaction: unknown }): void {
+  db.transaction = () => {
+    throw new Error('Use transaction(db, async (tx) => …) from db/transaction.ts');
+  };
 }
 
 /**
@@ -50,8 +69,13 @@ function writeTransactionsWait(sqlite: Database.Database): void {
   sqlite.transaction = ((fn: (...args: never[]) => unknown) => plain(fn).immediate) as typeof sqlite.transaction;
 }
 
-/** A transaction handle; services that write take `Db | Tx` so callers can compose them in one transaction. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+declare const inTransaction: unique symbol;
+/**
+ * The handle a `transaction(db, …)` body gets (db/transaction.ts). Every write
+ * takes one, so no service can write through `deps.db` beside the
+ * transaction it was called in; reads that may run either way take `DbOrTx`.
+ */
+export type Tx = Db & { readonly [inTransaction]: true };
 export type DbOrTx = Db | Tx;
 
 /**

@@ -3,16 +3,42 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as schema from './schema-pg/index.ts';
+import { refuseOwnTransactions, schema as tables, type Db } from './index.ts';
+import { sharedHandleGuard } from './guard.ts';
 import { migrateUnderLock } from './pg-migrate.ts';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export { schema as pgSchema };
+
+// Counts, sums, ids and epoch-ms timestamps as numbers, as SQLite gives them
+// (every one fits 2^53); `json` as its text, which the tables' columns parse.
+// Process-wide: node-postgres reads these parsers per query, and Drizzle's
+// driver asks for the global ones.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+pg.types.setTypeParser(pg.types.builtins.JSON, (text: string) => text);
 
 export const pgMigrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
 
 /** A pool on `url` with Drizzle over it (db/schema-pg). Nothing is migrated: see migratePg. */
 export function openPg(url: string, pool: pg.PoolConfig = {}): PgDb {
   return drizzle(new pg.Pool({ connectionString: url, ...pool }), { schema });
+}
+
+/**
+ * The services' handle on PostgreSQL: Drizzle's node-postgres driver over a
+ * pool, with the tables of db/schema. Those are SQLite table objects, but a
+ * table is only names to Drizzle's query builder: the Postgres dialect quotes
+ * and numbers them its own way, and test/unit/schema-parity.test.ts holds the
+ * two schemas to the same tables, columns and row types, so the same service
+ * code runs on both engines. db/schema-pg is what migrations and moving data
+ * are made from. Writes through this handle are refused: they belong in
+ * `transaction` (db/transaction.ts), which runs them on one client.
+ */
+export function servicesHandle(pool: pg.Pool): Db {
+  const db = drizzle(pool, { schema: tables, logger: sharedHandleGuard(pool) });
+  refuseOwnTransactions(db);
+  return db as unknown as Db;
 }
 
 /**

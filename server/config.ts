@@ -4,6 +4,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   dbPath: string;
+  /** `DATABASE_URL`: a postgres:// URL runs the product on PostgreSQL; unset, on the SQLite file at `dbPath`. */
+  databaseUrl?: string;
   adminToken: string;
   /** True when the admin token was generated for this run (and should be printed). */
   adminTokenGenerated: boolean;
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     dbPath: env.WAITLINE_DB || './data/waitline.db',
+    databaseUrl: env.DATABASE_URL || undefined,
     adminToken: adminToken || `wl_admin_${token(18)}`,
     adminTokenGenerated: !adminToken,
     ratePerIp: int(env, 'WAITLINE_RATE_PER_IP', 20),

@@ -13,8 +13,13 @@ import { scheduleSendLimitsPrune } from './services/messages/prune-limits.ts';
 
 const started = performance.now();
 const config = loadConfig();
-const deps = createDeps(config);
-const checkpointer = startCheckpointer(deps.db.$client, config.dbPath, deps.log);
+const deps = await createDeps(config).catch((error: unknown) => {
+  // PostgreSQL unreachable (or a migration that failed): one clear line, and exit 1 for the supervisor.
+  console.error(`Waitline cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+// SQLite only: keeps the WAL file from growing under a steady stream of readers.
+const checkpointer = deps.engine === 'sqlite' ? startCheckpointer(deps.db.$client, config.dbPath, deps.log) : null;
 const scheduler = createScheduler(deps);
 // New messages go out soon after their transaction commits, not at the next tick.
 // Wakes within 50 ms share one round, so a burst becomes full provider batches
@@ -39,14 +44,14 @@ scheduleRetentionSweep(deps);
 scheduleSendLimitsPrune(deps);
 
 const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port: config.port }, () => {
+const server = serve({ fetch: app.fetch, port: config.port }, async () => {
   const lines = [
-    `Waitline listening on ${config.publicUrl} (port ${config.port}, database ${config.dbPath})`,
+    `Waitline listening on ${config.publicUrl} (port ${config.port}, ${deps.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} ${deps.where})`,
     `  email: ${deps.transports.email.name}, sms: ${deps.transports.sms.name}`,
   ];
   if (config.adminTokenGenerated) lines.push(`  WAITLINE_ADMIN_TOKEN was not set; for this run it is ${config.adminToken}`);
   if (config.demo) {
-    const { keys, created } = ensureDemoShop(deps);
+    const { keys, created } = await ensureDemoShop(deps);
     lines.push(
       `  demo store ${created ? 'created' : 'ready'}: ${config.publicUrl}/demo`,
       `  demo publishable key: ${keys.publishableKey}`,
@@ -66,8 +71,8 @@ async function shutdown(signal: string) {
   console.log(`${signal}: finishing the current round, then stopping`);
   server.close();
   await scheduler.stop();
-  await checkpointer.stop();
-  deps.close();
+  await checkpointer?.stop();
+  await deps.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -10,11 +10,11 @@ let t: TestEnv;
 let stub: ResendStub;
 beforeEach(async () => {
   stub = await startResendStub();
-  t = setup({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: stub.url, RESEND_RPS: '2', WAITLINE_RATE_PER_IP: '0' });
+  t = await setup({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: stub.url, RESEND_RPS: '2', WAITLINE_RATE_PER_IP: '0' });
 });
 afterEach(async () => {
   await stub.close().catch(() => {});
-  t.cleanup();
+  await t.cleanup();
 });
 
 const statuses = () => t.deps.db.select({ status: messages.status }).from(messages).all().map((m) => m.status);
@@ -141,7 +141,7 @@ describe('dispatch through the real Twilio SDK', () => {
   it('a text whose answer was lost is retried without a second text: the retry finds it at Twilio', async () => {
     const { startTwilioStub } = await import('./stubs/twilio-stub.ts');
     const twilioStub = await startTwilioStub({ loseAnswers: 1 });
-    const sms = setup({
+    const sms = await setup({
       TWILIO_ACCOUNT_SID: 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       TWILIO_AUTH_TOKEN: 'tok',
       TWILIO_FROM: '+15555550100',
@@ -165,7 +165,7 @@ describe('dispatch through the real Twilio SDK', () => {
       expect(twilioStub.sentTo('+14155550123')).toBe(1);
     } finally {
       await twilioStub.close();
-      sms.cleanup();
+      await sms.cleanup();
     }
   });
 });

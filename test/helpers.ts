@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { first } from '../db/raw.ts';
 import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDeps } from '../server/deps.ts';
 import { createTestClock } from '../server/lib/clock.ts';
 import { dispatchMessages } from '../server/services/messages/dispatch.ts';
+import { freshPgDatabase } from './pg/database.ts';
 
 export const ROOT_TOKEN = 'root-token-for-tests';
 
@@ -16,14 +19,21 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
+/** The engine this run's services test on: the vitest project `services-pg` sets `WAITLINE_TEST_ENGINE=pg`. */
+export const testEngine = (): 'sqlite' | 'pg' => (process.env.WAITLINE_TEST_ENGINE === 'pg' ? 'pg' : 'sqlite');
+
 /**
- * A fresh app on its own migrated SQLite file, a clock that only moves when
- * told, and the outbox transports unless the env names a provider.
+ * A fresh app on its own migrated database: a SQLite file, or under the
+ * `services-pg` project a PostgreSQL database copied from the run's migrated
+ * template (test/pg/database.ts). A clock that only moves when told, and the
+ * outbox transports unless the env names a provider.
  */
-export function setup(env: Record<string, string> = {}) {
+export async function setup(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'waitline-test-'));
+  const pg = testEngine() === 'pg' && !env.WAITLINE_DB ? await freshPgDatabase() : null;
   const config = loadConfig({
     WAITLINE_DB: join(dir, 'waitline.db'),
+    ...(pg ? { DATABASE_URL: pg.url } : {}),
     WAITLINE_ADMIN_TOKEN: ROOT_TOKEN,
     PUBLIC_URL: 'https://waitline.test',
     WAITLINE_TRUST_PROXY: '1',
@@ -31,7 +41,7 @@ export function setup(env: Record<string, string> = {}) {
   });
   const clock = createTestClock('2026-03-02T12:00:00Z');
   const logs: string[] = [];
-  const deps = createDeps(config, { clock, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
+  const deps = await createDeps(config, { clock, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
   // Tests never reach past this machine: no name resolves (a test injects its own answers), only 127/8 is dialled.
   deps.net = {
     resolve: async () => {
@@ -80,14 +90,15 @@ export function setup(env: Record<string, string> = {}) {
     call,
     createShop,
     dispatch: () => dispatchMessages(deps),
-    cleanup() {
-      deps.close();
+    async cleanup() {
+      await deps.close();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export type TestEnv = ReturnType<typeof setup>;
+export type TestEnv = Awaited<ReturnType<typeof setup>>;
 
 /** A shop with one sold-out waitlist variant, ready for signups. */
 export async function shopWithVariant(t: TestEnv, variant: Record<string, unknown> = {}, settings: Record<string, unknown> = {}) {
@@ -108,10 +119,9 @@ export async function shopWithVariant(t: TestEnv, variant: Record<string, unknow
 }
 
 /** Row counts of the tables a rejected request must not touch. */
-export function rowCounts(t: TestEnv) {
-  const sqlite = t.deps.db.$client;
-  const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  return { signups: count('signups'), contacts: count('contacts'), messages: count('messages'), jobs: count('jobs') };
+export async function rowCounts(t: TestEnv) {
+  const count = async (table: string) => (await first<{ n: number }>(t.deps.db, sql`select count(*) as n from ${sql.identifier(table)}`))!.n;
+  return { signups: await count('signups'), contacts: await count('contacts'), messages: await count('messages'), jobs: await count('jobs') };
 }
 
 /** Runs every due job with the real handlers, then delivers the due webhooks, as the scheduler would. */
@@ -135,8 +145,8 @@ export async function deliverWebhooks(t: TestEnv) {
 export async function allMessages(t: TestEnv) {
   const { messages } = await import('../db/schema/index.ts');
   const { renderRows } = await import('../server/services/messages/render.ts');
-  const rows = t.deps.db.select().from(messages).orderBy(messages.id).all();
-  const { rendered, failed } = renderRows(t.deps.db, t.deps, rows, { store: false });
+  const rows = await t.deps.db.select().from(messages).orderBy(messages.id);
+  const { rendered, failed } = await renderRows(t.deps.db, t.deps, rows, { store: false });
   if (failed.length) throw new Error(failed.map((f) => f.error).join('; '));
   // Tests read fields freely; the shape is the messages table's.
   return rendered as Array<Record<string, any>>;

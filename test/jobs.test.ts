@@ -6,8 +6,8 @@ import { createScheduler } from '../server/jobs/scheduler.ts';
 import { setup, type TestEnv } from './helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_LEASE_MS: '30000' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_LEASE_MS: '30000' });
 });
 afterEach(() => t.cleanup());
 
@@ -69,7 +69,7 @@ describe('durable jobs', () => {
   });
 
   it('renews the lease of a long job, so a second process on the same database never runs it too', async () => {
-    const lease = setup({ WAITLINE_LEASE_MS: '300' });
+    const lease = await setup({ WAITLINE_LEASE_MS: '300' });
     const { createDeps } = await import('../server/deps.ts');
     const second = createDeps(lease.config, { clock: lease.clock, log: () => {} });
     let runs = 0;
@@ -88,7 +88,7 @@ describe('durable jobs', () => {
     expect(runs).toBe(1);
     expect(lease.deps.db.select().from(jobs).get()).toMatchObject({ status: 'done', attempts: 1 });
     second.close();
-    lease.cleanup();
+    await lease.cleanup();
   });
 
   it('a runner that lost its lease does not overwrite what the new owner recorded', async () => {

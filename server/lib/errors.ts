@@ -1,3 +1,4 @@
+import { lostConnection } from '../../db/transaction.ts';
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'
@@ -48,6 +49,20 @@ export const RateLimited = (retryAfterSeconds: number) =>
   new AppError('rate_limited', 'Too many requests, try again later', undefined, retryAfterSeconds);
 export const Unavailable = (message: string, retryAfterSeconds?: number) => new AppError('unavailable', message, undefined, retryAfterSeconds);
 
+/**
+ * The text of a unique-constraint violation on either engine (SQLite's message
+ * names `table.column`; PostgreSQL's names the index and the key), or null
+ * for any other error.
+ */
+export function uniqueViolation(error: unknown): string | null {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const { code, constraint, detail } = e as { code?: unknown; constraint?: string; detail?: string };
+    if (code === '23505') return `${constraint ?? ''} ${detail ?? ''} ${e.message}`;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return e.message;
+  }
+  return null;
+}
+
 /** The SQLite result code (`SQLITE_FULL`, `SQLITE_CONSTRAINT_UNIQUE`…) of an error, through drizzle's wrapping. */
 export function sqliteCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
@@ -63,6 +78,7 @@ export function sqliteCode(error: unknown): string | undefined {
  * nor a bug, so the answer is 503, to be retried, rather than 500.
  */
 export function storageUnavailable(error: unknown): AppError | null {
+  if (lostConnection(error)) return Unavailable('The database cannot be reached; try again shortly', 5);
   const code = sqliteCode(error);
   if (code === 'SQLITE_FULL') return Unavailable('The database is full; try again later', 60);
   if (code?.startsWith('SQLITE_BUSY')) return Unavailable('The database is busy; try again shortly', 1);

@@ -1,16 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { transaction } from '../../db/transaction.ts';
 import type { Db } from '../../db/index.ts';
 import { kv } from '../../db/schema/index.ts';
 import { safeEqual, token } from './tokens.ts';
 
 /** The secret that signs click links; made once per database and kept in it, so links outlive restarts. */
-export function signingSecret(db: Db): string {
-  const found = db.select().from(kv).where(eq(kv.key, 'signing_secret')).get();
-  if (found) return found.value;
-  const value = token(32);
-  db.insert(kv).values({ key: 'signing_secret', value }).onConflictDoNothing().run();
-  return db.select().from(kv).where(eq(kv.key, 'signing_secret')).get()!.value;
+export async function signingSecret(db: Db): Promise<string> {
+  return transaction(db, async (tx) => {
+    // Two processes starting together keep whichever secret was written first.
+    await tx.insert(kv).values({ key: 'signing_secret', value: token(32) }).onConflictDoNothing();
+    const [found] = await tx.select().from(kv).where(eq(kv.key, 'signing_secret'));
+    return found!.value;
+  });
 }
 
 export function sign(secret: string, ...parts: string[]): string {

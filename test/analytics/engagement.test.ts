@@ -13,8 +13,8 @@ import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../h
 import { fixture, RESEND_SECRET, svixHeaders } from '../webhooks/helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ RESEND_WEBHOOK_SECRET: RESEND_SECRET, WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ RESEND_WEBHOOK_SECRET: RESEND_SECRET, WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

@@ -10,7 +10,7 @@ const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
 describe('signup abuse', () => {
   it('a burst of 30 at once from one IP: exactly 20 are stored, 10 get 429 with Retry-After', async () => {
-    t = setup();
+    t = await setup();
     const shop = await shopWithVariant(t);
     // Concurrent, so they share group commits: the limit is counted before any write.
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => shop.signup({ email: `b${i}@example.com` }, from('203.0.113.7'))));
@@ -29,7 +29,7 @@ describe('signup abuse', () => {
   });
 
   it('the 6th signup for one email (from six IPs) is 429 and stores nothing; after the window it is accepted', async () => {
-    t = setup();
+    t = await setup();
     const shop = await shopWithVariant(t);
     for (let i = 0; i < 5; i++) expect((await shop.signup({ email: 'same@example.com' }, from(`198.51.100.${i}`))).status).toBeLessThan(300);
     const before = rowCounts(t);
@@ -45,7 +45,7 @@ describe('signup abuse', () => {
   });
 
   it('the 21st from one IP stores nothing, other shoppers are not affected, and the next minute is open again', async () => {
-    t = setup();
+    t = await setup();
     const shop = await shopWithVariant(t);
     for (let i = 0; i < 20; i++) await shop.signup({ email: `p${i}@example.com` }, from('203.0.113.9'));
     const before = rowCounts(t);
@@ -61,16 +61,16 @@ describe('signup abuse', () => {
   });
 
   it('honours X-Forwarded-For only with WAITLINE_TRUST_PROXY', async () => {
-    t = setup({ WAITLINE_TRUST_PROXY: '' });
+    t = await setup({ WAITLINE_TRUST_PROXY: '' });
     const shop = await shopWithVariant(t);
     // Without a trusted proxy a client cannot spread itself over made-up addresses.
     const answers = [];
     for (let i = 0; i < 21; i++) answers.push((await shop.signup({ email: `x${i}@example.com` }, from(`192.0.2.${i}`))).status);
     expect(answers.slice(0, 20).every((s) => s === 201)).toBe(true);
     expect(answers[20]).toBe(429);
-    t.cleanup();
+    await t.cleanup();
 
-    t = setup({ WAITLINE_TRUST_PROXY: '1' });
+    t = await setup({ WAITLINE_TRUST_PROXY: '1' });
     const trusted = await shopWithVariant(t);
     for (let i = 0; i < 21; i++) expect((await trusted.signup({ email: `x${i}@example.com` }, from(`192.0.2.${i}`))).status).toBe(201);
   });

@@ -8,8 +8,8 @@ import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
  * something through the API and asks again: the very next answer must show it.
  */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

@@ -14,7 +14,7 @@ let other: ReturnType<typeof client>;
 let shop: Awaited<ReturnType<typeof shopWithVariant>>;
 
 beforeAll(async () => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
   shop = await shopWithVariant(t);
   await shop.admin('PUT', '/v1/admin/variants/4402', { title: 'M', mode: 'waitlist', inventory: 0 });
   for (const email of ['a@example.com', 'b@example.com']) expect((await shop.signup({ email })).status).toBe(201);
@@ -25,7 +25,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   if (child) await killed(child);
-  t?.cleanup();
+  await t?.cleanup();
 });
 
 const here = async (variantId: string) => (await t.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=${variantId}`)).body.variants[variantId];

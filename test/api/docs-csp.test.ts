@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
-beforeAll(() => {
-  t = setup();
+beforeAll(async () => {
+  t = await setup();
 });
 afterAll(() => t.cleanup());
 

@@ -4,7 +4,7 @@ import { setup, type TestEnv } from '../helpers.ts';
 let t: TestEnv;
 let spec: any;
 beforeAll(async () => {
-  t = setup();
+  t = await setup();
   const res = await t.call('GET', '/openapi.json');
   expect(res.status).toBe(200);
   spec = res.body;

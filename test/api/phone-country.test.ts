@@ -6,8 +6,8 @@ import { rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
  * read as a number of the shop's `country`. A number with + keeps its own.
  */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

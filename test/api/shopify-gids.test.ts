@@ -7,8 +7,8 @@ import { fixture, shopifySign } from '../webhooks/helpers.ts';
  * Shopify's webhooks name it `N`. Every way an id comes in accepts both and stores `N`.
  */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

@@ -3,8 +3,8 @@ import { shops } from '../../db/schema/index.ts';
 import { ROOT_TOKEN, setup, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup();
+beforeEach(async () => {
+  t = await setup();
 });
 afterEach(() => t.cleanup());
 

@@ -3,8 +3,8 @@ import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { en } from '../../widget/i18n/en.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup();
+beforeEach(async () => {
+  t = await setup();
 });
 afterEach(() => t.cleanup());
 

@@ -7,8 +7,8 @@ import { handleInboundReply } from '../../server/services/escalations/inbound.ts
 import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
 });
 afterEach(() => t.cleanup());
 

@@ -5,7 +5,8 @@ import type { TestEnv } from '../helpers.ts';
  * The fuzz runner. FUZZ_RUNS is the request budget of the whole fuzz suite
  * (default 10,000); each property takes its share. FC_SEED reproduces a run.
  */
-export const BUDGET = Number(process.env.FUZZ_RUNS ?? 10_000);
+// PROPERTY_SCALE: the `services-pg` project runs a share of the budget (vite.config.ts).
+export const BUDGET = Number(process.env.FUZZ_RUNS ?? 10_000) * Number(process.env.PROPERTY_SCALE ?? 1);
 export const SEED = Number(process.env.FC_SEED ?? 20260302);
 export const share = (atDefault: number) => Math.max(1, Math.round((atDefault * BUDGET) / 10_000));
 

@@ -6,8 +6,8 @@ import { RESEND_SECRET, SHOPIFY_SECRET, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '
 export const SHOP_DOMAIN = 'fuzz-store.myshopify.com';
 
 /** A test app with every provider secret set (so signatures are checked, not skipped) and no rate limits (so requests reach the handlers). */
-export function fuzzEnv(): TestEnv {
-  return setup({
+export async function fuzzEnv(): TestEnv {
+  return await setup({
     WAITLINE_RATE_PER_IP: '0',
     WAITLINE_RATE_PER_EMAIL: '0',
     RESEND_WEBHOOK_SECRET: RESEND_SECRET,
@@ -26,9 +26,9 @@ export function fuzzSuite(file: string, opts: { domain?: string }, ready: (t: Te
     env = fuzzEnv();
     ready(env, await populatedShop(env, 'Fuzz Goods', { emailTag: 'a', ...opts }));
   });
-  afterAll(() => {
+  afterAll(async () => {
     report(file, started);
-    env.cleanup();
+    await env.cleanup();
   });
 }
 

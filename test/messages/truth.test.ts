@@ -3,8 +3,8 @@ import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../h
 
 /** Issue 15, points 3, 4, 6 (footers), 8 and 9: what the outbox says after scripted stories is true. */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

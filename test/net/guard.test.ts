@@ -93,12 +93,12 @@ describe('the guarded client (private flag, for local endpoints)', () => {
   });
 });
 
-describe('shop-given URLs', () => {
+describe('shop-given URLs', async () => {
   let t: TestEnv;
   afterEach(() => t.cleanup());
 
   it('settings refuse a webhook or helpdesk URL that names a closed address; the private flag opens all but metadata', async () => {
-    t = setup({ WAITLINE_RATE_PER_IP: '0' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0' });
     const shop = await t.createShop();
     const secret = `whsec_${Buffer.from('a merchant endpoint secret!!').toString('base64')}`;
     const hooks = (url: string) => ({ webhooks: { url, secret, events: ['signup.created'] } });
@@ -112,16 +112,16 @@ describe('shop-given URLs', () => {
     expect((await shop.admin('GET', '/v1/admin/settings')).body.settings).toMatchObject({ webhooks: null, escalation: { webhookUrl: null } });
     await expect(t.createShop('Inside', hooks('http://[::1]:9/h'))).rejects.toThrow('createShop: 400');
     expect((await shop.admin('PATCH', '/v1/admin/settings', hooks('https://hooks.example.com/waitline'))).status).toBe(200);
-    t.cleanup();
+    await t.cleanup();
 
-    t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
     const dev = await t.createShop();
     expect((await dev.admin('PATCH', '/v1/admin/settings', hooks('http://127.0.0.1:9/h'))).status).toBe(200);
     expect((await dev.admin('PATCH', '/v1/admin/settings', hooks('http://169.254.169.254/h'))).status).toBe(400);
   });
 
   it('a delivery to a name that resolves privately is refused with a generic error, and no socket is opened', async () => {
-    t = setup({ WAITLINE_RATE_PER_IP: '0' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0' });
     const { net, connects } = testNet({ 'hooks.acme.example': ['192.168.0.10'] });
     t.deps.net = net;
     const shop = await shopWithVariant(t);
@@ -135,7 +135,7 @@ describe('shop-given URLs', () => {
   });
 
   it('the Shopify store domain goes through the guard when no operator API origin is set', async () => {
-    t = setup({ WAITLINE_RATE_PER_IP: '0' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0' });
     const { net, connects, lookups } = testNet({ 'evil-store.myshopify.com': ['10.0.0.5'] });
     t.deps.net = net;
     const shop = await t.createShop('Evil', {

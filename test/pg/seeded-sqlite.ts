@@ -17,11 +17,11 @@ const DAY = 86_400_000;
  * deletes it.
  */
 export async function seededSqlite(): Promise<{ path: string; remove(): void }> {
-  const t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+  const t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
   try {
     await seed(t);
   } catch (error) {
-    t.cleanup();
+    await t.cleanup();
     throw error;
   }
   t.deps.close();

@@ -21,7 +21,7 @@ async function reply(sid: string) {
 
 /** A texted complaint (a stored Twilio payload and an escalation quoting it), a Shopify event still being processed, and two outbound events. */
 async function world(env: Record<string, string> = {}) {
-  t = setup({ TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_URL: TWILIO_PUBLIC_URL, ...env });
+  t = await setup({ TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_URL: TWILIO_PUBLIC_URL, ...env });
   const shop = await shopWithVariant(t, {}, { quietHours: null });
   await shop.signup({ phone: PHONE, smsConsent: true });
   await reply('SM0001');
@@ -95,13 +95,13 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     expect(rows().events.map((e) => e.source)).toEqual(['shopify']);
   });
 
-  it.each(['0', '-1', 'thirty', 'Infinity'])('refuses WAITLINE_RETENTION_DAYS=%s at start', (value) => {
-    t = setup();
+  it.each(['0', '-1', 'thirty', 'Infinity'])('refuses WAITLINE_RETENTION_DAYS=%s at start', async (value) => {
+    t = await setup();
     expect(() => loadConfig({ WAITLINE_RETENTION_DAYS: value })).toThrow(/WAITLINE_RETENTION_DAYS/);
   });
 
-  it('defaults to 30 days, swept hourly', () => {
-    t = setup();
+  it('defaults to 30 days, swept hourly', async () => {
+    t = await setup();
     expect(t.config.retentionMs).toBe(30 * DAY);
     expect(t.config.retentionSweepMs).toBe(3_600_000);
   });

@@ -3,8 +3,8 @@ import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { importCsv, poState } from './helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

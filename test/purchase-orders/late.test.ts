@@ -7,8 +7,8 @@ import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../h
  * each move past etaShiftThreshold (P2D), once.
  */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ETA_REFRESH_MS: '3600000' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ETA_REFRESH_MS: '3600000' });
 });
 afterEach(() => t.cleanup());
 

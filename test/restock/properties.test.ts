@@ -20,7 +20,8 @@ import { setup, type TestEnv } from '../helpers.ts';
  * order and backorder cancel on the real database and a fake clock, each checked against the
  * rules that make the queue fair. Seeded: FC_SEED reproduces a failure.
  */
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
+// PROPERTY_SCALE: the `services-pg` project runs a tenth of the cases (vite.config.ts).
+const RUNS = Math.max(1, Math.round(Number(process.env.FC_RUNS ?? 10_000) * Number(process.env.PROPERTY_SCALE ?? 1)));
 const SEED = Number(process.env.FC_SEED ?? 20261126);
 const V = 'v1';
 
@@ -53,8 +54,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 let t: TestEnv;
 let runs = 0;
 let steps = 0;
-beforeAll(() => {
-  t = setup();
+beforeAll(async () => {
+  t = await setup();
 });
 afterAll(() => t.cleanup());
 

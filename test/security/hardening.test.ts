@@ -14,8 +14,8 @@ afterEach(() => t.cleanup());
 const xff = (value: string) => ({ 'x-forwarded-for': value });
 
 describe('X-Forwarded-For is read from the right, WAITLINE_TRUST_PROXY hops deep', () => {
-  it('is a hop count; true and yes still mean one proxy', () => {
-    t = setup();
+  it('is a hop count; true and yes still mean one proxy', async () => {
+    t = await setup();
     const hops = (v: string) => loadConfig({ WAITLINE_TRUST_PROXY: v }).trustProxy;
     expect([hops(''), hops('0'), hops('1'), hops('2'), hops('true'), hops('yes'), hops('off')]).toEqual([0, 0, 1, 2, 1, 1, 0]);
     expect(loadConfig({}).trustProxy).toBe(0);
@@ -23,7 +23,7 @@ describe('X-Forwarded-For is read from the right, WAITLINE_TRUST_PROXY hops deep
   });
 
   it('behind one proxy, a client that rotates the leftmost entry is still one client: the 21st is 429', async () => {
-    t = setup({ WAITLINE_TRUST_PROXY: '1' });
+    t = await setup({ WAITLINE_TRUST_PROXY: '1' });
     const shop = await shopWithVariant(t);
     const statuses = [];
     for (let i = 0; i < 21; i++) statuses.push((await shop.signup({ email: `r${i}@example.com` }, xff(`198.51.100.${i}, 203.0.113.50`))).status);
@@ -34,7 +34,7 @@ describe('X-Forwarded-For is read from the right, WAITLINE_TRUST_PROXY hops deep
   });
 
   it('behind two proxies, the second from the right is the client', async () => {
-    t = setup({ WAITLINE_TRUST_PROXY: '2' });
+    t = await setup({ WAITLINE_TRUST_PROXY: '2' });
     const shop = await shopWithVariant(t);
     // 21 clients through the same two proxies, each sending the same made-up leftmost entry: none is limited.
     for (let i = 0; i < 21; i++) expect((await shop.signup({ email: `c${i}@example.com` }, xff(`6.6.6.6, 192.0.2.${i}, 10.0.0.1`))).status).toBe(201);
@@ -52,7 +52,7 @@ describe('bidi control characters', () => {
     ['U+200F right-to-left mark', 'Ocean\u200F Tee'],
     ['U+061C Arabic letter mark', 'Ocean\u061C Tee'],
   ])('API text with %s is refused with 400 naming the field, and nothing is stored', async (_name, title) => {
-    t = setup();
+    t = await setup();
     const shop = await t.createShop();
     const res = await shop.admin('PUT', '/v1/admin/variants/4401', { productTitle: title, mode: 'waitlist', inventory: 0 });
     expect(res.status).toBe(400);
@@ -66,7 +66,7 @@ describe('bidi control characters', () => {
 
 describe('a full disk', () => {
   it('answers 503 in the error shape (not 500), /health says the database cannot be written, and both recover', async () => {
-    t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
     const shop = await shopWithVariant(t);
     const sqlite = t.deps.db.$client;
     const pages = Number(sqlite.pragma('page_count', { simple: true }));
@@ -100,7 +100,7 @@ describe('a Shopify domain belongs to one shop', () => {
   const shopify = (domain: string) => ({ shopify: { domain, webhookSecret: 'shhh-secret' } });
 
   it('a second shop claiming a domain gets 409 naming the field, by PATCH or at creation', async () => {
-    t = setup();
+    t = await setup();
     const a = await t.createShop('A');
     const b = await t.createShop('B');
     expect((await a.admin('PATCH', '/v1/admin/settings', shopify('acme.myshopify.com'))).status).toBe(200);
@@ -115,8 +115,8 @@ describe('a Shopify domain belongs to one shop', () => {
     expect((await b.admin('PATCH', '/v1/admin/settings', shopify('acme.myshopify.com'))).status).toBe(200);
   });
 
-  it('an older database with a domain on several shops keeps it on the oldest when it migrates (0010)', () => {
-    t = setup();
+  it('an older database with a domain on several shops keeps it on the oldest when it migrates (0010)', async () => {
+    t = await setup();
     const MIGRATIONS = new URL('../../db/migrations', import.meta.url).pathname;
     const dir = mkdtempSync(join(tmpdir(), 'waitline-migrate-'));
     try {

@@ -7,8 +7,8 @@ import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../h
  * scanner's GET confirms nothing.
  */
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_LINK_RESEND_MS: '60000' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_LINK_RESEND_MS: '60000' });
 });
 afterEach(() => t.cleanup());
 

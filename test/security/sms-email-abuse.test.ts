@@ -6,8 +6,8 @@ import { scheduleSendLimitsPrune } from '../../server/services/messages/prune-li
 import { rowCounts, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
 });
 afterEach(() => t.cleanup());
 

@@ -60,7 +60,7 @@ afterEach(() => t.cleanup());
 
 describe('two processes on one SQLite file', () => {
   it('signups, settings changes and restocks wait for the other writer: no 500, no "database is locked"', async () => {
-    t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
+    t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' });
     const shop = await shopWithVariant(t);
     const other = otherWriter(t.config.dbPath);
     await other.ready;
@@ -84,7 +84,7 @@ describe('two processes on one SQLite file', () => {
   });
 
   it('the test above can fail: a DEFERRED read-then-write beside the same writer is refused at once', async () => {
-    t = setup();
+    t = await setup();
     const sqlite = t.deps.db.$client;
     const other = otherWriter(t.config.dbPath);
     await other.ready;

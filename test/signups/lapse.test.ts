@@ -4,8 +4,8 @@ import { lapseSweep, scheduleLapseSweep } from '../../server/services/signups/la
 
 const DAY = 86_400_000;
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ WAITLINE_SWEEP_MS: '3600000' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_SWEEP_MS: '3600000' });
 });
 afterEach(() => t.cleanup());
 
@@ -76,8 +76,8 @@ describe('signupTtl: "still interested?", then lapse', () => {
   });
 
   it('runs down to seconds on the scheduled sweep, and an SMS-only contact is texted', async () => {
-    t.cleanup();
-    t = setup({ WAITLINE_SWEEP_MS: '5000' });
+    await t.cleanup();
+    t = await setup({ WAITLINE_SWEEP_MS: '5000' });
     const shop = await shopWithVariant(t, {}, { signupTtl: 'PT20S' });
     const s = (await shop.signup({ phone: '+14155550100', smsConsent: true })).body.signup;
     scheduleLapseSweep(t.deps); // as server/index.ts does at start

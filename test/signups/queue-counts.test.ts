@@ -4,8 +4,8 @@ import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 // The triggers of migration 0004 keep queue_counts; the services' transitions are
 // covered by the FIFO property test. Here: what no service does yet but SQL can.
 let t: TestEnv;
-beforeEach(() => {
-  t = setup();
+beforeEach(async () => {
+  t = await setup();
 });
 afterEach(() => t.cleanup());
 

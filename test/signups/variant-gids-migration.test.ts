@@ -138,7 +138,7 @@ describe('migration 0016: Shopify variant GIDs become the numeric id', () => {
 
   it('the migrated shop answers by either form: one line, positions 1 to 3, the hold still counted', async () => {
     sqlite.close();
-    t = setup({ WAITLINE_DB: file });
+    t = await setup({ WAITLINE_DB: file });
     const admin = (path: string) => t!.call('GET', path, { headers: { authorization: `Bearer ${SECRET}` } });
     for (const id of ['222', `${GID}/222`]) {
       const { body } = await admin(`/v1/admin/signups?variantId=${encodeURIComponent(id)}&status=waiting`);

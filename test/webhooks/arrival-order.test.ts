@@ -13,7 +13,7 @@ import { SHOPIFY_SECRET, shopifySign } from './helpers.ts';
  * platform could not cover. Every delivery goes signed through POST /webhooks/shopify
  * and the job runner; reconciliation reads the level "now" from a local Shopify stub.
  */
-const RUNS = Number(process.env.FC_RUNS ?? 200);
+const RUNS = Math.max(1, Math.round(Number(process.env.FC_RUNS ?? 200) * Number(process.env.PROPERTY_SCALE ?? 1)));
 const TOKEN = 'shpat_arrival_order_0123';
 const DOMAIN = 'arrival-order.myshopify.com';
 const LOCATION = 71234567890;
@@ -24,11 +24,11 @@ let admin: Awaited<ReturnType<TestEnv['createShop']>>['admin'];
 let run = 0;
 beforeAll(async () => {
   stub = await startShopifyStub(TOKEN);
-  t = setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000' });
+  t = await setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000' });
   admin = (await t.createShop('Arrival Store', { shopify: { domain: DOMAIN, webhookSecret: SHOPIFY_SECRET, accessToken: TOKEN } })).admin;
 });
 afterAll(async () => {
-  t.cleanup();
+  await t.cleanup();
   await stub.close();
 });
 

@@ -11,7 +11,7 @@ let failing = 0;
 const SECRET = `whsec_${Buffer.from('a merchant endpoint secret!!').toString('base64')}`;
 
 beforeEach(async () => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
   received = [];
   failing = 0;
   server = createServer((req, res) => {
@@ -25,7 +25,7 @@ beforeEach(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 });
 afterEach(async () => {
-  t.cleanup();
+  await t.cleanup();
   await new Promise<void>((r) => server.close(() => r()));
 });
 

@@ -9,10 +9,10 @@ let stub: ShopifyStub;
 const TOKEN = 'shpat_test_0123456789';
 beforeEach(async () => {
   stub = await startShopifyStub(TOKEN);
-  t = setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000', WAITLINE_RATE_PER_IP: '0' });
+  t = await setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000', WAITLINE_RATE_PER_IP: '0' });
 });
 afterEach(async () => {
-  t.cleanup();
+  await t.cleanup();
   await stub.close();
 });
 

@@ -5,8 +5,8 @@ import { allMessages, rowCounts, runJobs, setup, shopWithVariant, type TestEnv }
 import { fixture, json, RESEND_SECRET, svixHeaders, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from './helpers.ts';
 
 let t: TestEnv;
-beforeEach(() => {
-  t = setup({ RESEND_WEBHOOK_SECRET: RESEND_SECRET, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_URL: TWILIO_PUBLIC_URL, WAITLINE_RATE_PER_IP: '0' });
+beforeEach(async () => {
+  t = await setup({ RESEND_WEBHOOK_SECRET: RESEND_SECRET, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_URL: TWILIO_PUBLIC_URL, WAITLINE_RATE_PER_IP: '0' });
 });
 afterEach(() => t.cleanup());
 

@@ -16,11 +16,11 @@ const endpoint = async (...args: Parameters<typeof localEndpoint>) => {
   endpoints.push(e);
   return e;
 };
-beforeEach(() => {
-  t = setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
+beforeEach(async () => {
+  t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_ALLOW_PRIVATE_WEBHOOKS: '1' });
 });
 afterEach(async () => {
-  t.cleanup();
+  await t.cleanup();
   await Promise.all(endpoints.splice(0).map((e) => e.close()));
 });
 

@@ -1,0 +1,42 @@
+import type { DbOrTx } from '../index.ts';
+import { engineOf } from '../engine.ts';
+import * as sqliteAnalytics from './sqlite/analytics.ts';
+import * as sqliteInserts from './sqlite/inserts.ts';
+import * as sqliteMentions from './sqlite/mentions.ts';
+import * as sqliteMessages from './sqlite/messages.ts';
+import * as sqliteQueue from './sqlite/queue.ts';
+import * as sqliteRetention from './sqlite/retention.ts';
+import * as sqliteSuppliers from './sqlite/suppliers.ts';
+import * as pgAnalytics from './pg/analytics.ts';
+import * as pgInserts from './pg/inserts.ts';
+import * as pgMentions from './pg/mentions.ts';
+import * as pgMessages from './pg/messages.ts';
+import * as pgQueue from './pg/queue.ts';
+import * as pgRetention from './pg/retention.ts';
+import * as pgSuppliers from './pg/suppliers.ts';
+
+const sqlite = {
+  analytics: sqliteAnalytics,
+  inserts: sqliteInserts,
+  mentions: sqliteMentions,
+  messages: sqliteMessages,
+  queue: sqliteQueue,
+  retention: sqliteRetention,
+  suppliers: sqliteSuppliers,
+};
+// Each PostgreSQL twin exports what its SQLite twin does, with the same types (a missing one fails here).
+const pg: typeof sqlite = {
+  analytics: pgAnalytics,
+  inserts: pgInserts,
+  mentions: pgMentions,
+  messages: pgMessages,
+  queue: pgQueue,
+  retention: pgRetention,
+  suppliers: pgSuppliers,
+};
+
+/**
+ * The engine-specific statements for this handle's engine: `twins(tx).queue.queueHead`.
+ * Run them with `statementRows` / `runWrite` (db/raw.ts).
+ */
+export const twins = (db: DbOrTx): typeof sqlite => (engineOf(db) === 'pg' ? pg : sqlite);

@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import { drizzle as sqliteDrizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { engineOf } from './engine.ts';
+import { insideTransaction } from './guard.ts';
+import { schema, type Db, type Tx } from './index.ts';
+
+/**
+ * The one way to write: `await transaction(deps.db, async (tx) => …)`. The
+ * body gets the transaction it runs in and passes it to every service it
+ * calls; it must not await anything but the database (no provider call, no
+ * timer), because writers wait for it.
+ *
+ * One writer per process, on both engines, with group commit: every body
+ * submitted during one turn of the event loop (every request the server read
+ * in that turn) runs in one transaction, each under its own savepoint, so a
+ * body that throws rolls back alone and the others commit. A commit costs
+ * about the pages or WAL records it writes, and writes made together share
+ * most of theirs: ten signups in one commit cost little more than one.
+ * Every caller is answered after the commit, so nothing is acknowledged before
+ * it is durable; if the commit fails, every body in it fails.
+ *
+ * SQLite: `BEGIN IMMEDIATE … COMMIT` on the connection (the write lock first,
+ * so another process sharing the file waits its turn under busy_timeout).
+ * PostgreSQL: `BEGIN … COMMIT` on one client of the pool, through Drizzle's
+ * node-postgres driver; reads outside a transaction use the rest of the pool.
+ * A lost connection fails the bodies in flight (nothing of them commits) and
+ * the next transaction takes a fresh client.
+ */
+export function transaction<T>(db: Db, body: (tx: Tx) => Promise<T> | T): Promise<T> {
+  if (insideTransaction.getStore()?.has(db.$client)) {
+    return Promise.reject(new Error('transaction() inside a transaction: pass the tx you were given instead'));
+  }
+  return writerFor(db).submit(body as Body) as Promise<T>;
+}
+
+type Body = (tx: Tx) => unknown;
+
+interface Work {
+  body: Body;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+}
+
+interface Session {
+  tx: Tx;
+  exec(statement: string): Promise<void> | void;
+  /** False once the engine itself rolled the whole transaction back (a full disk, a lost connection), `error` being the last one. */
+  open(error?: unknown): boolean;
+  end(error?: unknown): void;
+}
+
+const writers = new WeakMap<Db, ReturnType<typeof createWriter>>();
+
+function writerFor(db: Db) {
+  let writer = writers.get(db);
+  if (!writer) writers.set(db, (writer = createWriter(db)));
+  return writer;
+}
+
+function createWriter(db: Db) {
+  let queue: Work[] = [];
+  let running = false;
+  const begin = engineOf(db) === 'sqlite' ? sqliteSession(db) : pgSession(db);
+
+  async function flush(): Promise<void> {
+    running = true;
+    const list = queue;
+    queue = [];
+    try {
+      await runBatch(db, await begin(), list);
+    } catch (error) {
+      for (const work of list) work.outcome = { ok: false, error };
+    }
+    for (const { outcome, resolve, reject } of list) {
+      if (outcome?.ok) resolve(outcome.value);
+      else reject(outcome?.error ?? new Error('transaction: the body did not run'));
+    }
+    running = false;
+    if (queue.length) setImmediate(flush);
+  }
+
+  return {
+    submit(body: Body): Promise<unknown> {
+      return new Promise((resolve, reject) => {
+        // setImmediate runs after the poll phase, so requests read in the same turn share the commit.
+        if (queue.length === 0 && !running) setImmediate(flush);
+        queue.push({ body, resolve, reject });
+      });
+    },
+  };
+}
+
+async function runBatch(db: Db, session: Session, list: Work[]): Promise<void> {
+  let failure: unknown;
+  try {
+    await session.exec('begin');
+    for (const work of list) {
+      await session.exec('savepoint work');
+      try {
+        work.outcome = { ok: true, value: await insideTransaction.run(new Set([db.$client]), () => work.body(session.tx)) };
+        await session.exec('release work');
+      } catch (error) {
+        work.outcome = { ok: false, error };
+        // What ran before is gone with the whole transaction, and what follows must not run outside it.
+        if (!session.open(error)) throw error;
+        await session.exec('rollback to work');
+        await session.exec('release work');
+      }
+    }
+    await session.exec('commit');
+  } catch (error) {
+    failure = error;
+    if (session.open(error)) await Promise.resolve(session.exec('rollback')).catch(() => {});
+    throw error;
+  } finally {
+    session.end(failure);
+  }
+}
+
+function sqliteSession(db: Db): () => Session {
+  const client = db.$client as Database.Database;
+  const session: Session = {
+    // Its own handle on the same connection: `deps.db` refuses to be used inside a transaction (db/guard.ts).
+    tx: sqliteDrizzle(client, { schema }) as unknown as Tx,
+    exec: (statement) => {
+      client.exec(statement === 'begin' ? 'begin immediate' : statement);
+    },
+    open: () => client.inTransaction,
+    end: () => {},
+  };
+  return () => session;
+}
+
+function pgSession(db: Db): () => Promise<Session> {
+  const pool = db.$client as unknown as pg.Pool;
+  return async () => {
+    const client = await pool.connect();
+    let open = true;
+    return {
+      tx: drizzle(client, { schema }) as unknown as Tx,
+      exec: async (statement) => {
+        try {
+          await client.query(statement);
+        } catch (error) {
+          // A failed statement leaves the transaction aborted until `rollback to`; a lost connection ends it.
+          if (lostConnection(error)) open = false;
+          throw error;
+        }
+      },
+      open: (error) => open && !lostConnection(error),
+      // A client whose connection broke is destroyed, not returned to the pool.
+      end: (error) => client.release(error !== undefined && lostConnection(error) ? (error as Error) : undefined),
+    };
+  };
+}
+
+/** node-postgres' errors for a connection that is gone (not a statement that failed). */
+export function lostConnection(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) return true;
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT') return true;
+    if (/Connection terminated|Client has encountered a connection error|not queryable/i.test(e.message)) return true;
+  }
+  return false;
+}
