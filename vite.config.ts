@@ -57,6 +57,7 @@ const SQLITE_ONLY = [
   'test/security/two-processes.test.ts',
   'test/api/config-processes.test.ts',
   'test/signups/variant-gids-migration.test.ts',
+  'test/security/sqlite-storage.test.ts',
 ];
 
 const test: InlineConfig = {

@@ -7,6 +7,7 @@ import { createDeps } from '../server/deps.ts';
 import { createShop } from '../server/services/shops/create.ts';
 import { upsertVariant } from '../server/services/variants/upsert.ts';
 import { seedHistory } from './analytics-seed.ts';
+import { onEachEngine, type BenchEngine } from './engines.ts';
 import { num } from './lib.ts';
 
 const BUDGET_MS = 200;
@@ -37,22 +38,28 @@ export async function timeRoute(app: App, sk: string, path: string, runs: number
  * over 90 days with a tenth of them offered, in a real SQLite file; each route
  * is timed through `app.request`, so validation and JSON are in the figure.
  */
-export async function analyticsBench(): Promise<string> {
+export const analyticsBench = () => onEachEngine(analyticsOn);
+
+async function analyticsOn(engine: BenchEngine): Promise<string> {
   const signups = num('BENCH_ANALYTICS_SIGNUPS', 1_000_000);
   const runs = num('BENCH_ANALYTICS_RUNS', 15);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-analytics-'));
-  const config = loadConfig({ WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
-  const deps = createDeps(config, { log: () => {} });
+  const dbPath = join(dir, 'bench.db');
+  const seeding = await createDeps(loadConfig({ WAITLINE_DB: dbPath, WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' }), { log: () => {} });
+  const { shop, secretKey } = await createShop(seeding, { name: 'Bench', settings: { timezone: 'America/New_York' } });
+  for (let v = 0; v < 50; v++) {
+    await upsertVariant(seeding, shop, `v${v}`, { productTitle: `Tee ${v}`, title: 'M', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
+  }
+  const now = seeding.clock.now().getTime();
+  const seedStart = performance.now();
+  seedHistory(seeding.db.$client, shop.id, now, { signups, variants: 50, days: 90, offerShare: 0.1 });
+  seeding.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  await seeding.close();
+  await engine.adopt(dbPath);
+  const seeded = (performance.now() - seedStart) / 1000;
+  const config = loadConfig({ ...engine.env(dbPath), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
+  const deps = await createDeps(config, { log: () => {} });
   try {
-    const { shop, secretKey } = createShop(deps, { name: 'Bench', settings: { timezone: 'America/New_York' } });
-    for (let v = 0; v < 50; v++) {
-      upsertVariant(deps, shop, `v${v}`, { productTitle: `Tee ${v}`, title: 'M', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
-    }
-    const now = deps.clock.now().getTime();
-    const seedStart = performance.now();
-    seedHistory(deps.db.$client, shop.id, now, { signups, variants: 50, days: 90, offerShare: 0.1 });
-    deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    const seeded = (performance.now() - seedStart) / 1000;
 
     const app = createApp(deps);
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,7 +80,7 @@ export async function analyticsBench(): Promise<string> {
     const verdict = worst < BUDGET_MS ? 'within' : 'OVER';
     return `analytics: over ${signups.toLocaleString('en-US')} signups (seeded in ${seeded.toFixed(0)} s): ${figures} (budget < ${BUDGET_MS} ms; ${verdict})`;
   } finally {
-    deps.close();
+    await deps.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

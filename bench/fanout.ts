@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, killed, serverEnv, startServer } from '../test/child-server.ts';
 import { startResendStub } from '../test/stubs/resend-stub.ts';
+import { onEachEngine, type BenchEngine } from './engines.ts';
 import { num } from './lib.ts';
 
 /** Resend's default team limit, and its batch size. */
@@ -20,11 +21,13 @@ const PER_BATCH = 100;
  * accepted request to that of the last, plus the one interval the last
  * request's slot takes, so perfect pacing is exactly 100%.
  */
-export async function fanoutBench(): Promise<string> {
+export const fanoutBench = () => onEachEngine(fanoutOn);
+
+async function fanoutOn(engine: BenchEngine): Promise<string> {
   const offers = num('BENCH_FANOUT_OFFERS', 20_000);
   const stub = await startResendStub({ rps: LIMIT_RPS });
   const dir = mkdtempSync(join(tmpdir(), 'waitline-fanout-'));
-  const env = await serverEnv(join(dir, 'bench.db'), stub.url, { WAITLINE_TICK_MS: '1000', WAITLINE_LEASE_MS: '60000' });
+  const env = await serverEnv(join(dir, 'bench.db'), stub.url, { WAITLINE_TICK_MS: '1000', WAITLINE_LEASE_MS: '60000', ...engine.env(join(dir, 'bench.db')) });
   const child = await startServer(env);
   try {
     const { createShop, seedLine, restock } = client(env);

@@ -20,12 +20,16 @@ const benches: Record<string, () => string | Promise<string>> = {
   fanout: fanoutBench,
 };
 
-const chosen = process.argv.slice(2);
-for (const name of chosen.length ? chosen : Object.keys(benches)) {
-  const run = benches[name];
-  if (!run) {
-    console.error(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(', ')}`);
-    process.exit(2);
+export async function runBenches(chosen: string[]): Promise<void> {
+  for (const name of chosen.length ? chosen : Object.keys(benches)) {
+    const run = benches[name];
+    if (!run) {
+      console.error(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(', ')}`);
+      process.exit(2);
+    }
+    console.log(await run());
   }
-  console.log(await run());
 }
+
+// Run directly (`npm run bench`), not imported by bench/with-postgres.ts.
+if (process.argv[1]?.endsWith('bench/index.ts')) await runBenches(process.argv.slice(2));

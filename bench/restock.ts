@@ -9,6 +9,7 @@ import { changeInventory } from '../server/services/restock/inventory.ts';
 import { createShop } from '../server/services/shops/create.ts';
 import { upsertVariant } from '../server/services/variants/upsert.ts';
 import type { Transport } from '../server/transports/types.ts';
+import { onEachEngine, type BenchEngine } from './engines.ts';
 import { num } from './lib.ts';
 
 /**
@@ -17,19 +18,25 @@ import { num } from './lib.ts';
  * cost growing with units, not depth. Queues of 10k, 100k and 1M waiting
  * signups share one database file, as they would in a real shop.
  */
-export async function restockBench(): Promise<string> {
+export const restockBench = () => onEachEngine(restockOn);
+
+async function restockOn(engine: BenchEngine): Promise<string> {
   const units = num('BENCH_UNITS', 10_000);
   const depths = (process.env.BENCH_DEPTHS ?? '10000,100000,1000000').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-restock-'));
-  const config = loadConfig({ WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
-  const deps = createDeps(config, { log: () => {} });
+  const dbPath = join(dir, 'bench.db');
+  const seeding = await createDeps(loadConfig({ WAITLINE_DB: dbPath, WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' }), { log: () => {} });
+  const { shop, publishableKey } = await createShop(seeding, { name: 'Bench', settings: { quietHours: null } });
+  for (const depth of depths) {
+    await upsertVariant(seeding, shop, `v${depth}`, { productTitle: 'Tee', title: `depth ${depth}`, mode: 'waitlist', inventory: 0 });
+    seedQueue(seeding.db.$client, shop.id, `v${depth}`, depth);
+  }
+  seeding.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  await seeding.close();
+  await engine.adopt(dbPath);
+  const config = loadConfig({ ...engine.env(dbPath), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
+  const deps = await createDeps(config, { log: () => {} });
   try {
-    const { shop, publishableKey } = createShop(deps, { name: 'Bench', settings: { quietHours: null } });
-    for (const depth of depths) {
-      upsertVariant(deps, shop, `v${depth}`, { productTitle: 'Tee', title: `depth ${depth}`, mode: 'waitlist', inventory: 0 });
-      seedQueue(deps.db.$client, shop.id, `v${depth}`, depth);
-    }
-    deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     // What every product page asks for: its queue length must not be a count of the line.
     const app = createApp(deps);
     const configMs: number[] = [];
@@ -48,7 +55,7 @@ export async function restockBench(): Promise<string> {
       };
       deps.transports.email = timed;
       const start = performance.now();
-      const { allocation } = changeInventory(deps, shop, `v${depth}`, { available: units });
+      const { allocation } = await changeInventory(deps, shop, `v${depth}`, { available: units });
       const written = performance.now() - start;
       // The dispatcher hands the first batch over right after the commit.
       const draining = dispatchMessages(deps);
@@ -67,7 +74,7 @@ export async function restockBench(): Promise<string> {
       .concat(`restock: storefront config with ${depths.map((d) => d.toLocaleString('en-US')).join(' / ')} waiting: p50 ${configMs.map((ms) => ms.toFixed(2)).join(' / ')} ms`)
       .join('\n');
   } finally {
-    deps.close();
+    await deps.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
+import { onEachEngine, type BenchEngine } from './engines.ts';
 import { BENCH_ROOT, benchShop, freePort, num, startProcess, stop } from './lib.ts';
 
 function load(url: string, body: (i: number) => string, opts: { seconds: number; rate?: number }) {
@@ -16,14 +16,12 @@ function load(url: string, body: (i: number) => string, opts: { seconds: number;
   });
 }
 
-/** How many messages the server has written, and the seconds until none is left to send (read from its file). */
-async function drained(dbPath: string): Promise<{ messages: number; seconds: number }> {
+/** How many messages the server has written, and the seconds until none is left to send (read from its database). */
+async function drained(engine: BenchEngine, dbPath: string): Promise<{ messages: number; seconds: number }> {
   const started = performance.now();
-  const db = new Database(dbPath, { readonly: true });
-  const count = (where: string) => (db.prepare(`select count(*) as n from messages ${where}`).get() as { n: number }).n;
-  const messages = count('');
-  while (count(`where status in ('queued', 'sending')`) > 0) await new Promise((r) => setTimeout(r, 100));
-  db.close();
+  const count = async (where: string) => Number((await engine.query<{ n: number }>(dbPath, `select count(*) as n from messages ${where}`))[0]!.n);
+  const messages = await count('');
+  while ((await count(`where status in ('queued', 'sending')`)) > 0) await new Promise((r) => setTimeout(r, 100));
   return { messages, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -32,7 +30,9 @@ async function drained(dbPath: string): Promise<{ messages: number; seconds: num
  * measured in the same run, and p99 < 25 ms at 1,000 requests/s. Each server
  * runs in its own process; every request is a new email, so every one writes.
  */
-export async function signupThroughput(): Promise<string> {
+export const signupThroughput = () => onEachEngine(signupOn);
+
+async function signupOn(engine: BenchEngine): Promise<string> {
   const seconds = num('BENCH_SECONDS', 10);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-bench-'));
   const [port, barePort] = [await freePort(), await freePort()];
@@ -40,7 +40,7 @@ export async function signupThroughput(): Promise<string> {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const server = await startProcess(
     'server/index.ts',
-    { PORT: String(port), WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: BENCH_ROOT, WAITLINE_DEMO: '0', WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '' },
+    { PORT: String(port), ...engine.env(join(dir, 'bench.db')), WAITLINE_ADMIN_TOKEN: BENCH_ROOT, WAITLINE_DEMO: '0', WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '' },
     `${url}/health`,
   );
   const bare = await startProcess('bench/bare-server.ts', { PORT: String(barePort) }, `${bareUrl}/health`);
@@ -51,7 +51,7 @@ export async function signupThroughput(): Promise<string> {
     const ours = await load(url, body('max'), { seconds });
     // Under a burst, requests come first and confirmations trail (server/jobs/give-way.ts).
     // The bare server is measured only once they are all out, so it has the CPU to itself.
-    const backlog = await drained(join(dir, 'bench.db'));
+    const backlog = await drained(engine, join(dir, 'bench.db'));
     const reference = await load(bareUrl, body('max'), { seconds });
     const steady = await load(url, body('steady'), { seconds, rate: 1000 });
     const ratio = ours.requests.average / reference.requests.average;

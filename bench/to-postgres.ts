@@ -21,11 +21,11 @@ const dir = mkdtempSync(join(tmpdir(), 'waitline-to-pg-'));
 const server = await startPgServer();
 try {
   const config = loadConfig({ WAITLINE_DB: join(dir, 'bench.db'), WAITLINE_ADMIN_TOKEN: 'x', PUBLIC_URL: 'https://waitline.example' });
-  const deps = createDeps(config, { log: () => {} });
-  const { shop } = createShop(deps, { name: 'Bench', settings: {} });
-  for (let v = 0; v < 50; v++) upsertVariant(deps, shop, `v${v}`, { productTitle: `Tee ${v}`, title: 'M', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
+  const deps = await createDeps(config, { log: () => {} });
+  const { shop } = await createShop(deps, { name: 'Bench', settings: {} });
+  for (let v = 0; v < 50; v++) await upsertVariant(deps, shop, `v${v}`, { productTitle: `Tee ${v}`, title: 'M', mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
   seedHistory(deps.db.$client, shop.id, deps.clock.now().getTime(), { signups, variants: 50, days: 90, offerShare: 0.1 });
-  deps.close();
+  await deps.close();
 
   const admin = await connectPg(`${server.url}postgres`);
   await admin.$client.query('create database bench');

@@ -1,5 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { engineOf } from './engine.ts';
+import { sqliteWriter, type Db } from './index.ts';
 
 /**
  * Tables no cached answer reads: busy writers (messages, jobs, deliveries,
@@ -44,6 +46,18 @@ export type ChangeListener = (shopId: string | null) => void;
 export interface VersionSource {
   poll(): void;
   subscribe(listener: ChangeListener): void;
+}
+
+/**
+ * What an in-memory cache of `db`'s rows needs: the version source, and
+ * whether a transaction is open (then the connection sees rows that are not
+ * committed yet, which must never be kept). Null on PostgreSQL, which has no
+ * version source yet: keep nothing there.
+ */
+export function changesOf(db: Db): { source: VersionSource; writing(): boolean } | null {
+  if (engineOf(db) === 'pg') return null;
+  const sqlite = sqliteWriter(db);
+  return { source: versionSource(sqlite), writing: () => sqlite.inTransaction };
 }
 
 const sources = new WeakMap<Database.Database, VersionSource>();

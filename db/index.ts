@@ -25,9 +25,37 @@ export { schema };
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Opens (creating if needed) the SQLite file at `path` and applies every committed migration. */
-export function createDb(path: string): { db: Db; sqlite: Database.Database } {
+/**
+ * Opens (creating if needed) the SQLite file at `path` and applies every
+ * committed migration. Two connections, as PostgreSQL has a pool: `sqlite`
+ * is the writer's (db/transaction.ts runs every transaction on it, and its
+ * TEMP triggers report writes to the version source), and the services'
+ * shared handle `db` reads through another, so a read never sees rows of a
+ * transaction that has not committed (WAL gives each statement the last
+ * committed snapshot). `:memory:` is one connection: a second would be
+ * another database.
+ */
+export function createDb(path: string): { db: Db; sqlite: Database.Database; close(): void } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = connect(path);
+  migrate(drizzle(sqlite), { migrationsFolder });
+  // After the migrations, so its triggers cover every table as it now stands.
+  versionSource(sqlite);
+  const reader = path === ':memory:' ? sqlite : connect(path);
+  const db = drizzle(reader, { schema, logger: sharedHandleGuard(reader) });
+  refuseOwnTransactions(db);
+  writers.set(db, sqlite);
+  return {
+    db: db as unknown as Db,
+    sqlite,
+    close() {
+      if (reader !== sqlite) reader.close();
+      sqlite.close();
+    },
+  };
+}
+
+function connect(path: string): Database.Database {
   const sqlite = new Database(path);
   // WAL survives a killed process without losing committed transactions, and lets readers run beside the writer.
   sqlite.pragma('journal_mode = WAL');
@@ -40,12 +68,14 @@ export function createDb(path: string): { db: Db; sqlite: Database.Database } {
   // signup's write calls. In memory it is a copy.
   sqlite.pragma('temp_store = MEMORY');
   writeTransactionsWait(sqlite);
-  const db = drizzle(sqlite, { schema, logger: sharedHandleGuard(sqlite) });
-  refuseOwnTransactions(db);
-  migrate(drizzle(sqlite), { migrationsFolder });
-  // After the migrations, so its triggers cover every table as it now stands.
-  versionSource(sqlite);
-  return { db: db as unknown as Db, sqlite };
+  return sqlite;
+}
+
+const writers = new WeakMap<object, Database.Database>();
+
+/** The connection a SQLite handle's transactions run on (see createDb). */
+export function sqliteWriter(db: Db): Database.Database {
+  return writers.get(db) ?? db.$client;
 }
 
 /** Drizzle's own `db.transaction` would run beside db/transaction.ts' writer (and on SQLite, synchronously). */

@@ -18,10 +18,8 @@ export interface OpenDatabase {
  */
 export async function openDatabase(options: { databaseUrl?: string; dbPath: string }): Promise<OpenDatabase> {
   if (!options.databaseUrl) {
-    const { db, sqlite } = createDb(options.dbPath);
-    return { db, engine: 'sqlite', where: options.dbPath, close: async () => {
-        sqlite.close();
-      } };
+    const { db, close } = createDb(options.dbPath);
+    return { db, engine: 'sqlite', where: options.dbPath, close: async () => close() };
   }
   const pool = await connectPg(options.databaseUrl);
   try {

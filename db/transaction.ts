@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { engineOf } from './engine.ts';
 import { insideTransaction } from './guard.ts';
-import { schema, type Db, type Tx } from './index.ts';
+import { schema, sqliteWriter, type Db, type Tx } from './index.ts';
 
 /**
  * The one way to write: `await transaction(deps.db, async (tx) => …)`. The
@@ -94,18 +94,21 @@ function createWriter(db: Db) {
 }
 
 async function runBatch(db: Db, session: Session, list: Work[]): Promise<void> {
+  // A body alone needs no savepoint: it rolls back with the transaction. On SQLite a savepoint
+  // also journals every page it touches, which a big body (a restock, an import) pays for.
+  const alone = list.length === 1;
   let failure: unknown;
   try {
     await session.exec('begin');
     for (const work of list) {
-      await session.exec('savepoint work');
+      if (!alone) await session.exec('savepoint work');
       try {
         work.outcome = { ok: true, value: await insideTransaction.run(new Set([db.$client]), () => work.body(session.tx)) };
-        await session.exec('release work');
+        if (!alone) await session.exec('release work');
       } catch (error) {
         work.outcome = { ok: false, error };
         // What ran before is gone with the whole transaction, and what follows must not run outside it.
-        if (!session.open(error)) throw error;
+        if (alone || !session.open(error)) throw error;
         await session.exec('rollback to work');
         await session.exec('release work');
       }
@@ -114,14 +117,15 @@ async function runBatch(db: Db, session: Session, list: Work[]): Promise<void> {
   } catch (error) {
     failure = error;
     if (session.open(error)) await Promise.resolve(session.exec('rollback')).catch(() => {});
-    throw error;
+    // A body's own error is its answer; anything else (begin, commit, a lost connection) fails every body.
+    if (!(alone && list[0]!.outcome && !list[0]!.outcome.ok && list[0]!.outcome.error === error)) throw error;
   } finally {
     session.end(failure);
   }
 }
 
 function sqliteSession(db: Db): () => Session {
-  const client = db.$client as Database.Database;
+  const client = sqliteWriter(db);
   const session: Session = {
     // Its own handle on the same connection: `deps.db` refuses to be used inside a transaction (db/guard.ts).
     tx: sqliteDrizzle(client, { schema }) as unknown as Tx,
@@ -139,6 +143,12 @@ function pgSession(db: Db): () => Promise<Session> {
   return async () => {
     const client = await pool.connect();
     let open = true;
+    // A checked-out client whose server goes away emits 'error'; unheard, that would crash the process.
+    // The statement in flight fails too, which is how the bodies hear of it.
+    const onError = () => {
+      open = false;
+    };
+    client.on('error', onError);
     return {
       tx: drizzle(client, { schema }) as unknown as Tx,
       exec: async (statement) => {
@@ -152,7 +162,10 @@ function pgSession(db: Db): () => Promise<Session> {
       },
       open: (error) => open && !lostConnection(error),
       // A client whose connection broke is destroyed, not returned to the pool.
-      end: (error) => client.release(error !== undefined && lostConnection(error) ? (error as Error) : undefined),
+      end: (error) => {
+        client.off('error', onError);
+        client.release(!open || (error !== undefined && lostConnection(error)) ? ((error as Error) ?? new Error('connection lost')) : undefined);
+      },
     };
   };
 }

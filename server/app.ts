@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './context.ts';
-import { AppError, storageUnavailable } from './lib/errors.ts';
+import { AppError, storageUnavailable, unstorableText } from './lib/errors.ts';
 import { limitBody, limitStream } from './lib/body.ts';
 import { health } from './routes/health.ts';
 import { shopsRoutes } from './routes/shops.ts';
@@ -62,7 +62,7 @@ export function createApp(deps: Deps) {
   app.onError((thrown, c) => {
     const unavailable = storageUnavailable(thrown);
     if (unavailable) deps.log('database unavailable', { path: c.req.path, error: thrown instanceof Error ? thrown.message : String(thrown) });
-    const error = unavailable ?? thrown;
+    const error = unavailable ?? unstorableText(thrown) ?? thrown;
     if (error instanceof AppError) {
       if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json(error.toBody(), error.status);

@@ -33,15 +33,15 @@ deps.wake = () => {
 };
 
 // Webhooks get lost: a reconciliation pass re-reads platform stock on a schedule.
-scheduleReconcile(deps);
+await scheduleReconcile(deps);
 // signupTtl: old signups are asked "still interested?", then lapse.
-scheduleLapseSweep(deps);
+await scheduleLapseSweep(deps);
 // A shipment that does not come moves its ETA (and tells the customers waiting on it).
-scheduleLateEtaCheck(deps);
+await scheduleLateEtaCheck(deps);
 // WAITLINE_RETENTION_DAYS: old webhook payloads and customers' replies are deleted.
-scheduleRetentionSweep(deps);
+await scheduleRetentionSweep(deps);
 // The SMS budget and email cap counters are kept for their hour and day only.
-scheduleSendLimitsPrune(deps);
+await scheduleSendLimitsPrune(deps);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port }, async () => {

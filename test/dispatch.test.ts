@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { transaction } from '../db/transaction.ts';
 import { contacts, messages } from '../db/schema/index.ts';
 import { MAX_SEND_ATTEMPTS } from '../server/services/messages/dispatch.ts';
 import type { Transport } from '../server/transports/types.ts';
@@ -17,7 +18,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-const statuses = () => t.deps.db.select({ status: messages.status }).from(messages).all().map((m) => m.status);
+const statuses = async () => (await t.deps.db.select({ status: messages.status }).from(messages).orderBy(messages.id)).map((m) => m.status);
 
 async function signUpMany(n: number) {
   const shop = await shopWithVariant(t, {}, { sender: { email: 'shop@acme.example' } });
@@ -42,7 +43,7 @@ describe('dispatch through the real Resend SDK', () => {
     expect(first.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(first.html).toContain('<html');
     expect(first.text).toContain('#1 in line');
-    const rows = t.deps.db.select().from(messages).all();
+    const rows = await t.deps.db.select().from(messages);
     expect(new Set(rows.map((r) => r.providerId)).size).toBe(150);
     expect(rows.every((r) => r.status === 'sent' && r.transport === 'resend')).toBe(true);
     expect(await t.dispatch()).toEqual({ sent: 0, failed: 0, retrying: 0 });
@@ -53,7 +54,7 @@ describe('dispatch through the real Resend SDK', () => {
     await t.dispatch();
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.path).toBe('/emails');
-    const [row] = t.deps.db.select().from(messages).all();
+    const [row] = await t.deps.db.select().from(messages);
     expect(stub.requests[0]!.headers['idempotency-key']).toBe(row!.idempotencyKey);
   });
 
@@ -61,7 +62,7 @@ describe('dispatch through the real Resend SDK', () => {
     stub.options.failFirst = 1;
     await signUpMany(3);
     expect(await t.dispatch()).toEqual({ sent: 0, failed: 0, retrying: 3 });
-    expect(statuses()).toEqual(['queued', 'queued', 'queued']);
+    expect(await statuses()).toEqual(['queued', 'queued', 'queued']);
     t.clock.advance(999);
     expect(await t.dispatch()).toMatchObject({ sent: 0 });
     t.clock.advance(1);
@@ -77,7 +78,7 @@ describe('dispatch through the real Resend SDK', () => {
     // The provider accepts, but this sender never hears back: it gives up, as a killed process would.
     const abandoned = t.dispatch();
     await expect.poll(() => stub.requests.length).toBe(1);
-    expect(statuses()).toEqual(['sending', 'sending']);
+    expect(await statuses()).toEqual(['sending', 'sending']);
     stub.options.stall = false;
     t.clock.advance(t.config.leaseMs);
     expect(await t.dispatch()).toEqual({ sent: 2, failed: 0, retrying: 0 });
@@ -87,15 +88,15 @@ describe('dispatch through the real Resend SDK', () => {
     // The first sender finally hears a network error; its lease is gone, so it changes nothing.
     await stub.close();
     expect(await abandoned).toEqual({ sent: 0, failed: 0, retrying: 0 });
-    expect(statuses()).toEqual(['sent', 'sent']);
+    expect(await statuses()).toEqual(['sent', 'sent']);
   });
 
   it('drops messages to a contact who opted out after they were queued', async () => {
     await signUpMany(2);
-    t.deps.db.update(contacts).set({ emailOptOutAt: t.clock.now() }).where(eq(contacts.email, 's0@example.com')).run();
+    await transaction(t.deps.db, (tx) => tx.update(contacts).set({ emailOptOutAt: t.clock.now() }).where(eq(contacts.email, 's0@example.com')));
     expect(await t.dispatch()).toEqual({ sent: 1, failed: 0, retrying: 0 });
     expect(stub.sentTo('s0@example.com')).toBe(0);
-    expect(statuses().sort()).toEqual(['sent', 'suppressed']);
+    expect((await statuses()).sort()).toEqual(['sent', 'suppressed']);
   });
 });
 
@@ -111,7 +112,7 @@ describe('dispatch outcomes', () => {
     await signUpMany(1);
     t.deps.transports.email = transport({ ok: false, retryable: false, error: 'validation_error: invalid from' });
     expect(await t.dispatch()).toEqual({ sent: 0, failed: 1, retrying: 0 });
-    expect(t.deps.db.select().from(messages).get()).toMatchObject({ status: 'failed', error: 'validation_error: invalid from' });
+    expect((await t.deps.db.select().from(messages))[0]).toMatchObject({ status: 'failed', error: 'validation_error: invalid from' });
     expect(t.logs.some((l) => l.startsWith('messages failed'))).toBe(true);
   });
 
@@ -119,13 +120,13 @@ describe('dispatch outcomes', () => {
     await signUpMany(1);
     t.deps.transports.email = transport({ ok: false, retryable: true, error: 'rate_limit_exceeded', retryAfterMs: 30_000 });
     await t.dispatch();
-    const row = t.deps.db.select().from(messages).get()!;
+    const row = (await t.deps.db.select().from(messages))[0]!;
     expect(row.sendAfter.getTime() - t.clock.now().getTime()).toBe(30_000);
     for (let i = 1; i < MAX_SEND_ATTEMPTS; i++) {
       t.clock.advance(3_600_000);
       await t.dispatch();
     }
-    expect(t.deps.db.select().from(messages).get()).toMatchObject({ status: 'failed', attempts: MAX_SEND_ATTEMPTS });
+    expect((await t.deps.db.select().from(messages))[0]).toMatchObject({ status: 'failed', attempts: MAX_SEND_ATTEMPTS });
   });
 
   it('suppresses an SMS channel the provider says is opted out (Twilio 21610)', async () => {
@@ -133,7 +134,7 @@ describe('dispatch outcomes', () => {
     await shop.signup({ phone: '+14155550123', smsConsent: true });
     t.deps.transports.sms = { ...transport({ ok: false, retryable: false, error: '21610', optedOut: true }), channel: 'sms', name: 'twilio' };
     await t.dispatch();
-    expect(t.deps.db.select().from(contacts).get()!.smsOptOutAt).toEqual(t.clock.now());
+    expect((await t.deps.db.select().from(contacts))[0]!.smsOptOutAt).toEqual(t.clock.now());
   });
 });
 
@@ -152,16 +153,16 @@ describe('dispatch through the real Twilio SDK', () => {
     try {
       const shop = await shopWithVariant(sms, {}, { quietHours: null });
       await shop.signup({ phone: '+14155550123', smsConsent: true });
-      const row = () => sms.deps.db.select().from(messages).where(eq(messages.channel, 'sms')).get()!;
+      const row = async () => (await sms.deps.db.select().from(messages).where(eq(messages.channel, 'sms')))[0]!;
 
       await sms.dispatch();
-      expect(row()).toMatchObject({ status: 'queued', attempts: 1 });
-      expect(row().error).toMatch(/twilio/);
+      expect(await row()).toMatchObject({ status: 'queued', attempts: 1 });
+      expect((await row()).error).toMatch(/twilio/);
       expect(twilioStub.sentTo('+14155550123')).toBe(1);
 
       sms.clock.advance(60_000);
       await sms.dispatch();
-      expect(row()).toMatchObject({ status: 'sent', attempts: 2, providerId: twilioStub.messages[0]!.sid });
+      expect(await row()).toMatchObject({ status: 'sent', attempts: 2, providerId: twilioStub.messages[0]!.sid });
       expect(twilioStub.sentTo('+14155550123')).toBe(1);
     } finally {
       await twilioStub.close();

@@ -28,9 +28,9 @@ export const testEngine = (): 'sqlite' | 'pg' => (process.env.WAITLINE_TEST_ENGI
  * template (test/pg/database.ts). A clock that only moves when told, and the
  * outbox transports unless the env names a provider.
  */
-export async function setup(env: Record<string, string> = {}) {
+export async function setup(env: Record<string, string> = {}, options: { engine?: 'sqlite' | 'pg' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'waitline-test-'));
-  const pg = testEngine() === 'pg' && !env.WAITLINE_DB ? await freshPgDatabase() : null;
+  const pg = (options.engine ?? testEngine()) === 'pg' && !env.WAITLINE_DB && !env.DATABASE_URL ? await freshPgDatabase() : null;
   const config = loadConfig({
     WAITLINE_DB: join(dir, 'waitline.db'),
     ...(pg ? { DATABASE_URL: pg.url } : {}),
@@ -137,7 +137,7 @@ export async function runJobs(t: TestEnv) {
 export async function deliverWebhooks(t: TestEnv) {
   const { createWebhookSender } = await import('../server/jobs/webhook-sender.ts');
   const sender = createWebhookSender(t.deps);
-  sender.pump();
+  await sender.pump();
   await sender.idle();
 }
 

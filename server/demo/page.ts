@@ -10,15 +10,13 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * the same product form, hidden variant input and add button, with a few lines
  * standing in for Dawn's variant picker. The widget is the real built one.
  */
-export function renderDemoPage(deps: Pick<Deps, 'db'>): string | null {
-  const shop = deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID)).get();
+export async function renderDemoPage(deps: Pick<Deps, 'db'>): Promise<string | null> {
+  const [shop] = await deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID));
   if (!shop) return null;
   const key = escapeAttr(shop.publishableKey);
   // The platform's own view: in stock when its count is above zero. It knows
   // nothing of Waitline's holds; the widget does.
-  const inStock = Object.fromEntries(
-    deps.db.select().from(variants).where(eq(variants.shopId, shop.id)).all().map((v) => [v.id, v.inventory > 0]),
-  );
+  const inStock = Object.fromEntries((await deps.db.select().from(variants).where(eq(variants.shopId, shop.id))).map((v) => [v.id, v.inventory > 0]));
   const section = 'template--21234567890123__main';
   return `<!doctype html>
 <html class="js" lang="en">

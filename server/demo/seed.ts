@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
+import { engineOf } from '../../db/engine.ts';
 import { shops } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
 import { createShop } from '../services/shops/create.ts';
@@ -10,7 +11,7 @@ export const DEMO_VARIANTS = { soldOut: '44012345678901', available: '4401234567
 
 export interface DemoKeys {
   publishableKey: string;
-  /** Known only to the run that created the shop, and kept beside the database for local use. */
+  /** Known only to the run that created the shop, and on SQLite kept beside the database file for local use. */
   secretKey: string | null;
 }
 
@@ -18,16 +19,17 @@ export interface DemoKeys {
  * The demo store behind `/demo`: one sold-out and one available variant of the
  * Dawn fixture's product. Created once; later starts reuse it.
  */
-export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean } {
-  const keyFile = deps.config.dbPath === ':memory:' ? null : `${deps.config.dbPath}.demo-keys.json`;
-  const existing = deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID)).get();
+export async function ensureDemoShop(deps: Deps): Promise<{ keys: DemoKeys; created: boolean }> {
+  // Beside a SQLite file; a PostgreSQL server has no file of ours to put it beside.
+  const keyFile = engineOf(deps.db) === 'pg' || deps.config.dbPath === ':memory:' ? null : `${deps.config.dbPath}.demo-keys.json`;
+  const [existing] = await deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID));
   if (existing) {
     const saved = keyFile && existsSync(keyFile) ? (JSON.parse(readFileSync(keyFile, 'utf8')) as DemoKeys) : null;
     return { keys: { publishableKey: existing.publishableKey, secretKey: saved?.secretKey ?? null }, created: false };
   }
   const origin = new URL(deps.config.publicUrl).origin;
   const local = [`http://localhost:${deps.config.port}`, `http://127.0.0.1:${deps.config.port}`];
-  const { shop, publishableKey, secretKey } = createShop(deps, {
+  const { shop, publishableKey, secretKey } = await createShop(deps, {
     id: DEMO_SHOP_ID,
     name: 'Demo Store',
     settings: {
@@ -45,7 +47,7 @@ export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean }
     productType: 'Shirts',
   };
   const url = (id: string) => `${deps.config.publicUrl}/demo?variant=${id}`;
-  upsertVariant(deps, shop, DEMO_VARIANTS.soldOut, {
+  await upsertVariant(deps, shop, DEMO_VARIANTS.soldOut, {
     ...product,
     title: 'S',
     url: url(DEMO_VARIANTS.soldOut),
@@ -53,7 +55,7 @@ export function ensureDemoShop(deps: Deps): { keys: DemoKeys; created: boolean }
     inventory: 0,
     eta: etaFrom(deps.clock.now(), 14, 21),
   });
-  upsertVariant(deps, shop, DEMO_VARIANTS.available, { ...product, title: 'M', url: url(DEMO_VARIANTS.available), mode: 'waitlist', inventory: 12 });
+  await upsertVariant(deps, shop, DEMO_VARIANTS.available, { ...product, title: 'M', url: url(DEMO_VARIANTS.available), mode: 'waitlist', inventory: 12 });
   const keys = { publishableKey, secretKey };
   if (keyFile) writeFileSync(keyFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return { keys, created: true };

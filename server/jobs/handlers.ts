@@ -13,33 +13,33 @@ import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sw
 import { pruneSendLimits, scheduleSendLimitsPrune } from '../services/messages/prune-limits.ts';
 import type { JobHandlers } from './queue.ts';
 
-/** Every job kind the scheduler knows; each handler lives beside the service it drives. */
+/** Every job kind the scheduler knows; each handler lives beside the service it drives and opens its own transactions. */
 export const jobHandlers: JobHandlers = {
-  'offers.expire': (deps, p) => void expireDue(deps, String(p.shopId), String(p.variantId)),
-  'offers.followup': (deps, p) => void followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt)),
-  'backorder.update': (deps, p) => backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
-  'preorder.update': (deps, p, job) => preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
-  'shopify.webhook': (deps, p) => processShopifyEvent(deps, Number(p.eventId)),
-  'platform.settle': (deps, p) => settleOverdue(deps, String(p.shopId), String(p.variantId)),
-  'signups.lapse': (deps) => {
-    scheduleLapseSweep(deps);
-    lapseSweep(deps);
+  'offers.expire': async (deps, p) => void (await expireDue(deps, String(p.shopId), String(p.variantId))),
+  'offers.followup': async (deps, p) => void (await followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt))),
+  'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
+  'preorder.update': async (deps, p, job) => await preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
+  'shopify.webhook': async (deps, p) => await processShopifyEvent(deps, Number(p.eventId)),
+  'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
+  'signups.lapse': async (deps) => {
+    await scheduleLapseSweep(deps);
+    await lapseSweep(deps);
   },
-  'purchase-orders.late': (deps) => {
-    scheduleLateEtaCheck(deps);
-    refreshLateEtas(deps);
+  'purchase-orders.late': async (deps) => {
+    await scheduleLateEtaCheck(deps);
+    await refreshLateEtas(deps);
   },
-  'retention.sweep': (deps) => {
-    scheduleRetentionSweep(deps);
-    const swept = retentionSweep(deps);
+  'retention.sweep': async (deps) => {
+    await scheduleRetentionSweep(deps);
+    const swept = await retentionSweep(deps);
     if (Object.values(swept).some(Boolean)) deps.log('retention sweep', { ...swept });
   },
-  'limits.prune': (deps) => {
-    scheduleSendLimitsPrune(deps);
-    pruneSendLimits(deps);
+  'limits.prune': async (deps) => {
+    await scheduleSendLimitsPrune(deps);
+    await pruneSendLimits(deps);
   },
   reconcile: async (deps) => {
-    scheduleReconcile(deps);
+    await scheduleReconcile(deps);
     await reconcile(deps);
   },
 };

@@ -1,23 +1,29 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/index.ts';
+import type { DbOrTx, Tx } from '../../db/index.ts';
+import { affected } from '../../db/raw.ts';
+import { transaction } from '../../db/transaction.ts';
 import { jobs, type Job } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
 import { backoffMs } from '../lib/backoff.ts';
 
-/** A handler does the work of one job kind; throwing makes the job retry with backoff. */
-export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void> | void;
+/**
+ * A handler does the work of one job kind, in transactions it opens itself;
+ * throwing makes the job retry with backoff.
+ */
+export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;
 
 /**
  * Schedules a job inside the caller's transaction. The key names the event, so
  * scheduling the same thing twice is a no-op.
  */
-export function enqueueJob(
-  db: DbOrTx,
+export async function enqueueJob(
+  tx: Tx,
   job: { kind: string; key: string; runAt: Date; payload?: Record<string, unknown>; maxAttempts?: number },
   now: Date,
-): void {
-  db.insert(jobs)
+): Promise<void> {
+  await tx
+    .insert(jobs)
     .values({
       kind: job.kind,
       key: job.key,
@@ -26,54 +32,49 @@ export function enqueueJob(
       maxAttempts: job.maxAttempts ?? 8,
       createdAt: now,
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
 /** Schedules many jobs at once (a restock schedules two per offer). */
-export function enqueueJobs(
-  db: DbOrTx,
+export async function enqueueJobs(
+  tx: Tx,
   list: Array<{ kind: string; key: string; runAt: Date; payload?: Record<string, unknown> }>,
   now: Date,
-): void {
+): Promise<void> {
   for (let i = 0; i < list.length; i += 500) {
     const rows = list.slice(i, i + 500).map((j) => ({ kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload ?? {}, createdAt: now }));
-    db.insert(jobs).values(rows).onConflictDoNothing().run();
+    await tx.insert(jobs).values(rows).onConflictDoNothing();
   }
 }
 
 /**
  * Keeps one run of a periodic job scheduled: each run schedules the next, on
  * the interval's grid, so a restart (or a second caller) arms the same key.
+ * Its own transaction: it is called at start and by the job it schedules.
  */
-export function schedulePeriodic(deps: Pick<Deps, 'db' | 'clock'>, kind: string, every: number, after = deps.clock.now()): void {
+export async function schedulePeriodic(deps: Pick<Deps, 'db' | 'clock'>, kind: string, every: number, after = deps.clock.now()): Promise<void> {
   if (every <= 0) return;
   const next = Math.ceil((after.getTime() + 1) / every) * every;
-  enqueueJobs(deps.db, [{ kind, key: `${kind}:${next}`, runAt: new Date(next) }], deps.clock.now());
+  await transaction(deps.db, (tx) => enqueueJobs(tx, [{ kind, key: `${kind}:${next}`, runAt: new Date(next) }], deps.clock.now()));
 }
 
 /** Leases one due job (pending and due, or running with a lapsed lease). */
-function claim(deps: Deps): Job | undefined {
-  return deps.db.transaction((tx) => {
+function claim(deps: Deps): Promise<Job | undefined> {
+  return transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const job = tx
-      .select()
-      .from(jobs)
-      .where(
-        or(
-          and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)),
-          and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now)),
-        ),
-      )
-      .orderBy(asc(jobs.runAt))
-      .limit(1)
-      .get();
-    if (!job) return undefined;
-    tx.update(jobs)
-      .set({ status: 'running', leaseUntil: new Date(now.getTime() + deps.config.leaseMs), attempts: sql`${jobs.attempts} + 1` })
-      .where(eq(jobs.id, job.id))
-      .run();
-    return { ...job, attempts: job.attempts + 1 };
+    const due = or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now)));
+    // Another process may claim the same row between our read and our write (PostgreSQL reads
+    // without the write lock): the write then changes nothing, and we look again.
+    for (let tries = 0; tries < 5; tries++) {
+      const [job] = await tx.select().from(jobs).where(due).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(1);
+      if (!job) return undefined;
+      const claimed = await tx
+        .update(jobs)
+        .set({ status: 'running', leaseUntil: new Date(now.getTime() + deps.config.leaseMs), attempts: sql`${jobs.attempts} + 1` })
+        .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts), due));
+      if (affected(claimed) === 1) return { ...job, attempts: job.attempts + 1 };
+    }
+    return undefined;
   });
 }
 
@@ -87,30 +88,36 @@ const ours = (job: Job) => and(eq(jobs.id, job.id), eq(jobs.status, 'running'), 
  */
 function keepLease(deps: Deps, job: Job): () => void {
   const every = Math.max(1, Math.floor(deps.config.leaseMs / 3));
-  const timer = setInterval(() => {
+  let stopped = false;
+  const renew = async () => {
     try {
-      const renewed = deps.db
-        .update(jobs)
-        .set({ leaseUntil: new Date(deps.clock.now().getTime() + deps.config.leaseMs) })
-        .where(ours(job))
-        .run();
-      if (renewed.changes === 0) {
-        clearInterval(timer);
+      const renewed = await transaction(deps.db, async (tx) =>
+        affected(await tx.update(jobs).set({ leaseUntil: new Date(deps.clock.now().getTime() + deps.config.leaseMs) }).where(ours(job))),
+      );
+      // A renewal that lands after the job finished finds it no longer running: that is no loss.
+      if (renewed === 0 && !stopped) {
+        stop();
         deps.log('job lease lost to another process', { kind: job.kind, id: job.id });
       }
     } catch (error) {
       deps.log('job lease renewal failed', { kind: job.kind, id: job.id, error: error instanceof Error ? error.message : String(error) });
     }
-  }, every);
+  };
+  // Fire and forget: the renewal is its own transaction, beside the job's, and logs its own failure.
+  const timer = setInterval(() => void renew(), every);
   timer.unref();
-  return () => clearInterval(timer);
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+  return stop;
 }
 
 /** Runs every due job once; returns how many ran. */
 export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000): Promise<number> {
   let ran = 0;
   for (; ran < limit; ran++) {
-    const job = claim(deps);
+    const job = await claim(deps);
     if (!job) break;
     const handler = handlers[job.kind];
     const release = keepLease(deps, job);
@@ -119,32 +126,31 @@ export async function runDueJobs(deps: Deps, handlers: JobHandlers, limit = 1000
       await handler(deps, job.payload, job);
       release();
       // Only while the claim is still ours: a process that took the job over owns its state now.
-      deps.db
-        .update(jobs)
-        .set({ status: 'done', leaseUntil: null, finishedAt: deps.clock.now(), lastError: null })
-        .where(ours(job))
-        .run();
+      await transaction(deps.db, async (tx) => {
+        await tx.update(jobs).set({ status: 'done', leaseUntil: null, finishedAt: deps.clock.now(), lastError: null }).where(ours(job));
+      });
     } catch (error) {
       release();
       const message = error instanceof Error ? error.message : String(error);
       const dead = job.attempts >= job.maxAttempts;
       const now = deps.clock.now();
-      deps.db
-        .update(jobs)
-        .set({
-          status: dead ? 'dead' : 'pending',
-          runAt: new Date(now.getTime() + backoffMs(job.attempts)),
-          leaseUntil: null,
-          lastError: message,
-          finishedAt: dead ? now : null,
-        })
-        .where(ours(job))
-        .run();
+      await transaction(deps.db, async (tx) => {
+        await tx
+          .update(jobs)
+          .set({
+            status: dead ? 'dead' : 'pending',
+            runAt: new Date(now.getTime() + backoffMs(job.attempts)),
+            leaseUntil: null,
+            lastError: message,
+            finishedAt: dead ? now : null,
+          })
+          .where(ours(job));
+      });
       deps.log(dead ? 'job dead' : 'job failed, will retry', { kind: job.kind, id: job.id, attempts: job.attempts, error: message });
     }
   }
   return ran;
 }
 
-export const pendingJobCount = (db: DbOrTx) =>
-  db.select({ n: sql<number>`count(*)` }).from(jobs).where(inArray(jobs.status, ['pending', 'running'])).get()?.n ?? 0;
+export const pendingJobCount = async (db: DbOrTx) =>
+  (await db.select({ n: sql<number>`count(*)` }).from(jobs).where(inArray(jobs.status, ['pending', 'running'])))[0]?.n ?? 0;

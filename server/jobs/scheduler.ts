@@ -36,7 +36,9 @@ function coalesced(work: () => Promise<void>): { (): Promise<void>; idle(): Prom
 }
 
 /**
- * Jobs and sending run as two independent loops. A 20,000-email fan-out at the
+ * Jobs and sending run as two independent loops. A failure (the database gone
+ * for a while) is logged and the next tick tries again, so when the database
+ * comes back the loops carry on without a restart. A 20,000-email fan-out at the
  * provider's 2 requests a second takes minutes; hold expiries, follow-ups and
  * webhooks must not wait behind it. Shop webhooks have a sender of their own:
  * no shop's endpoint is ever awaited by the job loop.
@@ -52,13 +54,8 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
   const jobs = coalesced(guard('jobs', () => runDueJobs(deps, handlers)));
   const send = coalesced(guard('sending', () => dispatchMessages(deps)));
   const webhooks = createWebhookSender(deps);
-  const pumpWebhooks = () => {
-    try {
-      webhooks.pump();
-    } catch (error) {
-      deps.log('scheduler: webhooks failed', { error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+  // Not awaited: deliveries run beside the job loop. pump() logs its own failures and never rejects.
+  const pumpWebhooks = () => void webhooks.pump();
   let timer: NodeJS.Timeout | null = null;
 
   // Jobs first: what they write (offers, notices) goes out in the same send pass.

@@ -7,9 +7,13 @@ export const PER_SHOP = 2;
 export const TOTAL = 16;
 
 export interface WebhookSender {
-  /** Starts every due delivery the limits allow, without waiting for any. */
-  pump(): void;
-  /** Resolves when nothing is in flight (what finishes meanwhile may start more). */
+  /**
+   * Claims every due delivery the limits allow and starts it, without waiting
+   * for any; resolves when the claiming is done. Never rejects: a failed claim
+   * (the database gone) is logged, and the next pump tries again.
+   */
+  pump(): Promise<void>;
+  /** Resolves when nothing is being claimed or in flight (what finishes meanwhile may start more). */
   idle(): Promise<void>;
   /** Starts nothing new. */
   stop(): void;
@@ -19,34 +23,54 @@ export interface WebhookSender {
  * Delivers shop webhooks beside the job loop, never inside it: a slow or
  * silent endpoint costs its own shop's slots for up to 5 s per attempt, while
  * hold expiries and every other shop's deliveries go on. Each finished
- * delivery frees its slot and pumps again.
+ * delivery frees its slot and pumps again. One pump claims at a time; a pump
+ * asked for meanwhile runs once more after it.
  */
 export function createWebhookSender(deps: Deps, limits = { perShop: PER_SHOP, total: TOTAL }): WebhookSender {
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
+  let pumping: Promise<void> | null = null;
+  let again = false;
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-  const pump = () => {
+
+  const fill = async () => {
     while (!stopped && inFlight.size < limits.total) {
-      const delivery = claimDelivery(deps, limits.perShop);
+      const delivery = await claimDelivery(deps, limits.perShop);
       if (!delivery) return;
       const run: Promise<void> = deliverClaimed(deps, delivery)
         .catch((error) => deps.log('webhook delivery failed', { id: delivery.id, error: describe(error) }))
         .finally(() => {
           inFlight.delete(run);
-          try {
-            pump();
-          } catch (error) {
-            // The next tick pumps again; a finished delivery must not become an unhandled rejection.
-            deps.log('webhook sender: claiming failed', { error: describe(error) });
-          }
+          void pump(); // never rejects
         });
       inFlight.add(run);
     }
   };
+
+  const pump = (): Promise<void> => {
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      try {
+        do {
+          again = false;
+          await fill();
+        } while (again && !stopped);
+      } catch (error) {
+        deps.log('webhook sender: claiming failed', { error: describe(error) });
+      } finally {
+        pumping = null;
+      }
+    })();
+    return pumping;
+  };
+
   return {
     pump,
     async idle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (pumping || inFlight.size > 0) await Promise.all([pumping, ...inFlight]);
     },
     stop() {
       stopped = true;

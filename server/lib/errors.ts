@@ -50,6 +50,21 @@ export const RateLimited = (retryAfterSeconds: number) =>
 export const Unavailable = (message: string, retryAfterSeconds?: number) => new AppError('unavailable', message, undefined, retryAfterSeconds);
 
 /**
+ * PostgreSQL refuses text with U+0000 (and bytes its encoding cannot hold)
+ * where SQLite stores them. Validation refuses control characters in every
+ * API field and webhooks are cleaned (server/routes/webhooks.ts), so this is
+ * the net under both: a 400, not a 500, with nothing stored (the statement
+ * failed, so its transaction rolled back).
+ */
+export function unstorableText(error: unknown): AppError | null {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '22021' || code === '22P05') return Invalid('The request contains a character that cannot be stored (U+0000)');
+  }
+  return null;
+}
+
+/**
  * The text of a unique-constraint violation on either engine (SQLite's message
  * names `table.column`; PostgreSQL's names the index and the key), or null
  * for any other error.

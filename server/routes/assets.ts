@@ -58,8 +58,8 @@ export const assetRoutes = createRouter()
       'X-Content-Type-Options': 'nosniff',
     });
   })
-  .get('/demo', doc('Assets', 'token', 'A demo storefront running the real widget.', { 200: { description: 'HTML page' } }), (c) => {
-    const html = renderDemoPage(c.get('deps'));
+  .get('/demo', doc('Assets', 'token', 'A demo storefront running the real widget.', { 200: { description: 'HTML page' } }), async (c) => {
+    const html = await renderDemoPage(c.get('deps'));
     if (!html) return c.text('The demo shop is off (WAITLINE_DEMO=0)', 404);
     return c.html(html);
   });

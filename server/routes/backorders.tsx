@@ -13,8 +13,8 @@ import type { Backorder } from '../../db/schema/index.ts';
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'is not a valid link') });
 
-function shown(c: Context<AppEnv>, tokenValue: string) {
-  const found = backorderByToken(c.get('deps').db, tokenValue);
+async function shown(c: Context<AppEnv>, tokenValue: string) {
+  const found = await backorderByToken(c.get('deps').db, tokenValue);
   const { line, shop, variant } = found;
   const vars = {
     shop: shop.name,
@@ -24,20 +24,20 @@ function shown(c: Context<AppEnv>, tokenValue: string) {
     amount: money(refundOf(line), line.currency, line.locale),
   };
   const t = (key: Parameters<typeof translate>[1]) => translate(line.locale, key, vars, shop.settings.strings);
-  return { ...found, t, review: line.status === 'waiting' && needsReview(c.get('deps').db, shop, line.orderId) };
+  return { ...found, t, review: line.status === 'waiting' && (await needsReview(c.get('deps').db, shop, line.orderId)) };
 }
 
 /** What the page says about a line that can no longer be cancelled here, else null. */
-function settled(line: Backorder, t: ReturnType<typeof shown>['t']): string | null {
+function settled(line: Backorder, t: Awaited<ReturnType<typeof shown>>['t']): string | null {
   if (line.refundedAt) return t('page.backorder.refunded');
   if (line.status === 'shipped') return t('page.backorder.shipped');
   if (line.status === 'cancelled') return t('page.backorder.cancelled');
   return null;
 }
 
-function orNotFound(c: Context<AppEnv>, render: () => Response) {
+async function orNotFound(c: Context<AppEnv>, render: () => Promise<Response>) {
   try {
-    return render();
+    return await render();
   } catch (error) {
     if (error instanceof AppError && error.code === 'not_found') return c.html(page({ title: translate('en', 'page.notFound'), children: null }), 404);
     throw error;
@@ -47,8 +47,8 @@ function orNotFound(c: Context<AppEnv>, render: () => Response) {
 /** The cancel-for-refund link in backorder messages: a page that asks, and a POST that does it. */
 export const backorderRoutes = createRouter()
   .get('/b/:token', doc('Links', 'token', 'The backorder cancel-for-refund page.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
-    orNotFound(c, () => {
-      const { line, shop, t, review } = shown(c, c.req.valid('param').token);
+    orNotFound(c, async () => {
+      const { line, shop, t, review } = await shown(c, c.req.valid('param').token);
       const done = settled(line, t);
       return c.html(
         page({
@@ -69,10 +69,10 @@ export const backorderRoutes = createRouter()
     }),
   )
   .post('/b/:token', doc('Links', 'token', 'Cancels what a backorder line is still owed and asks the shop to refund it; a large order is passed to a person instead, and nothing is cancelled.', { 200: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
-    orNotFound(c, () => {
+    orNotFound(c, async () => {
       const { token } = c.req.valid('param');
-      const { t } = shown(c, token);
-      const { outcome, shop, line } = cancelBackorder(c.get('deps'), token);
+      const { t } = await shown(c, token);
+      const { outcome, shop, line } = await cancelBackorder(c.get('deps'), token);
       const text = outcome === 'cancelled' ? t('page.backorder.done') : outcome === 'review' ? t('page.backorder.reviewDone') : settled(line, t);
       const ok = outcome === 'cancelled' || outcome === 'review';
       return c.html(page({ title: t('page.backorder.title'), shop: shop.name, lang: line.locale, children: <p>{text}</p> }), ok ? 200 : 409);

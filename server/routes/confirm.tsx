@@ -17,8 +17,8 @@ function notFound(c: Context<AppEnv>) {
 }
 
 /** A link already used, expired, or whose number someone else took meanwhile. */
-function spent(c: Context<AppEnv>, raw: string) {
-  const { shop, contact } = confirmationByToken(c.get('deps').db, raw, c.get('deps').clock.now());
+async function spent(c: Context<AppEnv>, raw: string) {
+  const { shop, contact } = await confirmationByToken(c.get('deps').db, raw, c.get('deps').clock.now());
   const title = translate(contact.locale, 'page.confirm.notPending', {}, shop.settings.strings);
   return c.html(page({ title, shop: shop.name, lang: contact.locale, children: null }), 409);
 }
@@ -29,10 +29,10 @@ function spent(c: Context<AppEnv>, raw: string) {
  * asks; the button POSTs.
  */
 export const confirmRoutes = createRouter()
-  .get('/confirm/:token', doc('Links', 'token', 'Asks to confirm (double opt-in, a new phone or email, or email again after an opt-out); changes nothing.', { 200: { description: 'HTML page' }, 409: { description: 'Used or expired' } }), validate('param', tokenParam), (c) => {
+  .get('/confirm/:token', doc('Links', 'token', 'Asks to confirm (double opt-in, a new phone or email, or email again after an opt-out); changes nothing.', { 200: { description: 'HTML page' }, 409: { description: 'Used or expired' } }), validate('param', tokenParam), async (c) => {
     let found;
     try {
-      found = confirmationByToken(c.get('deps').db, c.req.valid('param').token, c.get('deps').clock.now());
+      found = await confirmationByToken(c.get('deps').db, c.req.valid('param').token, c.get('deps').clock.now());
     } catch (error) {
       if (error instanceof AppError && error.code === 'not_found') return notFound(c);
       throw error;
@@ -57,10 +57,10 @@ export const confirmRoutes = createRouter()
       }),
     );
   })
-  .post('/confirm/:token', doc('Links', 'token', 'Confirms what the link was sent for, once.', { 200: { description: 'HTML page' }, 409: { description: 'Used, expired, or the number is taken' } }), validate('param', tokenParam), (c) => {
+  .post('/confirm/:token', doc('Links', 'token', 'Confirms what the link was sent for, once.', { 200: { description: 'HTML page' }, 409: { description: 'Used, expired, or the number is taken' } }), validate('param', tokenParam), async (c) => {
     let outcome;
     try {
-      outcome = confirmByToken(c.get('deps'), c.req.valid('param').token);
+      outcome = await confirmByToken(c.get('deps'), c.req.valid('param').token);
     } catch (error) {
       if (error instanceof AppError && error.code === 'not_found') return notFound(c);
       throw error;

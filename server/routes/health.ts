@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
+import { first } from '../../db/raw.ts';
 import { probeWritable } from '../../db/write-probe.ts';
 import { doc } from '../lib/openapi.ts';
 import { createRouter } from '../context.ts';
 
-export const health = createRouter().get('/health', doc('Health', 'token', 'Liveness, with a database read and a write that is rolled back.'), (c) => {
+export const health = createRouter().get('/health', doc('Health', 'token', 'Liveness, with a database read and a write that is rolled back.'), async (c) => {
   const { db, clock, log } = c.get('deps');
-  db.get(sql`select 1`);
-  const probe = probeWritable(db)();
+  await first(db, sql`select 1`);
+  const probe = await probeWritable(db)();
   const time = clock.now().toISOString();
   if (!probe.writable) {
     log('database not writable', { error: probe.error });

@@ -11,10 +11,10 @@ import { keepPlace } from '../services/signups/lapse.ts';
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
 
 /** The "still interested?" link: GET asks (and changes nothing), the button POSTs. */
-function answer(c: Context<AppEnv>, keep: boolean) {
+async function answer(c: Context<AppEnv>, keep: boolean) {
   let found;
   try {
-    found = keepPlace(c.get('deps'), c.req.param('token')!, keep);
+    found = await keepPlace(c.get('deps'), c.req.param('token')!, keep);
   } catch (error) {
     if (error instanceof AppError && error.code === 'not_found') return c.html(page({ title: translate('en', 'page.notFound'), children: null }), 404);
     throw error;

@@ -19,28 +19,27 @@ function notFoundPage(c: Context<AppEnv>) {
   return c.html(page({ title: translate('en', 'page.notFound'), children: null }), 404);
 }
 
-function itemForSignup(c: Context<AppEnv>, contactId: number, signupToken: string | undefined): string | null {
+async function itemForSignup(c: Context<AppEnv>, contactId: number, signupToken: string | undefined): Promise<string | null> {
   if (!signupToken) return null;
-  const row = c.get('deps').db
+  const [row] = await c.get('deps').db
     .select({ variant: variants })
     .from(signups)
     .innerJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
-    .where(and(eq(signups.token, signupToken), eq(signups.contactId, contactId)))
-    .get();
+    .where(and(eq(signups.token, signupToken), eq(signups.contactId, contactId)));
   return row ? itemName(row.variant) : null;
 }
 
 export const linkRoutes = createRouter()
-  .get('/u/:token', doc('Links', 'token', 'The unsubscribe and leave-the-list page (changes nothing).', { 200: { description: 'HTML page' } }), validate('param', tokenParam), validate('query', leaveQuery), (c) => {
+  .get('/u/:token', doc('Links', 'token', 'The unsubscribe and leave-the-list page (changes nothing).', { 200: { description: 'HTML page' } }), validate('param', tokenParam), validate('query', leaveQuery), async (c) => {
     let found;
     try {
-      found = contactByToken(c.get('deps').db, c.req.valid('param').token);
+      found = await contactByToken(c.get('deps').db, c.req.valid('param').token);
     } catch {
       return notFoundPage(c);
     }
     const { contact, shop } = found;
     const signupToken = c.req.valid('query').s;
-    const item = itemForSignup(c, contact.id, signupToken);
+    const item = await itemForSignup(c, contact.id, signupToken);
     const t = (key: Parameters<typeof translate>[1], vars: Record<string, string> = {}) =>
       translate(contact.locale, key, { shop: shop.name, email: contact.email ?? '', item: item ?? '', ...vars }, shop.settings.strings);
     // GET never changes anything (mail scanners follow links); the buttons POST.
@@ -75,16 +74,16 @@ export const linkRoutes = createRouter()
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const deps = c.get('deps');
     try {
-      const { contact, shop } = contactByToken(deps.db, token);
+      const { contact, shop } = await contactByToken(deps.db, token);
       const t = (key: Parameters<typeof translate>[1], item = '') =>
         translate(contact.locale, key, { shop: shop.name, email: contact.email ?? '', item }, shop.settings.strings);
       if (form.action === 'leave' && typeof form.s === 'string') {
-        const item = itemForSignup(c, contact.id, form.s) ?? '';
-        leaveBySignupToken(deps, token, form.s);
+        const item = (await itemForSignup(c, contact.id, form.s)) ?? '';
+        await leaveBySignupToken(deps, token, form.s);
         return c.html(page({ title: t('page.unsubscribe.title'), shop: shop.name, lang: contact.locale, children: <p>{t('page.unsubscribe.left', item)}</p> }));
       }
       // RFC 8058 one-click (body "List-Unsubscribe=One-Click") and the page's own button.
-      unsubscribeEmail(deps, token);
+      await unsubscribeEmail(deps, token);
       return c.html(page({ title: t('page.unsubscribe.title'), shop: shop.name, lang: contact.locale, children: <p>{t('page.unsubscribe.done')}</p> }));
     } catch (error) {
       if (error instanceof AppError && error.code === 'not_found') return notFoundPage(c);

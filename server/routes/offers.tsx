@@ -19,9 +19,9 @@ function notFound(c: Context<AppEnv>) {
 }
 
 /** Turns a 404 from a service into the page a shopper should see. */
-function orNotFound(c: Context<AppEnv>, render: () => Response | Promise<Response>) {
+async function orNotFound(c: Context<AppEnv>, render: () => Response | Promise<Response>) {
   try {
-    return render();
+    return await render();
   } catch (error) {
     if (error instanceof AppError && error.code === 'not_found') return notFound(c);
     throw error;
@@ -37,8 +37,8 @@ function texts(context: OfferContext) {
 
 export const offerRoutes = createRouter()
   .get('/claim/:token', doc('Links', 'token', 'An active hold → 302 to checkout; an ended one → a 410 page with a rejoin button.', { 302: { description: 'To checkout' }, 410: { description: 'HTML page: the hold ended' } }), validate('param', tokenParam), (c) =>
-    orNotFound(c, () => {
-      const outcome = claimOffer(c.get('deps'), c.req.valid('param').token);
+    orNotFound(c, async () => {
+      const outcome = await claimOffer(c.get('deps'), c.req.valid('param').token);
       if (outcome.kind === 'checkout') return c.redirect(outcome.url, 302);
       const t = texts(outcome.context);
       const { shop, contact } = outcome.context;
@@ -68,9 +68,9 @@ export const offerRoutes = createRouter()
     }),
   )
   .post('/claim/:token/rejoin', doc('Links', 'token', 'Joins the line again after a hold ended.', { 200: { description: 'HTML page' }, 201: { description: 'HTML page' } }), validate('param', tokenParam), (c) =>
-    orNotFound(c, () => {
+    orNotFound(c, async () => {
       const { token } = c.req.valid('param');
-      const { context, result } = rejoinAfterOffer(c.get('deps'), token);
+      const { context, result } = await rejoinAfterOffer(c.get('deps'), token);
       if (!result) return c.redirect(`/claim/${token}`, 303);
       const t = texts(context);
       return c.html(
@@ -84,9 +84,9 @@ export const offerRoutes = createRouter()
       );
     }),
   )
-  .get('/t/o/:file', doc('Links', 'token', 'Open pixel: records the first open.', { 200: { description: 'GIF' } }), (c) => {
+  .get('/t/o/:file', doc('Links', 'token', 'Open pixel: records the first open.', { 200: { description: 'GIF' } }), async (c) => {
     const publicId = c.req.param('file').match(/^([A-Za-z0-9_-]{8,64})\.gif$/)?.[1];
-    if (publicId) recordOpen(c.get('deps'), publicId);
+    if (publicId) await recordOpen(c.get('deps'), publicId);
     return c.body(PIXEL, 200, { 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' });
   })
   .get(
@@ -94,8 +94,8 @@ export const offerRoutes = createRouter()
     doc('Links', 'token', 'Click tracking: records the click, then 302 to the signed target only.', { 302: { description: 'To the target' } }),
     validate('param', z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a valid link') })),
     validate('query', z.object({ u: z.string().min(1).max(2048), s: z.string().min(1).max(128) })),
-    (c) => {
+    async (c) => {
       const { u, s } = c.req.valid('query');
-      return c.redirect(recordClick(c.get('deps'), c.req.valid('param').id, u, s), 302);
+      return c.redirect(await recordClick(c.get('deps'), c.req.valid('param').id, u, s), 302);
     },
   );

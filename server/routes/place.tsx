@@ -12,10 +12,10 @@ import { itemName } from '../services/variants/upsert.ts';
 
 const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
 
-function render(c: Context<AppEnv>, tokenValue: string) {
+async function render(c: Context<AppEnv>, tokenValue: string) {
   let view;
   try {
-    view = placeByToken(c.get('deps'), tokenValue);
+    view = await placeByToken(c.get('deps'), tokenValue);
   } catch (error) {
     if (error instanceof AppError && error.code === 'not_found') return c.html(page({ title: translate('en', 'page.notFound'), children: null }), 404);
     throw error;
@@ -73,7 +73,7 @@ export const placeRoutes = createRouter()
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     if (form.action === 'leave') {
       try {
-        cancelSignup(c.get('deps'), token);
+        await cancelSignup(c.get('deps'), token);
       } catch (error) {
         // Unknown (404, rendered below) or already used for a purchase (the page says how it ended).
         if (!(error instanceof AppError)) throw error;

@@ -26,9 +26,9 @@ export const shopsRoutes = createRouter().post(
     await next();
   },
   validate('json', body),
-  (c) => {
+  async (c) => {
   refuseClosedUrls(c.req.valid('json').settings, c.get('deps').config.allowPrivateWebhooks);
-  const { shop, publishableKey, secretKey } = createShop(c.get('deps'), c.req.valid('json'));
+  const { shop, publishableKey, secretKey } = await createShop(c.get('deps'), c.req.valid('json'));
   return c.json(
     {
       shop: { id: shop.id, name: shop.name, createdAt: shop.createdAt.toISOString(), settings: presentSettings(shop.settings) },

@@ -60,9 +60,9 @@ const cachedConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
   return answerConfig(c, q);
 };
 
-function answerConfig(c: Context<AppEnv>, q: ConfigQuery): Response {
-  const shop = storefrontShop(c, q.key);
-  const answer = storefrontConfig(c.get('deps').db, shop, { locale: q.locale ?? shop.settings.locale, variants: q.variants });
+async function answerConfig(c: Context<AppEnv>, q: ConfigQuery): Promise<Response> {
+  const shop = await storefrontShop(c, q.key);
+  const answer = await storefrontConfig(c.get('deps').db, shop, { locale: q.locale ?? shop.settings.locale, variants: q.variants });
   // Never stale: a CDN or browser may keep the answer but asks again each time, and a 304 costs no body.
   c.header('Cache-Control', 'public, no-cache');
   c.header('ETag', answer.etag);
@@ -104,14 +104,14 @@ const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 
 const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header('origin');
   if (c.req.method === 'OPTIONS') {
-    const shop = shopOfRequest(c);
+    const shop = await shopOfRequest(c);
     if (!origin || !shop || !shop.settings.allowedOrigins.includes(origin)) {
       const error = Forbidden(`Origin ${origin ?? '(none)'} is not allowed for this shop`);
       return c.json(error.toBody(), 403, { Vary: 'Origin' });
     }
     return c.body(null, 204, corsHeaders(origin));
   }
-  const early = shopOfRequest(c);
+  const early = await shopOfRequest(c);
   if (early) c.set('shop', early);
   await next();
   const shop = c.get('shop') ?? early;
@@ -123,13 +123,13 @@ const storefrontCors: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** The shop a storefront request names before its body is read: by `?key=`, or by the token in its path. */
-function shopOfRequest(c: Context<AppEnv>): Shop | undefined {
+async function shopOfRequest(c: Context<AppEnv>): Promise<Shop | undefined> {
   try {
     const key = c.req.query('key');
-    if (key) return shopByPublishableKey(c.get('deps'), key, c.req.raw);
+    if (key) return await shopByPublishableKey(c.get('deps'), key, c.req.raw);
     const [, kind, tokenInPath] = c.req.path.match(/^\/v1\/storefront\/(signups|holds)\/([A-Za-z0-9_-]+)$/) ?? [];
-    if (kind === 'signups' && tokenInPath) return signupByToken(c.get('deps').db, tokenInPath).shop;
-    if (kind === 'holds' && tokenInPath) return holdStatus(c.get('deps'), tokenInPath).shop;
+    if (kind === 'signups' && tokenInPath) return (await signupByToken(c.get('deps').db, tokenInPath)).shop;
+    if (kind === 'holds' && tokenInPath) return (await holdStatus(c.get('deps'), tokenInPath)).shop;
   } catch {
     // Unknown key or token: no CORS grant; the handler reports the error.
   }
@@ -145,8 +145,8 @@ const corsHeaders = (origin: string) => ({
 });
 
 /** Resolves the shop by publishable key and checks the caller's origin against it. */
-function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
-  const shop = shopByPublishableKey(c.get('deps'), key, c.req.raw);
+async function storefrontShop(c: Context<AppEnv>, key: string | undefined): Promise<Shop> {
+  const shop = await shopByPublishableKey(c.get('deps'), key, c.req.raw);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
   return shop;
@@ -154,7 +154,7 @@ function storefrontShop(c: Context<AppEnv>, key: string | undefined): Shop {
 
 export const storefrontRoutes = createRouter()
   .use('/v1/storefront/*', storefrontCors)
-  .get('/v1/storefront/config', doc('Storefront', 'publishable', CONFIG_DOC, CONFIG_RESPONSES), cachedConfig, validate('query', configQuery), (c) => {
+  .get('/v1/storefront/config', doc('Storefront', 'publishable', CONFIG_DOC, CONFIG_RESPONSES), cachedConfig, validate('query', configQuery), async (c) => {
     const q = c.req.valid('query');
     rememberQuery(rawQuery(c), q);
     return answerConfig(c, q);
@@ -165,7 +165,7 @@ export const storefrontRoutes = createRouter()
     await next();
   }, validate('json', signupBody), async (c) => {
     const body = c.req.valid('json');
-    const shop = storefrontShop(c, body.key ?? c.req.valid('query').key);
+    const shop = await storefrontShop(c, body.key ?? c.req.valid('query').key);
     const phone = body.phone === undefined ? undefined : shopperMobile(body.phone, shop.settings.country);
     if (body.website) {
       // Honeypot: a bot filled the hidden field. Answer like a success, keep nothing.
@@ -188,19 +188,19 @@ export const storefrontRoutes = createRouter()
     if (!created) return c.json({ signup: { status: 'exists', variantId: signup.variantId } }, 200);
     return c.json({ signup: { token: signup.token, status: signup.status, position, kind: signup.kind, variantId: signup.variantId, quantity: signup.quantity } }, 201);
   })
-  .get('/v1/storefront/signups/:token', doc('Storefront', 'token', 'A shopper\'s place: status, position and any hold.'), validate('param', tokenParam), (c) => {
+  .get('/v1/storefront/signups/:token', doc('Storefront', 'token', 'A shopper\'s place: status, position and any hold.'), validate('param', tokenParam), async (c) => {
     const { token } = c.req.valid('param');
-    tokenShop(c, token);
+    await tokenShop(c, token);
     c.header('Cache-Control', 'no-store');
-    return c.json({ signup: signupStatus(c.get('deps'), token) });
+    return c.json({ signup: await signupStatus(c.get('deps'), token) });
   })
-  .delete('/v1/storefront/signups/:token', doc('Storefront', 'token', 'Leaves the line; a hold goes to the next person.'), validate('param', tokenParam), (c) => {
+  .delete('/v1/storefront/signups/:token', doc('Storefront', 'token', 'Leaves the line; a hold goes to the next person.'), validate('param', tokenParam), async (c) => {
     const { token } = c.req.valid('param');
-    tokenShop(c, token);
-    return c.json({ signup: cancelSignup(c.get('deps'), token) });
+    await tokenShop(c, token);
+    return c.json({ signup: await cancelSignup(c.get('deps'), token) });
   })
-  .get('/v1/storefront/holds/:token', doc('Storefront', 'token', 'A hold\'s status and expiry, for the widget on a claim landing.'), validate('param', tokenParam), (c) => {
-    const { shop, hold } = holdStatus(c.get('deps'), c.req.valid('param').token);
+  .get('/v1/storefront/holds/:token', doc('Storefront', 'token', 'A hold\'s status and expiry, for the widget on a claim landing.'), validate('param', tokenParam), async (c) => {
+    const { shop, hold } = await holdStatus(c.get('deps'), c.req.valid('param').token);
     c.set('shop', shop);
     assertOrigin(shop, c.req.header('origin'));
     c.header('Cache-Control', 'no-store');
@@ -208,8 +208,8 @@ export const storefrontRoutes = createRouter()
   });
 
 /** The token is the shopper's credential; the origin still has to be the shop's. */
-function tokenShop(c: Context<AppEnv>, tokenValue: string): void {
-  const { shop } = signupByToken(c.get('deps').db, tokenValue);
+async function tokenShop(c: Context<AppEnv>, tokenValue: string): Promise<void> {
+  const { shop } = await signupByToken(c.get('deps').db, tokenValue);
   c.set('shop', shop);
   assertOrigin(shop, c.req.header('origin'));
 }

@@ -1,5 +1,6 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { shops, variants } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import type { Deps } from '../context.ts';
 import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
@@ -23,10 +24,10 @@ export const adapterFor = (deps: Pick<Deps, 'config' | 'net'>, shop: { settings:
  */
 export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapterFor): Promise<{ shops: number; checked: number; changed: number }> {
   const report = { shops: 0, checked: 0, changed: 0 };
-  for (const shop of deps.db.select().from(shops).where(isNotNull(shops.shopifyDomain)).all()) {
+  for (const shop of await deps.db.select().from(shops).where(isNotNull(shops.shopifyDomain)).orderBy(asc(shops.id))) {
     const adapter = adapterOf(deps, shop);
     if (adapter.name === 'none') continue;
-    const waitedOn = deps.db
+    const waitedOn = await deps.db
       .select()
       .from(variants)
       .where(
@@ -38,12 +39,13 @@ export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapt
             or exists (select 1 from platform_order_lines l where l.shop_id = ${variants.shopId} and l.variant_id = ${variants.id} and l.status = 'pending'))`,
         ),
       )
-      .all();
+      .orderBy(asc(variants.id));
     if (waitedOn.length === 0) continue;
     report.shops++;
     let stock: Map<string, number>;
     // What the platform answers counts at least every order placed before the question.
     const askedAt = deps.clock.now();
+    // Asked outside any transaction: writers never wait on the platform.
     try {
       stock = await adapter.fetchInventory(shop, waitedOn);
     } catch (error) {
@@ -56,7 +58,7 @@ export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapt
       report.checked++;
       // The level includes every order placed before it was asked for: it is recorded like any
       // reported level, so reconciliation and the webhooks agree on what each order was owed.
-      const changed = deps.db.transaction((tx) => recordPlatformLevel(tx, deps, shop, v.id, platform, askedAt));
+      const changed = await transaction(deps.db, (tx) => recordPlatformLevel(tx, deps, shop, v.id, platform, askedAt));
       if (changed) {
         report.changed++;
         deps.log('reconciliation applied a missed change', { shop: shop.id, variant: v.id, from: v.inventory, to: platform });

@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { messages, offers } from '../../db/schema/index.ts';
 import { funnel } from '../../server/services/analytics/funnel.ts';
 import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
@@ -22,7 +23,11 @@ const HOUR = 3_600_000;
 const EMAIL_ID = '4ef9a417-02e9-4d39-ad75-9611e0fcc33c'; // the email id in the Resend fixtures
 const local = (url: string) => url.replace('https://waitline.test', '');
 const clickPath = (html: string) => local(html.match(/https:\/\/waitline\.test(\/t\/c\/[^"]+)"/)![0].slice(0, -1)).replace(/&amp;/g, '&');
-const offerRow = (id: number) => t.deps.db.select().from(offers).where(eq(offers.id, id)).get()!;
+const offerRow = async (id: number) => (await t.deps.db.select().from(offers).where(eq(offers.id, id)))[0]!;
+const setProviderId = (id: number, providerId: string | null) =>
+  transaction(t.deps.db, async (tx) => {
+    await tx.update(messages).set({ providerId }).where(eq(messages.id, id));
+  });
 const resend = (name: string) => {
   const body = fixture(`resend/${name}.raw-body.json`);
   return t.call('POST', '/webhooks/resend', { raw: body, headers: svixHeaders(body, `msg_${name}`, new Date()) });
@@ -44,10 +49,10 @@ describe('opens and clicks reach the funnel by every path that records them', ()
     await t.call('GET', `/t/o/${byTo(0).publicId}.gif`); //     twice: still one open
     await t.call('GET', clickPath(byTo(1).html)); // p1: a tracked click, which is an open too
     expect((await t.call('GET', local(await claimUrl(2)))).status).toBe(302); // p2: straight to the claim link (a click, not a claim)
-    t.deps.db.update(messages).set({ providerId: EMAIL_ID }).where(eq(messages.id, byTo(3).id)).run();
+    await setProviderId(byTo(3).id, EMAIL_ID);
     await resend('email.opened'); // p3: Resend says opened
-    t.deps.db.update(messages).set({ providerId: null }).where(eq(messages.id, byTo(3).id)).run();
-    t.deps.db.update(messages).set({ providerId: EMAIL_ID }).where(eq(messages.id, byTo(4).id)).run();
+    await setProviderId(byTo(3).id, null);
+    await setProviderId(byTo(4).id, EMAIL_ID);
     await resend('email.clicked'); // p4: Resend says clicked
     t.clock.advance(HOUR);
     await runJobs(t); // follow-ups for p5 and p6, who did nothing
@@ -55,7 +60,7 @@ describe('opens and clicks reach the funnel by every path that records them', ()
     await t.call('GET', `/t/o/${followUp.publicId}.gif`); // p5: opens the follow-up
 
     const ids = [0, 1, 2, 3, 4, 5, 6].map((n) => byTo(n).offerId as number);
-    const marks = ids.map((id) => offerRow(id)).map((o) => [o.openedAt?.getTime() ?? null, o.clickedAt?.getTime() ?? null, o.claimedAt !== null]);
+    const marks = (await Promise.all(ids.map(offerRow))).map((o) => [o.openedAt?.getTime() ?? null, o.clickedAt?.getTime() ?? null, o.claimedAt !== null]);
     const first = at(0.1).getTime();
     expect(marks).toEqual([
       [first, null, false],
@@ -97,7 +102,7 @@ describe('migration 0003 backfills the offers from their messages', () => {
       const before = old.prepare(OLD_COUNTS).get('shop_a') as { offered: number; opened: number; clicked: number };
       old.close();
 
-      const { db, sqlite } = createDb(file);
+      const { db, sqlite, close } = createDb(file);
       const rows = sqlite.prepare('select id, opened_at, clicked_at from offers order by id').all();
       expect(rows).toEqual([
         { id: 1, opened_at: 1000, clicked_at: null },
@@ -107,11 +112,11 @@ describe('migration 0003 backfills the offers from their messages', () => {
         { id: 5, opened_at: null, clicked_at: null },
         { id: 6, opened_at: 1500, clicked_at: 1600 }, // the earliest of two messages
       ]);
-      const after = funnel(db, 'shop_a', { from: new Date(0), to: new Date(10_000) });
+      const after = await funnel(db, 'shop_a', { from: new Date(0), to: new Date(10_000) });
       expect(before).toEqual({ offered: 6, opened: 4, clicked: 3 });
       // The same clicks; the claim-only offer now counts as opened too, since following its link implies it.
       expect({ offered: after.offered, opened: after.opened, clicked: after.clicked }).toEqual({ ...before, opened: 5 });
-      sqlite.close();
+      close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -22,7 +22,7 @@ describe('signup abuse', () => {
       expect(a.body.error.code).toBe('rate_limited');
       expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
-    expect(rowCounts(t)).toMatchObject({ signups: 20, contacts: 20, messages: 20 });
+    expect(await rowCounts(t)).toMatchObject({ signups: 20, contacts: 20, messages: 20 });
     // Positions are still a clean 1..20.
     const positions = answers.filter((a) => a.status === 201).map((a) => a.body.signup.position);
     expect(positions.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -32,11 +32,11 @@ describe('signup abuse', () => {
     t = await setup();
     const shop = await shopWithVariant(t);
     for (let i = 0; i < 5; i++) expect((await shop.signup({ email: 'same@example.com' }, from(`198.51.100.${i}`))).status).toBeLessThan(300);
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const limited = await shop.signup({ email: 'Same@Example.com' }, from('198.51.100.77'));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
 
     t.clock.advance(60_000);
     const again = await shop.signup({ email: 'same@example.com' }, from('198.51.100.78'));
@@ -48,11 +48,11 @@ describe('signup abuse', () => {
     t = await setup();
     const shop = await shopWithVariant(t);
     for (let i = 0; i < 20; i++) await shop.signup({ email: `p${i}@example.com` }, from('203.0.113.9'));
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const limited = await shop.signup({ email: 'p20@example.com' }, from('203.0.113.9'));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
     // Invalid bodies count too: a bot cannot probe for free.
     expect((await shop.signup({ email: 'not-an-email' }, from('203.0.113.9'))).status).toBe(429);
     expect((await shop.signup({ email: 'someone@example.com' }, from('203.0.113.10'))).status).toBe(201);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNTRACKED_TABLES } from '../../db/changes.ts';
-import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { runJobs, setup, shopWithVariant, testEngine, type TestEnv } from '../helpers.ts';
 
 /**
  * The config answer is cached per process (services/storefront/config-cache.ts).
@@ -124,18 +124,21 @@ describe('what the cache is kept exact by', () => {
   it('the answer reads no table whose writes the version source ignores', async () => {
     const shop = await shopWithVariant(t, { mode: 'preorder' });
     expect((await shop.admin('POST', '/v1/admin/purchase-orders', { supplier: 'Acme Mill', variantId: '4401', quantity: 5, quotedArrival: '2026-04-01' })).status).toBe(201);
-    const sqlite = t.deps.db.$client;
-    const plain = sqlite.prepare.bind(sqlite);
+    // Every statement of one uncached answer (the shop by key, the variants, their stats), as SQL text,
+    // caught where the driver is handed it: better-sqlite3 prepares each, node-postgres queries each.
+    const driver = t.deps.db.$client as unknown as Record<string, (source: unknown, ...rest: unknown[]) => unknown>;
+    const method = testEngine() === 'pg' ? 'query' : 'prepare';
+    const plain = driver[method]!;
     const read = new Set<string>();
-    // Every statement of one uncached answer (the shop by key, the variants, their stats), as SQL text.
-    sqlite.prepare = ((source: string) => {
-      for (const [, table] of source.matchAll(/\b(?:from|join)\s+"?(\w+)"?/gi)) read.add(table!);
-      return plain(source);
-    }) as typeof sqlite.prepare;
+    driver[method] = function (this: unknown, source: unknown, ...rest: unknown[]) {
+      const text = typeof source === 'string' ? source : (source as { text: string }).text;
+      for (const [, table] of text.matchAll(/\b(?:from|join)\s+"?(\w+)"?/gi)) read.add(table!);
+      return plain.call(this, source, ...rest);
+    };
     try {
       expect((await config(shop.pk)).status).toBe(200);
     } finally {
-      sqlite.prepare = plain;
+      driver[method] = plain;
     }
     expect(read).toEqual(new Set(['shops', 'variants', 'queue_counts', 'offers', 'purchase_orders', 'backorders', 'signups']));
     expect([...read].filter((table) => UNTRACKED_TABLES.has(table))).toEqual([]);

@@ -38,11 +38,11 @@ describe('a phone without a country code takes the shop country', () => {
     ['letters', 'call me', 'US'],
   ])('%s → 400 on phone, nothing stored', async (_, phone, country) => {
     const shop = await shopWithVariant(t, {}, { country });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await shop.signup({ email: 'a@example.com', phone, smsConsent: true });
     expect([res.status, res.body.error.field]).toEqual([400, 'phone']);
     expect(res.body.error.message).toContain(country);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('admin orders, contact lookups and the signup import read a national number the same way', async () => {

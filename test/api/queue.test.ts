@@ -58,13 +58,13 @@ describe('moving and removing by hand, with a logged reason', () => {
     await shop.signup({ email: 'a@example.com' });
     await shop.signup({ email: 'b@example.com' });
     const ids = (await shop.admin('GET', '/v1/admin/signups')).body.signups.map((s: { id: number }) => s.id);
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     expect((await shop.admin('POST', `/v1/admin/signups/${ids[1]}/move-to-front`, body)).status).toBe(status);
     expect(await line(shop)).toEqual([
       ['a@example.com', 1],
       ['b@example.com', 2],
     ]);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it("answers 404 for another shop's signup and 409 for one no longer in line", async () => {

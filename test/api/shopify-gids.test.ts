@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { orders } from '../../db/schema/index.ts';
 import { runJobs, setup, type TestEnv } from '../helpers.ts';
 import { fixture, shopifySign } from '../webhooks/helpers.ts';
 
@@ -136,11 +137,11 @@ describe('Shopify variant GIDs', () => {
       ['44012345678902', '8012345678901', 'variant=44012345678902'],
     ]);
 
-    const order = JSON.parse(fixture('shopify/orders-create.raw-body.json'));
-    order.line_items[0].variant_id = 'gid://shopify/ProductVariant/44012345678902';
-    expect((await deliver('orders/create', 'w-o', JSON.stringify(order))).status).toBe(200);
+    const payload = JSON.parse(fixture('shopify/orders-create.raw-body.json'));
+    payload.line_items[0].variant_id = 'gid://shopify/ProductVariant/44012345678902';
+    expect((await deliver('orders/create', 'w-o', JSON.stringify(payload))).status).toBe(200);
     await runJobs(t);
-    const { lines } = t.deps.db.$client.prepare('select lines from orders').get() as { lines: string };
-    expect(JSON.parse(lines).map((l: { variantId: string }) => l.variantId)).toEqual(['44012345678902']);
+    const [order] = await t.deps.db.select({ lines: orders.lines }).from(orders);
+    expect(order!.lines.map((l) => l.variantId)).toEqual(['44012345678902']);
   });
 });

@@ -18,7 +18,7 @@ describe('POST /v1/shops', () => {
     expect(res.body.publishableKey).toMatch(/^pk_[\w-]{20,}$/);
     expect(res.body.secretKey).toMatch(/^sk_[\w-]{30,}$/);
     expect(res.body.shop.settings).toMatchObject({ allowedOrigins: ['https://acme.example'], holdDuration: 'PT2H', followUpAfter: 'PT6H' });
-    const [row] = t.deps.db.select().from(shops).all();
+    const [row] = await t.deps.db.select().from(shops);
     expect(JSON.stringify(row)).not.toContain(res.body.secretKey);
     expect(row!.secretKeyHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -34,7 +34,7 @@ describe('POST /v1/shops', () => {
     const res = await t.call('POST', '/v1/shops', { body, headers });
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));
-    expect(t.deps.db.select().from(shops).all()).toHaveLength(0);
+    expect(await t.deps.db.select().from(shops)).toHaveLength(0);
   });
 });
 

@@ -21,7 +21,7 @@ describe('POST /v1/storefront/signups', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ signup: { status: 'exists', variantId: '4401' } });
     expect(JSON.stringify(again.body)).not.toContain(b.body.signup.token);
-    expect(rowCounts(t).signups).toBe(3);
+    expect((await rowCounts(t)).signups).toBe(3);
     expect((await t.call('GET', `/v1/storefront/signups/${b.body.signup.token}`)).body.signup).toMatchObject({ status: 'waiting', position: 2 });
   });
 
@@ -84,11 +84,11 @@ describe('POST /v1/storefront/signups', () => {
 
   it('answers a filled honeypot like a success and keeps nothing', async () => {
     const shop = await shopWithVariant(t);
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await shop.signup({ email: 'bot@example.com', website: 'http://spam.example' });
     expect(res.status).toBe(201);
     expect(res.body.signup.token).toEqual(expect.any(String));
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('waits as pending under double opt-in and sends only the confirmation link', async () => {
@@ -150,7 +150,7 @@ describe('POST /v1/storefront/signups rejects bad input, storing and sending not
 
   it.each(cases)('%s → %i %s', async (_name, input, status, code, field) => {
     const shop = await shopWithVariant(t);
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res =
       typeof input === 'string'
         ? await t.call('POST', '/v1/storefront/signups', { raw: input, headers: { 'content-type': 'application/json' } })
@@ -160,21 +160,21 @@ describe('POST /v1/storefront/signups rejects bad input, storing and sending not
     expect(res.body.error.message).toEqual(expect.any(String));
     if (field) expect(res.body.error.field).toBe(field);
     expect(JSON.stringify(res.body)).not.toMatch(/at .+\.ts:\d+/);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('rejects the secret key on a storefront route', async () => {
     const shop = await shopWithVariant(t);
     const res = await shop.signup({ email: 'a@example.com', key: shop.sk });
     expect(res.status).toBe(401);
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
   });
 
   it('rejects a variant switched off', async () => {
     const shop = await shopWithVariant(t, { mode: 'off' });
     const res = await shop.signup({ email: 'a@example.com' });
     expect(res.status).toBe(409);
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
   });
 
   it('rejects a browser origin the shop did not allow', async () => {
@@ -183,7 +183,7 @@ describe('POST /v1/storefront/signups rejects bad input, storing and sending not
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
   });
 
   it('rejects bodies over 32 KiB with 413', async () => {
@@ -191,7 +191,7 @@ describe('POST /v1/storefront/signups rejects bad input, storing and sending not
     const res = await shop.signup({ email: 'a@example.com', website: '', locale: 'en', padding: 'x'.repeat(40_000) });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
   });
 
   it("never lets shop B's key sign up for shop A's variant", async () => {
@@ -199,7 +199,7 @@ describe('POST /v1/storefront/signups rejects bad input, storing and sending not
     const b = await t.createShop('Other Shop');
     const res = await t.call('POST', '/v1/storefront/signups', { body: { key: b.pk, variantId: '4401', email: 'a@example.com' } });
     expect(res.status).toBe(404);
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
     expect((await a.admin('GET', '/v1/admin/signups')).body.signups).toEqual([]);
   });
 });
@@ -216,7 +216,7 @@ describe('rate limits', () => {
     expect((await shop.signup({ email: 'other@example.com' }, { 'x-forwarded-for': '203.0.113.10' })).status).toBe(201);
     t.clock.advance(60_000);
     expect((await shop.signup({ email: 'p20@example.com' }, ip)).status).toBe(201);
-    expect(rowCounts(t).signups).toBe(22);
+    expect((await rowCounts(t)).signups).toBe(22);
   });
 
   it('limits repeated signups per email across IPs', async () => {

@@ -51,12 +51,12 @@ describe('escalation triggers', () => {
   it('an unhappy reply and a request for a call, tied to the customer\'s order', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', { phone: '+14155550123' });
-    const angry = handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
+    const angry = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
     expect(angry.score).toBeLessThan(0);
     expect(angry.escalated).toEqual(['negative_reply']);
-    const call = handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'O1@example.com', text: 'Could someone call me about my order please?' });
+    const call = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'O1@example.com', text: 'Could someone call me about my order please?' });
     expect(call.escalated).toEqual(['call_request']);
-    const calm = handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'o1@example.com', text: 'Thanks, happy to wait!' });
+    const calm = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'o1@example.com', text: 'Thanks, happy to wait!' });
     expect(calm.escalated).toEqual([]);
     expect(await open(shop)).toEqual([
       ['call_request', 'o1'],
@@ -153,6 +153,6 @@ describe('escalation.created webhook', () => {
     const event = JSON.parse(body);
     expect(event).toMatchObject({ type: 'escalation.created', shop: { id: shop.id }, escalation: { kind: 'order_value', orderId: 'big', status: 'open' } });
     expect(event.escalation.order).toMatchObject({ id: 'big', total: 60_000 });
-    expect(t.deps.db.select().from(jobs).all().every((j) => j.status === 'done' || j.kind !== 'escalation.webhook')).toBe(true);
+    expect((await t.deps.db.select().from(jobs)).every((j) => j.status === 'done' || j.kind !== 'escalation.webhook')).toBe(true);
   });
 });

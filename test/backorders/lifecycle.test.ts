@@ -110,26 +110,27 @@ describe('a backorder, from order to thank-you', () => {
     const shop = await shopWithVariant(t, { inventory: 1 });
     await shop.signup({ email: 'w@example.com' });
     await order(shop, 'o1', 3);
-    const before = { ...rowCounts(t), variant: await variant(shop) };
+    const before = { ...(await rowCounts(t)), variant: await variant(shop) };
     expect(before.variant.inventory).toBe(-2);
     const { applyInventory } = await import('../../server/services/restock/inventory.ts');
     const { shops, variants } = await import('../../db/schema/index.ts');
     const { eq } = await import('drizzle-orm');
-    const row = t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
-    const v = t.deps.db.select().from(variants).where(eq(variants.shopId, shop.id)).all().find((x) => x.id === '4401')!;
-    const result = t.deps.db.transaction((tx) => applyInventory(tx, t.deps, row, v, -2));
+    const { transaction } = await import('../../db/transaction.ts');
+    const [row] = await t.deps.db.select().from(shops).where(eq(shops.id, shop.id));
+    const v = (await t.deps.db.select().from(variants).where(eq(variants.shopId, shop.id))).find((x) => x.id === '4401')!;
+    const result = await transaction(t.deps.db, (tx) => applyInventory(tx, t.deps, row!, v, -2));
     expect(result.allocation).toMatchObject({ backordersServed: 0, offered: 0 });
-    expect({ ...rowCounts(t), variant: await variant(shop) }).toEqual(before);
+    expect({ ...(await rowCounts(t)), variant: await variant(shop) }).toEqual(before);
   });
 
   it('an order id seen before changes nothing', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', 2);
-    const before = { ...rowCounts(t), inventory: (await variant(shop)).inventory };
+    const before = { ...(await rowCounts(t)), inventory: (await variant(shop)).inventory };
     const again = await order(shop, 'o1', 2);
     expect(again.status).toBe(200);
     expect(again.body.backorders).toHaveLength(1);
-    expect({ ...rowCounts(t), inventory: (await variant(shop)).inventory }).toEqual(before);
+    expect({ ...(await rowCounts(t)), inventory: (await variant(shop)).inventory }).toEqual(before);
   });
 });
 

@@ -82,9 +82,9 @@ describe('POST /v1/admin/variants/:id/eta', () => {
     const cancelLink = (await msgs('buyer@example.com')).at(-1)!.text;
     expect(cancelLink).toMatch(/Cancel for a full refund: https:\/\/waitline\.test\/b\//);
 
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     expect((await shop.admin('POST', '/v1/admin/variants/4401/eta', body)).body).toMatchObject({ changed: false, notified: 0 });
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
     expect((await shop.admin('GET', '/v1/admin/variants')).body.variants.find((v: { id: string }) => v.id === '4401').eta).toEqual({ earliest: '2026-04-01', latest: '2026-04-08' });
 
     // Further than escalation.etaDays (30) out: each backordered order goes to a person, once.
@@ -103,11 +103,11 @@ describe('POST /v1/admin/variants/:id/eta', () => {
   ])('refuses %j and changes nothing', async (body, status, field) => {
     const shop = await shopWithVariant(t, { mode: 'preorder', eta: { earliest: '2026-03-22', latest: '2026-03-29' } });
     await shop.signup({ email: 'pre@example.com' });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await shop.admin('POST', '/v1/admin/variants/4401/eta', body);
     expect(res.status).toBe(status);
     expect(res.body.error.field).toBe(field);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it("answers 404 for an unknown variant and another shop's", async () => {

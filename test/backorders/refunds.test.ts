@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { first } from '../../db/raw.ts';
 import { allMessages, rowCounts, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
@@ -14,7 +16,7 @@ const order = (shop: Shop, id: string, quantity: number, price = 2500) =>
   shop.admin('POST', '/v1/admin/orders', { id, email: `${id}@example.com`, currency: 'USD', total: price * quantity, lineItems: [{ variantId: '4401', quantity, price }] });
 const mail = async (to: string) => (await allMessages(t)).filter((m) => m.to === to);
 const cancelLink = async (to: string) => (await mail(to))[0]!.text.match(/https:\/\/waitline\.test(\/b\/[\w-]+)/)![1]! as string;
-const lineId = (orderId: string) => (t.deps.db.$client.prepare('select id from backorders where order_id = ?').get(orderId) as { id: number }).id;
+const lineId = async (orderId: string) => (await first<{ id: number }>(t.deps.db, sql`select id from backorders where order_id = ${orderId}`))!.id;
 const inventory = async (shop: Shop) => (await shop.admin('GET', '/v1/admin/variants')).body.variants[0].inventory as number;
 
 describe('a refund is announced only once it is on record', () => {
@@ -30,7 +32,7 @@ describe('a refund is announced only once it is on record', () => {
     expect(cancelled.text).toContain("asked Acme Goods to refund you $50.00. You'll get an email when it's done.");
     expect(cancelled.text).not.toMatch(/on its way|with a full refund/);
 
-    const id = lineId('o1');
+    const id = await lineId('o1');
     const res = await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {});
     expect(res.status).toBe(200);
     expect(res.body.backorder).toMatchObject({ id, orderId: 'o1', status: 'refunded', refundedAmount: 5000, quantity: 2 });
@@ -54,7 +56,7 @@ describe('a refund is announced only once it is on record', () => {
     await order(shop, 'o1', 2);
     await order(shop, 'o2', 1);
     expect(await inventory(shop)).toBe(-3);
-    const res = await shop.admin('POST', `/v1/admin/backorders/${lineId('o1')}/refunded`, { amount: 1999 });
+    const res = await shop.admin('POST', `/v1/admin/backorders/${await lineId('o1')}/refunded`, { amount: 1999 });
     expect(res.status).toBe(200);
     expect(res.body.backorder).toMatchObject({ status: 'refunded', refundedAmount: 1999, nextUpdateAt: null });
     expect(await inventory(shop)).toBe(-1);
@@ -72,8 +74,8 @@ describe('a refund is announced only once it is on record', () => {
     await order(shop, 'o1', 2);
     await order(shop, 'o2', 1);
     const other = await t.createShop('Other');
-    const id = lineId('o1');
-    const before = rowCounts(t);
+    const id = await lineId('o1');
+    const before = await rowCounts(t);
     const cases: Array<[string, string, unknown, number, string?]> = [
       ['more than was paid', `/v1/admin/backorders/${id}/refunded`, { amount: 5001 }, 400, 'amount'],
       ['zero', `/v1/admin/backorders/${id}/refunded`, { amount: 0 }, 400, 'amount'],
@@ -90,8 +92,8 @@ describe('a refund is announced only once it is on record', () => {
       if (field) expect(res.body.error.field, name).toBe(field);
     }
     expect((await other.admin('POST', `/v1/admin/backorders/${id}/refunded`, {})).status).toBe(404);
-    expect(rowCounts(t)).toEqual(before);
-    expect(t.deps.db.$client.prepare('select count(*) as n from backorders where refunded_at is not null').get()).toEqual({ n: 0 });
+    expect(await rowCounts(t)).toEqual(before);
+    expect(await first(t.deps.db, sql`select count(*) as n from backorders where refunded_at is not null`)).toEqual({ n: 0 });
 
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 }); // both lines ship
     const shipped = await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {});
@@ -149,7 +151,7 @@ describe('GET /v1/admin/backorders', () => {
     const shop = await shopWithVariant(t, { inventory: 0, eta: { earliest: '2026-03-05', latest: '2026-03-10' } });
     for (const id of ['o1', 'o2', 'o3', 'o4']) await order(shop, id, 1);
     await t.call('POST', await cancelLink('o2@example.com'));
-    await shop.admin('POST', `/v1/admin/backorders/${lineId('o3')}/refunded`, {});
+    await shop.admin('POST', `/v1/admin/backorders/${await lineId('o3')}/refunded`, {});
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 }); // o1 ships
     const other = await t.createShop('Other');
     expect((await other.admin('GET', '/v1/admin/backorders')).body).toEqual({ backorders: [], nextCursor: null });
@@ -181,8 +183,8 @@ describe('POST /v1/admin/backorders/:id/fulfilled', () => {
     await order(shop, 'o1', 2);
     await order(shop, 'o2', 1);
     const other = await t.createShop('Other');
-    const id = lineId('o1');
-    const before = rowCounts(t);
+    const id = await lineId('o1');
+    const before = await rowCounts(t);
     const cases: Array<[string, unknown, number, string?]> = [
       ['a script URL', { trackingUrl: 'javascript:alert(1)' }, 400, 'trackingUrl'],
       ['markup in the carrier', { carrier: '<b>UPS</b>' }, 400, 'carrier'],
@@ -194,7 +196,7 @@ describe('POST /v1/admin/backorders/:id/fulfilled', () => {
       if (field) expect(res.body.error.field, name).toBe(field);
     }
     expect((await other.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, {})).status).toBe(404);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
 
     const tracking = { carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://ups.example/track/1Z999' };
     const res = await shop.admin('POST', `/v1/admin/backorders/${id}/fulfilled`, tracking);

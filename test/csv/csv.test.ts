@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execute, rows } from '../../db/raw.ts';
+import { transaction } from '../../db/transaction.ts';
 import { rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
@@ -72,13 +75,13 @@ describe('POST /v1/admin/signups/import', () => {
       ['third@example.com', 4],
     ]);
     expect(signups[1].createdAt).toBe('2025-12-01T10:00:00.000Z');
-    expect(rowCounts(t).messages).toBe(1); // imports are quiet: only the one live signup was confirmed
+    expect((await rowCounts(t)).messages).toBe(1); // imports are quiet: only the one live signup was confirmed
   });
 
   it('a row whose phone is another contact\'s is a row error, not a 500; the rest go in', async () => {
     const shop = await shopWithVariant(t);
     await shop.signup({ email: 'owner@example.com', phone: '+14155550111', smsConsent: true });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const csv = [
       'email,variant,phone,sms_consent',
       'taker@example.com,4401,+14155550111,yes',
@@ -93,7 +96,7 @@ describe('POST /v1/admin/signups/import', () => {
       { row: 2, field: 'phone', message: 'this phone number belongs to another contact' },
       { row: 4, field: 'phone', message: 'this phone number belongs to another contact' },
     ]);
-    expect(rowCounts(t)).toMatchObject({ contacts: before.contacts + 1, signups: before.signups + 1 });
+    expect(await rowCounts(t)).toMatchObject({ contacts: before.contacts + 1, signups: before.signups + 1 });
   });
 
   it.each([
@@ -107,7 +110,7 @@ describe('POST /v1/admin/signups/import', () => {
       : await importCsv(shop, csv);
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe(field);
-    expect(rowCounts(t).signups).toBe(0);
+    expect((await rowCounts(t)).signups).toBe(0);
   });
 });
 
@@ -116,19 +119,23 @@ describe('a CSV round trip of 100,000 signups', () => {
     const from = await shopWithVariant(t);
     const to = await t.createShop('Copy');
     await to.admin('PUT', '/v1/admin/variants/4401', { title: 'S' });
-    const n = Number(process.env.CSV_ROWS ?? 100_000);
-    const client = t.deps.db.$client;
+    // Full size on SQLite; the services-pg project runs a share (PROPERTY_SCALE), as for the property suites.
+    const n = Number(process.env.CSV_ROWS ?? Math.round(100_000 * Number(process.env.PROPERTY_SCALE ?? 1)));
     const now = t.clock.now().getTime();
-    const contact = client.prepare(`insert into contacts (shop_id, email, locale, token, created_at) values (?, ?, 'en', ?, ?)`);
-    const signup = client.prepare(
-      `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, '4401', ?, ?, 'waitlist', 1, 'waiting', ?, 'en', ?, ?)`,
-    );
-    client.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const id = contact.run(from.id, `p${i}@example.com`, `t${i}`, now).lastInsertRowid;
-        signup.run(from.id, id, i + 1, `s${i}`, now + i, now);
-      }
-    })();
+    // n contacts p0…p(n-1), each waiting in that order; set-wise, in SQL both engines read.
+    await transaction(t.deps.db, async (tx) => {
+      await execute(
+        tx,
+        sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < ${n - 1})
+            insert into contacts (shop_id, email, locale, token, created_at) select ${from.id}, 'p' || i || '@example.com', 'en', 't' || i, cast(${now} as bigint) from n`,
+      );
+      await execute(
+        tx,
+        sql`insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at)
+            select shop_id, '4401', id, cast(substr(token, 2) as integer) + 1, 'waitlist', 1, 'waiting', 's' || substr(token, 2), 'en', cast(${now} as bigint) + cast(substr(token, 2) as integer), cast(${now} as bigint)
+            from contacts where shop_id = ${from.id}`,
+      );
+    });
 
     // Heap still in use after a collection: garbage between collections is not growth.
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -157,9 +164,10 @@ describe('a CSV round trip of 100,000 signups', () => {
     const seconds = (performance.now() - started) / 1000;
     expect(report).toMatchObject({ imported: n, skipped: 0, errorCount: 0 });
 
-    const order = client.prepare(`select c.email from signups s join contacts c on c.id = s.contact_id where s.shop_id = ? order by s.seq`);
-    const a = (order.all(from.id) as Array<{ email: string }>).map((r) => r.email);
-    const b = (order.all(to.id) as Array<{ email: string }>).map((r) => r.email);
+    const order = async (shopId: string) =>
+      (await rows<{ email: string }>(t.deps.db, sql`select c.email from signups s join contacts c on c.id = s.contact_id where s.shop_id = ${shopId} order by s.seq`)).map((r) => r.email);
+    const a = await order(from.id);
+    const b = await order(to.id);
     expect(b).toEqual(a);
     const growth = (peak - heapBefore) / 1024 / 1024;
     console.log(`csv round trip: ${n} signups in ${seconds.toFixed(1)} s, peak heap growth ${growth.toFixed(1)} MiB`);

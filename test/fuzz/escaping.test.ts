@@ -34,7 +34,10 @@ const raw = (document: string) => {
 };
 
 let t: TestEnv | undefined;
-afterEach(() => t?.cleanup());
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
 
 const evil = fc.tuple(fc.constantFrom(...MARKUP.filter((m) => /<|on\w+=/.test(m))), fc.constantFrom('', '\r\nBcc: evil@example.com', '{{x}}${y}', '\u202E')).map(([m, tail]) => `${MARK}${m}${tail}`);
 
@@ -62,8 +65,9 @@ it('pages escape hostile shop names, item titles and string overrides', async ()
   let rendered = 0;
   await fc.assert(
     fc.asyncProperty(evil, async (text) => {
-      t?.cleanup();
-      t = fuzzEnv();
+      await t?.cleanup();
+      t = undefined;
+      t = await fuzzEnv();
       const shop = await hostileShop(t, text);
       for (const page of await pages(shop, t)) {
         expect(typeof page.body, `${page.status} ${String(page.body).slice(0, 200)}`).toBe('string');
@@ -82,8 +86,9 @@ it('emails escape hostile text in HTML and keep CR/LF out of headers; every temp
   let images = 0;
   await fc.assert(
     fc.asyncProperty(evil, async (text) => {
-      t?.cleanup();
-      t = fuzzEnv();
+      await t?.cleanup();
+      t = undefined;
+      t = await fuzzEnv();
       await hostileShop(t, text);
       const messages = await allMessages(t);
       for (const m of messages) {
@@ -109,7 +114,7 @@ it('emails escape hostile text in HTML and keep CR/LF out of headers; every temp
 });
 
 it('the TwiML answer to HELP escapes the shop name and contact line', async () => {
-  t = fuzzEnv();
+  t = await fuzzEnv();
   await hostileShop(t, `${MARK}<script>alert(1)</script>`);
   const params = { MessageSid: 'SM0000000000000000000000000000help', From: '+14155550123', To: '+15005550006', Body: 'HELP' };
   const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, `${TWILIO_PUBLIC_URL}/webhooks/twilio/inbound`, params);

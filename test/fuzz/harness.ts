@@ -1,4 +1,7 @@
+import { sql, type SQL } from 'drizzle-orm';
 import fc from 'fast-check';
+import { engineOf } from '../../db/engine.ts';
+import { rows } from '../../db/raw.ts';
 import type { TestEnv } from '../helpers.ts';
 
 /**
@@ -23,12 +26,25 @@ export interface Answer {
   type: string;
 }
 
-/** Every table's row count: a rejected request must leave all of them as they were. */
-export function snapshot(t: TestEnv): Record<string, number> {
-  const sqlite = t.deps.db.$client;
-  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as Array<{ name: string }>;
-  return Object.fromEntries(tables.map(({ name }) => [name, (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+/** Every table's row count: a rejected request must leave all of them as they were. One query, one round trip. */
+export async function snapshot(t: TestEnv): Promise<Record<string, number>> {
+  let counting = countingQueries.get(t.deps.db);
+  if (!counting) {
+    const listed =
+      engineOf(t.deps.db) === 'sqlite'
+        ? sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`
+        : sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like '__drizzle%' order by table_name`;
+    const tables = (await rows<{ name: string }>(t.deps.db, listed)).map((r) => r.name);
+    counting = sql`select ${sql.join(
+      tables.map((name) => sql`(select count(*) from ${sql.identifier(name)}) as ${sql.identifier(name)}`),
+      sql`, `,
+    )}`;
+    countingQueries.set(t.deps.db, counting);
+  }
+  const counts = (await rows<Record<string, number>>(t.deps.db, counting))[0]!;
+  return Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, Number(n)]));
 }
+const countingQueries = new WeakMap<object, SQL>();
 
 /** A request as a reviewer can replay it: long bodies cut, odd characters escaped. */
 export function describeReq(req: Req): string {
@@ -48,7 +64,7 @@ export const requestCounts = () => counts;
  */
 export async function fire(t: TestEnv, group: string, req: Req): Promise<Answer> {
   counts.set(group, (counts.get(group) ?? 0) + 1);
-  const before = snapshot(t);
+  const before = await snapshot(t);
   const headers = new Headers();
   for (const [name, value] of req.headers ?? []) headers.append(name, value);
   const res = await t.app.request(req.path, { method: req.method, headers, body: req.body });
@@ -72,7 +88,7 @@ export async function fire(t: TestEnv, group: string, req: Req): Promise<Answer>
       if (typeof body?.error?.code !== 'string' || typeof body?.error?.message !== 'string') throw fail('a 4xx without the {error:{code,message}} shape');
       if (/\bat \S+ \(|node_modules|\.ts:\d+/.test(text)) throw fail('a stack trace in an error');
     }
-    const after = snapshot(t);
+    const after = await snapshot(t);
     const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
     if (changed.length) throw fail(`a rejected request changed rows in ${changed.join(', ')}`);
   }

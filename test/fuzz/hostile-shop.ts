@@ -1,5 +1,7 @@
-import { and, eq } from 'drizzle-orm';
-import { shops, variants } from '../../db/schema/index.ts';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { first } from '../../db/raw.ts';
+import { messages, shops, variants } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { en } from '../../emails/i18n/en.ts';
 import { changeEta } from '../../server/services/eta/change.ts';
 import { lapseSweep } from '../../server/services/signups/lapse.ts';
@@ -33,19 +35,20 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('PUT', '/v1/admin/variants/4403', { productTitle: 'Lamp', title: 'Brass', mode: 'waitlist', inventory: 1, price: 90_000, currency: 'USD' });
 
   // Now make every text hostile: names, titles, sender, contact line, and an English override of every string (placeholders kept).
-  const row = t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
+  const fresh = async () => (await t.deps.db.select().from(shops).where(eq(shops.id, shop.id)))[0]!;
+  const row = await fresh();
   const strings = { en: Object.fromEntries(Object.entries(en).map(([k, v]) => [k, `${evil} ${v}`])) };
-  t.deps.db
-    .update(shops)
-    .set({ name: `Shop ${evil}`, settings: { ...row.settings, sender: { name: `Sender ${evil}`, email: 'shop@example.com', address: `Addr ${evil}` }, contact: `Call ${evil}`, strings } })
-    .where(eq(shops.id, shop.id))
-    .run();
-  for (const id of ['4401', '4402', '4403', '4404']) {
-    // Offer emails show the image: an https one carrying the hostile text, and a javascript: one that must never appear.
-    const imageUrl = id === '4403' ? `javascript:${evil}` : `${IMAGE_ORIGIN}/p.jpg?x=${evil}`;
-    t.deps.db.update(variants).set({ productTitle: `Product ${evil}`, title: `Variant ${evil}`, imageUrl }).where(and(eq(variants.shopId, shop.id), eq(variants.id, id))).run();
-  }
-  const fresh = () => t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
+  await transaction(t.deps.db, async (tx) => {
+    await tx
+      .update(shops)
+      .set({ name: `Shop ${evil}`, settings: { ...row.settings, sender: { name: `Sender ${evil}`, email: 'shop@example.com', address: `Addr ${evil}` }, contact: `Call ${evil}`, strings } })
+      .where(eq(shops.id, shop.id));
+    for (const id of ['4401', '4402', '4403', '4404']) {
+      // Offer emails show the image: an https one carrying the hostile text, and a javascript: one that must never appear.
+      const imageUrl = id === '4403' ? `javascript:${evil}` : `${IMAGE_ORIGIN}/p.jpg?x=${evil}`;
+      await tx.update(variants).set({ productTitle: `Product ${evil}`, title: `Variant ${evil}`, imageUrl }).where(and(eq(variants.shopId, shop.id), eq(variants.id, id)));
+    }
+  });
 
   const signup = (body: Record<string, unknown>) => t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, ...body } });
   // English contacts see the hostile overrides; French ones see the shipped strings around hostile names.
@@ -64,7 +67,8 @@ export async function hostileShop(t: TestEnv, evil: string) {
   // (the one way back is sent to it).
   await signup({ variantId: '4401', email: 'jane@example.com', locale: 'en' });
   await signup({ variantId: '4404', email: 'lena@example.com', phone: '+14155550126', smsConsent: true, locale: 'en' });
-  const pat = t.deps.db.$client.prepare("select token from contacts where shop_id = ? and email = 'pat@example.com'").get(shop.id) as { token: string };
+  const one = async (query: SQL) => (await first<{ v: string }>(t.deps.db, query))?.v;
+  const pat = { token: (await one(sql`select token as v from contacts where shop_id = ${shop.id} and email = 'pat@example.com'`))! };
   await t.call('POST', `/u/${pat.token}`, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   await signup({ variantId: '4402', email: 'pat@example.com', kind: 'preorder', locale: 'en' });
   // Two holds, then stock falls back to one: the newer hold is withdrawn.
@@ -73,32 +77,36 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('POST', '/v1/admin/orders', { id: 'order-1', email: 'olga@example.com', phone: '+14155550125', currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 3, price: 90_000 }] });
   // Small enough for its customer to cancel alone (a large order's cancel goes to a person); the refund is then recorded.
   await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 9_000, lineItems: [{ variantId: '4403', quantity: 2, price: 4_500 }] });
-  const second = t.deps.db.$client.prepare("select id, token from backorders where shop_id = ? and order_id = 'order-2'").get(shop.id) as { id: number; token: string };
+  const second = (await first<{ id: number; token: string }>(t.deps.db, sql`select id, token from backorders where shop_id = ${shop.id} and order_id = 'order-2'`))!;
   await t.call('POST', `/b/${second.token}`);
   await ok('POST', `/v1/admin/backorders/${second.id}/refunded`, {});
   // An ETA close enough that the mid-wait check-in and "shipping soon" fall inside the days simulated below.
-  changeEta(t.deps, fresh(), '4402', { earliest: '2026-03-16', latest: '2026-03-25', reason: `Reason ${evil}` });
-  changeEta(t.deps, fresh(), '4403', { earliest: '2026-05-01', latest: '2026-05-20', reason: `Reason ${evil}` });
+  await changeEta(t.deps, await fresh(), '4402', { earliest: '2026-03-16', latest: '2026-03-25', reason: `Reason ${evil}` });
+  await changeEta(t.deps, await fresh(), '4403', { earliest: '2026-05-01', latest: '2026-05-20', reason: `Reason ${evil}` });
   // Let time pass: follow-ups, expiry and the cascade, backorder cadence, pre-order check-ins, the "still interested?" sweep.
   for (let day = 0; day < 24; day++) {
     t.clock.advance(12 * 3600_000);
-    lapseSweep(t.deps); // scheduled by the server's entry file, so run by hand here
+    await lapseSweep(t.deps); // scheduled by the server's entry file, so run by hand here
     await runJobs(t);
   }
   await ok('POST', '/v1/admin/variants/4403/inventory', { adjust: 5 });
   await runJobs(t);
 
-  const sqlite = t.deps.db.$client;
-  const one = (sql: string) => (sqlite.prepare(sql).get(shop.id) as { v: string } | undefined)?.v;
+  const [optin] = await t.deps.db
+    .select({ props: messages.props })
+    .from(messages)
+    .where(and(eq(messages.shopId, shop.id), eq(messages.template, 'signup-optin')))
+    .orderBy(messages.id)
+    .limit(1);
   return {
     ...shop,
-    offerToken: one("select token as v from offers where shop_id = ? order by id limit 1")!,
-    pendingToken: one("select token as v from signups where shop_id = ? and status = 'pending'")!,
+    offerToken: (await one(sql`select token as v from offers where shop_id = ${shop.id} order by id limit 1`))!,
+    pendingToken: (await one(sql`select token as v from signups where shop_id = ${shop.id} and status = 'pending' order by id`))!,
     /** The path of the double opt-in link, which only the inbox gets. */
-    confirmPath: new URL(one("select json_extract(props, '$.confirmUrl') as v from messages where shop_id = ? and template = 'signup-optin'")!).pathname,
-    waitingToken: one("select token as v from signups where shop_id = ? and variant_id = '4404'")!,
-    contactToken: one("select token as v from contacts where shop_id = ? and email = 'lena@example.com'")!,
-    frenchContactToken: one("select token as v from contacts where shop_id = ? and email = 'jean@example.com'")!,
-    backorderToken: one('select token as v from backorders where shop_id = ? order by id limit 1')!,
+    confirmPath: new URL(optin!.props.confirmUrl as string).pathname,
+    waitingToken: (await one(sql`select token as v from signups where shop_id = ${shop.id} and variant_id = '4404' order by id`))!,
+    contactToken: (await one(sql`select token as v from contacts where shop_id = ${shop.id} and email = 'lena@example.com'`))!,
+    frenchContactToken: (await one(sql`select token as v from contacts where shop_id = ${shop.id} and email = 'jean@example.com'`))!,
+    backorderToken: (await one(sql`select token as v from backorders where shop_id = ${shop.id} order by id limit 1`))!,
   };
 }

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { shops } from '../../db/schema/index.ts';
+import { jobs, shops, variants } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { allMessages, runJobs, type TestEnv } from '../helpers.ts';
 import { shopifySign, svixHeaders } from '../webhooks/helpers.ts';
 import { snapshot } from './harness.ts';
@@ -10,7 +11,7 @@ import { fuzzEnv, populatedShop, SHOP_DOMAIN, type Shop } from './world.ts';
 let t: TestEnv;
 let shop: Shop;
 beforeEach(async () => {
-  t = fuzzEnv();
+  t = await fuzzEnv();
   shop = await populatedShop(t, 'Fuzz Goods', { domain: SHOP_DOMAIN, emailTag: 'a' });
 });
 afterEach(() => t.cleanup());
@@ -22,11 +23,11 @@ const shopify = (body: string, topic = 'inventory_levels/update') =>
   });
 
 it.each(['null', '[1,2]', '"text"', '7'])('a signed Shopify body that is JSON but not an object (%s) is 400 and stores nothing', async (body) => {
-  const before = snapshot(t);
+  const before = await snapshot(t);
   const res = await shopify(body);
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('invalid_request');
-  expect(snapshot(t)).toEqual(before);
+  expect(await snapshot(t)).toEqual(before);
 });
 
 it('a signed Shopify payload with lists of the wrong shape is worked, not retried forever', async () => {
@@ -34,14 +35,14 @@ it('a signed Shopify payload with lists of the wrong shape is worked, not retrie
   expect((await shopify(JSON.stringify({ id: 2, email: 'a@example.com', line_items: 5, note_attributes: 'x' }), 'orders/create')).status).toBe(200);
   expect((await shopify(JSON.stringify({ inventory_item_id: 1, location_id: 1, available: 1e308 }))).status).toBe(200);
   await runJobs(t);
-  expect(t.deps.db.$client.prepare("select status from jobs where kind = 'shopify.webhook'").all()).toEqual([{ status: 'done' }, { status: 'done' }, { status: 'done' }]);
+  expect(await t.deps.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.kind, 'shopify.webhook')).orderBy(jobs.id)).toEqual([{ status: 'done' }, { status: 'done' }, { status: 'done' }]);
 });
 
 it.each(['[]', 'null', '{"data":{}}', '{"type":7}'])('a signed Resend body that is not an event (%s) is 400 and stores nothing', async (body) => {
-  const before = snapshot(t);
+  const before = await snapshot(t);
   const res = await t.call('POST', '/webhooks/resend', { raw: body, headers: svixHeaders(body, 'msg_regression', new Date()) });
   expect(res.status).toBe(400);
-  expect(snapshot(t)).toEqual(before);
+  expect(await snapshot(t)).toEqual(before);
 });
 
 it('a CSV import the parser cannot read (a quote inside a field) is 400, not 500', async () => {
@@ -54,9 +55,11 @@ it('a CSV import the parser cannot read (a quote inside a field) is 400, not 500
 });
 
 it('a sender name or item title with CR/LF cannot add a mail header', async () => {
-  const row = t.deps.db.select().from(shops).where(eq(shops.id, shop.id)).get()!;
-  t.deps.db.update(shops).set({ settings: { ...row.settings, sender: { ...row.settings.sender, name: 'Acme\r\nBcc: all@example.com' } } }).where(eq(shops.id, shop.id)).run();
-  t.deps.db.$client.prepare("update variants set title = ? where shop_id = ? and id = '4401'").run('S\r\nX-Evil: 1', shop.id);
+  const [row] = await t.deps.db.select().from(shops).where(eq(shops.id, shop.id));
+  await transaction(t.deps.db, async (tx) => {
+    await tx.update(shops).set({ settings: { ...row!.settings, sender: { ...row!.settings.sender, name: 'Acme\r\nBcc: all@example.com' } } }).where(eq(shops.id, shop.id));
+    await tx.update(variants).set({ title: 'S\r\nX-Evil: 1' }).where(and(eq(variants.shopId, shop.id), eq(variants.id, '4401')));
+  });
   // A new message, rendered now (the fixture's were already sent with the old names).
   await t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: '4401', email: 'new@example.com' } });
   const emails = (await allMessages(t)).filter((m) => m.channel === 'email' && m.to === 'new@example.com');

@@ -1,4 +1,7 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
+import { first, rows } from '../../db/raw.ts';
+import { messages } from '../../db/schema/index.ts';
 import { setup, type TestEnv } from '../helpers.ts';
 import { report } from './harness.ts';
 import { RESEND_SECRET, SHOPIFY_SECRET, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '../webhooks/helpers.ts';
@@ -6,7 +9,7 @@ import { RESEND_SECRET, SHOPIFY_SECRET, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '
 export const SHOP_DOMAIN = 'fuzz-store.myshopify.com';
 
 /** A test app with every provider secret set (so signatures are checked, not skipped) and no rate limits (so requests reach the handlers). */
-export async function fuzzEnv(): TestEnv {
+export async function fuzzEnv(): Promise<TestEnv> {
   return await setup({
     WAITLINE_RATE_PER_IP: '0',
     WAITLINE_RATE_PER_EMAIL: '0',
@@ -23,7 +26,7 @@ export function fuzzSuite(file: string, opts: { domain?: string }, ready: (t: Te
   const started = Date.now();
   let env: TestEnv;
   beforeAll(async () => {
-    env = fuzzEnv();
+    env = await fuzzEnv();
     ready(env, await populatedShop(env, 'Fuzz Goods', { emailTag: 'a', ...opts }));
   });
   afterAll(async () => {
@@ -62,35 +65,38 @@ export async function populatedShop(t: TestEnv, name: string, opts: { domain?: s
   await signup({ variantId: '4401', email: email('carol') });
   await ok('PATCH', '/v1/admin/settings', { doubleOptIn: false });
   const restock = await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
-  await ok('POST', `/v1/admin/signups/${signupId(t, shop.id, email('eve'))}/move-to-front`, { reason: 'fuzz fixture' });
+  await ok('POST', `/v1/admin/signups/${await signupId(t, shop.id, email('eve'))}/move-to-front`, { reason: 'fuzz fixture' });
   // Beyond stock and over the escalation threshold: a backorder line and an escalation.
   await ok('POST', '/v1/admin/orders', { id: `order-${opts.emailTag}`, email: email('olga'), currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 10, price: 90_000 }] });
   const po = await ok('POST', '/v1/admin/purchase-orders', { supplier: `Supplier ${opts.emailTag}`, variantId: '4402', quantity: 20, quotedArrival: '2026-04-05' });
   await ok('POST', '/v1/admin/variants/4402/eta', { earliest: '2026-04-03', latest: '2026-04-12', reason: 'the ship is late' });
   await t.dispatch();
-  return { ...shop, name, email, supplierName: `Supplier ${opts.emailTag}`, restockId: restock.restockId as number, purchaseOrderId: po.purchaseOrder.id as number, ...tokens(t, shop.id) };
+  return { ...shop, name, email, supplierName: `Supplier ${opts.emailTag}`, restockId: restock.restockId as number, purchaseOrderId: po.purchaseOrder.id as number, ...(await tokens(t, shop.id)) };
 }
 
-function signupId(t: TestEnv, shopId: string, email: string): number {
-  return (t.deps.db.$client.prepare('select s.id from signups s join contacts c on c.id = s.contact_id where s.shop_id = ? and c.email = ?').get(shopId, email) as { id: number }).id;
+async function signupId(t: TestEnv, shopId: string, email: string): Promise<number> {
+  return (await first<{ id: number }>(t.deps.db, sql`select s.id from signups s join contacts c on c.id = s.contact_id where s.shop_id = ${shopId} and c.email = ${email}`))!.id;
 }
 
 /** The shop's own ids and link tokens, read from the database as a message would carry them. */
-export function tokens(t: TestEnv, shopId: string) {
-  const sqlite = t.deps.db.$client;
-  const col = (sql: string) => (sqlite.prepare(sql).all(shopId) as Array<Record<string, string | number>>).map((r) => Object.values(r)[0]!);
+export async function tokens(t: TestEnv, shopId: string) {
+  const db = t.deps.db;
+  const col = async <T>(column: string, table: string, where = sql``) =>
+    (await rows<Record<string, T>>(db, sql`select ${sql.identifier(column)} from ${sql.identifier(table)} where shop_id = ${shopId} ${where} order by id`)).map((r) => r[column]!);
+  // Confirmation links are stored hashed; their tokens are read from the messages that carry them.
+  const props = await db.select({ props: messages.props }).from(messages).where(eq(messages.shopId, shopId)).orderBy(messages.id);
+  const confirmUrls = props.map((m) => m.props.confirmUrl).filter((u): u is string => typeof u === 'string');
   return {
-    signupTokens: col('select token from signups where shop_id = ? order by id') as string[],
-    pendingTokens: col("select token from signups where shop_id = ? and status = 'pending'") as string[],
-    /** Confirmation links are stored hashed; their tokens are read from the messages that carry them. */
-    confirmTokens: col("select substr(json_extract(props, '$.confirmUrl'), instr(json_extract(props, '$.confirmUrl'), '/confirm/') + 9) from messages where shop_id = ? and json_extract(props, '$.confirmUrl') is not null") as string[],
-    offerTokens: col('select token from offers where shop_id = ?') as string[],
-    contactTokens: col('select token from contacts where shop_id = ?') as string[],
-    backorderTokens: col('select token from backorders where shop_id = ?') as string[],
-    backorderIds: col('select id from backorders where shop_id = ?') as number[],
-    messageIds: col('select public_id from messages where shop_id = ?') as string[],
-    signupIds: col('select id from signups where shop_id = ?') as number[],
-    escalationIds: col('select id from escalations where shop_id = ?') as number[],
-    supplierIds: col('select id from suppliers where shop_id = ?') as number[],
+    signupTokens: await col<string>('token', 'signups'),
+    pendingTokens: await col<string>('token', 'signups', sql`and status = 'pending'`),
+    confirmTokens: confirmUrls.map((u) => u.slice(u.indexOf('/confirm/') + 9)),
+    offerTokens: await col<string>('token', 'offers'),
+    contactTokens: await col<string>('token', 'contacts'),
+    backorderTokens: await col<string>('token', 'backorders'),
+    backorderIds: await col<number>('id', 'backorders'),
+    messageIds: await col<string>('public_id', 'messages'),
+    signupIds: await col<number>('id', 'signups'),
+    escalationIds: await col<number>('id', 'escalations'),
+    supplierIds: await col<number>('id', 'suppliers'),
   };
 }

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { connectPg } from '../../db/pg.ts';
+import { killed, ROOT, serverEnv, startServer } from '../child-server.ts';
+import { freshPgDatabase } from './database.ts';
 
 /** A port on 127.0.0.1 that nothing listens on: bound once by us, then let go. */
 function closedPort(): Promise<number> {
@@ -45,5 +48,40 @@ describe('connectPg at start-up', () => {
     ['no host', 'postgres:///shop', /^DATABASE_URL names no host/],
   ])('refuses a bad URL (%s) before dialling anything', async (_, url, expected) => {
     await expect(connectPg(url)).rejects.toThrow(expected);
+  });
+});
+
+describe('the server on DATABASE_URL', () => {
+  it('prints one clear line and exits 1 when PostgreSQL cannot be reached', async () => {
+    const port = await closedPort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      env: { ...process.env, DATABASE_URL: `postgres://waitline:s3cret@127.0.0.1:${port}/shop`, PORT: String(await closedPort()), WAITLINE_DEMO: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(`Waitline cannot start: Cannot connect to PostgreSQL at 127.0.0.1:${port}/shop: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('migrates an empty database on start and serves', async () => {
+    const database = await freshPgDatabase({ empty: true });
+    const env = await serverEnv(':memory:', 'http://127.0.0.1:9', { DATABASE_URL: database.url, RESEND_API_KEY: '' });
+    const child = await startServer(env);
+    try {
+      const res = await fetch(`http://127.0.0.1:${env.PORT}/v1/shops`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ROOT}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'On Postgres' }),
+      });
+      expect(res.status).toBe(201);
+      const { rows } = await database.db.$client.query<{ name: string }>('select name from shops');
+      expect(rows).toEqual([{ name: 'On Postgres' }]);
+    } finally {
+      await killed(child);
+      await database.drop();
+    }
   });
 });

@@ -24,7 +24,7 @@ export async function seededSqlite(): Promise<{ path: string; remove(): void }> 
     await t.cleanup();
     throw error;
   }
-  t.deps.close();
+  await t.deps.close();
   const path = t.config.dbPath;
   return { path, remove: () => rmSync(dirname(path), { recursive: true, force: true }) };
 }
@@ -46,8 +46,8 @@ async function seed(t: TestEnv) {
   ok(await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 }), 'restock');
   await t.dispatch();
   // Analytics: p0 opens the offer (the pixel), p1 buys within the hold (direct), p0 buys after it lapsed (assisted).
-  const offerMail = (to: string) => t.deps.db.select().from(messages).where(and(eq(messages.to, to), isNotNull(messages.offerId))).get()!;
-  await t.call('GET', `/t/o/${offerMail('p0@example.com').publicId}.gif`);
+  const offerMail = async (to: string) => (await t.deps.db.select().from(messages).where(and(eq(messages.to, to), isNotNull(messages.offerId))).limit(1))[0]!;
+  await t.call('GET', `/t/o/${(await offerMail('p0@example.com')).publicId}.gif`);
   t.clock.advance(DAY / 48);
   ok(await buy('paid-1', 'p1@example.com', 2_500), 'purchase');
   t.clock.advance(DAY / 24);
@@ -58,7 +58,7 @@ async function seed(t: TestEnv) {
     shop.admin('POST', '/v1/admin/orders', { id, email: `${id}@example.com`, phone: '+14155550123', currency: 'USD', total, lineItems: [{ variantId, quantity: 1, price: total }] });
   ok(await order('small', 2_500), 'order');
   ok(await order('big', 60_000), 'order');
-  handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
+  await handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
   ok(await shop.admin('POST', '/v1/admin/purchase-orders', { supplier: 'Kiln & Co', variantId: '4402', quantity: 10, quotedArrival: '2026-03-20' }), 'po');
   ok(await buy('paid-2', 'p0@example.com', 2_500), 'purchase');
   for (let day = 0; day < 3; day++) {

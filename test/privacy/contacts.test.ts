@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { first, rows } from '../../db/raw.ts';
 import twilio from 'twilio';
 import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '../webhooks/helpers.ts';
@@ -112,9 +114,13 @@ describe('POST /v1/admin/contacts/erase', () => {
   it('removes her personal data everywhere, keeps counts and revenue, cancels her places, and tells what it erased', async () => {
     const { shop, waiting } = await world();
     const before = await funnel(shop);
-    const sqlite = t.deps.db.$client;
-    const dump = () => JSON.stringify(['contacts', 'contact_confirmations', 'messages', 'escalations', 'webhook_events', 'webhook_deliveries', 'queue_actions', 'orders', 'backorders', 'signups', 'offers', 'jobs'].map((n) => sqlite.prepare(`select * from ${n}`).all()));
-    expect(dump()).toContain(JANE.email);
+    const tables = ['contacts', 'contact_confirmations', 'messages', 'escalations', 'webhook_events', 'webhook_deliveries', 'queue_actions', 'orders', 'backorders', 'signups', 'offers', 'jobs'];
+    const dump = async () => {
+      const all = [];
+      for (const n of tables) all.push(await rows(t.deps.db, sql`select * from ${sql.identifier(n)}`));
+      return JSON.stringify(all);
+    };
+    expect(await dump()).toContain(JANE.email);
 
     const res = await shop.admin('POST', '/v1/admin/contacts/erase', { email: JANE.email });
     expect(res.status).toBe(200);
@@ -122,14 +128,14 @@ describe('POST /v1/admin/contacts/erase', () => {
     expect(res.body.messages).toBeGreaterThanOrEqual(4);
     expect(res.body.webhookDeliveries).toBeGreaterThanOrEqual(1);
 
-    const after = dump();
+    const after = await dump();
     for (const trace of [JANE.email, JANE.phone, 'jane@', '4155550123', '4155550777', 'where is my lamp', 'Jane Doe']) expect(after, trace).not.toContain(trace);
     // Bob and the other texter are untouched.
     expect(after).toContain('bob@example.com');
     expect(after).toContain('+14155550199');
     expect(await funnel(shop)).toEqual(before);
     expect((await t.call('GET', `/v1/storefront/signups/${waiting.token}`)).body.signup.status).toBe('cancelled');
-    const row = sqlite.prepare('select email, phone, erased_at, orders_count from contacts where id = ?').get(res.body.contactId) as Record<string, unknown>;
+    const row = await first(t.deps.db, sql`select email, phone, erased_at, orders_count from contacts where id = ${res.body.contactId}`);
     expect(row).toEqual({ email: null, phone: null, erased_at: t.clock.now().getTime(), orders_count: 2 });
 
     // Nothing is held any more: export and a second erase find no one.
@@ -146,10 +152,10 @@ describe('POST /v1/admin/contacts/erase', () => {
     await t.dispatch();
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
     await t.dispatch();
-    const rows = t.deps.db.$client.prepare("select \"to\", status, template from messages order by id").all() as Array<{ to: string; status: string; template: string }>;
-    expect(rows.filter((m) => m.to === '')).not.toHaveLength(0);
-    expect(rows.filter((m) => m.to === '').every((m) => m.status === 'suppressed')).toBe(true);
-    expect(rows.filter((m) => m.template.startsWith('offer')).map((m) => m.to)).toEqual(['bob@example.com']);
+    const sent = await rows<{ to: string; status: string; template: string }>(t.deps.db, sql`select "to", status, template from messages order by id`);
+    expect(sent.filter((m) => m.to === '')).not.toHaveLength(0);
+    expect(sent.filter((m) => m.to === '').every((m) => m.status === 'suppressed')).toBe(true);
+    expect(sent.filter((m) => m.template.startsWith('offer')).map((m) => m.to)).toEqual(['bob@example.com']);
   });
 
   it.each([
@@ -159,17 +165,17 @@ describe('POST /v1/admin/contacts/erase', () => {
     ['an unknown field', { email: JANE.email, reason: 'asked' }],
   ])('%s: 400 and nothing changes', async (_name, body) => {
     const { shop } = await world();
-    const before = t.deps.db.$client.prepare('select count(*) as n from contacts where email is not null').get();
+    const before = await first(t.deps.db, sql`select count(*) as n from contacts where email is not null`);
     const res = await shop.admin('POST', '/v1/admin/contacts/erase', body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
-    expect(t.deps.db.$client.prepare('select count(*) as n from contacts where email is not null').get()).toEqual(before);
+    expect(await first(t.deps.db, sql`select count(*) as n from contacts where email is not null`)).toEqual(before);
   });
 
   it("another shop's key cannot erase her: 404, and her data stays", async () => {
     await world();
     const other = await t.createShop('Other');
     expect((await other.admin('POST', '/v1/admin/contacts/erase', { email: JANE.email })).status).toBe(404);
-    expect(t.deps.db.$client.prepare('select count(*) as n from contacts where email = ?').get(JANE.email)).toEqual({ n: 1 });
+    expect(await first(t.deps.db, sql`select count(*) as n from contacts where email = ${JANE.email}`)).toEqual({ n: 1 });
   });
 });

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { first, rows } from '../../db/raw.ts';
 import { rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
@@ -76,22 +78,23 @@ describe('POST /v1/admin/keys/rotate', () => {
     ['an unknown field', { kind: 'publishable', keep: true }],
   ])('%s: 400, and both keys stay as they were', async (_name, body) => {
     const shop = await shopWithVariant(t);
-    const before = t.deps.db.$client.prepare('select publishable_key, secret_key_hash from shops').all();
+    const keys = sql`select publishable_key, secret_key_hash from shops order by id`;
+    const before = await rows(t.deps.db, keys);
     const res = await shop.admin('POST', '/v1/admin/keys/rotate', body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
-    expect(t.deps.db.$client.prepare('select publishable_key, secret_key_hash from shops').all()).toEqual(before);
-    expect(t.deps.db.$client.prepare('select count(*) as n from retired_publishable_keys').get()).toEqual({ n: 0 });
+    expect(await rows(t.deps.db, keys)).toEqual(before);
+    expect(await first(t.deps.db, sql`select count(*) as n from retired_publishable_keys`)).toEqual({ n: 0 });
   });
 
   it('only the secret key rotates keys: the publishable key, old or new, is refused', async () => {
     const shop = await shopWithVariant(t);
-    const counts = rowCounts(t);
+    const counts = await rowCounts(t);
     for (const kind of ['secret', 'publishable']) {
       expect((await t.call('POST', '/v1/admin/keys/rotate', { body: { kind }, headers: { authorization: `Bearer ${shop.pk}` } })).status).toBe(401);
     }
     expect((await shop.admin('GET', '/v1/admin/keys')).body.publishableKey).toBe(shop.pk);
-    expect(rowCounts(t)).toEqual(counts);
+    expect(await rowCounts(t)).toEqual(counts);
   });
 
   it("a rotation in one shop leaves another shop's keys alone", async () => {

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
+import { escalations, jobs, webhookDeliveries, webhookEvents } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { loadConfig } from '../../server/config.ts';
 import { scheduleRetentionSweep } from '../../server/services/retention/sweep.ts';
 import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
@@ -25,47 +28,51 @@ async function world(env: Record<string, string> = {}) {
   const shop = await shopWithVariant(t, {}, { quietHours: null });
   await shop.signup({ phone: PHONE, smsConsent: true });
   await reply('SM0001');
-  const sqlite = t.deps.db.$client;
-  const at = t.clock.now().getTime();
-  const event = sqlite
-    .prepare("insert into webhook_events (source, delivery_id, shop_id, topic, payload, received_at) values ('shopify', 'wh-1', ?, 'orders/create', ?, ?)")
-    .run(shop.id, JSON.stringify({ email: 'buyer@example.com' }), at).lastInsertRowid;
-  // Its job keeps failing and retrying: the payload must outlive the retention until the job is done.
-  sqlite.prepare("insert into jobs (kind, key, payload, status, run_at, created_at) values ('shopify.webhook', ?, '{}', 'pending', ?, ?)").run(`shopify:${event}`, at + 400 * DAY, at);
-  for (const status of ['delivered', 'pending']) {
-    sqlite
-      .prepare("insert into webhook_deliveries (shop_id, message_id, event, payload, status, next_attempt_at, created_at) values (?, ?, 'escalation.created', ?, ?, ?, ?)")
-      .run(shop.id, `msg_${status}`, JSON.stringify({ data: { summary: REPLY } }), status, at + 400 * DAY, at);
-  }
-  scheduleRetentionSweep(t.deps); // as server/index.ts does at start
+  const at = t.clock.now();
+  const later = new Date(at.getTime() + 400 * DAY);
+  const event = await transaction(t.deps.db, async (tx) => {
+    const [row] = await tx
+      .insert(webhookEvents)
+      .values({ source: 'shopify', deliveryId: 'wh-1', shopId: shop.id, topic: 'orders/create', payload: { email: 'buyer@example.com' }, receivedAt: at })
+      .returning({ id: webhookEvents.id });
+    // Its job keeps failing and retrying: the payload must outlive the retention until the job is done.
+    await tx.insert(jobs).values({ kind: 'shopify.webhook', key: `shopify:${row!.id}`, payload: {}, status: 'pending', runAt: later, createdAt: at });
+    for (const status of ['delivered', 'pending'] as const) {
+      await tx
+        .insert(webhookDeliveries)
+        .values({ shopId: shop.id, messageId: `msg_${status}`, event: 'escalation.created', payload: JSON.stringify({ data: { summary: REPLY } }), status, nextAttemptAt: later, createdAt: at });
+    }
+    return row!.id;
+  });
+  await scheduleRetentionSweep(t.deps); // as server/index.ts does at start
   return { shop, event: Number(event) };
 }
 
-const rows = () => {
-  const sqlite = t.deps.db.$client;
+const rows = async () => {
+  const db = t.deps.db;
   return {
-    events: sqlite.prepare('select source, delivery_id as id, payload from webhook_events order by id').all() as Array<{ source: string; id: string; payload: string }>,
-    summaries: (sqlite.prepare('select summary from escalations').all() as Array<{ summary: string }>).map((r) => r.summary),
-    deliveries: (sqlite.prepare('select status from webhook_deliveries order by id').all() as Array<{ status: string }>).map((r) => r.status),
+    events: await db.select({ source: webhookEvents.source, id: webhookEvents.deliveryId, payload: webhookEvents.payload }).from(webhookEvents).orderBy(webhookEvents.id),
+    summaries: (await db.select({ summary: escalations.summary }).from(escalations).orderBy(escalations.id)).map((r) => r.summary),
+    deliveries: (await db.select({ status: webhookDeliveries.status }).from(webhookDeliveries).orderBy(webhookDeliveries.id)).map((r) => r.status),
   };
 };
 
 describe('WAITLINE_RETENTION_DAYS', () => {
   it('by default keeps webhook payloads and replies for 30 days, then deletes them on the scheduled sweep', async () => {
     const { shop } = await world();
-    const before = rows();
-    expect(before.events.find((e) => e.source === 'twilio')!.payload).toContain(REPLY.split(' ')[0]);
+    const before = await rows();
+    expect(JSON.stringify(before.events.find((e) => e.source === 'twilio')!.payload)).toContain(REPLY.split(' ')[0]);
     expect(before.summaries).toEqual([`Unhappy sms reply from ${PHONE} (sentiment -6): “${REPLY}”`]);
 
     t.clock.advance(30 * DAY - 60_000);
     await runJobs(t);
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
 
     t.clock.advance(2 * 3_600_000);
     await runJobs(t);
-    const after = rows();
+    const after = await rows();
     // The Twilio row is gone whole (30 days is past every retry window); the Shopify one waits for its job.
-    expect(after.events).toEqual([{ source: 'shopify', id: 'wh-1', payload: JSON.stringify({ email: 'buyer@example.com' }) }]);
+    expect(after.events).toEqual([{ source: 'shopify', id: 'wh-1', payload: { email: 'buyer@example.com' } }]);
     expect(after.summaries).toEqual([`Unhappy sms reply from ${PHONE} (sentiment -6): (the reply was deleted after 30 days)`]);
     expect(JSON.stringify(after)).not.toContain('ridiculous');
     expect(after.deliveries).toEqual(['pending']);
@@ -74,10 +81,10 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     expect(listed.map((e: { kind: string }) => e.kind)).toEqual(['negative_reply']);
 
     // Once the job is done, the sweep takes its payload too, and keeps re-arming itself.
-    t.deps.db.$client.prepare("update jobs set status = 'done' where kind = 'shopify.webhook'").run();
+    await transaction(t.deps.db, (tx) => tx.update(jobs).set({ status: 'done' }).where(eq(jobs.kind, 'shopify.webhook')));
     t.clock.advance(3_600_000);
     await runJobs(t);
-    expect(rows().events).toEqual([]);
+    expect((await rows()).events).toEqual([]);
   });
 
   it('runs in seconds with a fractional value; the delivery id outlives the payload, so a retry is still a duplicate', async () => {
@@ -85,14 +92,14 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     expect(t.config.retentionSweepMs).toBe(3600);
     t.clock.advance(90_000);
     await runJobs(t);
-    const twilioRow = rows().events.find((e) => e.source === 'twilio');
-    expect(twilioRow).toEqual({ source: 'twilio', id: 'inbound:SM0001', payload: '{}' });
-    expect(rows().summaries[0]).toContain('(the reply was deleted after 0.001 days)');
+    const twilioRow = (await rows()).events.find((e) => e.source === 'twilio');
+    expect(twilioRow).toEqual({ source: 'twilio', id: 'inbound:SM0001', payload: {} });
+    expect((await rows()).summaries[0]).toContain('(the reply was deleted after 0.001 days)');
     await reply('SM0001'); // Twilio retries
-    expect(rows().summaries).toHaveLength(1);
+    expect((await rows()).summaries).toHaveLength(1);
     t.clock.advance(7 * DAY);
     await runJobs(t);
-    expect(rows().events.map((e) => e.source)).toEqual(['shopify']);
+    expect((await rows()).events.map((e) => e.source)).toEqual(['shopify']);
   });
 
   it.each(['0', '-1', 'thirty', 'Infinity'])('refuses WAITLINE_RETENTION_DAYS=%s at start', async (value) => {

@@ -54,11 +54,11 @@ describe('POST /v1/admin/purchase-orders', () => {
     [{ ...po, variantId: 'nope' }, 404, undefined],
   ])('refuses %j and changes nothing', async (body, status, field) => {
     const shop = await shopWithVariant(t);
-    const before = poState(t);
+    const before = await poState(t);
     const res = await shop.admin('POST', '/v1/admin/purchase-orders', body);
     expect(res.status).toBe(status);
     expect(res.body.error.field).toBe(field);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 });
 
@@ -73,24 +73,24 @@ describe('receive, requote and close: bad input', () => {
   ])('%s is refused and nothing changes', async (_, method, action, body, status, field) => {
     const shop = await shopWithVariant(t);
     const { id } = (await shop.admin('POST', '/v1/admin/purchase-orders', po)).body.purchaseOrder;
-    const before = poState(t);
+    const before = await poState(t);
     const res = await shop.admin(method, `/v1/admin/purchase-orders/${id}${action ? `/${action}` : ''}`, body);
     expect(res.status).toBe(status);
     expect(res.body.error.field).toBe(field);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 
   it('a closed PO cannot be received, requoted or closed again (409)', async () => {
     const shop = await shopWithVariant(t);
     const { id } = (await shop.admin('POST', '/v1/admin/purchase-orders', po)).body.purchaseOrder;
     expect((await shop.admin('POST', `/v1/admin/purchase-orders/${id}/receive`, { quantity: 10 })).body.purchaseOrder.status).toBe('received');
-    const before = poState(t);
+    const before = await poState(t);
     for (const [method, path, body] of [['POST', '/receive', { quantity: 1 }], ['PATCH', '', { quotedArrival: '2026-04-01' }], ['POST', '/close', undefined]] as const) {
       const res = await shop.admin(method, `/v1/admin/purchase-orders/${id}${path}`, body);
       expect(res.status).toBe(409);
       expect(res.body.error).toMatchObject({ code: 'conflict', message: `Purchase order ${id} is closed (received); only an open one can change` });
     }
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 
   it('closing short: received units stay, the rest stop counting; nothing received → cancelled', async () => {
@@ -108,7 +108,7 @@ describe('security', () => {
     const shop = await shopWithVariant(t);
     const { id } = (await shop.admin('POST', '/v1/admin/purchase-orders', po)).body.purchaseOrder;
     const other = await t.createShop('Other');
-    const before = poState(t);
+    const before = await poState(t);
     expect((await other.admin('POST', `/v1/admin/purchase-orders/${id}/receive`, { quantity: 1 })).status).toBe(404);
     expect((await other.admin('PATCH', `/v1/admin/purchase-orders/${id}`, { quotedArrival: '2026-04-01' })).status).toBe(404);
     expect((await other.admin('POST', `/v1/admin/purchase-orders/${id}/close`)).status).toBe(404);
@@ -116,12 +116,12 @@ describe('security', () => {
     expect((await other.admin('POST', '/v1/admin/purchase-orders', po)).body.error.message).toBe('Variant not found');
     expect((await other.admin('GET', '/v1/admin/purchase-orders')).body.purchaseOrders).toEqual([]);
     expect((await other.admin('GET', '/v1/admin/suppliers')).body.suppliers).toEqual([]);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
     for (const [method, path] of [['GET', '/v1/admin/purchase-orders'], ['POST', `/v1/admin/purchase-orders/${id}/receive`], ['GET', '/v1/admin/suppliers']]) {
       expect((await t.call(method!, path!, method === 'GET' ? {} : { body: { quantity: 1 } })).status).toBe(401);
     }
     expect((await t.call('POST', `/v1/admin/purchase-orders/${id}/receive`, { body: { quantity: 1 }, headers: { authorization: `Bearer ${shop.pk}` } })).status).toBe(401);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 });
 
@@ -162,7 +162,7 @@ describe('POST /v1/admin/purchase-orders/import', () => {
     const shop = await shopWithVariant(t);
     const other = await t.createShop('Other');
     await other.admin('PUT', '/v1/admin/variants/9999', { title: 'Theirs' });
-    const before = poState(t);
+    const before = await poState(t);
     const csv = ['supplier,variant,quantity,quoted_arrival', 'Kiln,4401,10,2026-03-20', 'Kiln,4401,0,2026-03-20', ',4401,1,2026-03-20', 'Kiln,4401,1,2026-02-01', 'Kiln,9999,1,2026-03-20', 'Kiln,4401,2,next week'].join('\n');
     const res = await importCsv(t, shop.sk, csv);
     expect(res.status).toBe(400);
@@ -177,7 +177,7 @@ describe('POST /v1/admin/purchase-orders/import', () => {
         { row: 7, field: 'quoted_arrival', message: 'quoted_arrival must be a date as YYYY-MM-DD' },
       ],
     });
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 
   it.each([
@@ -186,11 +186,11 @@ describe('POST /v1/admin/purchase-orders/import', () => {
     ['an unreadable file', 'supplier,variant,quantity,quoted_arrival\n"Kiln,4401,1,2026-03-20', 'text/csv', 'body'],
   ])('refuses %s with 400', async (_, csv, type, field) => {
     const shop = await shopWithVariant(t);
-    const before = poState(t);
+    const before = await poState(t);
     const res = await importCsv(t, shop.sk, csv, type);
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe(field);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 });
 

@@ -52,9 +52,9 @@ describe('an ETA from purchase orders', () => {
     expect(notice.text).toContain('Why: Supplier updated the arrival date.');
 
     // The same date again, or a receipt-free refresh, is no change and tells nobody.
-    const before = poState(t);
+    const before = await poState(t);
     expect((await shop.admin('PATCH', `/v1/admin/purchase-orders/${created.purchaseOrder.id}`, { quotedArrival: '2026-03-27' })).body.notified).toBe(0);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
     expect(await etaNotices('pre@example.com')).toHaveLength(2);
   });
 
@@ -89,10 +89,10 @@ describe('an ETA from purchase orders', () => {
     // One more delivery on the same pattern moves nothing.
     const { purchaseOrder } = await create(shop, { variantId: '4402', quantity: 1, quotedArrival: today() });
     t.clock.advance(10 * DAY);
-    const before = poState(t);
+    const before = await poState(t);
     const received = await shop.admin('POST', `/v1/admin/purchase-orders/${purchaseOrder.id}/receive`, { quantity: 1 });
     expect(received.body.notified).toBe(0);
-    expect(poState(t).etaChanges).toBe(before.etaChanges);
+    expect((await poState(t)).etaChanges).toBe(before.etaChanges);
     expect(await etaNotices('pre@example.com')).toHaveLength(4);
   });
 
@@ -119,12 +119,12 @@ describe('an ETA from purchase orders', () => {
 
     // Nothing to hand back to: 409, nothing changes. Another shop: 404.
     await shop.admin('PUT', '/v1/admin/variants/4402', { title: 'M', eta: { earliest: '2026-04-01', latest: '2026-04-02' } });
-    const before = poState(t);
+    const before = await poState(t);
     const refused = await shop.admin('DELETE', '/v1/admin/variants/4402/eta');
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/no open purchase order/);
     expect((await (await t.createShop('Other')).admin('DELETE', '/v1/admin/variants/4401/eta')).status).toBe(404);
-    expect(poState(t)).toEqual(before);
+    expect(await poState(t)).toEqual(before);
   });
 });
 

@@ -1,18 +1,20 @@
+import { sql } from 'drizzle-orm';
+import { rows } from '../../db/raw.ts';
 import type { TestEnv } from '../helpers.ts';
 import { rowCounts } from '../helpers.ts';
 
 /** The rows a rejected purchase-order request must not touch, with the stock and ETA it must not move. */
-export function poState(t: TestEnv) {
-  const sqlite = t.deps.db.$client;
-  const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+export async function poState(t: TestEnv) {
+  const db = t.deps.db;
+  const count = async (table: string) => (await rows<{ n: number }>(db, sql`select count(*) as n from ${sql.identifier(table)}`))[0]!.n;
   return {
-    ...rowCounts(t),
-    suppliers: count('suppliers'),
-    purchaseOrders: count('purchase_orders'),
-    receipts: count('po_receipts'),
-    etaChanges: count('eta_changes'),
-    pos: sqlite.prepare('select id, status, received_quantity, quoted_arrival from purchase_orders order by id').all(),
-    variants: sqlite.prepare('select shop_id, id, inventory, eta_earliest, eta_latest, eta_source from variants order by shop_id, id').all(),
+    ...(await rowCounts(t)),
+    suppliers: await count('suppliers'),
+    purchaseOrders: await count('purchase_orders'),
+    receipts: await count('po_receipts'),
+    etaChanges: await count('eta_changes'),
+    pos: await rows(db, sql`select id, status, received_quantity, quoted_arrival from purchase_orders order by id`),
+    variants: await rows(db, sql`select shop_id, id, inventory, eta_earliest, eta_latest, eta_source from variants order by shop_id, id`),
   };
 }
 

@@ -26,7 +26,7 @@ describe('a late shipment', () => {
     const late = async () => (await allMessages(t)).filter((m) => m.to === 'o1@example.com' && m.template === 'eta-changed' && m.props.reason === 'The shipment is later than our supplier expected.');
     expect(await eta()).toEqual({ earliest: '2026-03-07', latest: '2026-03-14' });
 
-    scheduleLateEtaCheck(t.deps);
+    await scheduleLateEtaCheck(t.deps);
     const seen: Array<{ day: string; earliest: string; latest: string; told: number }> = [];
     for (let day = 0; day < 16; day++) {
       t.clock.advance(DAY);

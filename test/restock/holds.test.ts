@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { first } from '../../db/raw.ts';
 import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
@@ -227,7 +229,7 @@ describe('follow-up', () => {
     const claim = await t.call('GET', claimPath((await statusOf(token!)).offer.claimUrl));
     expect(claim.status).toBe(302);
     expect((await statusOf(token!)).status).toBe('offered');
-    const offer = t.deps.db.$client.prepare('select claimed_at as claimed, clicked_at as clicked, status from offers').get() as Record<string, unknown>;
+    const offer = (await first<Record<string, unknown>>(t.deps.db, sql`select claimed_at as claimed, clicked_at as clicked, status from offers`))!;
     expect(offer).toMatchObject({ claimed: null, status: 'active' });
     expect(offer.clicked).not.toBeNull();
     t.clock.advance(6 * HOUR);

@@ -49,11 +49,11 @@ describe('POST /v1/admin/orders', () => {
   it('does not count a repeated order id twice', async () => {
     const shop = await shopWithVariant(t, { inventory: 5 });
     await order(shop, { email: 'someone@example.com' });
-    const before = { ...rowCounts(t), variant: await variantOf(shop) };
+    const before = { ...(await rowCounts(t)), variant: await variantOf(shop) };
     const again = await order(shop, { email: 'someone@example.com' });
     expect(again.status).toBe(200);
     expect(again.body.order.lines[0]).toMatchObject({ fromStock: 1 });
-    expect({ ...rowCounts(t), variant: await variantOf(shop) }).toEqual(before);
+    expect({ ...(await rowCounts(t)), variant: await variantOf(shop) }).toEqual(before);
     expect(before.variant.inventory).toBe(4);
   });
 
@@ -123,11 +123,11 @@ describe('POST /v1/admin/orders', () => {
     [{ lineItems: [{ variantId: '4401', quantity: -2, price: 1 }] }, 'lineItems.0.quantity'],
   ])('rejects %j and changes nothing', async (over, field) => {
     const shop = await shopWithVariant(t, { inventory: 3 });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await order(shop, over);
     expect(res.status).toBe(400);
     if (field) expect(res.body.error.field).toBe(field);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
     expect((await variantOf(shop)).inventory).toBe(3);
   });
 });

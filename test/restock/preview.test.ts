@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
+import { rows } from '../../db/raw.ts';
 import { contacts, messages, offers, signups } from '../../db/schema/index.ts';
 import { maskContact } from '../../server/lib/mask.ts';
-import { rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { rowCounts, setup, shopWithVariant, testEngine, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
 beforeEach(async () => {
@@ -16,11 +17,21 @@ const PREVIEW = '/v1/admin/variants/4401/inventory/preview';
 const REAL = '/v1/admin/variants/4401/inventory';
 const WEBHOOKS = { url: 'https://hooks.acme.example/waitline', secret: `whsec_${Buffer.alloc(24, 7).toString('base64')}`, events: ['offer.created', 'escalation.created'] };
 
-/** Every row of every table (sqlite_sequence included): a dry run must leave all of it as it was. */
-function dump() {
-  const sqlite = t.deps.db.$client;
-  const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' order by name`).all() as Array<{ name: string }>;
-  return Object.fromEntries(tables.map(({ name }) => [name, sqlite.prepare(`select * from "${name}"`).all()]));
+/**
+ * Every row of every table (on SQLite sqlite_sequence included; PostgreSQL's
+ * sequences are not transactional, so only tables): a dry run must leave all
+ * of it as it was. Rows are compared as a set: PostgreSQL has no implicit order.
+ */
+async function dump() {
+  const names =
+    testEngine() === 'pg'
+      ? sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`
+      : sql`select name from sqlite_master where type = 'table' order by name`;
+  const out: Record<string, string[]> = {};
+  for (const { name } of await rows<{ name: string }>(t.deps.db, names)) {
+    out[name] = (await rows(t.deps.db, sql`select * from ${sql.identifier(name)}`)).map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
 }
 
 const join = async (shop: Shop, people: Body[]) => {
@@ -28,20 +39,19 @@ const join = async (shop: Shop, people: Body[]) => {
 };
 const ones = (n: number) => Array.from({ length: n }, () => ({}));
 const available = async (shop: Shop) => (await shop.admin('GET', '/v1/admin/variants')).body.variants[0].available as number;
-const lastMessageId = () => t.deps.db.select({ id: messages.id }).from(messages).orderBy(asc(messages.id)).all().at(-1)?.id ?? 0;
+const lastMessageId = async () => (await t.deps.db.select({ id: messages.id }).from(messages).orderBy(asc(messages.id))).at(-1)?.id ?? 0;
 
 /** Who the real call gave a hold, read straight from the rows. */
-function realOffers(restockId: number | null) {
+async function realOffers(restockId: number | null) {
   if (restockId === null) return [];
-  return t.deps.db
+  const found = await t.deps.db
     .select({ position: offers.position, quantity: offers.units, kind: signups.kind, email: contacts.email, phone: contacts.phone })
     .from(offers)
     .innerJoin(signups, eq(signups.id, offers.signupId))
     .innerJoin(contacts, eq(contacts.id, signups.contactId))
     .where(eq(offers.restockId, restockId))
-    .orderBy(asc(offers.id))
-    .all()
-    .map(({ email, phone, ...o }) => ({ position: o.position, contact: maskContact(email, phone), quantity: o.quantity, kind: o.kind }));
+    .orderBy(asc(offers.id));
+  return found.map(({ email, phone, ...o }) => ({ position: o.position, contact: maskContact(email, phone), quantity: o.quantity, kind: o.kind }));
 }
 
 async function realNext(shop: Shop) {
@@ -140,22 +150,22 @@ describe('POST /v1/admin/variants/:id/inventory/preview', () => {
     await s.arrange(shop);
     let wakes = 0;
     t.deps.wake = () => void wakes++;
-    const before = dump();
-    const counts = rowCounts(t);
+    const before = await dump();
+    const counts = await rowCounts(t);
 
     const preview = await shop.admin('POST', PREVIEW, s.change);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject(s.expected);
-    expect(rowCounts(t)).toEqual(counts);
-    expect(dump()).toEqual(before);
+    expect(await rowCounts(t)).toEqual(counts);
+    expect(await dump()).toEqual(before);
     expect(wakes).toBe(0);
 
     const publicBefore = await available(shop);
-    const lastMessage = lastMessageId();
+    const lastMessage = await lastMessageId();
     const real = await shop.admin('POST', REAL, s.change);
     expect(real.status).toBe(200);
     expect(wakes).toBe(1);
-    const written = t.deps.db.select().from(messages).where(gt(messages.id, lastMessage)).all();
+    const written = await t.deps.db.select().from(messages).where(gt(messages.id, lastMessage)).orderBy(asc(messages.id));
     expect(preview.body).toEqual({
       from: preview.body.from,
       to: real.body.variant.inventory,
@@ -165,7 +175,7 @@ describe('POST /v1/admin/variants/:id/inventory/preview', () => {
         messages: written.length,
         publicUnits: real.body.variant.available - publicBefore,
       },
-      offers: realOffers(real.body.restockId),
+      offers: await realOffers(real.body.restockId),
       next: await realNext(shop),
     });
   });
@@ -191,13 +201,13 @@ describe('POST /v1/admin/variants/:id/inventory/preview', () => {
     [{ available: 1, extra: true }, undefined],
   ])('rejects %j exactly as the real call does', async (body, field) => {
     const shop = await shopWithVariant(t);
-    const counts = rowCounts(t);
+    const counts = await rowCounts(t);
     const preview = await shop.admin('POST', PREVIEW, body);
     const real = await shop.admin('POST', REAL, body);
     expect(preview.status).toBe(400);
     expect(preview.body).toEqual(real.body);
     if (field) expect(preview.body.error.field).toBe(field);
-    expect(rowCounts(t)).toEqual(counts);
+    expect(await rowCounts(t)).toEqual(counts);
   });
 
   it('needs the secret key, and sees only the shop’s own variants', async () => {

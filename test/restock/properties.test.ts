@@ -1,5 +1,7 @@
+import { sql, type SQL } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rows as readRows } from '../../db/raw.ts';
 import type { Shop } from '../../db/schema/index.ts';
 import { jobHandlers } from '../../server/jobs/handlers.ts';
 import { runDueJobs } from '../../server/jobs/queue.ts';
@@ -59,66 +61,60 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const rows = <T>(sql: string, ...params: unknown[]) => t.deps.db.$client.prepare(sql).all(...params) as T[];
-const one = <T>(sql: string, ...params: unknown[]) => t.deps.db.$client.prepare(sql).get(...params) as T;
+const rows = <T>(query: SQL) => readRows<T>(t.deps.db, query);
+const one = async <T>(query: SQL) => (await readRows<T>(t.deps.db, query))[0] as T;
 
 function activeSignupOf(shop: Shop, person: number) {
   return one<{ token: string; contactToken: string } | undefined>(
-    `select s.token, c.token as contactToken from signups s join contacts c on c.id = s.contact_id
-     where s.shop_id = ? and c.email = ? and s.status in ('waiting','offered','pending')`,
-    shop.id,
-    `p${person}@example.com`,
+    sql`select s.token, c.token as "contactToken" from signups s join contacts c on c.id = s.contact_id
+     where s.shop_id = ${shop.id} and c.email = ${`p${person}@example.com`} and s.status in ('waiting','offered','pending')`,
   );
 }
 
-function perform(shop: Shop, a: Action): void {
+async function perform(shop: Shop, a: Action): Promise<void> {
   const deps = t.deps;
   switch (a.kind) {
     case 'signup': {
-      const { signup, position } = createSignup(deps, shop, { variantId: V, email: `p${a.who}@example.com`, quantity: a.quantity });
+      const { signup, position } = await createSignup(deps, shop, { variantId: V, email: `p${a.who}@example.com`, quantity: a.quantity });
       // A new place comes from the kept count; it must be the counted position.
-      expect(position).toBe(positionOf(deps.db, signup));
+      expect(position).toBe(await positionOf(deps.db, signup));
       return;
     }
     case 'set':
-      changeInventory(deps, shop, V, { available: a.to });
+      await changeInventory(deps, shop, V, { available: a.to });
       return;
     case 'adjust':
-      changeInventory(deps, shop, V, { adjust: a.by });
+      await changeInventory(deps, shop, V, { adjust: a.by });
       return;
     case 'advance':
       t.clock.advance(a.minutes * 60_000);
       return;
     case 'claim': {
-      const offer = one<{ token: string } | undefined>(
-        `select o.token from offers o join signups s on s.id = o.signup_id join contacts c on c.id = s.contact_id
-         where o.shop_id = ? and o.status = 'active' and c.email = ?`,
-        shop.id,
-        `p${a.who}@example.com`,
+      const offer = await one<{ token: string } | undefined>(
+        sql`select o.token from offers o join signups s on s.id = o.signup_id join contacts c on c.id = s.contact_id
+         where o.shop_id = ${shop.id} and o.status = 'active' and c.email = ${`p${a.who}@example.com`}`,
       );
-      if (offer) claimOffer(deps, offer.token);
+      if (offer) await claimOffer(deps, offer.token);
       return;
     }
     case 'cancel': {
-      const s = activeSignupOf(shop, a.who);
-      if (s) cancelSignup(deps, s.token);
+      const s = await activeSignupOf(shop, a.who);
+      if (s) await cancelSignup(deps, s.token);
       return;
     }
     case 'unsubscribe': {
-      const s = activeSignupOf(shop, a.who);
-      if (s) unsubscribeEmail(deps, s.contactToken);
+      const s = await activeSignupOf(shop, a.who);
+      if (s) await unsubscribeEmail(deps, s.contactToken);
       return;
     }
     case 'order': {
       const hold = a.withHold
-        ? one<{ token: string } | undefined>(
-            `select o.token from offers o join signups s on s.id = o.signup_id join contacts c on c.id = s.contact_id
-             where o.shop_id = ? and c.email = ? order by o.id desc limit 1`,
-            shop.id,
-            `p${a.who}@example.com`,
+        ? await one<{ token: string } | undefined>(
+            sql`select o.token from offers o join signups s on s.id = o.signup_id join contacts c on c.id = s.contact_id
+             where o.shop_id = ${shop.id} and c.email = ${`p${a.who}@example.com`} order by o.id desc limit 1`,
           )
         : undefined;
-      ingestOrder(deps, shop, {
+      await ingestOrder(deps, shop, {
         id: `o${steps}`,
         email: `p${a.who}@example.com`,
         currency: 'USD',
@@ -129,12 +125,11 @@ function perform(shop: Shop, a: Action): void {
       return;
     }
     case 'cancelBackorder': {
-      const line = one<{ token: string } | undefined>(
-        `select b.token from backorders b join contacts c on c.id = b.contact_id where b.shop_id = ? and c.email = ? and b.status = 'waiting' limit 1`,
-        shop.id,
-        `p${a.who}@example.com`,
+      const line = await one<{ token: string } | undefined>(
+        sql`select b.token from backorders b join contacts c on c.id = b.contact_id
+         where b.shop_id = ${shop.id} and c.email = ${`p${a.who}@example.com`} and b.status = 'waiting' order by b.id limit 1`,
       );
-      if (line) cancelBackorder(deps, line.token);
+      if (line) await cancelBackorder(deps, line.token);
       return;
     }
     case 'tick':
@@ -144,22 +139,43 @@ function perform(shop: Shop, a: Action): void {
 
 type Waiting = { id: number; seq: number; quantity: number };
 
-function check(shop: Shop, before: { waiting: Waiting[]; maxOfferId: number; ended: Map<number, string> }) {
-  const variant = one<{ inventory: number }>('select inventory from variants where shop_id = ? and id = ?', shop.id, V);
-  const held = one<{ n: number }>(`select coalesce(sum(units),0) as n from offers where shop_id = ? and status = 'active'`, shop.id).n;
+interface State {
+  inventory: number;
+  held: number;
+  owed: number;
+  mismatched: number;
+  doubled: number;
+  kept: number | null;
+  real: number;
+}
+
+/** The counts the invariants compare, in one statement (each step checks them, on both engines). */
+const stateOf = (shop: Shop) =>
+  one<State>(sql`select
+     (select inventory from variants where shop_id = ${shop.id} and id = ${V}) as inventory,
+     (select coalesce(sum(units), 0) from offers where shop_id = ${shop.id} and status = 'active') as held,
+     (select coalesce(sum(quantity - served), 0) from backorders where shop_id = ${shop.id} and status = 'waiting') as owed,
+     (select count(*) from signups s where s.shop_id = ${shop.id} and (
+        (s.status = 'offered') != exists(select 1 from offers o where o.signup_id = s.id and o.status = 'active'))) as mismatched,
+     (select count(*) from (
+        select 1 from messages where shop_id = ${shop.id} and offer_id is not null group by offer_id, template, channel having count(*) > 1
+        union all
+        select 1 from messages where shop_id = ${shop.id} and template = 'signup-confirmation' group by signup_id, channel having count(*) > 1) as d) as doubled,
+     (select waiting from queue_counts where shop_id = ${shop.id} and variant_id = ${V}) as kept,
+     (select count(*) from signups where shop_id = ${shop.id} and variant_id = ${V} and status = 'waiting') as real`);
+
+async function check(shop: Shop, before: Snapshot) {
+  const state = await stateOf(shop);
   // 1. Active holds never exceed the sellable units, and stock is below zero by exactly what backorders are owed.
-  expect(held).toBeLessThanOrEqual(Math.max(0, variant.inventory));
-  const owed = one<{ n: number }>(`select coalesce(sum(quantity - served), 0) as n from backorders where shop_id = ? and status = 'waiting'`, shop.id).n;
-  expect(owed).toBe(Math.max(0, -variant.inventory));
+  expect(state.held).toBeLessThanOrEqual(Math.max(0, state.inventory));
+  expect(state.owed).toBe(Math.max(0, -state.inventory));
 
   // 2. Nobody is offered while an earlier waiting signup that fit was skipped.
-  const fresh = rows<{ seq: number; quantity: number }>(
-    'select s.seq, s.quantity from offers o join signups s on s.id = o.signup_id where o.shop_id = ? and o.id > ? order by s.seq',
-    shop.id,
-    before.maxOfferId,
+  const fresh = await rows<{ seq: number; quantity: number }>(
+    sql`select s.seq, s.quantity from offers o join signups s on s.id = o.signup_id where o.shop_id = ${shop.id} and o.id > ${before.maxOfferId} order by s.seq`,
   );
   if (fresh.length > 0) {
-    const stillWaiting = new Set(rows<{ id: number }>(`select id from signups where shop_id = ? and status = 'waiting'`, shop.id).map((r) => r.id));
+    const stillWaiting = new Set((await rows<{ id: number }>(sql`select id from signups where shop_id = ${shop.id} and status = 'waiting'`)).map((r) => r.id));
     const last = fresh.at(-1)!.seq;
     for (const k of before.waiting) {
       if (!stillWaiting.has(k.id) || k.seq > last) continue;
@@ -169,38 +185,32 @@ function check(shop: Shop, before: { waiting: Waiting[]; maxOfferId: number; end
   }
 
   // 3. An offer that ended never changes again, and a place and its hold agree.
-  for (const [id, status] of before.ended) {
-    expect(one<{ status: string }>('select status from offers where id = ?', id).status).toBe(status);
+  if (before.ended.size > 0) {
+    const now = new Map((await rows<{ id: number; status: string }>(sql`select id, status from offers where shop_id = ${shop.id}`)).map((r) => [r.id, r.status]));
+    for (const [id, status] of before.ended) expect(now.get(id), `offer ${id}`).toBe(status);
   }
-  const mismatched = one<{ n: number }>(
-    `select count(*) as n from signups s where s.shop_id = ? and (
-       (s.status = 'offered') != exists(select 1 from offers o where o.signup_id = s.id and o.status = 'active'))`,
-    shop.id,
-  ).n;
-  expect(mismatched).toBe(0);
+  expect(state.mismatched).toBe(0);
 
   // 4. One message per event: per offer and template, per signup confirmation.
-  const doubled = one<{ n: number }>(
-    `select count(*) as n from (
-       select 1 from messages where shop_id = ? and offer_id is not null group by offer_id, template, channel having count(*) > 1
-       union all
-       select 1 from messages where shop_id = ? and template = 'signup-confirmation' group by signup_id, channel having count(*) > 1)`,
-    shop.id,
-    shop.id,
-  ).n;
-  expect(doubled).toBe(0);
+  expect(state.doubled).toBe(0);
 
   // 5. The waiting count the triggers keep (queue_counts) is the real count.
-  const kept = one<{ n: number } | undefined>('select waiting as n from queue_counts where shop_id = ? and variant_id = ?', shop.id, V)?.n ?? 0;
-  const real = one<{ n: number }>(`select count(*) as n from signups where shop_id = ? and variant_id = ? and status = 'waiting'`, shop.id, V).n;
-  expect(kept).toBe(real);
+  expect(state.kept ?? 0).toBe(state.real);
 }
 
-function snapshot(shop: Shop) {
+interface Snapshot {
+  waiting: Waiting[];
+  maxOfferId: number;
+  ended: Map<number, string>;
+}
+
+async function snapshot(shop: Shop): Promise<Snapshot> {
   return {
-    waiting: rows<Waiting>(`select id, seq, quantity from signups where shop_id = ? and status = 'waiting' order by seq`, shop.id),
-    maxOfferId: one<{ n: number }>('select coalesce(max(id), 0) as n from offers').n,
-    ended: new Map(rows<{ id: number; status: string }>(`select id, status from offers where shop_id = ? and status != 'active'`, shop.id).map((r) => [r.id, r.status])),
+    waiting: await rows<Waiting>(sql`select id, seq, quantity from signups where shop_id = ${shop.id} and status = 'waiting' order by seq`),
+    maxOfferId: (await one<{ n: number }>(sql`select coalesce(max(id), 0) as n from offers`)).n,
+    ended: new Map(
+      (await rows<{ id: number; status: string }>(sql`select id, status from offers where shop_id = ${shop.id} and status != 'active'`)).map((r) => [r.id, r.status]),
+    ),
   };
 }
 
@@ -208,38 +218,38 @@ it(`keeps the queue fair over ${RUNS} random interleavings`, async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 20 }), async (actions) => {
       runs++;
-      const { shop } = createShop(t.deps, {
+      const { shop } = await createShop(t.deps, {
         name: `Shop ${runs}`,
         settings: { holdDuration: 'PT1H', followUpAfter: 'PT20M', quietHours: null, ranOutNoticeDepth: 5 },
       });
-      upsertVariant(t.deps, shop, V, { title: 'Tee', mode: 'waitlist', inventory: 0 });
+      await upsertVariant(t.deps, shop, V, { title: 'Tee', mode: 'waitlist', inventory: 0 });
       for (const a of [...actions, { kind: 'advance', minutes: 24 * 60 } as const]) {
         steps++;
-        const before = snapshot(shop);
-        perform(shop, a);
-        check(shop, before);
+        const before = await snapshot(shop);
+        await perform(shop, a);
+        await check(shop, before);
         if (a.kind === 'tick' || a.kind === 'advance') {
           // Each job is its own round: an expiry and its cascade.
           while (true) {
-            const b = snapshot(shop);
+            const b = await snapshot(shop);
             if ((await runDueJobs(t.deps, jobHandlers, 1)) === 0) break;
-            check(shop, b);
+            await check(shop, b);
           }
         }
       }
       // 5. Every offer ends in exactly one of purchased, expired or cancelled:
       // let time run until no hold is left (each round may cascade to the next person).
-      const active = () => one<{ n: number }>(`select count(*) as n from offers where shop_id = ? and status = 'active'`, shop.id).n;
-      for (let i = 0; i < 50 && active() > 0; i++) {
+      const active = async () => (await one<{ n: number }>(sql`select count(*) as n from offers where shop_id = ${shop.id} and status = 'active'`)).n;
+      for (let i = 0; i < 50 && (await active()) > 0; i++) {
         t.clock.advance(2 * 3600_000);
         await runDueJobs(t.deps, jobHandlers);
       }
-      expect(active()).toBe(0);
-      const statuses = rows<{ status: string }>('select distinct status from offers where shop_id = ?', shop.id).map((r) => r.status);
+      expect(await active()).toBe(0);
+      const statuses = (await rows<{ status: string }>(sql`select distinct status from offers where shop_id = ${shop.id}`)).map((r) => r.status);
       for (const s of statuses) expect(['purchased', 'expired', 'cancelled']).toContain(s);
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
   expect(runs).toBeGreaterThanOrEqual(RUNS);
   console.log(`restock properties: ${runs} runs, ${steps} actions, seed ${SEED}`);
-}, 300_000);
+}, 600_000);

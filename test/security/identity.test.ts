@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { execute, first, rows } from '../../db/raw.ts';
+import { transaction } from '../../db/transaction.ts';
 import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 /**
@@ -14,8 +17,8 @@ afterEach(() => t.cleanup());
 
 const HOUR = 3_600_000;
 const linkIn = (text: string, path: string) => new RegExp(`https://waitline\\.test(/${path}/[\\w-]+)`).exec(text)?.[1];
-const contactRow = (email: string) =>
-  t.deps.db.$client.prepare('select phone, email, email_opt_out_at as optOut, sms_consent_at as consent from contacts where email = ?').get(email) as Record<string, unknown>;
+const contactRow = async (email: string) =>
+  (await first<Record<string, unknown>>(t.deps.db, sql`select phone, email, email_opt_out_at as "optOut", sms_consent_at as consent from contacts where email = ${email}`))!;
 
 describe('a repeat signup', () => {
   it('never hands out the place: the attacker gets no token, the owner gets their link by email, once per period', async () => {
@@ -67,7 +70,7 @@ describe('a signup cannot change who a contact is', () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
     await shop.signup({ email: 'victim@example.com', phone: '+14155550123', smsConsent: true });
     await shop.signup({ email: 'victim@example.com', phone: '+14155559999', smsConsent: true }, { 'x-forwarded-for': '203.0.113.9' });
-    expect(contactRow('victim@example.com').phone).toBe('+14155550123');
+    expect((await contactRow('victim@example.com')).phone).toBe('+14155550123');
 
     // A restock texts the number the victim gave, never the attacker's.
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
@@ -82,9 +85,9 @@ describe('a signup cannot change who a contact is', () => {
     expect(ask.text).not.toContain('+14155559999');
     const link = linkIn(ask.text, 'confirm')!;
     expect((await t.call('GET', link)).status).toBe(200);
-    expect(contactRow('victim@example.com').phone).toBe('+14155550123');
+    expect((await contactRow('victim@example.com')).phone).toBe('+14155550123');
     expect((await t.call('POST', link)).status).toBe(200);
-    expect(contactRow('victim@example.com').phone).toBe('+14155559999');
+    expect((await contactRow('victim@example.com')).phone).toBe('+14155559999');
     expect((await t.call('POST', link)).status).toBe(409);
   });
 
@@ -97,14 +100,14 @@ describe('a signup cannot change who a contact is', () => {
     }
     const toVictim = (await allMessages(t)).filter((m) => m.to === 'victim@example.com');
     expect(toVictim.filter((m) => m.status !== 'suppressed')).toHaveLength(5);
-    expect(contactRow('victim@example.com').phone).toBeNull();
+    expect((await contactRow('victim@example.com')).phone).toBeNull();
   });
 
   it('keeps a phone-only contact without the attacker’s email, and asks the phone', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
     await shop.signup({ phone: '+14155550123', smsConsent: true });
     await shop.signup({ email: 'attacker@example.com', phone: '+14155550123', smsConsent: true }, { 'x-forwarded-for': '203.0.113.9' });
-    const contacts = t.deps.db.$client.prepare('select email, phone from contacts').all();
+    const contacts = await rows(t.deps.db, sql`select email, phone from contacts`);
     expect(contacts).toEqual([{ email: null, phone: '+14155550123' }]);
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
     const all = await allMessages(t);
@@ -117,14 +120,14 @@ describe('a signup cannot change who a contact is', () => {
     await shop.signup({ email: 'victim@example.com' });
     const confirmation = (await allMessages(t))[0]!;
     await t.call('POST', confirmation.headers['List-Unsubscribe'].slice(1, -1).replace('https://waitline.test', ''), { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const optedOut = contactRow('victim@example.com').optOut;
+    const optedOut = (await contactRow('victim@example.com')).optOut;
     expect(optedOut).not.toBeNull();
 
     // A bot signs the address up again, twice, on another product too.
     await shop.admin('PUT', '/v1/admin/variants/4402', { title: 'Cap', inventory: 0 });
     await shop.signup({ email: 'victim@example.com' }, { 'x-forwarded-for': '203.0.113.9' });
     await shop.signup({ email: 'victim@example.com', variantId: '4402' }, { 'x-forwarded-for': '203.0.113.10' });
-    expect(contactRow('victim@example.com').optOut).toBe(optedOut);
+    expect((await contactRow('victim@example.com')).optOut).toBe(optedOut);
     await shop.admin('POST', '/v1/admin/variants/4402/inventory', { available: 3 });
     await runJobs(t);
     const after = (await allMessages(t)).slice(1);
@@ -134,17 +137,17 @@ describe('a signup cannot change who a contact is', () => {
 
     const link = linkIn(after[0]!.text, 'confirm')!;
     await t.call('GET', link);
-    expect(contactRow('victim@example.com').optOut).toBe(optedOut);
+    expect((await contactRow('victim@example.com')).optOut).toBe(optedOut);
     expect((await t.call('POST', link)).status).toBe(200);
-    expect(contactRow('victim@example.com').optOut).toBeNull();
+    expect((await contactRow('victim@example.com')).optOut).toBeNull();
   });
 
   it('never lets an order lift an opt-out either', async () => {
     const shop = await shopWithVariant(t, { inventory: 5 }, { quietHours: null });
     await shop.signup({ email: 'buyer@example.com' });
-    t.deps.db.$client.prepare('update contacts set email_opt_out_at = ?').run(t.clock.now().getTime());
+    await transaction(t.deps.db, (tx) => execute(tx, sql`update contacts set email_opt_out_at = ${t.clock.now().getTime()}`));
     await shop.admin('POST', '/v1/admin/orders', { id: 'o-1', email: 'buyer@example.com', currency: 'USD', total: 2500, lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] });
-    expect(contactRow('buyer@example.com').optOut).not.toBeNull();
+    expect((await contactRow('buyer@example.com')).optOut).not.toBeNull();
   });
 });
 
@@ -159,7 +162,7 @@ describe('double opt-in and links', () => {
     for (let i = 0; i < 3; i++) expect((await t.call('GET', link)).status).toBe(200);
     expect((await t.call('GET', `/v1/storefront/signups/${token}`)).body.signup.status).toBe('pending');
     // Stored as a hash: the database holds no working link.
-    const stored = t.deps.db.$client.prepare('select token_hash from contact_confirmations').pluck().all() as string[];
+    const stored = (await rows<{ hash: string }>(t.deps.db, sql`select token_hash as hash from contact_confirmations`)).map((r) => r.hash);
     expect(stored).toHaveLength(1);
     expect(stored[0]).not.toBe(link.split('/').pop());
     expect((await t.call('POST', link)).status).toBe(200);

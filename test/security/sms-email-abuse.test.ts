@@ -1,4 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rows } from '../../db/raw.ts';
 import { createApp } from '../../server/app.ts';
 import { createDeps } from '../../server/deps.ts';
 import { addressHash } from '../../server/services/messages/limits.ts';
@@ -14,8 +16,8 @@ afterEach(() => t.cleanup());
 type Shop = Awaited<ReturnType<typeof shopWithVariant>>;
 const HOUR = 3_600_000;
 
-const rows = (sql: string, ...args: unknown[]) => t.deps.db.$client.prepare(sql).all(...args) as Array<Record<string, any>>;
-const texts = (shopId: string) => rows(`select "to", status, error from messages where shop_id = ? and channel = 'sms' order by id`, shopId);
+const query = (q: SQL) => rows<Record<string, any>>(t.deps.db, q);
+const texts = (shopId: string) => query(sql`select "to", status, error from messages where shop_id = ${shopId} and channel = 'sms' order by id`);
 const escalationsOf = async (shop: Shop) => (await shop.admin('GET', '/v1/admin/escalations')).body.escalations as Array<Record<string, any>>;
 /** Distinct valid US numbers (FIXED_LINE_OR_MOBILE): +1 415 555 01nn. */
 const usNumber = (n: number) => `+1415555${String(100 + n).padStart(4, '0')}`;
@@ -75,21 +77,21 @@ describe('storefront phones: mobiles only, in the shop countries', () => {
     ['+44 56 1234 5678', 'VoIP'],
   ])('refuses %s (%s) with a 400 on phone; nothing stored, nothing sent', async (phone, kind) => {
     const shop = await shopWithVariant(t, {}, { sms: { allowedCountries: ['US', 'GB', 'FR', 'IT'], hourlyBudget: 200 } });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await shop.signup({ email: 'a@example.com', phone, smsConsent: true });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_request', field: 'phone' });
     expect(res.body.error.message).toContain(kind);
     expect(res.body.error.message).toContain('give a mobile number');
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
     expect(await t.dispatch()).toEqual({ sent: 0, failed: 0, retrying: 0 });
   });
 
   it.each(['+1 415 555 2671', '+1 201 555 0123'])('accepts the US number %s (fixed line or mobile), texts it and counts it against the budget', async (phone) => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
     expect((await shop.signup({ phone, smsConsent: true })).status).toBe(201);
-    expect(texts(shop.id)).toEqual([{ to: phone.replaceAll(' ', ''), status: 'queued', error: null }]);
-    expect(rows('select shop_id, sent, held from sms_budget')).toEqual([{ shop_id: shop.id, sent: 1, held: 0 }]);
+    expect(await texts(shop.id)).toEqual([{ to: phone.replaceAll(' ', ''), status: 'queued', error: null }]);
+    expect(await query(sql`select shop_id, sent, held from sms_budget`)).toEqual([{ shop_id: shop.id, sent: 1, held: 0 }]);
   });
 
   it.each([
@@ -100,15 +102,15 @@ describe('storefront phones: mobiles only, in the shop countries', () => {
     { settings: { sms: { allowedCountries: ['GB'], hourlyBudget: 200 } }, phone: '+1 415 555 2671', refused: 'US' },
   ])('with $settings, $phone is refused for $refused', async ({ settings, phone, refused }) => {
     const shop = await shopWithVariant(t, {}, { quietHours: null, ...settings });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const res = await shop.signup({ email: 'a@example.com', phone, smsConsent: true });
     if (refused) {
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ field: 'phone', message: `phone is a ${refused} number, and we can't text numbers in ${refused}` });
-      expect(rowCounts(t)).toEqual(before);
+      expect(await rowCounts(t)).toEqual(before);
     } else {
       expect(res.status).toBe(201);
-      expect(texts(shop.id).map((m) => m.status)).toEqual(['queued']);
+      expect((await texts(shop.id)).map((m) => m.status)).toEqual(['queued']);
     }
   });
 
@@ -117,9 +119,9 @@ describe('storefront phones: mobiles only, in the shop countries', () => {
     const csv = 'phone,variant,sms_consent\n+447400123456,4401,yes\n+14155552671,4401,yes\n';
     const imported = await t.call('POST', '/v1/admin/signups/import', { raw: csv, headers: { authorization: `Bearer ${shop.sk}`, 'content-type': 'text/csv' } });
     expect(imported.body).toMatchObject({ imported: 2, errorCount: 0 });
-    expect(rows('select phone from contacts where shop_id = ? order by id', shop.id).map((c) => c.phone)).toEqual(['+447400123456', '+14155552671']);
+    expect((await query(sql`select phone from contacts where shop_id = ${shop.id} order by id`)).map((c) => c.phone)).toEqual(['+447400123456', '+14155552671']);
     expect((await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 })).status).toBe(200);
-    expect(texts(shop.id).map((m) => m.to)).toEqual(['+14155552671']);
+    expect((await texts(shop.id)).map((m) => m.to)).toEqual(['+14155552671']);
   });
 });
 
@@ -133,7 +135,7 @@ describe('hourly SMS budget', () => {
     const other = await shopWithVariant(t, {}, { quietHours: null, sms: { allowedCountries: null, hourlyBudget: 3 } });
     await phoneSignups(shop, 0, 6);
     // Signups still succeed; their texts are recorded as held, with the reason.
-    expect(texts(shop.id).map((m) => [m.status, m.error])).toEqual([
+    expect((await texts(shop.id)).map((m) => [m.status, m.error])).toEqual([
       ...Array(3).fill(['queued', null]),
       ...Array(3).fill(['suppressed', 'SMS budget of 3/hour reached']),
     ]);
@@ -146,13 +148,13 @@ describe('hourly SMS budget', () => {
 
     // Another shop's budget is its own.
     await phoneSignups(other, 100, 3);
-    expect(texts(other.id).map((m) => m.status)).toEqual(['queued', 'queued', 'queued']);
+    expect((await texts(other.id)).map((m) => m.status)).toEqual(['queued', 'queued', 'queued']);
     expect(await escalationsOf(other)).toEqual([]);
     expect(await t.dispatch()).toEqual({ sent: 3, failed: 0, retrying: 0 });
 
     t.clock.advance(HOUR);
     await phoneSignups(shop, 6, 4);
-    expect(texts(shop.id).slice(6).map((m) => m.status)).toEqual(['queued', 'queued', 'queued', 'suppressed']);
+    expect((await texts(shop.id)).slice(6).map((m) => m.status)).toEqual(['queued', 'queued', 'queued', 'suppressed']);
     expect(await t.dispatch()).toEqual({ sent: 3, failed: 0, retrying: 0 });
     // One escalation per hour: a second for the new hour, none more.
     expect((await escalationsOf(shop)).map((e) => e.summary)).toEqual([
@@ -163,24 +165,24 @@ describe('hourly SMS budget', () => {
 
   it('is counted in the database, so two server processes share one budget', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null, sms: { allowedCountries: null, hourlyBudget: 4 } });
-    const second = createDeps(t.config, { clock: t.clock });
+    const second = await createDeps(t.config, { clock: t.clock });
     try {
       const app = createApp(second);
       const signupVia = (n: number) =>
         app.request('/v1/storefront/signups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: shop.pk, variantId: '4401', phone: usNumber(n), smsConsent: true }) });
       for (let i = 0; i < 6; i++) expect(i % 2 ? (await signupVia(i)).status : (await shop.signup({ phone: usNumber(i), smsConsent: true })).status).toBe(201);
     } finally {
-      second.close();
+      await second.close();
     }
-    expect(texts(shop.id).map((m) => m.status)).toEqual(['queued', 'queued', 'queued', 'queued', 'suppressed', 'suppressed']);
+    expect((await texts(shop.id)).map((m) => m.status)).toEqual(['queued', 'queued', 'queued', 'queued', 'suppressed', 'suppressed']);
     expect(await escalationsOf(shop)).toHaveLength(1);
   });
 });
 
 describe('daily confirmation email cap', () => {
   /** Confirmation emails to the inbox of `address`, however each was spelled. */
-  const confirmations = (address: string) =>
-    rows(`select "to", status, error from messages where channel = 'email' and template like 'signup-%' order by id`).filter((m) => addressHash(m.to) === addressHash(address));
+  const confirmations = async (address: string) =>
+    (await query(sql`select "to", status, error from messages where channel = 'email' and template like 'signup-%' order by id`)).filter((m) => addressHash(m.to) === addressHash(address));
 
   it('caps one inbox across shops, variants and spellings; the signups still succeed', async () => {
     const a = await shopWithVariant(t);
@@ -199,18 +201,18 @@ describe('daily confirmation email cap', () => {
       [a, '4402', 'VICTIM+3@GMAIL.COM'],
     ];
     for (const [shop, variantId, email] of attempts) expect((await shop.signup({ variantId, email })).status).toBe(201);
-    expect(rowCounts(t).signups).toBe(7);
-    const sent = confirmations('victim@gmail.com');
+    expect((await rowCounts(t)).signups).toBe(7);
+    const sent = await confirmations('victim@gmail.com');
     expect(sent.map((m) => m.status)).toEqual(['queued', 'queued', 'queued', 'queued', 'queued', 'suppressed', 'suppressed']);
     expect(sent[6]!.error).toBe('daily cap of 5 confirmation emails for this address reached');
     expect(await t.dispatch()).toEqual({ sent: 5, failed: 0, retrying: 0 });
 
     // Another inbox is not affected, and the next day the victim's cap starts again.
     expect((await a.signup({ variantId: '4401', email: 'someone@example.com' })).status).toBe(201);
-    expect(confirmations('someone@example.com').map((m) => m.status)).toEqual(['queued']);
+    expect((await confirmations('someone@example.com')).map((m) => m.status)).toEqual(['queued']);
     t.clock.advance(24 * HOUR);
     expect((await b.signup({ variantId: '4402', email: 'victim+4@gmail.com' })).status).toBe(201);
-    expect(confirmations('victim@gmail.com').at(-1)!.status).toBe('queued');
+    expect((await confirmations('victim@gmail.com')).at(-1)!.status).toBe('queued');
   });
 
   it('uses the shop cap, keeps only a hash of the address, and counts double opt-in requests', async () => {
@@ -220,8 +222,8 @@ describe('daily confirmation email cap', () => {
     t.clock.advance(25 * HOUR);
     expect((await shop.signup({ variantId: '4402', email: 'x+again@example.com' })).status).toBe(201);
     expect((await shop.signup({ variantId: '4401', email: 'x+more@example.com' })).status).toBe(201);
-    expect(confirmations('x@example.com').map((m) => m.status)).toEqual(['queued', 'queued', 'suppressed']);
-    const caps = rows('select * from email_caps');
+    expect((await confirmations('x@example.com')).map((m) => m.status)).toEqual(['queued', 'queued', 'suppressed']);
+    const caps = await query(sql`select * from email_caps`);
     expect(caps.map((c) => c.address_hash)).toEqual([addressHash('x@example.com'), addressHash('x@example.com')]);
     expect(JSON.stringify(caps)).not.toContain('example.com');
   });
@@ -230,15 +232,15 @@ describe('daily confirmation email cap', () => {
 describe('counters', () => {
   it('keep only the current and previous hour and day, pruned by the hourly job', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
-    scheduleSendLimitsPrune(t.deps);
+    await scheduleSendLimitsPrune(t.deps);
     expect((await shop.signup({ email: 'a@example.com', phone: usNumber(1), smsConsent: true })).status).toBe(201);
     t.clock.advance(HOUR);
     await runJobs(t);
-    expect([rows('select * from sms_budget').length, rows('select * from email_caps').length]).toEqual([1, 1]);
+    expect([(await query(sql`select * from sms_budget`)).length, (await query(sql`select * from email_caps`)).length]).toEqual([1, 1]);
     t.clock.advance(2 * 24 * HOUR);
     expect((await shop.signup({ email: 'b@example.com', phone: usNumber(2), smsConsent: true })).status).toBe(201);
     await runJobs(t);
-    expect(rows('select sent from sms_budget')).toEqual([{ sent: 1 }]);
-    expect(rows('select address_hash from email_caps')).toEqual([{ address_hash: addressHash('b@example.com') }]);
+    expect(await query(sql`select sent from sms_budget`)).toEqual([{ sent: 1 }]);
+    expect(await query(sql`select address_hash from email_caps`)).toEqual([{ address_hash: addressHash('b@example.com') }]);
   });
 });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestEnv } from '../helpers.ts';
+import { sql } from 'drizzle-orm';
+import { execute, first, rows } from '../../db/raw.ts';
+import { transaction } from '../../db/transaction.ts';
+import { testEngine, type TestEnv } from '../helpers.ts';
 import { fuzzEnv, populatedShop, tokens, type Shop } from '../fuzz/world.ts';
 import { A_ONLY, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
 
@@ -17,31 +20,42 @@ const B_ORIGIN = 'https://b.example';
 const WEBHOOKS = { url: 'https://hooks.a.example/in', secret: `whsec_${Buffer.from('a'.repeat(24)).toString('base64')}`, events: ['signup.created', 'offer.created', 'escalation.created'] };
 
 beforeAll(async () => {
-  t = fuzzEnv();
+  t = await fuzzEnv();
   a = await populatedShop(t, 'Shop A', { emailTag: 'a', settings: { webhooks: WEBHOOKS } });
   b = await populatedShop(t, 'Shop B', { emailTag: 'b', settings: { allowedOrigins: [B_ORIGIN] } });
   await a.admin('PUT', `/v1/admin/variants/${A_ONLY}`, { productTitle: 'A only', mode: 'waitlist', inventory: 0 });
   await t.call('POST', '/v1/storefront/signups', { body: { key: a.pk, variantId: A_ONLY, email: a.email('solo') } });
-  a = { ...a, ...tokens(t, a.id) };
+  a = { ...a, ...(await tokens(t, a.id)) };
   // A's endpoint is paused: no request of B's may resume it (B saving its own settings included).
-  t.deps.db.$client.prepare("insert into webhook_endpoints (shop_id, channel, failures, last_error, failing_since, disabled_at) values (?, 'webhooks', 12, 'answered 500', 1, 2)").run(a.id);
+  await transaction(t.deps.db, (tx) =>
+    execute(tx, sql`insert into webhook_endpoints (shop_id, channel, failures, last_error, failing_since, disabled_at) values (${a.id}, 'webhooks', 12, 'answered 500', 1, 2)`),
+  );
   // What would show that A's data leaked: its id, contacts' emails, and every token and public id it owns.
   aSecrets = [a.id, a.pk, '.a@example.com', a.supplierName, A_ONLY, ...a.signupTokens, ...a.offerTokens, ...a.contactTokens, ...a.backorderTokens, ...a.messageIds, WEBHOOKS.url];
   expect(a.escalationIds.length && a.offerTokens.length && a.backorderTokens.length && a.messageIds.length).toBeGreaterThan(0);
-  expect(count('webhook_deliveries', a.id) * count('webhook_endpoints', a.id) * count('queue_actions', a.id) * count('purchase_orders', a.id) * count('restocks', a.id)).toBeGreaterThan(0);
+  const counts = [];
+  for (const table of ['webhook_deliveries', 'webhook_endpoints', 'queue_actions', 'purchase_orders', 'restocks']) counts.push(await count(table, a.id));
+  expect(counts.reduce((x, y) => x * y)).toBeGreaterThan(0);
+  // The snapshot covers every table of a shop's data, as the catalog lists them.
+  expect((await rows(t.deps.db, TABLES_WITH_SHOP[testEngine()])).length).toBeGreaterThan(20);
 });
 afterAll(() => t.cleanup());
 
-const count = (table: string, shopId: string) => (t.deps.db.$client.prepare(`select count(*) as n from ${table} where shop_id = ?`).get(shopId) as { n: number }).n;
+const count = async (table: string, shopId: string) => (await first<{ n: number }>(t.deps.db, sql`select count(*) as n from ${sql.identifier(table)} where shop_id = ${shopId}`))!.n;
+
+/** The tables with a shop_id column, from the database's own catalog. */
+const TABLES_WITH_SHOP = {
+  sqlite: sql`select m.name as name from sqlite_master m, pragma_table_info(m.name) p where m.type = 'table' and p.name = 'shop_id' order by m.name`,
+  pg: sql`select table_name as name from information_schema.columns where table_schema = current_schema() and column_name = 'shop_id' order by table_name`,
+};
 
 /** Every row that belongs to A, in every table that has a shop: the state that must not move. */
-function snapshotA(): string {
-  const sqlite = t.deps.db.$client;
-  const tables = (sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>)
-    .map((r) => r.name)
-    .filter((name) => (sqlite.prepare(`pragma table_info("${name}")`).all() as Array<{ name: string }>).some((c) => c.name === 'shop_id'));
-  const rows = Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`select * from "${name}" where shop_id = ? order by rowid`).all(a.id)]));
-  return JSON.stringify({ shop: sqlite.prepare('select * from shops where id = ?').get(a.id), rows });
+async function snapshotA(): Promise<string> {
+  const tables = (await rows<{ name: string }>(t.deps.db, TABLES_WITH_SHOP[testEngine()])).map((r) => r.name);
+  const held: Record<string, string[]> = {};
+  // In a canonical order: neither engine promises one without `order by`, and not every table has an id.
+  for (const name of tables) held[name] = (await rows(t.deps.db, sql`select * from ${sql.identifier(name)} where shop_id = ${a.id}`)).map((r) => JSON.stringify(r)).sort();
+  return JSON.stringify({ shop: await first(t.deps.db, sql`select * from shops where id = ${a.id}`), rows: held });
 }
 
 /** Served routes under a prefix, from the app itself. */
@@ -49,14 +63,14 @@ const served = (prefix: string) => [...new Set(t.app.routes.filter((r) => r.meth
 
 async function send(route: string, attack: Attack, headers: Record<string, string>) {
   const method = route.split(' ')[0]!;
-  const before = snapshotA();
+  const before = await snapshotA();
   const res = await t.app.request(attack.path, {
     method,
     headers: { ...headers, ...(attack.csv ? { 'content-type': 'text/csv' } : attack.body ? { 'content-type': 'application/json' } : {}) },
     body: attack.csv ?? (attack.body ? JSON.stringify(attack.body) : undefined),
   });
   const text = await res.text();
-  expect(snapshotA(), `${route} changed shop A`).toBe(before);
+  expect(await snapshotA(), `${route} changed shop A`).toBe(before);
   // Strings A's data would carry, minus those the request itself sent (an echo of our own input is no leak).
   const sent = `${attack.path} ${attack.csv ?? ''} ${JSON.stringify(attack.body ?? '')}`;
   const leaked = aSecrets.filter((s) => !sent.includes(s) && text.includes(s));

@@ -22,11 +22,11 @@ describe('signupTtl: "still interested?", then lapse', () => {
 
     // Day 22: nobody is near the end yet.
     t.clock.advance(12 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
     // Day 23 (30 − 7): Ann and Bob are asked, once, with their place and a deadline.
     t.clock.advance(1 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 2, lapsed: 0 });
-    expect(lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 2, lapsed: 0 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
     const asked = await lapseMessages();
     expect(asked.map((m) => [m.to, m.subject])).toEqual([
       ['ann@example.com', 'Still want Ocean Tee – S? Keep your place (#1)'],
@@ -44,16 +44,16 @@ describe('signupTtl: "still interested?", then lapse', () => {
 
     // Day 30: Ann lapses; Bob moves up to #1; Cy (joined day 10) is not due yet.
     t.clock.advance(7 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 1 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 1 });
     expect((await statusOf(ann.token)).status).toBe('lapsed');
     expect(await statusOf(bob.token)).toMatchObject({ status: 'waiting', position: 1 });
     expect(await statusOf(cy.token)).toMatchObject({ status: 'waiting', position: 2 });
 
     // Bob's clock restarted at day 23: he is asked again at day 46, Cy at day 33.
     t.clock.advance(3 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 1, lapsed: 0 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 1, lapsed: 0 });
     t.clock.advance(13 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 1, lapsed: 1 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 1, lapsed: 1 });
     expect((await lapseMessages()).map((m) => m.to)).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com', 'bob@example.com']);
 
     // A lapsed shopper can join again, at the back.
@@ -71,7 +71,7 @@ describe('signupTtl: "still interested?", then lapse', () => {
     const held = (await t.call('POST', '/v1/storefront/signups', { body: { key: other.pk, variantId: '10', email: 'held@example.com' } })).body.signup;
     await other.admin('POST', '/v1/admin/variants/10/inventory', { adjust: 1 });
     t.clock.advance(365 * DAY);
-    expect(lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
+    expect(await lapseSweep(t.deps)).toEqual({ asked: 0, lapsed: 0 });
     expect((await statusOf(held.token)).status).toBe('offered');
   });
 
@@ -80,7 +80,7 @@ describe('signupTtl: "still interested?", then lapse', () => {
     t = await setup({ WAITLINE_SWEEP_MS: '5000' });
     const shop = await shopWithVariant(t, {}, { signupTtl: 'PT20S' });
     const s = (await shop.signup({ phone: '+14155550100', smsConsent: true })).body.signup;
-    scheduleLapseSweep(t.deps); // as server/index.ts does at start
+    await scheduleLapseSweep(t.deps); // as server/index.ts does at start
     t.clock.advance(10_000);
     await runJobs(t);
     const texts = (await allMessages(t)).filter((m) => m.template === 'still-interested');
@@ -95,11 +95,11 @@ describe('signupTtl: "still interested?", then lapse', () => {
 
   it('answers an unknown or malformed token with a page, not an error, and changes nothing', async () => {
     await shopWithVariant(t, {}, { signupTtl: 'P30D' });
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     expect((await t.call('GET', '/keep/unknown_token_123')).status).toBe(404);
     expect((await t.call('POST', '/keep/unknown_token_123')).status).toBe(404);
     expect((await t.call('POST', '/keep/<script>')).status).toBe(400);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('says so when the place is gone (cancelled) and does not revive it', async () => {

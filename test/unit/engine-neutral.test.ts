@@ -18,7 +18,7 @@ function files(dir: string): string[] {
  * to, so server/ may not make them; db/ hides each behind the seam.
  */
 const FORBIDDEN: Array<[RegExp, string]> = [
-  [/\.(all|get|run|values)\(\s*\)/, 'better-sqlite3-only result call: await the builder, or .execute() a prepared one'],
+  [/\.(all|get|run)\(\s*\)/, 'better-sqlite3-only result call: await the builder, or .execute() a prepared one'],
   [/\$client/, 'the raw driver: use db/raw.ts or a twin in db/sql/'],
   [/\.transaction\(/, 'Drizzle or better-sqlite3 transactions: use transaction() from db/transaction.ts'],
   [/db\/sql\/(sqlite|pg)\//, 'one engine\'s twin: use twins(db) from db/sql/index.ts'],

@@ -22,7 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   theirs.close();
-  ours.sqlite.close();
+  ours.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

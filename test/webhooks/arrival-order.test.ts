@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backorders, messages, platformOrderLines, variants } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { reconcile } from '../../server/services/reconcile.ts';
 import { startShopifyStub, type ShopifyStub } from '../stubs/shopify-stub.ts';
 import { runJobs, setup, type TestEnv } from '../helpers.ts';
@@ -98,23 +99,22 @@ async function play(s: Scenario, arrivals: Delivery[]) {
       });
   }
   const db = t.deps.db;
-  const owed = s.orders.map((_, k) =>
-    db.select().from(backorders).where(and(eq(backorders.variantId, variantId), eq(backorders.orderId, orderId(k)))).all().reduce((n, b) => n + b.quantity, 0),
-  );
-  const queued = db.select().from(backorders).where(eq(backorders.variantId, variantId)).orderBy(backorders.createdAt, backorders.id).all().map((b) => b.orderId);
-  const told = (template: string) =>
-    db.select({ to: messages.to }).from(messages).where(and(eq(messages.template, template), inArray(messages.to, s.orders.map((_, k) => email(k))))).all().map((m) => m.to).sort();
-  const pending = db.select().from(platformOrderLines).where(and(eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'pending'))).all();
-  const variant = db.select().from(variants).where(eq(variants.id, variantId)).get()!;
+  const lines = await db.select().from(backorders).where(eq(backorders.variantId, variantId)).orderBy(backorders.createdAt, backorders.id);
+  const owed = s.orders.map((_, k) => lines.filter((b) => b.orderId === orderId(k)).reduce((n, b) => n + b.quantity, 0));
+  const queued = lines.map((b) => b.orderId);
+  const told = async (template: string) =>
+    (await db.select({ to: messages.to }).from(messages).where(and(eq(messages.template, template), inArray(messages.to, s.orders.map((_, k) => email(k)))))).map((m) => m.to).sort();
+  const pending = await db.select().from(platformOrderLines).where(and(eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'pending')));
+  const [variant] = await db.select().from(variants).where(eq(variants.id, variantId));
   // Settled runs leave the line, so each reconciliation pass asks only about this run's variant.
-  db.update(backorders).set({ status: 'cancelled' }).where(eq(backorders.variantId, variantId)).run();
+  await transaction(db, (tx) => tx.update(backorders).set({ status: 'cancelled' }).where(eq(backorders.variantId, variantId)));
   return {
     owed,
     queued,
-    acknowledged: told('backorder-ack'),
-    shipped: told('backorder-shipped'),
+    acknowledged: await told('backorder-ack'),
+    shipped: await told('backorder-shipped'),
     pending: pending.length,
-    inventory: variant.inventory,
+    inventory: variant!.inventory,
     expected: {
       owed: levels.map((l) => l.owed),
       acknowledged: levels.flatMap((l, k) => (l.owed > 0 ? [email(k)] : [])).sort(),

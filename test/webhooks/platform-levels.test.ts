@@ -56,7 +56,7 @@ describe('Shopify levels and orders', () => {
     await runJobs(t);
     const acks = (await allMessages(t)).filter((m) => m.template === 'backorder-ack');
     expect(acks.map((m) => [m.to, m.props.quantity])).toEqual([['jane@example.com', 2]]);
-    const [stored] = t.deps.db.select().from(orders).all();
+    const [stored] = await t.deps.db.select().from(orders);
     expect(stored!.lines).toMatchObject([{ quantity: 2, fromStock: 0, backordered: 2 }]);
   });
 

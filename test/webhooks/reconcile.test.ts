@@ -73,13 +73,13 @@ describe('reconciliation', () => {
     const shop = await shopifyShop();
     await t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: '44012345678901', email: 'a@example.com' } });
     stub.levels.set('46012345678901', { '71234567890': 1 });
-    scheduleReconcile(t.deps);
-    scheduleReconcile(t.deps); // a restart re-arms the same slot, not a second one
-    expect(t.deps.db.select().from(jobs).all().filter((j) => j.kind === 'reconcile')).toHaveLength(1);
+    await scheduleReconcile(t.deps);
+    await scheduleReconcile(t.deps); // a restart re-arms the same slot, not a second one
+    expect((await t.deps.db.select().from(jobs)).filter((j) => j.kind === 'reconcile')).toHaveLength(1);
     t.clock.advance(600_000);
     await runJobs(t);
     expect((await allMessages(t)).filter((m) => m.template === 'offer')).toHaveLength(1);
-    const pending = t.deps.db.select().from(jobs).all().filter((j) => j.kind === 'reconcile' && j.status === 'pending');
+    const pending = (await t.deps.db.select().from(jobs)).filter((j) => j.kind === 'reconcile' && j.status === 'pending');
     expect(pending).toHaveLength(1);
   });
 });

@@ -1,6 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contacts, messages } from '../../db/schema/index.ts';
+import { execute, first } from '../../db/raw.ts';
+import { transaction } from '../../db/transaction.ts';
 import { allMessages, rowCounts, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { fixture, json, RESEND_SECRET, svixHeaders, TWILIO_PUBLIC_URL, TWILIO_TOKEN } from './helpers.ts';
 
@@ -11,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 const EMAIL_ID = '4ef9a417-02e9-4d39-ad75-9611e0fcc33c';
-const events = () => (t.deps.db.$client.prepare('select count(*) as n from webhook_events').get() as { n: number }).n;
+const events = async () => (await first<{ n: number }>(t.deps.db, sql`select count(*) as n from webhook_events`))!.n;
 
 /** A shop whose offer email went out through Resend as the fixtures' email id. */
 async function offeredThroughResend() {
@@ -20,7 +22,7 @@ async function offeredThroughResend() {
   await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
   await t.dispatch();
   const offer = (await allMessages(t)).find((m) => m.template === 'offer')!;
-  t.deps.db.update(messages).set({ providerId: EMAIL_ID, transport: 'resend' }).where(eq(messages.id, offer.id)).run();
+  await transaction(t.deps.db, (tx) => tx.update(messages).set({ providerId: EMAIL_ID, transport: 'resend' }).where(eq(messages.id, offer.id)));
   return { shop, offerId: offer.id as number };
 }
 
@@ -29,14 +31,14 @@ const resend = (name: string, id = json(`resend/${name}.headers.json`)['svix-id'
   const body = fixture(`resend/${name}.raw-body.json`);
   return t.call('POST', '/webhooks/resend', { raw: body, headers: svixHeaders(body, id, new Date()) });
 };
-const message = (id: number) => t.deps.db.select().from(messages).where(eq(messages.id, id)).get()!;
+const message = async (id: number) => (await t.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
 describe('POST /webhooks/resend', () => {
   it('an open stops the follow-up for that offer', async () => {
     const { offerId } = await offeredThroughResend();
     const res = await resend('email.opened');
     expect(res.body).toEqual({ ok: true, status: 'applied' });
-    expect(message(offerId).openedAt).toEqual(t.clock.now());
+    expect((await message(offerId)).openedAt).toEqual(t.clock.now());
     t.clock.advance(6 * 3600_000);
     await runJobs(t);
     expect((await allMessages(t)).filter((m) => m.template === 'offer-followup')).toEqual([]);
@@ -45,33 +47,33 @@ describe('POST /webhooks/resend', () => {
   it('clicks, deliveries and failures update the message', async () => {
     const { offerId } = await offeredThroughResend();
     await resend('email.delivered');
-    expect(message(offerId).status).toBe('delivered');
+    expect((await message(offerId)).status).toBe('delivered');
     await resend('email.clicked');
-    expect(message(offerId)).toMatchObject({ clickedAt: t.clock.now(), openedAt: t.clock.now() });
+    expect(await message(offerId)).toMatchObject({ clickedAt: t.clock.now(), openedAt: t.clock.now() });
     await resend('email.failed');
-    expect(message(offerId).status).toBe('failed');
+    expect((await message(offerId)).status).toBe('failed');
   });
 
   it.each(['email.bounced', 'email.complained'])('%s stops email to that contact for that shop', async (name) => {
     await offeredThroughResend();
     await resend(name);
-    const jane = t.deps.db.select().from(contacts).where(eq(contacts.email, 'jane@example.com')).get()!;
-    expect(jane.emailOptOutAt).toEqual(t.clock.now());
+    const [jane] = await t.deps.db.select().from(contacts).where(eq(contacts.email, 'jane@example.com'));
+    expect(jane!.emailOptOutAt).toEqual(t.clock.now());
   });
 
   it.each(['email.sent', 'email.delivery_delayed', 'email.suppressed'])('%s is accepted and ignored', async (name) => {
     const { offerId } = await offeredThroughResend();
-    const before = message(offerId);
+    const before = await message(offerId);
     expect((await resend(name)).body.status).toBe('ignored');
-    expect(message(offerId)).toEqual(before);
+    expect(await message(offerId)).toEqual(before);
   });
 
   it('a repeat delivery (same svix-id) changes nothing', async () => {
     await offeredThroughResend();
     await resend('email.opened');
-    const n = events();
+    const n = await events();
     expect((await resend('email.opened')).body.status).toBe('duplicate');
-    expect(events()).toBe(n);
+    expect(await events()).toBe(n);
   });
 
   it.each([
@@ -90,8 +92,8 @@ describe('POST /webhooks/resend', () => {
     const { raw, headers } = make();
     const res = await t.call('POST', '/webhooks/resend', { raw, headers: headers as Record<string, string> });
     expect(res.status).toBe(401);
-    expect(events()).toBe(0);
-    expect(message(offerId).openedAt).toBeNull();
+    expect(await events()).toBe(0);
+    expect((await message(offerId)).openedAt).toBeNull();
   });
 });
 
@@ -114,18 +116,20 @@ describe('POST /webhooks/twilio/inbound and /status', () => {
   async function texter() {
     const shop = await shopWithVariant(t, {}, { quietHours: null, contact: 'Call us on 0800 123 456.' });
     await shop.signup({ phone: '+14155550123', smsConsent: true });
-    t.deps.db.update(contacts).set({ phone: '+15555550123' }).where(eq(contacts.phone, '+14155550123')).run();
-    t.deps.db.update(messages).set({ to: '+15555550123' }).where(eq(messages.to, '+14155550123')).run();
+    await transaction(t.deps.db, async (tx) => {
+      await tx.update(contacts).set({ phone: '+15555550123' }).where(eq(contacts.phone, '+14155550123'));
+      await tx.update(messages).set({ to: '+15555550123' }).where(eq(messages.to, '+14155550123'));
+    });
     return shop;
   }
-  const phoneContact = () => t.deps.db.select().from(contacts).where(eq(contacts.phone, '+15555550123')).get()!;
+  const phoneContact = async () => (await t.deps.db.select().from(contacts).where(eq(contacts.phone, '+15555550123')))[0]!;
 
   it('STOP suppresses texts (queued ones too), START restores them, HELP answers with the shop line', async () => {
     const shop = await texter();
     const stop = await twilioCall('inbound.stop');
     expect(stop.status).toBe(200);
     expect(stop.headers.get('content-type')).toContain('text/xml');
-    expect(phoneContact().smsOptOutAt).toEqual(t.clock.now());
+    expect((await phoneContact()).smsOptOutAt).toEqual(t.clock.now());
     expect((await allMessages(t)).find((m) => m.channel === 'sms')!.status).toBe('suppressed');
     // Texts were the only way to reach them: their place is given up, and a restock texts nobody.
     expect((await shop.admin('GET', '/v1/admin/signups')).body.signups[0].status).toBe('unsubscribed');
@@ -133,7 +137,7 @@ describe('POST /webhooks/twilio/inbound and /status', () => {
     expect((await allMessages(t)).filter((m) => m.channel === 'sms')).toHaveLength(1);
 
     await twilioCall('inbound.start');
-    expect(phoneContact().smsOptOutAt).toBeNull();
+    expect((await phoneContact()).smsOptOutAt).toBeNull();
     const help = await twilioCall('inbound.help');
     expect(help.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Acme Goods: restock, pre-order and order updates. Call us on 0800 123 456. Reply STOP to opt out.</Message></Response>');
   });
@@ -142,14 +146,14 @@ describe('POST /webhooks/twilio/inbound and /status', () => {
     await texter();
     await t.dispatch();
     const sms = (await allMessages(t)).find((m) => m.channel === 'sms')!;
-    t.deps.db.update(messages).set({ providerId: 'SM11111111111111111111111111111111', transport: 'twilio' }).where(eq(messages.id, sms.id)).run();
+    await transaction(t.deps.db, (tx) => tx.update(messages).set({ providerId: 'SM11111111111111111111111111111111', transport: 'twilio' }).where(eq(messages.id, sms.id)));
     await twilioCall('status-callback.delivered');
-    expect(message(sms.id).status).toBe('delivered');
+    expect((await message(sms.id)).status).toBe('delivered');
     await twilioCall('status-callback.undelivered-30003');
-    expect(message(sms.id)).toMatchObject({ status: 'failed', error: 'twilio 30003' });
-    const n = events();
+    expect(await message(sms.id)).toMatchObject({ status: 'failed', error: 'twilio 30003' });
+    const n = await events();
     expect((await twilioCall('status-callback.undelivered-30003')).body.status).toBe('duplicate');
-    expect(events()).toBe(n);
+    expect(await events()).toBe(n);
   });
 
   it('an unhappy reply becomes an escalation', async () => {
@@ -196,11 +200,11 @@ describe('POST /webhooks/twilio/inbound and /status', () => {
     ['no signature', { signature: '' }],
   ])('refuses %s with 401 and changes nothing', async (_name, over) => {
     await texter();
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     expect((await twilioCall('inbound.stop', over)).status).toBe(401);
-    expect(phoneContact().smsOptOutAt).toBeNull();
-    expect(rowCounts(t)).toEqual(before);
-    expect(events()).toBe(0);
+    expect((await phoneContact()).smsOptOutAt).toBeNull();
+    expect(await rowCounts(t)).toEqual(before);
+    expect(await events()).toBe(0);
   });
 });
 
@@ -220,12 +224,12 @@ describe('the published signing vectors', () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null });
     await shop.signup({ phone: '+14155550123', smsConsent: true });
     const sms = (await allMessages(t)).find((m) => m.channel === 'sms')!;
-    t.deps.db.update(messages).set({ providerId: 'SM11111111111111111111111111111111', status: 'queued' }).where(eq(messages.id, sms.id)).run();
+    await transaction(t.deps.db, (tx) => tx.update(messages).set({ providerId: 'SM11111111111111111111111111111111', status: 'queued' }).where(eq(messages.id, sms.id)));
     expect((await twilioCall('status-callback.sent')).body.status).toBe('applied');
-    expect(message(sms.id).status).toBe('sent');
+    expect((await message(sms.id)).status).toBe('sent');
     await twilioCall('status-callback.delivered');
-    t.deps.db.$client.prepare('delete from webhook_events').run(); // let the same "sent" arrive again, late
+    await transaction(t.deps.db, (tx) => execute(tx, sql`delete from webhook_events`)); // let the same "sent" arrive again, late
     await twilioCall('status-callback.sent');
-    expect(message(sms.id).status).toBe('delivered');
+    expect((await message(sms.id)).status).toBe('delivered');
   });
 });

@@ -47,7 +47,7 @@ describe('the webhook sender', () => {
     const scheduler = createScheduler(t.deps);
     const tick = scheduler.tick();
     await Promise.race([tick, new Promise((r) => setTimeout(r, 2000))]);
-    expect(t.deps.db.select().from(offers).where(eq(offers.shopId, b.id)).get()?.status).toBe('expired');
+    expect((await t.deps.db.select().from(offers).where(eq(offers.shopId, b.id)))[0]?.status).toBe('expired');
     await tick;
     // The tick did not wait for A's endpoint (that takes its full 5 s).
     expect(performance.now() - started).toBeLessThan(4000);
@@ -144,12 +144,12 @@ describe('the webhook sender', () => {
     await shop.admin('PATCH', '/v1/admin/settings', hooks(at(slow)));
     for (const e of ['a', 'b', 'c', 'd', 'e']) await shop.signup({ email: `${e}@example.com` });
     const { createDeps } = await import('../../server/deps.ts');
-    const other = createDeps(t.config, { clock: t.clock, log: () => {} });
+    const other = await createDeps(t.config, { clock: t.clock, log: () => {} });
     const { createWebhookSender } = await import('../../server/jobs/webhook-sender.ts');
     const senders = [createWebhookSender(t.deps), createWebhookSender(other)];
-    senders.forEach((s) => s.pump());
+    for (const s of senders) void s.pump(); // both at once; idle() waits for the claiming too
     await Promise.all(senders.map((s) => s.idle()));
-    other.close();
+    await other.close();
     const ids = slow.requests.map((r) => JSON.parse(r.body).data.contact.email).sort();
     expect(ids).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com']);
   });

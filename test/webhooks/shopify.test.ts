@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { first } from '../../db/raw.ts';
 import { allMessages, rowCounts, runJobs, setup, type TestEnv } from '../helpers.ts';
 import { fixture, shopifyHeaders, shopifySign } from './helpers.ts';
 
@@ -8,7 +10,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const webhookRows = () => (t.deps.db.$client.prepare('select count(*) as n from webhook_events').get() as { n: number }).n;
+const webhookRows = async () => (await first<{ n: number }>(t.deps.db, sql`select count(*) as n from webhook_events`))!.n;
 
 async function shopifyShop(secret = 'test_shopify_app_client_secret_123') {
   return t.createShop('Demo Store', { shopify: { domain: 'demo-store.myshopify.com', webhookSecret: secret } });
@@ -136,19 +138,29 @@ describe('POST /webhooks/shopify', () => {
   it('a duplicate delivery is answered 200 and done once', async () => {
     await shopifyShop();
     await deliver('inventory_levels-update.restock');
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const again = await deliver('inventory_levels-update.restock');
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('duplicate');
-    expect(rowCounts(t)).toEqual(before);
-    expect(webhookRows()).toBe(1);
+    expect(await rowCounts(t)).toEqual(before);
+    expect(await webhookRows()).toBe(1);
+  });
+
+  it('two copies delivered at once (racing to the same commit) are done once', async () => {
+    await shopifyShop();
+    await deliver('products-update');
+    await runJobs(t);
+    const answers = await Promise.all([deliver('inventory_levels-update.restock'), deliver('inventory_levels-update.restock')]);
+    expect(answers.map((a) => a.body.status).sort()).toEqual(['duplicate', 'queued']);
+    expect(await webhookRows()).toBe(2);
+    expect(await runJobs(t)).toBe(1);
   });
 
   it('an unknown topic is answered 200, logged and ignored', async () => {
     await shopifyShop();
     const res = await deliver('products-update', { headers: { 'X-Shopify-Topic': 'carts/update' } });
     expect(res.body).toEqual({ ok: true, status: 'ignored' });
-    expect(webhookRows()).toBe(0);
+    expect(await webhookRows()).toBe(0);
     expect(t.logs.some((l) => l.startsWith('shopify webhook topic ignored'))).toBe(true);
   });
 
@@ -164,7 +176,7 @@ describe('POST /webhooks/shopify', () => {
     const res = await t.call('POST', '/webhooks/shopify', { raw: body, headers: { ...shopifyHeaders('inventory_levels-update.restock'), ...headers } });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
-    expect(webhookRows()).toBe(0);
-    expect(rowCounts(t).jobs).toBe(0);
+    expect(await webhookRows()).toBe(0);
+    expect((await rowCounts(t)).jobs).toBe(0);
   });
 });

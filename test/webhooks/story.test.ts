@@ -41,14 +41,14 @@ it('Shopify restock → offers; Resend open → no follow-up for that person; Tw
   const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, `${TWILIO_PUBLIC_URL}/webhooks/twilio/inbound`, stop);
   const stopped = await t.call('POST', '/webhooks/twilio/inbound', { raw: new URLSearchParams(stop).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } });
   expect(stopped.status).toBe(200);
-  expect(t.deps.db.select().from(contacts).where(eq(contacts.phone, '+14155550123')).get()!.smsOptOutAt).not.toBeNull();
-  const texts = () => t.deps.db.select().from(messages).all().filter((m) => m.channel === 'sms');
-  const textsBefore = texts().length;
+  expect((await t.deps.db.select().from(contacts).where(eq(contacts.phone, '+14155550123')))[0]!.smsOptOutAt).not.toBeNull();
+  const texts = async () => (await t.deps.db.select().from(messages)).filter((m) => m.channel === 'sms');
+  const textsBefore = (await texts()).length;
 
   t.clock.advance(6 * 3600_000);
   await runJobs(t);
   await t.dispatch();
   const followUps = (await allMessages(t)).filter((m) => m.template === 'offer-followup');
   expect(followUps.map((m) => `${m.channel}:${m.to}`)).toEqual(['email:sam@example.com']);
-  expect(texts()).toHaveLength(textsBefore); // nothing new for the number that said STOP
+  expect(await texts()).toHaveLength(textsBefore); // nothing new for the number that said STOP
 });

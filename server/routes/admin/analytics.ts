@@ -32,22 +32,22 @@ const productsQuery = z.object({
 });
 
 export const analyticsRoutes = createRouter()
-  .get('/analytics/funnel', doc('Analytics', 'secret', 'Signups → offered → opened → clicked → purchased for a period, with revenue (direct and assisted).'), validate('query', funnelQuery), (c) => {
+  .get('/analytics/funnel', doc('Analytics', 'secret', 'Signups → offered → opened → clicked → purchased for a period, with revenue (direct and assisted).'), validate('query', funnelQuery), async (c) => {
     const q = c.req.valid('query');
     const now = c.get('deps').clock.now();
     const to = q.to ? new Date(q.to) : now;
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
-    return c.json(funnel(c.get('deps').db, c.get('shop').id, { from, to, variantId: q.variantId }));
+    return c.json(await funnel(c.get('deps').db, c.get('shop').id, { from, to, variantId: q.variantId }));
   })
   .get(
     '/analytics/timeseries',
     doc('Analytics', 'secret', "Signups, offers, purchases and revenue per day in the shop's time zone, every day of the period (at most 400; default the last 30), oldest first."),
     validate('query', timeseriesQuery),
-    (c) => c.json(timeseries(c.get('deps'), c.get('shop'), c.req.valid('query'))),
+    async (c) => c.json(await timeseries(c.get('deps'), c.get('shop'), c.req.valid('query'))),
   )
   .get(
     '/analytics/products',
     doc('Analytics', 'secret', 'Variants ranked by the people waiting now, or by conversion (purchased / offered) in the period, with offers, purchases and revenue.'),
     validate('query', productsQuery),
-    (c) => c.json(products(c.get('deps'), c.get('shop'), c.req.valid('query'))),
+    async (c) => c.json(await products(c.get('deps'), c.get('shop'), c.req.valid('query'))),
   );

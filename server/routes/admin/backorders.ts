@@ -34,20 +34,20 @@ const listQuery = z
   .strict();
 
 export const backordersRoutes = createRouter()
-  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, shipped, cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), (c) =>
-    c.json(listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
+  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, shipped, cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), async (c) =>
+    c.json(await listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
   )
   .post(
     '/backorders/:id/refunded',
     doc('Pre-orders and backorders', 'secret', 'Records that the merchant refunded what a backorder line still owed (amount in minor units, default all of it); the line leaves the queue and the customer is told, once. 409 when already recorded or nothing is owed.'),
     validate('param', idParam),
     validate('json', refundBody),
-    (c) => c.json({ backorder: recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+    async (c) => c.json({ backorder: await recordRefund(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
   )
   .post(
     '/backorders/:id/fulfilled',
     doc('Pre-orders and backorders', 'secret', 'Records that the merchant shipped what a backorder line still owed outside Waitline; the line leaves the queue and the customer is told it is on its way, with tracking when given. 409 unless the line is open.'),
     validate('param', idParam),
     validate('json', fulfilBody),
-    (c) => c.json({ backorder: recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+    async (c) => c.json({ backorder: await recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
   );

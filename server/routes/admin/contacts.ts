@@ -23,14 +23,14 @@ export const contactsRoutes = createRouter()
     '/contacts/export',
     doc('Contacts', 'secret', 'Everything held about one contact of this shop (`?email=` or `?phone=`): the contact, places with offers and queue actions, orders, backorders, messages as sent, escalations, inbound payloads and outbound webhook events naming them. 404 when this shop has no such contact (or it was erased).', { 200: { description: 'The export' }, 404: { description: 'No such contact in this shop' } }),
     validate('query', contactKey),
-    (c) => {
+    async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json(exportContact(c.get('deps'), c.get('shop').id, keyOf(c.req.valid('query'), c.get('shop').settings.country)));
+      return c.json(await exportContact(c.get('deps'), c.get('shop').id, keyOf(c.req.valid('query'), c.get('shop').settings.country)));
     },
   )
   .post(
     '/contacts/erase',
     doc('Contacts', 'secret', 'Removes one contact\'s personal data (`{email}` or `{phone}`) everywhere in this shop, messages included, and cancels their places in line. Counts and revenue stay, anonymised. Answers the counts of what was erased; erasing again is 404 (nothing is held).', { 200: { description: 'Erased' }, 404: { description: 'No such contact in this shop' } }),
     validate('json', contactKey),
-    (c) => c.json(eraseContact(c.get('deps'), c.get('shop').id, keyOf(c.req.valid('json'), c.get('shop').settings.country))),
+    async (c) => c.json(await eraseContact(c.get('deps'), c.get('shop').id, keyOf(c.req.valid('json'), c.get('shop').settings.country))),
   );

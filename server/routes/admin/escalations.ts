@@ -12,14 +12,14 @@ const query = z.object({
 });
 
 export const escalationsRoutes = createRouter()
-  .get('/escalations', doc('Escalations', 'secret', 'The human queue, with order, customer and message history.'), validate('query', query), (c) => c.json(listEscalations(c.get('deps').db, c.get('shop').id, c.req.valid('query'))))
+  .get('/escalations', doc('Escalations', 'secret', 'The human queue, with order, customer and message history.'), validate('query', query), async (c) => c.json(await listEscalations(c.get('deps').db, c.get('shop').id, c.req.valid('query'))))
   .post(
     '/escalations/:id/resolve',
     doc('Escalations', 'secret', 'Marks an escalation resolved, with an optional note.'),
     validate('param', z.object({ id: z.coerce.number().int().positive() })),
     validate('json', z.object({ resolution: plainText(1000).optional() }).strict()),
-    (c) =>
+    async (c) =>
       c.json({
-        escalation: resolveEscalation(c.get('deps').db, c.get('shop').id, c.req.valid('param').id, c.req.valid('json').resolution, c.get('deps').clock.now()),
+        escalation: await resolveEscalation(c.get('deps').db, c.get('shop').id, c.req.valid('param').id, c.req.valid('json').resolution, c.get('deps').clock.now()),
       }),
   );

@@ -19,7 +19,7 @@ import { backordersRoutes } from './backorders.ts';
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
   .use('*', async (c, next) => {
-    c.set('shop', shopBySecretKey(c.get('deps').db, bearer(c)));
+    c.set('shop', await shopBySecretKey(c.get('deps').db, bearer(c)));
     await next();
   })
   .route('/', csvRoutes)

@@ -27,16 +27,16 @@ export const keysRoutes = createRouter()
       `Replaces a key. \`{kind:"secret"}\`: the new secret key is shown once and the old one stops working now. \`{kind:"publishable", graceHours?}\`: the old publishable key keeps working for graceHours (0–${MAX_GRACE_HOURS}, default ${DEFAULT_GRACE_HOURS}), so live widgets do not break while the new tag is pasted.`,
     ),
     validate('json', rotateBody),
-    (c) => {
+    async (c) => {
       const body = c.req.valid('json');
       const deps = c.get('deps');
       const shop: Shop = c.get('shop');
       if (body.kind === 'secret') {
         // An old secret key stops at once: a grace period would keep a leaked key alive.
         if (body.graceHours !== undefined) throw Invalid('graceHours applies only to the publishable key; an old secret key stops at once', 'graceHours');
-        return c.json(rotateSecretKey(deps.db, shop));
+        return c.json(await rotateSecretKey(deps.db, shop));
       }
-      const rotated = rotatePublishableKey(deps, shop, body.graceHours ?? DEFAULT_GRACE_HOURS);
+      const rotated = await rotatePublishableKey(deps, shop, body.graceHours ?? DEFAULT_GRACE_HOURS);
       return c.json({
         publishableKey: rotated.publishableKey,
         widgetTag: widgetTag(deps.config.publicUrl, rotated.publishableKey),

@@ -17,6 +17,6 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const messagesRoutes = createRouter().get('/messages', doc('Messages', 'secret', 'Every email and SMS, newest first, rendered as sent (the outbox); `previewHtml` is the HTML without its open pixel and with links untracked, for a preview that records no open or click.'), validate('query', query), (c) =>
-  c.json(listMessages(c.get('deps'), c.get('shop').id, c.req.valid('query'))),
+export const messagesRoutes = createRouter().get('/messages', doc('Messages', 'secret', 'Every email and SMS, newest first, rendered as sent (the outbox); `previewHtml` is the HTML without its open pixel and with links untracked, for a preview that records no open or click.'), validate('query', query), async (c) =>
+  c.json(await listMessages(c.get('deps'), c.get('shop').id, c.req.valid('query'))),
 );

@@ -32,11 +32,11 @@ const orderBody = z
   .strict();
 
 export const ordersRoutes = createRouter()
-  .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), (c) => {
+  .post('/orders', doc('Orders', 'secret', 'An order: consumes holds, takes on-hand units, turns the shortfall into backorders, credits conversions. Idempotent by order id.', { 200: { description: 'Seen before' }, 201: { description: 'Recorded' } }), validate('json', orderBody), async (c) => {
     const body = c.req.valid('json');
     const shop = c.get('shop');
     // A number without a country code is the shop's country's, as the customer typed it at checkout.
     const phone = body.phone === undefined ? undefined : shopperPhone(body.phone, shop.settings.country);
-    const result = ingestOrder(c.get('deps'), shop, { ...body, phone });
+    const result = await ingestOrder(c.get('deps'), shop, { ...body, phone });
     return c.json(result, result.created ? 201 : 200);
   });

@@ -60,25 +60,25 @@ export const purchaseOrdersRoutes = createRouter()
     const { ok: _, ...body } = result;
     return c.json({ ...body, ignoredColumns: ignored }, 201);
   })
-  .post('/purchase-orders', doc(TAG, 'secret', 'Records a PO; its variant takes a predicted ETA range from it if it is the earliest open one and the merchant has not set one.', { 201: { description: 'Created' } }), validate('json', createBody), (c) =>
-    c.json(createPurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('json')), 201),
+  .post('/purchase-orders', doc(TAG, 'secret', 'Records a PO; its variant takes a predicted ETA range from it if it is the earliest open one and the merchant has not set one.', { 201: { description: 'Created' } }), validate('json', createBody), async (c) =>
+    c.json(await createPurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('json')), 201),
   )
-  .get('/purchase-orders', doc(TAG, 'secret', 'POs oldest first, filtered by status, variant or supplier.'), validate('query', listQuery), (c) =>
-    c.json(listPurchaseOrders(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
+  .get('/purchase-orders', doc(TAG, 'secret', 'POs oldest first, filtered by status, variant or supplier.'), validate('query', listQuery), async (c) =>
+    c.json(await listPurchaseOrders(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   )
-  .get('/purchase-orders/:id', doc(TAG, 'secret', 'One PO.'), validate('param', idParam), (c) => {
-    const po = findPurchaseOrder(c.get('deps').db, c.get('shop').id, c.req.valid('param').id);
-    return c.json({ purchaseOrder: presentPurchaseOrder(po, supplierName(c.get('deps').db, po.supplierId)) });
+  .get('/purchase-orders/:id', doc(TAG, 'secret', 'One PO.'), validate('param', idParam), async (c) => {
+    const po = await findPurchaseOrder(c.get('deps').db, c.get('shop').id, c.req.valid('param').id);
+    return c.json({ purchaseOrder: presentPurchaseOrder(po, await supplierName(c.get('deps').db, po.supplierId)) });
   })
-  .patch('/purchase-orders/:id', doc(TAG, 'secret', "The supplier's new quoted date; customers whose ETA comes from this PO hear it once."), validate('param', idParam), validate('json', patchBody), (c) =>
-    c.json(requotePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').quotedArrival)),
+  .patch('/purchase-orders/:id', doc(TAG, 'secret', "The supplier's new quoted date; customers whose ETA comes from this PO hear it once."), validate('param', idParam), validate('json', patchBody), async (c) =>
+    c.json(await requotePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').quotedArrival)),
   )
-  .post('/purchase-orders/:id/receive', doc(TAG, 'secret', "Receives units: they restock the variant (backorders first, then the line), the slip joins the supplier's history, and ETAs from this supplier are refreshed."), validate('param', idParam), validate('json', receiveBody), (c) =>
-    c.json(receivePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
+  .post('/purchase-orders/:id/receive', doc(TAG, 'secret', "Receives units: they restock the variant (backorders first, then the line), the slip joins the supplier's history, and ETAs from this supplier are refreshed."), validate('param', idParam), validate('json', receiveBody), async (c) =>
+    c.json(await receivePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
-  .post('/purchase-orders/:id/close', doc(TAG, 'secret', 'Closes an open PO short (or cancels it when nothing came); the ETA moves to the next open PO.'), validate('param', idParam), (c) =>
-    c.json(closePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
+  .post('/purchase-orders/:id/close', doc(TAG, 'secret', 'Closes an open PO short (or cancels it when nothing came); the ETA moves to the next open PO.'), validate('param', idParam), async (c) =>
+    c.json(await closePurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
   )
-  .get('/suppliers', doc(TAG, 'secret', 'Suppliers with on-time rate, median slip, the slip range ETAs use, and open POs.'), validate('query', pageQuery), (c) =>
-    c.json(listSuppliers(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
+  .get('/suppliers', doc(TAG, 'secret', 'Suppliers with on-time rate, median slip, the slip range ETAs use, and open POs.'), validate('query', pageQuery), async (c) =>
+    c.json(await listSuppliers(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   );

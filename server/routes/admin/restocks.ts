@@ -15,21 +15,21 @@ const listQuery = z.object({
 });
 
 export const restocksRoutes = createRouter()
-  .get('/restocks', doc('Restock', 'secret', 'Recent restocks, newest first, each with what allocation did and how far its messages have got.'), validate('query', listQuery), (c) =>
-    c.json(listRestocks(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
+  .get('/restocks', doc('Restock', 'secret', 'Recent restocks, newest first, each with what allocation did and how far its messages have got.'), validate('query', listQuery), async (c) =>
+    c.json(await listRestocks(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   )
-  .get('/restocks/:id', doc('Restock', 'secret', 'One restock: what allocation did, and its progress (offers; messages queued, sent, failed; percent; done).'), validate('param', idParam), (c) => {
-    const restock = findRestock(c.get('deps').db, c.get('shop').id, c.req.valid('param').id);
-    return c.json({ restock: presentRestock(c.get('deps').db, restock) });
+  .get('/restocks/:id', doc('Restock', 'secret', 'One restock: what allocation did, and its progress (offers; messages queued, sent, failed; percent; done).'), validate('param', idParam), async (c) => {
+    const restock = await findRestock(c.get('deps').db, c.get('shop').id, c.req.valid('param').id);
+    return c.json({ restock: await presentRestock(c.get('deps').db, restock) });
   })
   .get(
     '/restocks/:id/events',
     doc('Restock', 'secret', 'Server-sent events: `progress` (the progress object) at once and on every change, then `done`, then the stream ends; a comment line every 15 s. Read it with fetch() to send the bearer key.', { 200: { description: 'text/event-stream' } }),
     validate('param', idParam),
-    (c) => {
+    async (c) => {
       const deps = c.get('deps');
       // Looked up before streaming, so an unknown id is a plain 404.
-      const restock = findRestock(deps.db, c.get('shop').id, c.req.valid('param').id);
+      const restock = await findRestock(deps.db, c.get('shop').id, c.req.valid('param').id);
       return streamSSE(c, async (stream) => {
         const gone = new AbortController();
         stream.onAbort(() => gone.abort());

@@ -5,7 +5,7 @@ import { presentSettings, settingsPatchSchema, updateSettings } from '../../serv
 
 export const settingsRoutes = createRouter()
   .get('/settings', doc('Settings', 'secret', 'The shop settings, secrets masked.'), (c) => c.json({ settings: presentSettings(c.get('shop').settings) }))
-  .patch('/settings', doc('Settings', 'secret', 'Changes only the settings the body names; each is validated.'), validate('json', settingsPatchSchema), (c) => {
-    const shop = updateSettings(c.get('deps'), c.get('shop'), c.req.valid('json'));
+  .patch('/settings', doc('Settings', 'secret', 'Changes only the settings the body names; each is validated.'), validate('json', settingsPatchSchema), async (c) => {
+    const shop = await updateSettings(c.get('deps'), c.get('shop'), c.req.valid('json'));
     return c.json({ settings: presentSettings(shop.settings) });
   });

@@ -18,17 +18,17 @@ const action = z.object({ reason: plainText(500).pipe(z.string().min(3, 'is requ
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 export const signupsRoutes = createRouter()
-  .post('/signups/:id/remove', doc('Signups', 'secret', 'Takes a signup out of line, with a logged reason; a hold it had goes to the next person.'), validate('param', idParam), validate('json', action), (c) => {
-    removeFromQueue(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').reason);
+  .post('/signups/:id/remove', doc('Signups', 'secret', 'Takes a signup out of line, with a logged reason; a hold it had goes to the next person.'), validate('param', idParam), validate('json', action), async (c) => {
+    await removeFromQueue(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').reason);
     return c.json({ ok: true });
   })
-  .post('/signups/:id/move-to-front', doc('Signups', 'secret', 'Moves a waiting signup to the front of its line, with a logged reason.'), validate('param', idParam), validate('json', action), (c) => {
-    moveToFront(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').reason);
+  .post('/signups/:id/move-to-front', doc('Signups', 'secret', 'Moves a waiting signup to the front of its line, with a logged reason.'), validate('param', idParam), validate('json', action), async (c) => {
+    await moveToFront(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').reason);
     return c.json({ ok: true });
   })
-  .get('/queue-actions', doc('Signups', 'secret', 'The log of removals and moves for a variant, newest first.'), validate('query', z.object({ variantId })), (c) =>
-    c.json({ actions: listQueueActions(c.get('deps').db, c.get('shop').id, c.req.valid('query').variantId) }),
+  .get('/queue-actions', doc('Signups', 'secret', 'The log of removals and moves for a variant, newest first.'), validate('query', z.object({ variantId })), async (c) =>
+    c.json({ actions: await listQueueActions(c.get('deps').db, c.get('shop').id, c.req.valid('query').variantId) }),
   )
-  .get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), (c) =>
-  c.json(listSignups(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
-);
+  .get('/signups', doc('Signups', 'secret', 'Signups in FIFO order with their positions.'), validate('query', query), async (c) =>
+    c.json(await listSignups(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
+  );

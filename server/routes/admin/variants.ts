@@ -56,39 +56,39 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-function withStats(db: Db, shopId: string, list: Variant[]) {
-  const stats = variantStats(db, shopId, list);
-  const audience = etaAudience(db, shopId, list.map((v) => v.id));
+async function withStats(db: Db, shopId: string, list: Variant[]) {
+  const stats = await variantStats(db, shopId, list);
+  const audience = await etaAudience(db, shopId, list.map((v) => v.id));
   return list.map((v) => ({ ...presentVariant(v), ...stats.get(v.id)!, etaAudience: audience.get(v.id) ?? 0, etaSource: presentEtaSource(v) }));
 }
 
 export const variantsRoutes = createRouter()
-  .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: variantId })), validate('json', variantBody), (c) => {
-    const { variant, created } = upsertVariant(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0] }, created ? 201 : 200);
+  .put('/variants/:id', doc('Variants', 'secret', 'Creates or updates a variant; a new inventory figure goes through the inventory arithmetic.', { 200: { description: 'Updated' }, 201: { description: 'Created' } }), validate('param', z.object({ id: variantId })), validate('json', variantBody), async (c) => {
+    const { variant, created } = await upsertVariant(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: (await withStats(c.get('deps').db, c.get('shop').id, [variant]))[0] }, created ? 201 : 200);
   })
-  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), (c) => {
-    const { variant, allocation, restockId } = changeInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ variant: withStats(c.get('deps').db, c.get('shop').id, [variant])[0], allocation, restockId });
+  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), async (c) => {
+    const { variant, allocation, restockId } = await changeInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ variant: (await withStats(c.get('deps').db, c.get('shop').id, [variant]))[0], allocation, restockId });
   })
-  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), (c) =>
-    c.json(previewInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
+  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), async (c) =>
+    c.json(await previewInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
-  .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: variantId })), validate('json', etaBody), (c) => {
-    const result = changeEta(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
+  .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: variantId })), validate('json', etaBody), async (c) => {
+    const result = await changeEta(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json(result);
   })
-  .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: variantId })), (c) =>
-    c.json(releaseEta(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
+  .delete('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', "Hands the ETA back to the variant's earliest open purchase order (409 without one); customers hear of a different range once."), validate('param', z.object({ id: variantId })), async (c) =>
+    c.json(await releaseEta(c.get('deps'), c.get('shop'), c.req.valid('param').id)),
   )
-  .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), (c) => {
+  .get('/variants', doc('Variants', 'secret', 'Variants with queue length, active holds and public availability.'), validate('query', listQuery), async (c) => {
     const { cursor, limit } = c.req.valid('query');
     const where: SQL[] = [eq(variants.shopId, c.get('shop').id)];
     if (cursor) where.push(gt(variants.id, cursor));
-    const rows = c.get('deps').db.select().from(variants).where(and(...where)).orderBy(asc(variants.id)).limit(limit + 1).all();
+    const rows = await c.get('deps').db.select().from(variants).where(and(...where)).orderBy(asc(variants.id)).limit(limit + 1);
     const page = rows.slice(0, limit);
     return c.json({
-      variants: withStats(c.get('deps').db, c.get('shop').id, page),
+      variants: await withStats(c.get('deps').db, c.get('shop').id, page),
       nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
     });
   });

@@ -1,6 +1,7 @@
-import type { Db } from '../../../db/index.ts';
+import type { DbOrTx } from '../../../db/index.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 import type { Statement } from '../../../db/sql/statement.ts';
-import { funnelOffers, funnelSales, funnelSignups, purchaseDelays, type VariantFilter } from '../../../db/sql/sqlite/analytics.ts';
 
 export interface FunnelQuery {
   from: Date;
@@ -18,17 +19,18 @@ export interface FunnelQuery {
  * opens and clicks are read from the offer itself (copied there when recorded),
  * so a period of a million signups costs index steps, not row lookups.
  */
-export function funnel(db: Db, shopId: string, q: FunnelQuery) {
-  const client = db.$client;
+export async function funnel(db: DbOrTx, shopId: string, q: FunnelQuery) {
+  const sql = twins(db).analytics;
   const o = { variant: Boolean(q.variantId) };
   const params = { shopId, from: q.from.getTime(), to: q.to.getTime(), variantId: q.variantId ?? null };
-  const one = <T>(statement: Statement<VariantFilter, T>) => statement.row(client.prepare(statement.text(o)).get(params) as Record<string, unknown>);
+  const one = async <T>(statement: Statement<typeof o, T>) => (await statementRows(db, statement, o, params))[0]!;
 
-  const { signups } = one(funnelSignups);
-  const offers = one(funnelOffers);
-  const sales = one(funnelSales);
-  // Plain numbers sorted in JS: 30,000 purchases cost far less than as row objects through SQLite's sorter.
-  const hours = Float64Array.from(client.prepare(purchaseDelays.text(o)).pluck().all(params) as number[])
+  const { signups } = await one(sql.funnelSignups);
+  const offers = await one(sql.funnelOffers);
+  const sales = await one(sql.funnelSales);
+  // Plain numbers sorted in JS: 30,000 purchases cost far less than through the database's sorter.
+  const delays = await statementRows(db, sql.purchaseDelays, o, params);
+  const hours = Float64Array.from(delays, (r) => r.ms)
     .sort()
     .map((ms) => ms / 3_600_000);
 

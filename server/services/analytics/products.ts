@@ -3,7 +3,8 @@ import type { Shop } from '../../../db/schema/index.ts';
 import { itemName } from '../variants/upsert.ts';
 import { resolvePeriod, type PeriodQuery } from './period.ts';
 import { rate } from './funnel.ts';
-import { productRanking, type ProductRow } from '../../../db/sql/sqlite/analytics.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 
 export interface ProductsQuery extends PeriodQuery {
   sort: 'waiting' | 'conversion';
@@ -17,11 +18,14 @@ export interface ProductsQuery extends PeriodQuery {
  * variant on the queue index; the period's offers and sales are each one range
  * over a (shop, created_at) index, grouped by variant.
  */
-export function products(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, q: ProductsQuery) {
+export async function products(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, q: ProductsQuery) {
   const period = resolvePeriod(q, shop.settings.timezone, deps.clock.now());
-  const rows = deps.db.$client
-    .prepare(productRanking.text({ sort: q.sort }))
-    .all({ shopId: shop.id, from: period.from.getTime(), to: period.to.getTime(), limit: q.limit }) as ProductRow[];
+  const rows = await statementRows(deps.db, twins(deps.db).analytics.productRanking, { sort: q.sort }, {
+    shopId: shop.id,
+    from: period.from.getTime(),
+    to: period.to.getTime(),
+    limit: q.limit,
+  });
 
   return {
     products: rows.map((r) => ({

@@ -1,7 +1,8 @@
 import type { Deps } from '../../context.ts';
 import type { Shop } from '../../../db/schema/index.ts';
 import { dayRanges, resolvePeriod, type PeriodQuery } from './period.ts';
-import { dailyCounts, type DayRow } from '../../../db/sql/sqlite/analytics.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 
 export interface TimeseriesQuery extends PeriodQuery {
   variantId?: string;
@@ -16,12 +17,14 @@ export interface TimeseriesQuery extends PeriodQuery {
  * as one JSON array; each day is then a range seek on the (shop, created_at)
  * indexes, so the cost is the rows in the period plus one seek per day.
  */
-export function timeseries(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, q: TimeseriesQuery) {
+export async function timeseries(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, q: TimeseriesQuery) {
   const timezone = shop.settings.timezone;
   const days = dayRanges(resolvePeriod(q, timezone, deps.clock.now()), timezone);
-  const rows = deps.db.$client
-    .prepare(dailyCounts.text({ variant: Boolean(q.variantId) }))
-    .all({ shopId: shop.id, variantId: q.variantId ?? null, days: JSON.stringify(days.map((d) => [d.start, d.end])) }) as DayRow[];
+  const rows = await statementRows(deps.db, twins(deps.db).analytics.dailyCounts, { variant: Boolean(q.variantId) }, {
+    shopId: shop.id,
+    variantId: q.variantId ?? null,
+    days: JSON.stringify(days.map((d) => [d.start, d.end])),
+  });
 
   return {
     bucket: 'day' as const,

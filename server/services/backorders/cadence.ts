@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { backorders, contacts, shops, variants } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { hasOpenEscalation, openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
@@ -16,24 +17,23 @@ import { isVip, type CadenceStage } from './record.ts';
  * high-value order (a person reviews those) holds back.
  * A VIP still waiting at day 14 goes to a person. Lines no longer waiting hear nothing.
  */
-export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceStage): void {
-  const wrote = deps.db.transaction((tx) => {
-    const row = tx
+export async function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceStage): Promise<void> {
+  const wrote = await transaction(deps.db, async (tx) => {
+    const [row] = await tx
       .select({ line: backorders, shop: shops, contact: contacts })
       .from(backorders)
       .innerJoin(shops, eq(shops.id, backorders.shopId))
       .innerJoin(contacts, eq(contacts.id, backorders.contactId))
-      .where(eq(backorders.id, backorderId))
-      .get();
+      .where(eq(backorders.id, backorderId));
     if (!row || row.line.status !== 'waiting') return false;
     const { line, shop, contact } = row;
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
     if (!variant) return false;
     const now = deps.clock.now();
     const vip = isVip(shop, contact);
     const item = itemName(variant);
     if (stage === 'cancel' && vip) {
-      openEscalation(tx, deps, {
+      await openEscalation(tx, deps, {
         shop,
         kind: 'vip_day14',
         key: `${line.id}`,
@@ -44,8 +44,10 @@ export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceS
         now,
       });
     }
-    const since = etaSince(tx, shop.id, variant, line.createdAt);
-    const batch = MessageBatch.for(deps, now);
+    const since = await etaSince(tx, shop.id, variant, line.createdAt);
+    const alternative = stage === 'status' ? await inStockAlternative(tx, shop.id, variant) : null;
+    const offerCancel = stage === 'cancel' && !(await hasOpenEscalation(tx, shop.id, line.orderId)) && !(await needsReview(tx, shop, line.orderId));
+    const batch = MessageBatch.for(tx, now);
     batch.email({
       shop,
       contact,
@@ -60,14 +62,14 @@ export function backorderUpdate(deps: Deps, backorderId: number, stage: CadenceS
         outcome: since.outcome,
         told: since.told,
         reason: since.reason,
-        alternative: stage === 'status' ? inStockAlternative(tx, shop.id, variant) : null,
-        offerCancel: stage === 'cancel' && !hasOpenEscalation(tx, shop.id, line.orderId) && !needsReview(tx, shop, line.orderId),
+        alternative,
+        offerCancel,
         vip,
         cancelUrl: `${deps.config.publicUrl}/b/${line.token}`,
       },
     });
     const wrote = batch.size > 0;
-    batch.flush();
+    await batch.flush();
     return wrote;
   });
   if (wrote) deps.wake();

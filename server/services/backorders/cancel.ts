@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { backorders, contacts, messages, shops, variants, type Backorder, type Shop } from '../../../db/schema/index.ts';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { money } from '../../../emails/index.ts';
@@ -10,15 +11,14 @@ import { itemName } from '../variants/upsert.ts';
 import { needsReview } from './review.ts';
 
 /** The backorder behind a cancel link, with what the page shows. */
-export function backorderByToken(db: DbOrTx, tokenValue: string) {
-  const row = db
+export async function backorderByToken(db: DbOrTx, tokenValue: string) {
+  const [row] = await db
     .select({ line: backorders, shop: shops, contact: contacts, variant: variants })
     .from(backorders)
     .innerJoin(shops, eq(shops.id, backorders.shopId))
     .innerJoin(contacts, eq(contacts.id, backorders.contactId))
     .innerJoin(variants, and(eq(variants.shopId, backorders.shopId), eq(variants.id, backorders.variantId)))
-    .where(eq(backorders.token, tokenValue))
-    .get();
+    .where(eq(backorders.token, tokenValue));
   if (!row) throw NotFound('Backorder');
   return row;
 }
@@ -30,21 +30,20 @@ export const refundOf = (line: Backorder) => (line.quantity - line.served) * lin
  * longer count against stock, and nothing queued about it goes out. `shipped`
  * is for a line the merchant sent outside Waitline: every unit counts as served.
  */
-export function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Backorder {
+export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder> {
   const owed = line.quantity - line.served;
-  const cancelled = tx
+  const [cancelled] = await tx
     .update(backorders)
     .set({ status: as, resolvedAt: now, ...(as === 'shipped' ? { served: line.quantity } : {}) })
     .where(eq(backorders.id, line.id))
-    .returning()
-    .get();
+    .returning();
   // The owed units were taken below zero; with the line gone they are not owed.
-  tx.update(variants)
+  await tx
+    .update(variants)
     .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
-    .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)))
-    .run();
-  tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
-  return cancelled;
+    .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)));
+  await tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
+  return cancelled!;
 }
 
 export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'shipped';
@@ -58,13 +57,13 @@ export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 's
  * changes yet. When the merchant cancelled on the platform, nobody needs telling.
  * A second cancel, or one after shipping, changes nothing.
  */
-export function cancelBackorder(
+export async function cancelBackorder(
   deps: Deps,
   tokenValue: string,
   opts: { by: 'customer' | 'merchant' } = { by: 'customer' },
-): { outcome: CancelOutcome; line: Backorder; shop: Shop } {
-  const result = deps.db.transaction((tx) => {
-    const { line, shop, contact, variant } = backorderByToken(tx, tokenValue);
+): Promise<{ outcome: CancelOutcome; line: Backorder; shop: Shop }> {
+  const result = await transaction(deps.db, async (tx) => {
+    const { line, shop, contact, variant } = await backorderByToken(tx, tokenValue);
     if (line.refundedAt) return { outcome: 'refunded' as const, line, shop };
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
     if (line.status === 'shipped') return { outcome: 'shipped' as const, line, shop };
@@ -72,8 +71,8 @@ export function cancelBackorder(
     const owed = line.quantity - line.served;
     const item = itemName(variant);
     const amount = refundOf(line);
-    if (opts.by === 'customer' && needsReview(tx, shop, line.orderId)) {
-      openEscalation(tx, deps, {
+    if (opts.by === 'customer' && (await needsReview(tx, shop, line.orderId))) {
+      await openEscalation(tx, deps, {
         shop,
         kind: 'cancel_request',
         key: `${line.id}`,
@@ -85,9 +84,9 @@ export function cancelBackorder(
       });
       return { outcome: 'review' as const, line, shop };
     }
-    const cancelled = releaseLine(tx, line, now);
+    const cancelled = await releaseLine(tx, line, now);
     if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
-    openEscalation(tx, deps, {
+    await openEscalation(tx, deps, {
       shop,
       kind: 'refund',
       key: `${line.id}`,
@@ -97,7 +96,7 @@ export function cancelBackorder(
       recommendedAction: `Refund ${money(amount, line.currency, 'en')} on order ${line.orderId} in your store admin, then record it (POST /v1/admin/backorders/${line.id}/refunded) so the customer is told.`,
       now,
     });
-    const batch = MessageBatch.for(deps, now);
+    const batch = MessageBatch.for(tx, now);
     batch.email({
       shop,
       contact,
@@ -106,7 +105,7 @@ export function cancelBackorder(
       template: 'backorder-cancelled',
       props: { item, quantity: owed, order: line.orderId, amount, currency: line.currency },
     });
-    batch.flush();
+    await batch.flush();
     return { outcome: 'cancelled' as const, line: cancelled, shop };
   });
   if (result.outcome === 'cancelled') deps.wake();

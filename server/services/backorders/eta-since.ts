@@ -26,13 +26,12 @@ export function etaOutcome(told: Range | null, now: Range | null): EtaOutcome | 
  * ETA: the `from` of the first change after it, or today's range when nothing
  * changed), today's range, and the newest reason a change gave.
  */
-export function etaSince(tx: Tx, shopId: string, variant: Variant, since: Date) {
-  const changes = tx
+export async function etaSince(tx: Tx, shopId: string, variant: Variant, since: Date) {
+  const changes = await tx
     .select()
     .from(etaChanges)
     .where(and(eq(etaChanges.shopId, shopId), eq(etaChanges.variantId, variant.id), gt(etaChanges.createdAt, since)))
-    .orderBy(asc(etaChanges.id))
-    .all();
+    .orderBy(asc(etaChanges.id));
   const now = presentEta(variant);
   const first = changes[0];
   const told = !first ? now : first.fromEarliest && first.fromLatest ? { earliest: first.fromEarliest, latest: first.fromLatest } : null;

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { backorders, variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
@@ -22,24 +23,24 @@ export interface Tracking {
  * counting against stock, so the next line is served by the next rise. A line
  * already shipped, cancelled or refunded is a 409, and nobody is told twice.
  */
-export function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
-  const result = deps.db.transaction((tx) => {
-    const { line, contact } = shopLine(tx, shop.id, id);
+export async function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
+  const result = await transaction(deps.db, async (tx) => {
+    const { line, contact } = await shopLine(tx, shop.id, id);
     if (line.status !== 'waiting') throw Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
     const now = deps.clock.now();
     const owed = line.quantity - line.served;
-    releaseLine(tx, line, now, 'shipped');
+    await releaseLine(tx, line, now, 'shipped');
     const stored = Object.keys(tracking).length > 0 ? tracking : null;
-    const shipped = tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning().get();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
+    const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
     const item = variant ? itemName(variant) : line.variantId;
-    const batch = MessageBatch.for(deps, now);
+    const batch = MessageBatch.for(tx, now);
     const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.quantity}` };
     if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: owed, remaining: 0, vip: isVip(shop, contact), tracking: stored } })) {
       batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
     }
-    batch.flush();
-    return presentBackorder(tx, shipped, variant);
+    await batch.flush();
+    return presentBackorder(tx, shipped!, variant);
   });
   deps.wake();
   return result;

@@ -1,5 +1,5 @@
 import { and, asc, eq, exists, gt, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
+import type { DbOrTx } from '../../../db/index.ts';
 import { backorders, escalations, purchaseOrders, variants } from '../../../db/schema/index.ts';
 import { presentBackorder } from './view.ts';
 
@@ -18,7 +18,7 @@ export interface BackorderListQuery {
  * line past its ETA's latest date; `escalated` one whose order has an open
  * escalation; `supplierId` keeps lines of variants that supplier has purchase orders for.
  */
-export function listBackorders(db: Db, shopId: string, today: string, q: BackorderListQuery) {
+export async function listBackorders(db: DbOrTx, shopId: string, today: string, q: BackorderListQuery) {
   const where: SQL[] = [eq(backorders.shopId, shopId)];
   const open = eq(backorders.status, 'waiting');
   switch (q.status) {
@@ -58,18 +58,17 @@ export function listBackorders(db: Db, shopId: string, today: string, q: Backord
     where.push(inArray(backorders.variantId, supplied));
   }
   if (q.cursor !== undefined) where.push(gt(backorders.id, q.cursor));
-  const rows = db
+  const rows = await db
     .select({ line: backorders, variant: variants })
     .from(backorders)
     .leftJoin(variants, and(eq(variants.shopId, backorders.shopId), eq(variants.id, backorders.variantId)))
     .where(and(...where))
     .orderBy(asc(backorders.id))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    backorders: page.map((r) => presentBackorder(db, r.line, r.variant ?? undefined)),
+    backorders: await Promise.all(page.map((r) => presentBackorder(db, r.line, r.variant ?? undefined))),
     nextCursor: rows.length > q.limit && last ? String(last.line.id) : null,
   };
 }

@@ -26,20 +26,20 @@ export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount >= sh
  * happens next, cancel-for-refund link, contact line) and its cadence jobs;
  * a large order or a far ETA goes to a person.
  */
-export function recordBackorders(
+export async function recordBackorders(
   tx: Tx,
   deps: Deps,
   args: { shop: Shop; contact: Contact; orderId: string; currency: string; total: number; lines: OwedLine[]; now: Date; placedAt?: Date },
-): Array<{ id: number; variantId: string; quantity: number }> {
+): Promise<Array<{ id: number; variantId: string; quantity: number }>> {
   const { shop, contact, now } = args;
   const { backorderCadence: cadence, escalation } = shop.settings;
-  const batch = MessageBatch.for(deps, now);
+  const batch = MessageBatch.for(tx, now);
   const vip = isVip(shop, contact);
   // A person reviews any cancellation of a large order, so its ack offers to ask, not to cancel.
   const review = args.total > escalation.orderValue;
   const recorded = [];
   for (const line of args.lines) {
-    const row = tx
+    const [inserted] = await tx
       .insert(backorders)
       .values({
         shopId: shop.id,
@@ -54,8 +54,8 @@ export function recordBackorders(
         // The queue is in order time: when the platform placed it, if that is known.
         createdAt: args.placedAt ?? now,
       })
-      .returning()
-      .get();
+      .returning();
+    const row = inserted!;
     recorded.push({ id: row.id, variantId: row.variantId, quantity: row.quantity });
     const item = itemName(line.variant);
     const eta = presentEta(line.variant);
@@ -64,7 +64,7 @@ export function recordBackorders(
     if (!batch.email({ ...common, template: 'backorder-ack', props: { item, quantity: line.quantity, eta, vip, cancelUrl, review } })) {
       batch.sms({ ...common, template: 'backorder-ack', props: { item, eta, cancelUrl, review } });
     }
-    enqueueJobs(
+    await enqueueJobs(
       tx,
       CADENCE_STAGES.map((stage) => ({
         kind: 'backorder.update',
@@ -75,7 +75,7 @@ export function recordBackorders(
       now,
     );
     if (eta && Date.parse(`${eta.latest}T00:00:00Z`) > now.getTime() + escalation.etaDays * 86_400_000) {
-      openEscalation(tx, deps, {
+      await openEscalation(tx, deps, {
         shop,
         kind: 'eta_long',
         key: `${args.orderId}`,
@@ -88,7 +88,7 @@ export function recordBackorders(
     }
   }
   if (recorded.length > 0 && args.total > escalation.orderValue) {
-    openEscalation(tx, deps, {
+    await openEscalation(tx, deps, {
       shop,
       kind: 'order_value',
       key: args.orderId,
@@ -99,6 +99,6 @@ export function recordBackorders(
       now,
     });
   }
-  batch.flush();
+  await batch.flush();
   return recorded;
 }

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { backorders, escalations, variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, Invalid } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
@@ -16,9 +17,9 @@ import { presentBackorder, shopLine } from './view.ts';
  * units not shipped and may not exceed it. Recorded once: a repeat is a 409
  * and the customer hears of it once.
  */
-export function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount?: number }) {
-  const result = deps.db.transaction((tx) => {
-    const { line, contact } = shopLine(tx, shop.id, id);
+export async function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount?: number }) {
+  const result = await transaction(deps.db, async (tx) => {
+    const { line, contact } = await shopLine(tx, shop.id, id);
     if (line.refundedAt) throw Conflict('This backorder line was already recorded as refunded');
     const owed = line.quantity - line.served;
     if (owed === 0) throw Conflict('Every unit of this line has shipped: nothing owed is left to refund');
@@ -26,14 +27,14 @@ export function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount
     const amount = input.amount ?? paid;
     if (amount > paid) throw Invalid(`must be at most ${paid}, what was paid for the ${owed} unit(s) not shipped (minor units)`, 'amount');
     const now = deps.clock.now();
-    if (line.status === 'waiting') releaseLine(tx, line, now);
-    const refunded = tx.update(backorders).set({ refundedAt: now, refundedAmount: amount }).where(eq(backorders.id, line.id)).returning().get();
-    tx.update(escalations)
+    if (line.status === 'waiting') await releaseLine(tx, line, now);
+    const [refunded] = await tx.update(backorders).set({ refundedAt: now, refundedAmount: amount }).where(eq(backorders.id, line.id)).returning();
+    await tx
+      .update(escalations)
       .set({ status: 'resolved', resolution: 'Refund recorded', resolvedAt: now })
-      .where(and(eq(escalations.key, `${shop.id}:refund:${line.id}`), eq(escalations.status, 'open')))
-      .run();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId))).get();
-    const batch = MessageBatch.for(deps, now);
+      .where(and(eq(escalations.key, `${shop.id}:refund:${line.id}`), eq(escalations.status, 'open')));
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
+    const batch = MessageBatch.for(tx, now);
     batch.email({
       shop,
       contact,
@@ -42,8 +43,8 @@ export function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount
       template: 'backorder-refunded',
       props: { item: variant ? itemName(variant) : line.variantId, quantity: owed, order: line.orderId, amount, currency: line.currency },
     });
-    batch.flush();
-    return presentBackorder(tx, refunded, variant);
+    await batch.flush();
+    return presentBackorder(tx, refunded!, variant);
   });
   deps.wake();
   return result;

@@ -13,39 +13,39 @@ import { isVip } from './record.ts';
  * served in part is a partial shipment, which a person should know about.
  * Returns how many lines were served.
  */
-export function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant: Variant; units: number; now: Date }): number {
+export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant: Variant; units: number; now: Date }): Promise<number> {
   const { shop, variant, now } = args;
   let remaining = args.units;
   let served = 0;
-  const batch = MessageBatch.for(deps, now);
+  const batch = MessageBatch.for(tx, now);
   const item = itemName(variant);
   while (remaining > 0) {
-    const line = tx
+    const [line] = await tx
       .select()
       .from(backorders)
       .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variant.id), eq(backorders.status, 'waiting')))
       .orderBy(asc(backorders.createdAt), asc(backorders.id))
-      .get();
+      .limit(1);
     if (!line) break;
     const give = Math.min(remaining, line.quantity - line.served);
     remaining -= give;
     served++;
     const left = line.quantity - line.served - give;
-    tx.update(backorders)
+    await tx
+      .update(backorders)
       .set({ served: line.served + give, ...(left === 0 ? { status: 'shipped', resolvedAt: now } : {}) })
-      .where(eq(backorders.id, line.id))
-      .run();
+      .where(eq(backorders.id, line.id));
     if (left === 0) {
       // Cadence messages still queued for a shipped line would be wrong now.
-      tx.update(messages).set({ status: 'suppressed', error: 'backorder shipped' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued'))).run();
+      await tx.update(messages).set({ status: 'suppressed', error: 'backorder shipped' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
     }
-    const contact = tx.select().from(contacts).where(eq(contacts.id, line.contactId)).get()!;
+    const contact = (await tx.select().from(contacts).where(eq(contacts.id, line.contactId)))[0]!;
     const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.served + give}` };
     if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
       batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
     }
     if (left > 0) {
-      openEscalation(tx, deps, {
+      await openEscalation(tx, deps, {
         shop,
         kind: 'partial_shipment',
         key: `${line.id}`,
@@ -57,6 +57,6 @@ export function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant:
       });
     }
   }
-  batch.flush();
+  await batch.flush();
   return served;
 }

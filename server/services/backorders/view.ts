@@ -5,13 +5,12 @@ import { NotFound } from '../../lib/errors.ts';
 import { presentEta } from '../variants/upsert.ts';
 
 /** One of this shop's backorder lines with its customer; another shop's id is a 404. */
-export function shopLine(db: DbOrTx, shopId: string, id: number) {
-  const row = db
+export async function shopLine(db: DbOrTx, shopId: string, id: number) {
+  const [row] = await db
     .select({ line: backorders, contact: contacts })
     .from(backorders)
     .innerJoin(contacts, eq(contacts.id, backorders.contactId))
-    .where(and(eq(backorders.shopId, shopId), eq(backorders.id, id)))
-    .get();
+    .where(and(eq(backorders.shopId, shopId), eq(backorders.id, id)));
   if (!row) throw NotFound('Backorder');
   return row;
 }
@@ -27,18 +26,19 @@ export function backorderStatus(line: Backorder): 'open' | 'shipped' | 'cancelle
 }
 
 /** The next cadence mail still due for a waiting line, if any. */
-function nextUpdateAt(db: DbOrTx, line: Backorder): Date | null {
+async function nextUpdateAt(db: DbOrTx, line: Backorder): Promise<Date | null> {
   if (line.status !== 'waiting') return null;
-  const next = db
+  const [next] = await db
     .select({ runAt: jobs.runAt })
     .from(jobs)
     .where(and(like(jobs.key, `backorder:${line.id}:%`), eq(jobs.kind, 'backorder.update'), eq(jobs.status, 'pending')))
     .orderBy(asc(jobs.runAt))
-    .get();
+    .limit(1);
   return next?.runAt ?? null;
 }
 
-export function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant | undefined) {
+export async function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant | undefined) {
+  const nextUpdate = await nextUpdateAt(db, line);
   return {
     id: line.id,
     orderId: line.orderId,
@@ -49,7 +49,7 @@ export function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant |
     served: line.served,
     status: backorderStatus(line),
     eta: variant ? presentEta(variant) : null,
-    nextUpdateAt: nextUpdateAt(db, line)?.toISOString() ?? null,
+    nextUpdateAt: nextUpdate?.toISOString() ?? null,
     createdAt: line.createdAt.toISOString(),
     refundedAmount: line.refundedAmount,
     refundedAt: line.refundedAt?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../../db/index.ts';
+import { affected } from '../../../db/raw.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { contactConfirmations, contacts, shops, signups, variants, type ConfirmationKind, type Contact, type ContactConfirmation, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { maskContact } from '../../lib/mask.ts';
@@ -29,9 +30,9 @@ export interface ConfirmationRequest {
  * `linkResendMs`, however often a form is filled in. Returns false when none
  * was sent (one went out recently, or there is no channel to prove it on).
  */
-export function requestConfirmation(db: Db, deps: Pick<Deps, 'config'>, batch: MessageBatch, req: ConfirmationRequest, now: Date): boolean {
+export async function requestConfirmation(tx: Tx, deps: Pick<Deps, 'config'>, batch: MessageBatch, req: ConfirmationRequest, now: Date): Promise<boolean> {
   const { shop, contact, kind } = req;
-  const recent = db
+  const [recent] = await tx
     .select({ id: contactConfirmations.id })
     .from(contactConfirmations)
     .where(
@@ -42,7 +43,7 @@ export function requestConfirmation(db: Db, deps: Pick<Deps, 'config'>, batch: M
         gt(contactConfirmations.createdAt, new Date(now.getTime() - deps.config.linkResendMs)),
       ),
     )
-    .get();
+    .limit(1);
   if (recent) return false;
 
   const raw = token(24);
@@ -60,19 +61,17 @@ export function requestConfirmation(db: Db, deps: Pick<Deps, 'config'>, batch: M
     sent = batch.email({ ...args, template: 'contact-confirm', props }) || batch.sms({ ...args, template: 'contact-confirm', props });
   }
   if (!sent) return false;
-  db.insert(contactConfirmations)
-    .values({
-      shopId: shop.id,
-      contactId: contact.id,
-      signupId: req.signupId ?? null,
-      kind,
-      value: req.value ?? null,
-      smsConsent: Boolean(req.smsConsent),
-      tokenHash: sha256(raw),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + deps.config.linkTtlMs),
-    })
-    .run();
+  await tx.insert(contactConfirmations).values({
+    shopId: shop.id,
+    contactId: contact.id,
+    signupId: req.signupId ?? null,
+    kind,
+    value: req.value ?? null,
+    smsConsent: Boolean(req.smsConsent),
+    tokenHash: sha256(raw),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + deps.config.linkTtlMs),
+  });
   return true;
 }
 
@@ -87,40 +86,41 @@ export interface FoundConfirmation {
 }
 
 /** A confirmation by the token in its link; unknown tokens are a 404. */
-export function confirmationByToken(db: DbOrTx, raw: string, now: Date): FoundConfirmation {
-  const row = db
+export async function confirmationByToken(db: DbOrTx, raw: string, now: Date): Promise<FoundConfirmation> {
+  const [row] = await db
     .select({ confirmation: contactConfirmations, shop: shops, contact: contacts })
     .from(contactConfirmations)
     .innerJoin(shops, eq(shops.id, contactConfirmations.shopId))
     .innerJoin(contacts, eq(contacts.id, contactConfirmations.contactId))
-    .where(eq(contactConfirmations.tokenHash, sha256(raw)))
-    .get();
+    .where(eq(contactConfirmations.tokenHash, sha256(raw)));
   if (!row) throw NotFound('Link');
   const { confirmation } = row;
   const variant =
     confirmation.signupId === null
       ? undefined
-      : db
-          .select({ variant: variants })
-          .from(signups)
-          .innerJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
-          .where(eq(signups.id, confirmation.signupId))
-          .get()?.variant;
+      : (
+          await db
+            .select({ variant: variants })
+            .from(signups)
+            .innerJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
+            .where(eq(signups.id, confirmation.signupId))
+        )[0]?.variant;
   const open = confirmation.usedAt === null && now < confirmation.expiresAt;
   return { ...row, item: variant ? itemName(variant) : null, open };
 }
 
 /** Marks a link used, once: false when another request used it first. */
-export function spendConfirmation(tx: DbOrTx, id: number, now: Date): boolean {
-  return tx.update(contactConfirmations).set({ usedAt: now }).where(and(eq(contactConfirmations.id, id), isNull(contactConfirmations.usedAt))).run().changes === 1;
+export async function spendConfirmation(tx: Tx, id: number, now: Date): Promise<boolean> {
+  return affected(await tx.update(contactConfirmations).set({ usedAt: now }).where(and(eq(contactConfirmations.id, id), isNull(contactConfirmations.usedAt)))) === 1;
 }
 
 /** The number or address a change link would give the contact, if nobody else in the shop has it by now. */
-export function valueIsFree(tx: DbOrTx, c: ContactConfirmation): boolean {
+export async function valueIsFree(db: DbOrTx, c: ContactConfirmation): Promise<boolean> {
   const column = c.kind === 'phone' ? contacts.phone : contacts.email;
-  return !tx
+  const [taken] = await db
     .select({ id: contacts.id })
     .from(contacts)
     .where(and(eq(contacts.shopId, c.shopId), eq(column, c.value!), sql`${contacts.id} <> ${c.contactId}`))
-    .get();
+    .limit(1);
+  return !taken;
 }

@@ -10,6 +10,8 @@ import {
   webhookDeliveries,
   webhookEvents,
 } from '../../../db/schema/index.ts';
+import { affected } from '../../../db/raw.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { leaveQueue } from '../signups/cancel.ts';
@@ -38,68 +40,67 @@ export interface Erasure {
  * signups, offers, orders, backorders and conversions, by id only. Their
  * active places are cancelled. Erasing again finds no one: 404.
  */
-export function eraseContact(deps: Deps, shopId: string, key: ContactKey): Erasure {
-  const result = deps.db.transaction((tx): Erasure => {
-    const contact = contactByAddress(tx, shopId, key);
+export async function eraseContact(deps: Deps, shopId: string, key: ContactKey): Promise<Erasure> {
+  const result = await transaction(deps.db, async (tx): Promise<Erasure> => {
+    const contact = await contactByAddress(tx, shopId, key);
     const addresses = addressesOf(contact);
     const now = deps.clock.now();
 
-    const active = tx
+    const active = await tx
       .select()
       .from(signups)
       .where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES])))
-      .all();
-    for (const signup of active) leaveQueue(tx, deps, signup, 'cancelled', now);
+      .orderBy(signups.id);
+    for (const signup of active) await leaveQueue(tx, deps, signup, 'cancelled', now);
 
     // A fresh token: old unsubscribe links would otherwise still open a page about them.
-    tx.update(contacts)
+    await tx
+      .update(contacts)
       .set({ email: null, phone: null, smsConsentAt: null, confirmedAt: null, token: rowToken(now), erasedAt: now })
-      .where(eq(contacts.id, contact.id))
-      .run();
+      .where(eq(contacts.id, contact.id));
 
     // Confirmation links carry a new number or address, and would still work: both go.
-    tx.delete(contactConfirmations).where(eq(contactConfirmations.contactId, contact.id)).run();
+    await tx.delete(contactConfirmations).where(eq(contactConfirmations.contactId, contact.id));
 
-    const theirs = tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.shopId, shopId), or(eq(messages.contactId, contact.id), inArray(messages.to, addresses.length ? addresses : ['']))))
-      .all()
-      .map((m) => m.id);
+    const theirs = (
+      await tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.shopId, shopId), or(eq(messages.contactId, contact.id), inArray(messages.to, addresses.length ? addresses : ['']))))
+    ).map((m) => m.id);
     // `text: ''` marks a row rendered, so nothing renders it from its (now empty) props again;
     // a provider's error text can quote the address, so it goes too.
-    tx.update(messages).set({ to: '', subject: null, text: '', html: null, headers: {}, props: {}, error: null, renderedAt: now }).where(inArray(messages.id, theirs)).run();
+    await tx.update(messages).set({ to: '', subject: null, text: '', html: null, headers: {}, props: {}, error: null, renderedAt: now }).where(inArray(messages.id, theirs));
     // Not yet sent: never sent now.
-    tx.update(messages).set({ status: 'suppressed', error: 'contact erased' }).where(and(inArray(messages.id, theirs), inArray(messages.status, ['queued', 'sending']))).run();
+    await tx.update(messages).set({ status: 'suppressed', error: 'contact erased' }).where(and(inArray(messages.id, theirs), inArray(messages.status, ['queued', 'sending'])));
 
-    const escalated = tx
-      .update(escalations)
-      .set({ summary: ERASED, recommendedAction: ERASED, resolution: null })
-      .where(and(eq(escalations.shopId, shopId), or(eq(escalations.contactId, contact.id), mentions(escalations.summary, addresses))))
-      .returning({ id: escalations.id })
-      .all().length;
+    const escalated = affected(
+      await tx
+        .update(escalations)
+        .set({ summary: ERASED, recommendedAction: ERASED, resolution: null })
+        .where(and(eq(escalations.shopId, shopId), or(eq(escalations.contactId, contact.id), mentions(tx, escalations.summary, addresses)))),
+    );
 
-    const placeIds = tx.select({ id: signups.id }).from(signups).where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id))).all().map((s) => s.id);
+    const placeIds = (await tx.select({ id: signups.id }).from(signups).where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id)))).map((s) => s.id);
     const actions = placeIds.length
-      ? tx.update(queueActions).set({ reason: ERASED }).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, placeIds))).returning({ id: queueActions.id }).all().length
+      ? affected(await tx.update(queueActions).set({ reason: ERASED }).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, placeIds))))
       : 0;
 
     // Dedupe rests on (source, delivery id), which names no one: the row stays, its payload goes.
-    const inbound = tx
-      .update(webhookEvents)
-      .set({ payload: {} })
-      .where(and(eq(webhookEvents.shopId, shopId), mentions(webhookEvents.payload, addresses)))
-      .returning({ id: webhookEvents.id })
-      .all().length;
+    const inbound = affected(
+      await tx
+        .update(webhookEvents)
+        .set({ payload: {} })
+        .where(and(eq(webhookEvents.shopId, shopId), mentions(tx, webhookEvents.payload, addresses))),
+    );
 
     // Outbound events keep their shape (a pending one still goes out), minus every value that names them.
-    const deliveries = tx
+    const deliveries = await tx
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.shopId, shopId), mentions(webhookDeliveries.payload, addresses)))
-      .all();
+      .where(and(eq(webhookDeliveries.shopId, shopId), mentions(tx, webhookDeliveries.payload, addresses)));
     for (const d of deliveries) {
-      tx.update(webhookDeliveries).set({ payload: JSON.stringify(redact(JSON.parse(d.payload), addresses)) }).where(eq(webhookDeliveries.id, d.id)).run();
+      await tx.update(webhookDeliveries).set({ payload: JSON.stringify(redact(JSON.parse(d.payload), addresses)) }).where(eq(webhookDeliveries.id, d.id));
     }
 
     return {

@@ -12,6 +12,7 @@ import {
   webhookDeliveries,
   webhookEvents,
 } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { presentMessage } from '../messages/list.ts';
 import { renderRows } from '../messages/render.ts';
@@ -34,31 +35,48 @@ const json = (text: string) => {
  * the escalations and inbound payloads that name them, and the outbound
  * webhook events that carried their address. Only this shop's rows are read.
  */
-export function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clock'>, shopId: string, key: ContactKey) {
-  const { db } = deps;
-  return db.transaction((tx) => {
-    const contact = contactByAddress(tx, shopId, key);
+export async function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clock'>, shopId: string, key: ContactKey) {
+  return transaction(deps.db, async (tx) => {
+    const contact = await contactByAddress(tx, shopId, key);
     const addresses = addressesOf(contact);
-    const places = tx
+    const places = await tx
       .select({ signup: signups, variant: { productTitle: variants.productTitle, title: variants.title } })
       .from(signups)
       .leftJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
       .where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id)))
-      .orderBy(asc(signups.id))
-      .all();
+      .orderBy(asc(signups.id));
     const signupIds = places.map((p) => p.signup.id);
     const bySignup = <T extends { signupId: number }>(rows: T[], id: number) => rows.filter((r) => r.signupId === id);
-    const offerRows = signupIds.length ? tx.select().from(offers).where(and(eq(offers.shopId, shopId), inArray(offers.signupId, signupIds))).orderBy(asc(offers.id)).all() : [];
-    const actions = signupIds.length ? tx.select().from(queueActions).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, signupIds))).orderBy(asc(queueActions.id)).all() : [];
-    const credited = signupIds.length ? tx.select().from(conversions).where(and(eq(conversions.shopId, shopId), inArray(conversions.signupId, signupIds))).all() : [];
-    const messageRows = tx
+    const offerRows = signupIds.length ? await tx.select().from(offers).where(and(eq(offers.shopId, shopId), inArray(offers.signupId, signupIds))).orderBy(asc(offers.id)) : [];
+    const actions = signupIds.length ? await tx.select().from(queueActions).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, signupIds))).orderBy(asc(queueActions.id)) : [];
+    const credited = signupIds.length ? await tx.select().from(conversions).where(and(eq(conversions.shopId, shopId), inArray(conversions.signupId, signupIds))).orderBy(asc(conversions.id)) : [];
+    const messageRows = await tx
       .select()
       .from(messages)
       .where(and(eq(messages.shopId, shopId), or(eq(messages.contactId, contact.id), inArray(messages.to, addresses.length ? addresses : ['']))))
-      .orderBy(asc(messages.id))
-      .all();
+      .orderBy(asc(messages.id));
     // A message not yet dispatched is shown as it will be sent, as the message log does.
-    const rendered = new Map(renderRows(db, deps, messageRows, { store: false }).rendered.map((m) => [m.id, m]));
+    const rendered = new Map((await renderRows(tx, deps, messageRows, { store: false })).rendered.map((m) => [m.id, m]));
+    const positions: Array<number | null> = [];
+    for (const { signup } of places) positions.push(await positionOf(tx, signup));
+    const orderRows = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.contactId, contact.id))).orderBy(asc(orders.createdAt), asc(orders.id));
+    const backorderRows = await tx.select().from(backorders).where(and(eq(backorders.shopId, shopId), eq(backorders.contactId, contact.id))).orderBy(asc(backorders.id));
+    const escalationRows = await tx
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.shopId, shopId), or(eq(escalations.contactId, contact.id), mentions(tx, escalations.summary, addresses))))
+      .orderBy(asc(escalations.id));
+    // Inbound replies (Twilio, Resend) and platform payloads (a Shopify order) that name them, as received.
+    const inboundRows = await tx
+      .select()
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.shopId, shopId), mentions(tx, webhookEvents.payload, addresses)))
+      .orderBy(asc(webhookEvents.id));
+    const deliveryRows = await tx
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.shopId, shopId), mentions(tx, webhookDeliveries.payload, addresses)))
+      .orderBy(asc(webhookDeliveries.id));
 
     return {
       contact: {
@@ -75,14 +93,14 @@ export function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clo
         confirmedAt: iso(contact.confirmedAt),
         createdAt: contact.createdAt.toISOString(),
       },
-      places: places.map(({ signup: s, variant }) => ({
+      places: places.map(({ signup: s, variant }, i) => ({
         id: s.id,
         variantId: s.variantId,
         item: variant ? [variant.productTitle, variant.title].filter(Boolean).join(' — ') : null,
         kind: s.kind,
         quantity: s.quantity,
         status: s.status,
-        position: positionOf(tx, s),
+        position: positions[i] ?? null,
         locale: s.locale,
         createdAt: s.createdAt.toISOString(),
         updatedAt: s.updatedAt.toISOString(),
@@ -103,42 +121,12 @@ export function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clo
         })),
         purchase: bySignup(credited, s.id).map((c) => ({ orderId: c.orderId, attribution: c.attribution, revenue: c.revenue, currency: c.currency, createdAt: c.createdAt.toISOString() }))[0] ?? null,
       })),
-      orders: tx
-        .select()
-        .from(orders)
-        .where(and(eq(orders.shopId, shopId), eq(orders.contactId, contact.id)))
-        .all()
-        .map((o) => ({ id: o.id, currency: o.currency, total: o.total, lines: o.lines, createdAt: o.createdAt.toISOString() })),
-      backorders: tx
-        .select()
-        .from(backorders)
-        .where(and(eq(backorders.shopId, shopId), eq(backorders.contactId, contact.id)))
-        .orderBy(asc(backorders.id))
-        .all()
-        .map((b) => ({ id: b.id, orderId: b.orderId, variantId: b.variantId, quantity: b.quantity, served: b.served, price: b.price, currency: b.currency, status: b.status, locale: b.locale, createdAt: b.createdAt.toISOString(), resolvedAt: iso(b.resolvedAt) })),
+      orders: orderRows.map((o) => ({ id: o.id, currency: o.currency, total: o.total, lines: o.lines, createdAt: o.createdAt.toISOString() })),
+      backorders: backorderRows.map((b) => ({ id: b.id, orderId: b.orderId, variantId: b.variantId, quantity: b.quantity, served: b.served, price: b.price, currency: b.currency, status: b.status, locale: b.locale, createdAt: b.createdAt.toISOString(), resolvedAt: iso(b.resolvedAt) })),
       messages: messageRows.map((m) => ({ ...presentMessage(rendered.get(m.id) ?? m), props: m.props })),
-      escalations: tx
-        .select()
-        .from(escalations)
-        .where(and(eq(escalations.shopId, shopId), or(eq(escalations.contactId, contact.id), mentions(escalations.summary, addresses))))
-        .orderBy(asc(escalations.id))
-        .all()
-        .map((e) => ({ id: e.id, kind: e.kind, status: e.status, orderId: e.orderId, summary: e.summary, recommendedAction: e.recommendedAction, resolution: e.resolution, createdAt: e.createdAt.toISOString(), resolvedAt: iso(e.resolvedAt) })),
-      // Inbound replies (Twilio, Resend) and platform payloads (a Shopify order) that name them, as received.
-      inbound: tx
-        .select()
-        .from(webhookEvents)
-        .where(and(eq(webhookEvents.shopId, shopId), mentions(webhookEvents.payload, addresses)))
-        .orderBy(asc(webhookEvents.id))
-        .all()
-        .map((e) => ({ source: e.source, topic: e.topic, payload: e.payload, receivedAt: e.receivedAt.toISOString() })),
-      webhookDeliveries: tx
-        .select()
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.shopId, shopId), mentions(webhookDeliveries.payload, addresses)))
-        .orderBy(asc(webhookDeliveries.id))
-        .all()
-        .map((d) => ({ id: d.messageId, event: d.event, status: d.status, payload: json(d.payload), createdAt: d.createdAt.toISOString(), deliveredAt: iso(d.deliveredAt) })),
+      escalations: escalationRows.map((e) => ({ id: e.id, kind: e.kind, status: e.status, orderId: e.orderId, summary: e.summary, recommendedAction: e.recommendedAction, resolution: e.resolution, createdAt: e.createdAt.toISOString(), resolvedAt: iso(e.resolvedAt) })),
+      inbound: inboundRows.map((e) => ({ source: e.source, topic: e.topic, payload: e.payload, receivedAt: e.receivedAt.toISOString() })),
+      webhookDeliveries: deliveryRows.map((d) => ({ id: d.messageId, event: d.event, status: d.status, payload: json(d.payload), createdAt: d.createdAt.toISOString(), deliveredAt: iso(d.deliveredAt) })),
     };
   });
 }

@@ -1,8 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { perConnection, type Db } from '../../../db/index.ts';
+import { perConnection, type Db, type Tx } from '../../../db/index.ts';
+import { runWrite } from '../../../db/raw.ts';
 import { contacts, type Contact } from '../../../db/schema/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { rowToken } from '../../lib/tokens.ts';
-import { insertContact } from '../../../db/sql/sqlite/inserts.ts';
 
 export interface ContactInput {
   email?: string;
@@ -31,10 +32,10 @@ export interface ContactAsks {
  * contact's own number are taken as given. An SMS STOP is only lifted by START.
  * `created` says the contact is new, so it has no signups yet.
  */
-export function upsertContact(db: Db, shopId: string, input: ContactInput, now: Date): { contact: Contact; created: boolean; asks: ContactAsks } {
-  const q = statements(db);
-  const byEmail = input.email ? q.byEmail.get({ shopId, email: input.email }) : undefined;
-  const byPhone = !byEmail && input.phone ? q.byPhone.get({ shopId, phone: input.phone }) : undefined;
+export async function upsertContact(tx: Tx, shopId: string, input: ContactInput, now: Date): Promise<{ contact: Contact; created: boolean; asks: ContactAsks }> {
+  const q = statements(tx);
+  const byEmail = input.email ? (await q.byEmail.execute({ shopId, email: input.email }))[0] : undefined;
+  const byPhone = !byEmail && input.phone ? (await q.byPhone.execute({ shopId, phone: input.phone }))[0] : undefined;
   const existing = byEmail ?? byPhone;
   const smsConsentAt = input.phone && input.smsConsent ? now : undefined;
 
@@ -43,7 +44,7 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
       id: 0,
       shopId,
       email: input.email ?? null,
-      phone: phoneIsFree(db, shopId, input.phone) ? (input.phone ?? null) : null,
+      phone: (await phoneIsFree(tx, shopId, input.phone)) ? (input.phone ?? null) : null,
       smsConsentAt: smsConsentAt ?? null,
       emailOptOutAt: null,
       emailOptOutReason: null,
@@ -57,28 +58,29 @@ export function upsertContact(db: Db, shopId: string, input: ContactInput, now: 
       erasedAt: null,
     };
     const { email, phone, locale, token } = contact;
-    contact.id = Number(q.insert.run(shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()).lastInsertRowid);
+    contact.id = (await runWrite(tx, twins(tx).inserts.insertContact, [shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()])).id;
     return { contact, created: true, asks: {} };
   }
 
   const asks: ContactAsks = {};
-  if (input.phone && input.phone !== existing.phone && phoneIsFree(db, shopId, input.phone)) {
+  if (input.phone && input.phone !== existing.phone && (await phoneIsFree(tx, shopId, input.phone))) {
     asks.phone = { value: input.phone, smsConsent: Boolean(input.smsConsent) };
   }
-  if (input.email && input.email !== existing.email && !q.byEmail.get({ shopId, email: input.email })) asks.email = input.email;
+  if (input.email && input.email !== existing.email && !(await q.byEmail.execute({ shopId, email: input.email }))[0]) asks.email = input.email;
   if (input.email && input.email === existing.email && existing.emailOptOutAt) asks.resubscribe = true;
 
   const changes: Partial<Contact> = {};
   if (input.locale && input.locale !== existing.locale) changes.locale = input.locale;
   if (smsConsentAt && input.phone === existing.phone && !existing.smsConsentAt) changes.smsConsentAt = smsConsentAt;
   if (Object.keys(changes).length === 0) return { contact: existing, created: false, asks };
-  return { contact: db.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning().get(), created: false, asks };
+  const [updated] = await tx.update(contacts).set(changes).where(eq(contacts.id, existing.id)).returning();
+  return { contact: updated!, created: false, asks };
 }
 
 /** A number already on another contact stays there: we never merge people on a guess. */
-function phoneIsFree(db: Db, shopId: string, phone: string | undefined): boolean {
+async function phoneIsFree(tx: Tx, shopId: string, phone: string | undefined): Promise<boolean> {
   if (!phone) return false;
-  return !statements(db).byPhone.get({ shopId, phone });
+  return !(await statements(tx).byPhone.execute({ shopId, phone }))[0];
 }
 
 const p = sql.placeholder;
@@ -86,6 +88,4 @@ const p = sql.placeholder;
 const statements = perConnection((db: Db) => ({
   byEmail: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.email, p('email')))).prepare(),
   byPhone: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.phone, p('phone')))).prepare(),
-  // Plain SQL and no RETURNING: the caller already holds every value of the new row.
-  insert: db.$client.prepare(insertContact.text()),
 }));

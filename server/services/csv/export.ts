@@ -1,4 +1,6 @@
-import type { Db } from '../../../db/index.ts';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { contacts, signups, type SignupStatus } from '../../../db/schema/index.ts';
 
 const COLUMNS = ['email', 'phone', 'variant', 'created_at', 'status', 'position', 'kind', 'quantity', 'locale'] as const;
 const PAGE = 1000;
@@ -17,30 +19,36 @@ export function cell(value: unknown): string {
 
 /**
  * The shop's signups in FIFO order as CSV, a page of rows at a time: each page
- * is its own query, so nothing holds the connection between pages and memory
+ * is its own query, so nothing holds a connection between pages and memory
  * stays flat however long the line is. Positions are counted as the rows go by.
  */
-export async function* signupsCsv(db: Db, shopId: string, filter: { variantId?: string; status?: string }): AsyncGenerator<string> {
-  const where = ['s.shop_id = ?', 's.seq > ?'];
-  const params: unknown[] = [shopId];
-  if (filter.variantId) {
-    where.push('s.variant_id = ?');
-    params.push(filter.variantId);
-  }
-  if (filter.status) {
-    where.push('s.status = ?');
-    params.push(filter.status);
-  }
-  const page = db.$client.prepare(
-    `select s.seq, s.variant_id as variant, s.created_at, s.status, s.kind, s.quantity, s.locale, c.email, c.phone
-     from signups s join contacts c on c.id = s.contact_id
-     where ${where.join(' and ')} order by s.seq limit ${PAGE}`,
-  );
+export async function* signupsCsv(db: DbOrTx, shopId: string, filter: { variantId?: string; status?: SignupStatus }): AsyncGenerator<string> {
+  const matching = [
+    eq(signups.shopId, shopId),
+    filter.variantId ? eq(signups.variantId, filter.variantId) : undefined,
+    filter.status ? eq(signups.status, filter.status) : undefined,
+  ];
   yield `${COLUMNS.join(',')}\r\n`;
   const waitingAhead = new Map<string, number>();
   let cursor = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const rows = page.all(params[0], cursor, ...params.slice(1)) as Array<Record<string, any>>;
+    const rows = await db
+      .select({
+        seq: signups.seq,
+        variant: signups.variantId,
+        created_at: signups.createdAt,
+        status: signups.status,
+        kind: signups.kind,
+        quantity: signups.quantity,
+        locale: signups.locale,
+        email: contacts.email,
+        phone: contacts.phone,
+      })
+      .from(signups)
+      .innerJoin(contacts, eq(contacts.id, signups.contactId))
+      .where(and(...matching, gt(signups.seq, cursor)))
+      .orderBy(asc(signups.seq))
+      .limit(PAGE);
     if (rows.length === 0) return;
     let out = '';
     for (const r of rows) {
@@ -49,7 +57,7 @@ export async function* signupsCsv(db: Db, shopId: string, filter: { variantId?: 
         position = (waitingAhead.get(r.variant) ?? 0) + 1;
         waitingAhead.set(r.variant, position);
       }
-      const values: Record<string, unknown> = { ...r, created_at: new Date(r.created_at).toISOString(), position };
+      const values: Record<string, unknown> = { ...r, created_at: r.created_at.toISOString(), position };
       out += `${COLUMNS.map((c) => cell(values[c])).join(',')}\r\n`;
     }
     cursor = rows.at(-1)!.seq;

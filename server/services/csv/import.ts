@@ -1,9 +1,10 @@
-import type Database from 'better-sqlite3';
-import type { Shop } from '../../../db/schema/index.ts';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { perConnection, type Db } from '../../../db/index.ts';
+import { variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { e164, email as emailField, variantId } from '../../lib/fields.ts';
-import { rowToken } from '../../lib/tokens.ts';
-import { insertContact } from '../../../db/sql/sqlite/inserts.ts';
+import { writeBatch, type ImportRow } from './write-batch.ts';
 
 /** Header names of our export and of other back-in-stock apps' exports, mapped to ours. */
 const HEADERS: Record<string, 'email' | 'phone' | 'variant' | 'created_at' | 'sms_consent' | 'quantity' | 'locale'> = {
@@ -57,32 +58,18 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
     report.errorCount++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ row, field, message });
   };
-  const sql = statements(deps.db.$client);
   const knownVariants = new Map<string, boolean>();
-  let batch: Array<{ row: number; email: string | null; phone: string | null; consent: boolean; variant: string; createdAt: number; quantity: number; locale: string }> = [];
-  const flush = () => {
-    const now = deps.clock.now().getTime();
-    const madeAt = new Date(now);
-    deps.db.$client.transaction(() => {
-      let seq = (sql.maxSeq.get(shop.id) as { n: number }).n;
-      for (const r of batch) {
-        const found = (r.email ? sql.contactByEmail.get(shop.id, r.email) : sql.contactByPhone.get(shop.id, r.phone)) as { id: number } | undefined;
-        // A new contact by email whose phone is already someone else's: one number, one contact per shop.
-        if (!found && r.email && r.phone && sql.contactByPhone.get(shop.id, r.phone)) {
-          fail(r.row, 'this phone number belongs to another contact', 'phone');
-          continue;
-        }
-        const contactId =
-          found?.id ?? Number(sql.insertContact.run(shop.id, r.email, r.phone, r.consent ? now : null, r.locale, rowToken(madeAt), r.createdAt).lastInsertRowid);
-        if (sql.active.get(shop.id, r.variant, contactId)) {
-          report.skipped++;
-          continue;
-        }
-        sql.insertSignup.run(shop.id, r.variant, contactId, ++seq, r.quantity, rowToken(madeAt), r.locale, r.createdAt, now);
-        report.imported++;
-      }
-    })();
+  let batch: ImportRow[] = [];
+  const flush = async () => {
+    const pending = batch;
     batch = [];
+    const outcomes = await transaction(deps.db, (tx) => writeBatch(tx, shop.id, pending, deps.clock.now().getTime()));
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'imported') report.imported++;
+      else if (outcome === 'skipped') report.skipped++;
+      // A new contact by email whose phone is already someone else's: one number, one contact per shop.
+      else fail(pending[i]!.row, 'this phone number belongs to another contact', 'phone');
+    });
   };
 
   let row = 1; // the header is row 1
@@ -98,7 +85,7 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
     else {
       const consent = /^(1|true|yes|y)$/i.test(record.sms_consent ?? '');
       const createdAt = record.created_at ? Date.parse(record.created_at) : deps.clock.now().getTime();
-      if (!knownVariants.has(variant.data)) knownVariants.set(variant.data, Boolean(sql.variant.get(shop.id, variant.data)));
+      if (!knownVariants.has(variant.data)) knownVariants.set(variant.data, (await variantOpen(deps.db).execute({ shopId: shop.id, id: variant.data })).length > 0);
       if (!email && !(phone && consent)) fail(row, 'an email, or a phone with sms_consent, is needed to reach this person', 'email');
       else if (!knownVariants.get(variant.data)) fail(row, `unknown variant ${variant.data}`, 'variant');
       else if (Number.isNaN(createdAt)) fail(row, 'created_at is not a date', 'created_at');
@@ -108,33 +95,18 @@ export async function importSignups(deps: Deps, shop: Shop, rows: AsyncIterable<
         batch.push({ row, email: email?.data ?? null, phone: phone ?? null, consent, variant: variant.data, createdAt, quantity, locale });
       }
     }
-    if (batch.length >= BATCH) flush();
+    if (batch.length >= BATCH) await flush();
   }
-  if (batch.length) flush();
+  if (batch.length) await flush();
   // Rows refused while writing are found after later rows' parse errors: report in file order.
   report.errors.sort((a, b) => a.row - b.row);
   return report;
 }
 
-const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-function statements(client: Database.Database) {
-  let found = cache.get(client);
-  if (!found) cache.set(client, (found = prepare(client)));
-  return found;
-}
-
-function prepare(client: Database.Database) {
-  return {
-    maxSeq: client.prepare('select coalesce(max(seq), 0) as n from signups where shop_id = ?'),
-    variant: client.prepare(`select 1 from variants where shop_id = ? and id = ? and mode != 'off'`),
-    contactByEmail: client.prepare('select id from contacts where shop_id = ? and email = ?'),
-    contactByPhone: client.prepare('select id from contacts where shop_id = ? and phone = ?'),
-    // orders_count is written as its default, 0: the same row as before.
-    insertContact: client.prepare(insertContact.text()),
-    active: client.prepare(`select 1 from signups where shop_id = ? and variant_id = ? and contact_id = ? and status in ('pending', 'waiting', 'offered')`),
-    insertSignup: client.prepare(
-      `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at)
-       values (?, ?, ?, ?, 'waitlist', ?, 'waiting', ?, ?, ?, ?)`,
-    ),
-  };
-}
+const variantOpen = perConnection((db: Db) =>
+  db
+    .select({ one: sql`1` })
+    .from(variants)
+    .where(and(eq(variants.shopId, sql.placeholder('shopId')), eq(variants.id, sql.placeholder('id')), ne(variants.mode, 'off')))
+    .prepare(),
+);

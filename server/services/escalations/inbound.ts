@@ -1,6 +1,7 @@
 import Sentiment from 'sentiment';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { backorders, contacts, shops } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { sha256 } from '../../lib/tokens.ts';
 import { openEscalation } from './open.ts';
@@ -23,31 +24,32 @@ export interface InboundReply {
  * an unhappy one, or one asking for a call, goes to a person with the order it
  * is about. STOP and START keywords are the SMS webhook's business, not this.
  */
-export function handleInboundReply(deps: Deps, reply: InboundReply) {
+export async function handleInboundReply(deps: Deps, reply: InboundReply) {
   const { score } = analyzer.analyze(reply.text);
   const negative = score <= NEGATIVE_AT;
   const wantsCall = CALL.test(reply.text);
   if (!negative && !wantsCall) return { score, escalated: [] as string[] };
-  const escalated = deps.db.transaction((tx) => {
-    const shop = tx.select().from(shops).where(eq(shops.id, reply.shopId)).get();
+  const escalated = await transaction(deps.db, async (tx) => {
+    const [shop] = await tx.select().from(shops).where(eq(shops.id, reply.shopId));
     if (!shop) return [];
-    const contact = tx
+    const [contact] = await tx
       .select()
       .from(contacts)
       .where(and(eq(contacts.shopId, shop.id), eq(reply.channel === 'sms' ? contacts.phone : contacts.email, reply.from.trim().toLowerCase())))
-      .get();
-    const line = contact
-      ? tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.contactId, contact.id))).orderBy(desc(backorders.id)).get()
-      : undefined;
+      .orderBy(asc(contacts.id))
+      .limit(1);
+    const [line] = contact
+      ? await tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.contactId, contact.id))).orderBy(desc(backorders.id)).limit(1)
+      : [];
     const now = deps.clock.now();
     const quoted = reply.text.length > 280 ? `${reply.text.slice(0, 277)}…` : reply.text;
     const key = sha256(`${reply.from}\n${reply.text}\n${now.toISOString().slice(0, 13)}`).slice(0, 24);
     const kinds: string[] = [];
-    const open = (kind: 'negative_reply' | 'call_request', summary: string, recommendedAction: string) => {
-      if (openEscalation(tx, deps, { shop, kind, key, orderId: line?.orderId ?? null, contactId: contact?.id ?? null, summary, recommendedAction, now })) kinds.push(kind);
+    const open = async (kind: 'negative_reply' | 'call_request', summary: string, recommendedAction: string) => {
+      if (await openEscalation(tx, deps, { shop, kind, key, orderId: line?.orderId ?? null, contactId: contact?.id ?? null, summary, recommendedAction, now })) kinds.push(kind);
     };
-    if (wantsCall) open('call_request', `${reply.from} asked for a call: “${quoted}”`, `Call ${contact?.phone ?? reply.from} today.`);
-    if (negative) open('negative_reply', `Unhappy ${reply.channel} reply from ${reply.from} (sentiment ${score}): “${quoted}”`, 'Reply personally within the day; offer the latest ETA, an alternative or a refund.');
+    if (wantsCall) await open('call_request', `${reply.from} asked for a call: “${quoted}”`, `Call ${contact?.phone ?? reply.from} today.`);
+    if (negative) await open('negative_reply', `Unhappy ${reply.channel} reply from ${reply.from} (sentiment ${score}): “${quoted}”`, 'Reply personally within the day; offer the latest ETA, an alternative or a refund.');
     return kinds;
   });
   return { score, escalated };

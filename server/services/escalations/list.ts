@@ -1,24 +1,25 @@
 import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
+import type { Db, DbOrTx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { contacts, escalations, messages, orders, type Escalation } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
 
 /** Each escalation with what a person needs to act: the order, the customer, the messages they got. */
-export function presentEscalations(db: Db, shopId: string, rows: Escalation[]) {
+export async function presentEscalations(db: DbOrTx, shopId: string, rows: Escalation[]) {
   const contactIds = [...new Set(rows.map((r) => r.contactId).filter((id): id is number => id !== null))];
-  const people = new Map(contactIds.length ? db.select().from(contacts).where(inArray(contacts.id, contactIds)).all().map((c) => [c.id, c]) : []);
-  return rows.map((e) => {
+  const people = new Map(contactIds.length ? (await db.select().from(contacts).where(inArray(contacts.id, contactIds))).map((c) => [c.id, c]) : []);
+  const present = async (e: Escalation) => {
     const contact = e.contactId === null ? undefined : people.get(e.contactId);
-    const order = e.orderId ? db.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, e.orderId))).get() : undefined;
+    const [order] = e.orderId ? await db.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, e.orderId))) : [];
     const history = contact
-      ? db
-          .select({ id: messages.id, template: messages.template, channel: messages.channel, subject: messages.subject, status: messages.status, createdAt: messages.createdAt })
-          .from(messages)
-          .where(eq(messages.contactId, contact.id))
-          .orderBy(desc(messages.id))
-          .limit(20)
-          .all()
-          .map((m) => ({ ...m, createdAt: m.createdAt.toISOString() }))
+      ? (
+          await db
+            .select({ id: messages.id, template: messages.template, channel: messages.channel, subject: messages.subject, status: messages.status, createdAt: messages.createdAt })
+            .from(messages)
+            .where(eq(messages.contactId, contact.id))
+            .orderBy(desc(messages.id))
+            .limit(20)
+        ).map((m) => ({ ...m, createdAt: m.createdAt.toISOString() }))
       : [];
     return {
       id: e.id,
@@ -34,24 +35,30 @@ export function presentEscalations(db: Db, shopId: string, rows: Escalation[]) {
       createdAt: e.createdAt.toISOString(),
       resolvedAt: e.resolvedAt?.toISOString() ?? null,
     };
-  });
+  };
+  const presented = [];
+  for (const e of rows) presented.push(await present(e));
+  return presented;
 }
 
-export function listEscalations(db: Db, shopId: string, q: { status?: 'open' | 'resolved'; cursor?: number; limit: number }) {
+export async function listEscalations(db: DbOrTx, shopId: string, q: { status?: 'open' | 'resolved'; cursor?: number; limit: number }) {
   const where: SQL[] = [eq(escalations.shopId, shopId)];
   if (q.status) where.push(eq(escalations.status, q.status));
   if (q.cursor !== undefined) where.push(lt(escalations.id, q.cursor));
-  const rows = db.select().from(escalations).where(and(...where)).orderBy(desc(escalations.id)).limit(q.limit + 1).all();
+  const rows = await db.select().from(escalations).where(and(...where)).orderBy(desc(escalations.id)).limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  return { escalations: presentEscalations(db, shopId, page), nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null };
+  return { escalations: await presentEscalations(db, shopId, page), nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null };
 }
 
+/** An entry point (the dashboard's resolve): its own transaction, answered after commit. */
 export function resolveEscalation(db: Db, shopId: string, id: number, resolution: string | undefined, now: Date) {
-  const row = db.select().from(escalations).where(and(eq(escalations.shopId, shopId), eq(escalations.id, id))).get();
-  if (!row) throw NotFound('Escalation');
-  const updated =
-    row.status === 'resolved'
-      ? row
-      : db.update(escalations).set({ status: 'resolved', resolution: resolution ?? null, resolvedAt: now }).where(eq(escalations.id, id)).returning().get();
-  return presentEscalations(db, shopId, [updated])[0]!;
+  return transaction(db, async (tx) => {
+    const [row] = await tx.select().from(escalations).where(and(eq(escalations.shopId, shopId), eq(escalations.id, id)));
+    if (!row) throw NotFound('Escalation');
+    const [updated] =
+      row.status === 'resolved'
+        ? [row]
+        : await tx.update(escalations).set({ status: 'resolved', resolution: resolution ?? null, resolvedAt: now }).where(eq(escalations.id, id)).returning();
+    return (await presentEscalations(tx, shopId, [updated!]))[0]!;
+  });
 }

@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
-import type { Deps } from '../../context.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { queueEscalationWebhook } from './webhook.ts';
 
@@ -20,9 +19,10 @@ export interface EscalationInput {
 /**
  * Hands a case to a person, inside the caller's transaction. With a helpdesk
  * webhook configured, `escalation.created` is queued for the webhook sender.
+ * (`_deps` is unused: it stays so every call site reads the same.)
  */
-export function openEscalation(tx: DbOrTx, deps: Pick<Deps, 'db'>, input: EscalationInput): number | null {
-  const row = tx
+export async function openEscalation(tx: Tx, _deps: object, input: EscalationInput): Promise<number | null> {
+  const [row] = await tx
     .insert(escalations)
     .values({
       shopId: input.shop.id,
@@ -35,26 +35,24 @@ export function openEscalation(tx: DbOrTx, deps: Pick<Deps, 'db'>, input: Escala
       createdAt: input.now,
     })
     .onConflictDoNothing()
-    .returning({ id: escalations.id })
-    .get();
+    .returning({ id: escalations.id });
   if (row) {
-    emit(tx, input.shop, 'escalation.created', {
+    await emit(tx, input.shop, 'escalation.created', {
       escalation: { id: row.id, kind: input.kind, orderId: input.orderId ?? null, summary: input.summary, recommendedAction: input.recommendedAction, createdAt: input.now.toISOString() },
     }, input.now);
   }
   if (row && input.shop.settings.escalation.webhookUrl) {
-    queueEscalationWebhook(tx, input.shop, row.id, input.now);
+    await queueEscalationWebhook(tx, input.shop, row.id, input.now);
   }
   return row?.id ?? null;
 }
 
 /** An open escalation pauses automated cancel offers for its order. */
-export function hasOpenEscalation(tx: Tx, shopId: string, orderId: string): boolean {
-  return Boolean(
-    tx
-      .select({ id: escalations.id })
-      .from(escalations)
-      .where(and(eq(escalations.shopId, shopId), eq(escalations.orderId, orderId), eq(escalations.status, 'open')))
-      .get(),
-  );
+export async function hasOpenEscalation(db: DbOrTx, shopId: string, orderId: string): Promise<boolean> {
+  const [open] = await db
+    .select({ id: escalations.id })
+    .from(escalations)
+    .where(and(eq(escalations.shopId, shopId), eq(escalations.orderId, orderId), eq(escalations.status, 'open')))
+    .limit(1);
+  return Boolean(open);
 }

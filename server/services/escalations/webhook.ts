@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
+import type { Tx } from '../../../db/index.ts';
 import { escalations, webhookDeliveries, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { presentEscalations } from './list.ts';
@@ -10,8 +10,9 @@ import { presentEscalations } from './list.ts';
  * Re:amaze through Zapier or Make), inside the caller's transaction. The
  * webhook sender delivers it outside the job loop, with the shop's other hooks.
  */
-export function queueEscalationWebhook(tx: DbOrTx, shop: Shop, escalationId: number, now: Date): void {
-  tx.insert(webhookDeliveries)
+export async function queueEscalationWebhook(tx: Tx, shop: Shop, escalationId: number, now: Date): Promise<void> {
+  await tx
+    .insert(webhookDeliveries)
     .values({
       shopId: shop.id,
       // One delivery per escalation, whoever queues it.
@@ -22,8 +23,7 @@ export function queueEscalationWebhook(tx: DbOrTx, shop: Shop, escalationId: num
       nextAttemptAt: now,
       createdAt: now,
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
 /**
@@ -32,12 +32,12 @@ export function queueEscalationWebhook(tx: DbOrTx, shop: Shop, escalationId: num
  * `Waitline-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` with the
  * shop's webhook secret. Null when the hook or the case is gone.
  */
-export function escalationRequest(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, escalationId: number) {
+export async function escalationRequest(deps: Pick<Deps, 'db' | 'clock'>, shop: Shop, escalationId: number) {
   const { webhookUrl, webhookSecret } = shop.settings.escalation;
   if (!webhookUrl || !webhookSecret) return null;
-  const row = deps.db.select().from(escalations).where(and(eq(escalations.shopId, shop.id), eq(escalations.id, escalationId))).get();
+  const [row] = await deps.db.select().from(escalations).where(and(eq(escalations.shopId, shop.id), eq(escalations.id, escalationId)));
   if (!row) return null;
-  const [escalation] = presentEscalations(deps.db, shop.id, [row]);
+  const [escalation] = await presentEscalations(deps.db, shop.id, [row]);
   const body = JSON.stringify({ type: 'escalation.created', shop: { id: shop.id, name: shop.name }, escalation });
   const t = Math.floor(deps.clock.now().getTime() / 1000);
   const signature = createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex');

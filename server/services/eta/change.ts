@@ -1,5 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { backorders, etaChanges, signups, variants, type EtaBasis, type EtaSourceKind, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
@@ -21,10 +22,10 @@ export interface EtaInput {
  * and the reason; each hears of one change once. The same range again is no
  * change and sends nothing. A merchant's range overrides purchase-order ETAs.
  */
-export function changeEta(deps: Deps, shop: Shop, variantId: string, input: EtaInput) {
-  const result = deps.db.transaction((tx) => {
+export async function changeEta(deps: Deps, shop: Shop, variantId: string, input: EtaInput) {
+  const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
     if (!variant) throw NotFound('Variant');
     const today = now.toISOString().slice(0, 10);
     if (input.earliest < today) throw Invalid(`earliest must not be in the past (today is ${today})`, 'earliest');
@@ -50,40 +51,43 @@ export interface EtaChangeOptions {
  * again tells nobody (it only records who now owns the ETA). Pre-order
  * check-ins move with the range. The caller wakes the dispatcher.
  */
-export function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: { earliest: string; latest: string }, opts: EtaChangeOptions) {
+export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: { earliest: string; latest: string }, opts: EtaChangeOptions) {
   const { now, source, basis } = opts;
   const variantId = variant.id;
   const from = presentEta(variant);
   if (from && from.earliest === to.earliest && from.latest === to.latest) {
     if (variant.etaSource !== source || JSON.stringify(variant.etaBasis) !== JSON.stringify(basis)) {
-      tx.update(variants).set({ etaSource: source, etaBasis: basis }).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).run();
+      await tx.update(variants).set({ etaSource: source, etaBasis: basis }).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
     }
     return { changed: false, notified: 0, eta: from };
   }
-  const change = tx
-    .insert(etaChanges)
-    .values({ shopId: shop.id, variantId, fromEarliest: from?.earliest, fromLatest: from?.latest, toEarliest: to.earliest, toLatest: to.latest, reason: opts.reason, createdAt: now })
-    .returning()
-    .get();
-  const updated = tx
-    .update(variants)
-    .set({ etaEarliest: to.earliest, etaLatest: to.latest, etaSource: source, etaBasis: basis, updatedAt: now })
-    .where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)))
-    .returning()
-    .get();
+  const change = (
+    await tx
+      .insert(etaChanges)
+      .values({ shopId: shop.id, variantId, fromEarliest: from?.earliest, fromLatest: from?.latest, toEarliest: to.earliest, toLatest: to.latest, reason: opts.reason, createdAt: now })
+      .returning({ id: etaChanges.id })
+  )[0]!;
+  const updated = (
+    await tx
+      .update(variants)
+      .set({ etaEarliest: to.earliest, etaLatest: to.latest, etaSource: source, etaBasis: basis, updatedAt: now })
+      .where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)))
+      .returning()
+  )[0]!;
 
-  const preorders = tx
+  // In the queue indexes' order, so messages are written in the same order on both engines.
+  const preorders = await tx
     .select()
     .from(signups)
     .where(and(eq(signups.shopId, shop.id), eq(signups.variantId, variantId), eq(signups.kind, 'preorder'), inArray(signups.status, ['waiting', 'pending'])))
-    .all();
-  const owed = tx
+    .orderBy(asc(signups.status), asc(signups.seq));
+  const owed = await tx
     .select()
     .from(backorders)
     .where(and(eq(backorders.shopId, shop.id), eq(backorders.variantId, variantId), eq(backorders.status, 'waiting')))
-    .all();
-  const people = contactsById(tx, [...preorders.map((s) => s.contactId), ...owed.map((b) => b.contactId)]);
-  const batch = MessageBatch.for(deps, now);
+    .orderBy(asc(backorders.createdAt), asc(backorders.id));
+  const people = await contactsById(tx, [...preorders.map((s) => s.contactId), ...owed.map((b) => b.contactId)]);
+  const batch = MessageBatch.for(tx, now);
   const item = itemName(updated);
   const reason = opts.reason;
   const { publicUrl } = deps.config;
@@ -104,7 +108,7 @@ export function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
       batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
     }
     if (late) {
-      openEscalation(tx, deps, {
+      await openEscalation(tx, deps, {
         shop,
         kind: 'eta_long',
         key: b.orderId,
@@ -117,8 +121,8 @@ export function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
     }
   }
   const notified = batch.size;
-  batch.flush();
-  tx.update(etaChanges).set({ notified }).where(eq(etaChanges.id, change.id)).run();
-  schedulePreorder(tx, shop, preorders.filter((s) => s.status === 'waiting'), updated, now);
+  await batch.flush();
+  await tx.update(etaChanges).set({ notified }).where(eq(etaChanges.id, change.id));
+  await schedulePreorder(tx, shop, preorders.filter((s) => s.status === 'waiting'), updated, now);
   return { changed: true, notified, eta: to };
 }

@@ -1,5 +1,8 @@
-import { CHANNELS } from '../../../db/schema/index.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { CHANNELS, contacts, messages } from '../../../db/schema/index.ts';
 import { perConnection, type Db } from '../../../db/index.ts';
+import { affected } from '../../../db/raw.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { backoffMs } from '../../lib/backoff.ts';
 import type { SendOutcome, Transport } from '../../transports/types.ts';
@@ -22,7 +25,12 @@ export interface DispatchReport {
  * by a crash is re-sent whole under the same key, so the provider drops the repeat.
  */
 export async function dispatchMessages(deps: Deps): Promise<DispatchReport> {
-  const reports = await Promise.all(CHANNELS.map((channel) => drain(deps, deps.transports[channel])));
+  // Both channels finish their round before a failure (a lost database) is reported: no drain outlives the pass.
+  const settled = await Promise.allSettled(CHANNELS.map((channel) => drain(deps, deps.transports[channel])));
+  const reports = settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
   return reports.reduce((a, b) => ({ sent: a.sent + b.sent, failed: a.failed + b.failed, retrying: a.retrying + b.retrying }));
 }
 
@@ -30,10 +38,10 @@ async function drain(deps: Deps, transport: Transport): Promise<DispatchReport> 
   const report: DispatchReport = { sent: 0, failed: 0, retrying: 0 };
   for (;;) {
     await renderAhead(deps, transport.channel, transport.batchSize);
-    const started = performance.now();
-    const batch = claimBatch(deps, transport);
+    const batch = await claimBatch(deps, transport);
     if (!batch) return report;
     if (batch.messages.length === 0) continue; // everyone in it had opted out
+    const sending = performance.now();
     let outcomes: SendOutcome[];
     try {
       outcomes = await transport.send(batch.messages, batch.key);
@@ -41,38 +49,44 @@ async function drain(deps: Deps, transport: Transport): Promise<DispatchReport> 
       const message = error instanceof Error ? error.message : String(error);
       outcomes = batch.messages.map(() => ({ ok: false, retryable: true, error: message }));
     }
-    const settled = settle(deps, transport, batch, outcomes);
+    const sendMs = performance.now() - sending;
+    const settled = await settle(deps, transport, batch, outcomes);
     report.sent += settled.sent;
     report.failed += settled.failed;
     report.retrying += settled.retrying;
     // A batch that must wait (rate limit, outage) ends this round; the next tick tries again.
     if (settled.retrying > 0) return report;
     // Requests first: a backlog of thousands drains batch by batch between them.
-    await giveWay(performance.now() - started);
+    // Our work is the claim, the send and the settling; the waits for their commits served requests.
+    await giveWay(batch.workMs + sendMs + settled.workMs);
   }
 }
 
-function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: SendOutcome[]): DispatchReport {
-  const report: DispatchReport = { sent: 0, failed: 0, retrying: 0 };
-  const { db, clock } = deps;
-  const q = settleStatements(db);
-  db.transaction(() => {
+async function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: SendOutcome[]): Promise<DispatchReport & { workMs: number }> {
+  const report = { sent: 0, failed: 0, retrying: 0, workMs: 0 };
+  const { clock } = deps;
+  await transaction(deps.db, async (tx) => {
+    const started = performance.now();
+    const q = settleStatements(tx);
     const now = clock.now().getTime();
     const lease = batch.leaseUntil.getTime();
-    batch.messages.forEach((message, i) => {
+    for (const [i, message] of batch.messages.entries()) {
       const outcome = outcomes[i] ?? { ok: false, retryable: true, error: 'no outcome from transport' };
       if (outcome.ok) {
-        report.sent += q.sent.run(outcome.providerId ?? null, transport.name, now, message.id, lease).changes;
-        return;
+        report.sent += affected(await q.sent.execute({ providerId: outcome.providerId ?? null, transport: transport.name, now, id: message.id, lease }));
+        continue;
       }
       if (outcome.retryable && message.attempts < MAX_SEND_ATTEMPTS) {
         const wait = Math.max(backoffMs(message.attempts), outcome.retryAfterMs ?? 0);
-        report.retrying += q.retry.run(now + wait, outcome.error ?? null, message.id, lease).changes;
-        return;
+        report.retrying += affected(await q.retry.execute({ sendAfter: now + wait, error: outcome.error ?? null, id: message.id, lease }));
+        continue;
       }
-      report.failed += q.failed.run(transport.name, outcome.error ?? null, message.id, lease).changes;
-      if (outcome.optedOut && message.contactId !== null) q.optOut.run(now, message.contactId);
-    });
+      report.failed += affected(await q.failed.execute({ transport: transport.name, error: outcome.error ?? null, id: message.id, lease }));
+      if (outcome.optedOut && message.contactId !== null) {
+        await tx.update(contacts).set({ smsOptOutAt: new Date(now) }).where(eq(contacts.id, message.contactId));
+      }
+    }
+    report.workMs = performance.now() - started;
   });
   if (report.failed > 0) deps.log('messages failed', { transport: transport.name, count: report.failed });
   return report;
@@ -80,14 +94,15 @@ function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: SendOu
 
 /**
  * Settling touches only rows still under our lease, so a sender that outlived
- * its lease changes nothing. Prepared once: a backlog settles row by row.
+ * its lease changes nothing. Prepared once per connection: a backlog settles
+ * row by row. Placeholders bypass the columns' encoders, so times go in as ms.
  */
+const p = (name: string) => sql`${sql.placeholder(name)}`;
 const settleStatements = perConnection((db: Db) => {
-  const ours = `where id = ? and status = 'sending' and lease_until = ?`;
+  const ours = and(eq(messages.id, sql.placeholder('id')), eq(messages.status, 'sending'), eq(messages.leaseUntil, sql.placeholder('lease')));
   return {
-    sent: db.$client.prepare(`update messages set status = 'sent', provider_id = ?, transport = ?, sent_at = ?, lease_until = null, error = null ${ours}`),
-    retry: db.$client.prepare(`update messages set status = 'queued', send_after = ?, lease_until = null, error = ? ${ours}`),
-    failed: db.$client.prepare(`update messages set status = 'failed', transport = ?, lease_until = null, error = ? ${ours}`),
-    optOut: db.$client.prepare('update contacts set sms_opt_out_at = ? where id = ?'),
+    sent: db.update(messages).set({ status: 'sent', providerId: p('providerId'), transport: p('transport'), sentAt: p('now'), leaseUntil: null, error: null }).where(ours).prepare(),
+    retry: db.update(messages).set({ status: 'queued', sendAfter: p('sendAfter'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
+    failed: db.update(messages).set({ status: 'failed', transport: p('transport'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
   };
 });

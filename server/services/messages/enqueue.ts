@@ -1,14 +1,15 @@
-import type { Database } from 'better-sqlite3';
-import type { Db } from '../../../db/index.ts';
-import type { Contact, Shop } from '../../../db/schema/index.ts';
+import { and, inArray, isNull } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { runWrite } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
+import { contacts, type Contact, type Shop } from '../../../db/schema/index.ts';
 import type { EmailProps, EmailTemplate, SmsProps, SmsTemplate } from '../../../emails/index.ts';
 import { outsideQuietHours } from '../../lib/quiet-hours.ts';
 import { smsRefusal } from '../../lib/sms-numbers.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { smsCountries } from '../settings/schema.ts';
-import { SendLimits } from './limits.ts';
+import { CAPPED_EMAILS, SendLimits } from './limits.ts';
 import { sendsDespiteOptOut } from './transactional.ts';
-import { insertMessage } from '../../../db/sql/sqlite/messages.ts';
 
 export interface MessageArgs {
   shop: Shop;
@@ -57,14 +58,14 @@ export class MessageBatch {
   private rows: Row[] = [];
   private introduced = new Set<number>();
 
-  /** `db` is the connection: the batch writes inside whatever transaction is open on it. */
+  /** `tx` is the transaction the batch writes in, when flushed. */
   constructor(
-    private readonly db: Db,
+    private readonly tx: Tx,
     private readonly now: Date,
   ) {}
 
-  static for(deps: { db: Db }, now: Date): MessageBatch {
-    return new MessageBatch(deps.db, now);
+  static for(tx: Tx, now: Date): MessageBatch {
+    return new MessageBatch(tx, now);
   }
 
   email<T extends EmailTemplate>(args: MessageArgs & { template: T; props: EmailProps<T> }): boolean {
@@ -95,26 +96,36 @@ export class MessageBatch {
   }
 
   /** Writes every collected message; a key already used is skipped (that event was already told). */
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.rows.length === 0) return;
-    const { insert, introduce } = statements(this.db.$client);
-    const createdAt = this.now.getTime();
-    const limits = new SendLimits(this.db, this.now);
-    for (const { shop, count } of textsByShop(this.rows)) limits.reserveTexts(shop, count);
+    const { tx, now } = this;
+    const rows = this.rows;
+    this.rows = [];
+    this.introduced.clear();
+    // db/sql/<engine>/messages.ts: `insert or ignore` / `on conflict do nothing` (on SQLite prepared once per connection).
+    const insert = twins(tx).messages.insertMessage;
+    const createdAt = now.getTime();
+    const limits = new SendLimits(tx, now);
+    for (const { shop, count } of textsByShop(rows)) await limits.reserveTexts(shop, count);
     const introduced: number[] = [];
-    for (const r of this.rows) {
-      const held = r.channel === 'sms' ? limits.textRefusal(r.shopId) : limits.emailRefusal(r.shop, r.template, r.to);
-      const written =
-        insert.run(r.shopId, r.contactId, r.signupId, r.offerId, r.backorderId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt, held ? 'suppressed' : 'queued', held).changes === 1;
+    for (const r of rows) {
+      const held = r.channel === 'sms' ? limits.textRefusal(r.shopId) : CAPPED_EMAILS.has(r.template) ? await limits.emailRefusal(r.shop, r.template, r.to) : null;
+      const { changes } = await runWrite(tx, insert, [
+        r.shopId, r.contactId, r.signupId, r.offerId, r.backorderId, r.publicId, r.template, r.channel, r.to, r.props, r.track, r.intro, r.idempotencyKey, r.sendAfter, createdAt, held ? 'suppressed' : 'queued', held,
+      ]);
+      const written = changes === 1;
       if (r.channel === 'sms') limits.textWritten(r.shopId, held !== null, written);
-      else if (!written) limits.emailNotWritten(r.template, r.to);
+      else if (!written) await limits.emailNotWritten(r.template, r.to);
       // A held text introduces no one: the next one must still say how to stop.
       if (r.intro && written && !held) introduced.push(r.contactId);
     }
-    limits.settle();
-    for (const id of introduced) introduce.run(createdAt, id);
-    this.rows = [];
-    this.introduced.clear();
+    await limits.settle();
+    for (let i = 0; i < introduced.length; i += 500) {
+      await tx
+        .update(contacts)
+        .set({ smsIntroducedAt: now })
+        .where(and(inArray(contacts.id, introduced.slice(i, i + 500)), isNull(contacts.smsIntroducedAt)));
+    }
   }
 
   private row(args: MessageArgs & { template: string; props: unknown }, channel: 'email' | 'sms', to: string, quiet: boolean, intro: boolean): Row {
@@ -148,7 +159,7 @@ function textsByShop(rows: Row[]) {
     if (found) found.count++;
     else counts.set(r.shopId, { shop: r.shop, count: 1 });
   }
-  return counts.values();
+  return Array.from(counts, ([, byShop]) => byShop);
 }
 
 /** One event, one message per channel: the unique key of a message row. */
@@ -159,23 +170,3 @@ export const idempotencyKey = (shopId: string, key: string, channel: 'email' | '
  * `prefix:`: one range scan of the unique index. `;` sorts right after `:`.
  */
 export const idempotencyKeyRange = (shopId: string, prefix: string) => ({ from: `${shopId}:${prefix}:`, to: `${shopId}:${prefix};` });
-
-const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
-
-function prepare(client: Database) {
-  return {
-    // db/sql/sqlite/messages.ts; its PostgreSQL twin is db/sql/pg/messages.ts.
-    insert: client.prepare(insertMessage.text()),
-    introduce: client.prepare('update contacts set sms_introduced_at = ? where id = ? and sms_introduced_at is null'),
-  };
-}
-
-/** Prepared once per connection: a restock runs these tens of thousands of times. */
-function statements(client: Database) {
-  let found = cache.get(client);
-  if (!found) {
-    found = prepare(client);
-    cache.set(client, found);
-  }
-  return found;
-}

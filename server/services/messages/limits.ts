@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { execute, first } from '../../../db/raw.ts';
 import { escalations, type Shop } from '../../../db/schema/index.ts';
 import { sha256 } from '../../lib/tokens.ts';
 import { openEscalation } from '../escalations/open.ts';
@@ -42,28 +42,30 @@ interface ShopTexts {
 
 /**
  * The SMS budget and the email cap, as one batch of messages is written.
- * Counters move by upserts in the caller's transaction, so every process
+ * Counters move by upserts in the caller's transaction (`tx`), so every process
  * counts the same rows: per batch one statement per shop that texts, and one
  * per capped email.
  */
 export class SendLimits {
-  private readonly sql;
   private readonly texts = new Map<string, ShopTexts>();
   private readonly hour: number;
   private readonly day: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly tx: Tx,
     private readonly now: Date,
   ) {
-    this.sql = statements(db.$client);
     this.hour = Math.floor(now.getTime() / HOUR);
     this.day = Math.floor(now.getTime() / DAY);
   }
 
   /** Takes budget for `count` texts of the shop at once, before any is written. */
-  reserveTexts(shop: Shop, count: number): void {
-    const { sent } = this.sql.reserve.get(this.hour, shop.id, count) as { sent: number };
+  async reserveTexts(shop: Shop, count: number): Promise<void> {
+    const { sent } = (await first<{ sent: number }>(
+      this.tx,
+      sql`insert into sms_budget (hour, shop_id, sent, held) values (${this.hour}, ${shop.id}, ${count}, 0)
+          on conflict (hour, shop_id) do update set sent = sms_budget.sent + excluded.sent returning sent`,
+    ))!;
     const room = Math.max(0, Math.min(count, shop.settings.sms.hourlyBudget - (sent - count)));
     this.texts.set(shop.id, { shop, room, reserved: count, queued: 0, held: 0 });
   }
@@ -86,34 +88,42 @@ export class SendLimits {
   }
 
   /** Why this email is held back, or null to queue it; counts it against the address's day. */
-  emailRefusal(shop: Shop, template: string, to: string): string | null {
+  async emailRefusal(shop: Shop, template: string, to: string): Promise<string | null> {
     if (!CAPPED_EMAILS.has(template)) return null;
-    const { count } = this.sql.capEmail.get(this.day, addressHash(to)) as { count: number };
+    const { count } = (await first<{ count: number }>(
+      this.tx,
+      sql`insert into email_caps (day, address_hash, count) values (${this.day}, ${addressHash(to)}, 1)
+          on conflict (day, address_hash) do update set count = email_caps.count + 1 returning count`,
+    ))!;
     return count > shop.settings.emailCapPerDay ? `daily cap of ${shop.settings.emailCapPerDay} confirmation emails for this address reached` : null;
   }
 
   /** The email's row was already there (one event, one message): it did not count. */
-  emailNotWritten(template: string, to: string): void {
-    if (CAPPED_EMAILS.has(template)) this.sql.uncapEmail.run(this.day, addressHash(to));
+  async emailNotWritten(template: string, to: string): Promise<void> {
+    if (!CAPPED_EMAILS.has(template)) return;
+    await execute(this.tx, sql`update email_caps set count = count - 1 where day = ${this.day} and address_hash = ${addressHash(to)}`);
   }
 
   /**
    * Gives back budget that was reserved but not used, and tells the merchant,
    * once an hour per shop, that texts are being held back.
    */
-  settle(): void {
-    for (const t of this.texts.values()) {
+  async settle(): Promise<void> {
+    for (const [, t] of this.texts) {
       const unused = t.reserved - t.queued;
       if (unused === 0 && t.held === 0) continue;
-      const { held } = this.sql.settle.get(unused, t.held, this.hour, t.shop.id) as { held: number };
-      if (t.held > 0) this.escalate(t.shop, held);
+      const { held } = (await first<{ held: number }>(
+        this.tx,
+        sql`update sms_budget set sent = sent - ${unused}, held = held + ${t.held} where hour = ${this.hour} and shop_id = ${t.shop.id} returning held`,
+      ))!;
+      if (t.held > 0) await this.escalate(t.shop, held);
     }
   }
 
-  private escalate(shop: Shop, held: number): void {
+  private async escalate(shop: Shop, held: number): Promise<void> {
     const budget = shop.settings.sms.hourlyBudget;
     const summary = `SMS budget of ${budget}/hour reached: ${held} ${held === 1 ? 'text' : 'texts'} held back this hour.`;
-    const opened = openEscalation(this.db, { db: this.db }, {
+    const opened = await openEscalation(this.tx, {}, {
       shop,
       kind: 'sms_budget',
       key: String(this.hour),
@@ -123,28 +133,6 @@ export class SendLimits {
       now: this.now,
     });
     // Already open this hour: keep its count true rather than open another.
-    if (opened === null) this.db.update(escalations).set({ summary }).where(eq(escalations.key, `${shop.id}:sms_budget:${this.hour}`)).run();
+    if (opened === null) await this.tx.update(escalations).set({ summary }).where(eq(escalations.key, `${shop.id}:sms_budget:${this.hour}`));
   }
-}
-
-const cache = new WeakMap<Database, ReturnType<typeof prepare>>();
-function statements(client: Database) {
-  let found = cache.get(client);
-  if (!found) cache.set(client, (found = prepare(client)));
-  return found;
-}
-
-function prepare(client: Database) {
-  return {
-    reserve: client.prepare(
-      `insert into sms_budget (hour, shop_id, sent, held) values (?, ?, ?, 0)
-       on conflict (hour, shop_id) do update set sent = sent + excluded.sent returning sent`,
-    ),
-    settle: client.prepare('update sms_budget set sent = sent - ?, held = held + ? where hour = ? and shop_id = ? returning held'),
-    capEmail: client.prepare(
-      `insert into email_caps (day, address_hash, count) values (?, ?, 1)
-       on conflict (day, address_hash) do update set count = count + 1 returning count`,
-    ),
-    uncapEmail: client.prepare('update email_caps set count = count - 1 where day = ? and address_hash = ?'),
-  };
 }

@@ -16,23 +16,22 @@ export interface MessageListQuery {
  * Newest first, each as it is or will be sent: a message still waiting to be
  * dispatched is rendered for reading (and rendered for real when claimed).
  */
-export function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clock'>, shopId: string, q: MessageListQuery) {
+export async function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' | 'clock'>, shopId: string, q: MessageListQuery) {
   const { db } = deps;
   const where: SQL[] = [eq(messages.shopId, shopId)];
   if (q.to) where.push(eq(messages.to, q.to));
   if (q.template) where.push(eq(messages.template, q.template));
   if (q.signupId) where.push(eq(messages.signupId, q.signupId));
   if (q.cursor !== undefined) where.push(lt(messages.id, q.cursor));
-  const rows = db
+  const rows = await db
     .select()
     .from(messages)
     .where(and(...where))
     .orderBy(desc(messages.id))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  const { rendered } = renderRows(db, deps, page, { store: false });
+  const { rendered } = await renderRows(db, deps, page, { store: false });
   const byId = new Map(rendered.map((m) => [m.id, m]));
   const shown = (m: Message) => ({ ...presentMessage(m), previewHtml: m.html ? untracked(m.html, deps.config.publicUrl) : null });
   return { messages: page.map((m) => shown(byId.get(m.id) ?? m)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };

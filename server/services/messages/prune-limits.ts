@@ -1,3 +1,6 @@
+import { lt } from 'drizzle-orm';
+import { transaction } from '../../../db/transaction.ts';
+import { emailCaps, smsBudget } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { schedulePeriodic } from '../../jobs/queue.ts';
 
@@ -9,11 +12,12 @@ const DAY = 86_400_000;
  * older rows go, so the tables stay the size of one day's traffic. The
  * current and previous periods stay (a batch may straddle the boundary).
  */
-export function pruneSendLimits(deps: Pick<Deps, 'db' | 'clock'>): void {
+export async function pruneSendLimits(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
   const now = deps.clock.now().getTime();
-  const client = deps.db.$client;
-  client.prepare('delete from sms_budget where hour < ?').run(Math.floor(now / HOUR) - 1);
-  client.prepare('delete from email_caps where day < ?').run(Math.floor(now / DAY) - 1);
+  await transaction(deps.db, async (tx) => {
+    await tx.delete(smsBudget).where(lt(smsBudget.hour, Math.floor(now / HOUR) - 1));
+    await tx.delete(emailCaps).where(lt(emailCaps.day, Math.floor(now / DAY) - 1));
+  });
 }
 
 export const scheduleSendLimitsPrune = (deps: Pick<Deps, 'db' | 'clock'>, after?: Date) => schedulePeriodic(deps, 'limits.prune', HOUR, after);

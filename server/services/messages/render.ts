@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { perConnection, type Db } from '../../../db/index.ts';
-import { contacts, shops, type Contact, type Message, type Shop } from '../../../db/schema/index.ts';
+import { perConnection, type Db, type DbOrTx, type Tx } from '../../../db/index.ts';
+import { contacts, messages, shops, type Contact, type Message, type Shop } from '../../../db/schema/index.ts';
 import { emailTemplates, smsTemplates, translate, type RenderContext } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { sign } from '../../lib/signing.ts';
@@ -83,26 +83,26 @@ export function fitSms(render: (p: never, c: RenderContext) => string, props: Re
   return text;
 }
 
+type RenderedRows = { rendered: OutgoingMessage[]; failed: Array<{ row: Message; error: string }> };
+
 /**
  * Renders the rows that are not rendered yet. With `store`, the result is
- * written back once, so every later send of the message (a retry, a re-send
- * after a crash) carries the same payload under the same provider key. A row
- * that cannot be rendered is returned in `failed` rather than stopping the rest.
+ * written back once (so `db` is the transaction), and every later send of the
+ * message (a retry, a re-send after a crash) carries the same payload under
+ * the same provider key. A row that cannot be rendered is returned in `failed`
+ * rather than stopping the rest.
  */
-export function renderRows(
-  db: Db,
-  deps: Pick<Deps, 'config' | 'secret' | 'clock'>,
-  rows: Message[],
-  opts: { store: boolean },
-): { rendered: OutgoingMessage[]; failed: Array<{ row: Message; error: string }> } {
+export async function renderRows(db: Tx, deps: Pick<Deps, 'config' | 'secret' | 'clock'>, rows: Message[], opts: { store: true }): Promise<RenderedRows>;
+export async function renderRows(db: DbOrTx, deps: Pick<Deps, 'config' | 'secret' | 'clock'>, rows: Message[], opts: { store: false }): Promise<RenderedRows>;
+export async function renderRows(db: DbOrTx, deps: Pick<Deps, 'config' | 'secret' | 'clock'>, rows: Message[], opts: { store: boolean }): Promise<RenderedRows> {
   const pending = rows.filter((r) => r.text === null);
   if (pending.length === 0) return { rendered: rows as OutgoingMessage[], failed: [] };
   const q = statements(db);
   const shopById = new Map<string, Shop | undefined>();
   const contactById = new Map<number, Contact | undefined>();
   for (const r of pending) {
-    if (!shopById.has(r.shopId)) shopById.set(r.shopId, q.shop.get({ id: r.shopId }));
-    if (r.contactId !== null && !contactById.has(r.contactId)) contactById.set(r.contactId, q.contact.get({ id: r.contactId }));
+    if (!shopById.has(r.shopId)) shopById.set(r.shopId, (await q.shop.execute({ id: r.shopId }))[0]);
+    if (r.contactId !== null && !contactById.has(r.contactId)) contactById.set(r.contactId, (await q.contact.execute({ id: r.contactId }))[0]);
   }
   const now = deps.clock.now();
   const rendered: OutgoingMessage[] = [];
@@ -112,23 +112,25 @@ export function renderRows(
       rendered.push(row as OutgoingMessage);
       continue;
     }
+    let out: Rendered;
     try {
       const shop = shopById.get(row.shopId);
       const contact = row.contactId === null ? undefined : contactById.get(row.contactId);
       if (!shop || !contact) throw new Error('no shop or contact to render with');
-      const out = renderMessage(row, shop, contact, deps);
-      if (opts.store) q.store.run(out.from, out.subject, out.html, out.text, JSON.stringify(out.headers), now.getTime(), row.id);
-      rendered.push({ ...row, ...out, renderedAt: opts.store ? now : null });
+      out = renderMessage(row, shop, contact, deps);
     } catch (error) {
       failed.push({ row, error: `render failed: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
     }
+    // Outside the try: a failed write must fail the transaction, not pass for a render failure.
+    if (opts.store) await (db as Tx).update(messages).set({ ...out, renderedAt: now }).where(eq(messages.id, row.id));
+    rendered.push({ ...row, ...out, renderedAt: opts.store ? now : null });
   }
   return { rendered, failed };
 }
 
-/** A backlog of thousands is rendered a few rows at a time: statements prepared once. */
+/** A backlog of thousands is rendered a few rows at a time: statements prepared once per connection. */
 const statements = perConnection((db: Db) => ({
   shop: db.select().from(shops).where(eq(shops.id, sql.placeholder('id'))).prepare(),
   contact: db.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare(),
-  store: db.$client.prepare('update messages set "from" = ?, subject = ?, html = ?, text = ?, headers = ?, rendered_at = ? where id = ?'),
 }));

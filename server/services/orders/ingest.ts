@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import {
   backorders,
   contacts,
@@ -60,12 +61,12 @@ export interface IngestedOrder {
  * is below zero exactly by what is owed. A purchase by someone who was offered
  * the variant within the attribution window is a conversion.
  */
-export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): IngestedOrder {
-  const result = deps.db.transaction((tx): IngestedOrder => {
-    const seen = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, input.id))).get();
+export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Promise<IngestedOrder> {
+  const result = await transaction(deps.db, async (tx): Promise<IngestedOrder> => {
+    const [seen] = await tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, input.id)));
     if (seen) {
-      const credited = tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).all();
-      const owedLines = tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).all();
+      const credited = await tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).orderBy(asc(conversions.id));
+      const owedLines = await tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).orderBy(asc(backorders.id));
       return {
         order: { id: seen.id, lines: seen.lines },
         conversions: credited.map(present),
@@ -74,15 +75,15 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
       };
     }
     const now = deps.clock.now();
-    input.lineItems.forEach((item, i) => {
-      const known = tx.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get();
+    for (const [i, item] of input.lineItems.entries()) {
+      const [known] = await tx.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId)));
       if (!known) throw Invalid(`lineItems.${i}.variantId: unknown variant ${item.variantId}; PUT it first`, `lineItems.${i}.variantId`);
-    });
-    const found = input.email || input.phone ? upsertContact(deps.db, shop.id, { email: input.email, phone: input.phone }, now).contact : null;
+    }
+    const found = input.email || input.phone ? (await upsertContact(tx, shop.id, { email: input.email, phone: input.phone }, now)).contact : null;
     const contact = found
-      ? tx.update(contacts).set({ ordersCount: Math.max(found.ordersCount + 1, input.ordersCount ?? 0) }).where(eq(contacts.id, found.id)).returning().get()
+      ? ((await tx.update(contacts).set({ ordersCount: Math.max(found.ordersCount + 1, input.ordersCount ?? 0) }).where(eq(contacts.id, found.id)).returning())[0] ?? null)
       : null;
-    const held = input.holdToken ? offerContext(tx, { token: input.holdToken }) : null;
+    const held = input.holdToken ? await offerContext(tx, { token: input.holdToken }) : null;
     const heldOffer = held && held.shop.id === shop.id ? held.offer : null;
 
     const lines: OrderLine[] = [];
@@ -92,39 +93,39 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
     for (const item of input.lineItems) {
       const line: OrderLine = { ...item, fromHold: 0, fromStock: 0, backordered: 0 };
       lines.push(line);
-      const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))).get()!;
-      const credit = contact ? creditSignup(tx, shop, contact, item.variantId, heldOffer, now) : null;
-      if (credit?.offer?.status === 'active' && now < credit.offer.expiresAt && endOffer(tx, credit.offer, 'purchased', now)) {
+      const variant = (await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, item.variantId))))[0]!;
+      const credit = contact ? await creditSignup(tx, shop, contact, item.variantId, heldOffer, now) : null;
+      if (credit?.offer?.status === 'active' && now < credit.offer.expiresAt && (await endOffer(tx, credit.offer, 'purchased', now))) {
         line.fromHold = Math.min(credit.offer.units, item.quantity);
       }
       // Fulfillable units are the ones on hand: the platform ships from them whatever we hold,
       // so a sale into held units withdraws holds (below) rather than owing the buyer.
       const rest = item.quantity - line.fromHold;
-      if (input.placedAt && hasPlatformLevel(tx, shop.id, variant.id)) {
+      if (input.placedAt && (await hasPlatformLevel(tx, shop.id, variant.id))) {
         // The platform's level is the truth and already counts this order: its shortfall is
         // judged against that level once known (settle below), never against our own count.
         line.fromStock = rest;
         onPlatform.add(variant.id);
-        tx.insert(platformOrderLines)
-          .values({ shopId: shop.id, orderId: input.id, variantId: variant.id, quantity: item.quantity, price: item.price, placedAt: input.placedAt, receivedAt: now })
-          .run();
+        await tx
+          .insert(platformOrderLines)
+          .values({ shopId: shop.id, orderId: input.id, variantId: variant.id, quantity: item.quantity, price: item.price, placedAt: input.placedAt, receivedAt: now });
       } else {
         line.fromStock = Math.min(rest, Math.max(0, Math.max(0, variant.inventory) - line.fromHold));
         line.backordered = rest - line.fromStock;
         if (line.backordered > 0) owed.push({ variant, quantity: line.backordered, price: item.price });
         // The same arithmetic as any fall: holds above what is left are withdrawn, newest first.
-        applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
+        await applyInventory(tx, deps, shop, variant, variant.inventory - item.quantity);
       }
       if (credit) {
-        tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId)).run();
-        emit(tx, shop, 'signup.purchased', {
+        await tx.update(signups).set({ status: 'purchased', updatedAt: now }).where(eq(signups.id, credit.signupId));
+        await emit(tx, shop, 'signup.purchased', {
           signup: { id: credit.signupId, variantId: item.variantId },
           order: { id: input.id, currency: input.currency, quantity: item.quantity, price: item.price },
           attribution: credit.attribution,
         }, now);
         if (credit.attribution) {
           const revenue = item.price * item.quantity;
-          const inserted = tx
+          const [inserted] = await tx
             .insert(conversions)
             .values({
               shopId: shop.id,
@@ -138,23 +139,23 @@ export function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Ingested
               createdAt: now,
             })
             .onConflictDoNothing()
-            .returning()
-            .get();
+            .returning();
           if (inserted) credited.push(present(inserted));
         }
       }
     }
-    tx.insert(orders)
-      .values({ shopId: shop.id, id: input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now })
-      .run();
+    await tx
+      .insert(orders)
+      .values({ shopId: shop.id, id: input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now });
     const backordered =
       contact && owed.length > 0
-        ? recordBackorders(tx, deps, { shop, contact, orderId: input.id, currency: input.currency, total: input.total, lines: owed, now })
+        ? await recordBackorders(tx, deps, { shop, contact, orderId: input.id, currency: input.currency, total: input.total, lines: owed, now })
         : [];
-    for (const variantId of onPlatform) settlePlatformVariant(tx, deps, shop, variantId);
+    for (const variantId of onPlatform) await settlePlatformVariant(tx, deps, shop, variantId);
     if (onPlatform.size > 0) {
-      backordered.push(...tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).all().map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })));
-      enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + deps.config.settleMs), payload: { shopId: shop.id, variantId } })), now);
+      const judged = await tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).orderBy(asc(backorders.id));
+      backordered.push(...judged.map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })));
+      await enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + deps.config.settleMs), payload: { shopId: shop.id, variantId } })), now);
     }
     return { order: { id: input.id, lines }, conversions: credited, backorders: backordered, created: true };
   });
@@ -175,8 +176,8 @@ const present = (c: { signupId: number; attribution: Attribution; revenue: numbe
  * when the offer came within the attribution window. A waiting place is settled
  * (the shopper bought) but not credited: nothing we sent was an offer.
  */
-function creditSignup(tx: Tx, shop: Shop, contact: Contact, variantId: string, heldOffer: Offer | null, now: Date) {
-  const signup = tx
+async function creditSignup(tx: Tx, shop: Shop, contact: Contact, variantId: string, heldOffer: Offer | null, now: Date) {
+  const [signup] = await tx
     .select()
     .from(signups)
     .where(
@@ -188,17 +189,17 @@ function creditSignup(tx: Tx, shop: Shop, contact: Contact, variantId: string, h
       ),
     )
     .orderBy(desc(signups.seq))
-    .get();
+    .limit(1);
   const viaToken = heldOffer && heldOffer.variantId === variantId ? heldOffer : null;
   const signupId = viaToken?.signupId ?? signup?.id;
   if (signupId === undefined) return null;
-  const offer = viaToken ?? tx.select().from(offers).where(eq(offers.signupId, signupId)).orderBy(desc(offers.id)).get() ?? null;
+  const offer = viaToken ?? (await tx.select().from(offers).where(eq(offers.signupId, signupId)).orderBy(desc(offers.id)).limit(1))[0] ?? null;
   if (!offer) return { signupId, offer: null, attribution: null };
   const windowStart = now.getTime() - durationMs(shop.settings.attributionWindow);
   if (!viaToken && offer.createdAt.getTime() < windowStart) return { signupId, offer, attribution: null };
   const clicked =
     Boolean(viaToken) ||
     Boolean(offer.clickedAt) ||
-    Boolean(tx.select({ id: messages.id }).from(messages).where(and(eq(messages.offerId, offer.id), isNotNull(messages.clickedAt))).get());
+    (await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.offerId, offer.id), isNotNull(messages.clickedAt))).limit(1)).length > 0;
   return { signupId, offer, attribution: (clicked ? 'direct' : 'assisted') as Attribution };
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { contacts, orders, shops, platformLevels, platformOrderLines, variants, type PlatformLevel, type PlatformOrderLine, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
@@ -24,12 +25,12 @@ import { applyInventory } from '../restock/inventory.ts';
  *
  * Waitline's running count is the latest level minus the lines placed after it.
  */
-export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string): boolean {
+export async function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string): Promise<boolean> {
   const now = deps.clock.now();
   const where = (t: typeof platformLevels | typeof platformOrderLines) => and(eq(t.shopId, shop.id), eq(t.variantId, variantId));
-  const levels = tx.select().from(platformLevels).where(where(platformLevels)).orderBy(asc(platformLevels.at), asc(platformLevels.id)).all();
+  const levels = await tx.select().from(platformLevels).where(where(platformLevels)).orderBy(asc(platformLevels.at), asc(platformLevels.id));
   if (levels.length === 0) return false;
-  const lines = tx.select().from(platformOrderLines).where(where(platformOrderLines)).all().sort(byPlacement);
+  const lines = (await tx.select().from(platformOrderLines).where(where(platformOrderLines))).sort(byPlacement);
 
   const owedByOrder = new Map<string, Array<{ line: PlatformOrderLine; quantity: number }>>();
   for (const line of lines) {
@@ -38,14 +39,14 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
     // Backorders are queued in placement order: a later line waits for an earlier one.
     if (after === null) break;
     const backordered = Math.min(line.quantity, Math.max(0, -after));
-    tx.update(platformOrderLines).set({ status: 'judged', backordered }).where(eq(platformOrderLines.id, line.id)).run();
+    await tx.update(platformOrderLines).set({ status: 'judged', backordered }).where(eq(platformOrderLines.id, line.id));
     line.status = 'judged';
     if (backordered > 0) owedByOrder.set(line.orderId, [...(owedByOrder.get(line.orderId) ?? []), { line, quantity: backordered }]);
   }
-  const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+  const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
   if (!variant) return false;
   for (const [orderId, owed] of owedByOrder) {
-    const order = tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).get();
+    const [order] = await tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId)));
     if (order) {
       // The order as exported and escalated says what was owed, once that is known.
       const lines = order.lines.map((l) => ({ ...l }));
@@ -53,47 +54,47 @@ export function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId:
         const line = lines.find((l) => l.variantId === variantId && l.quantity === o.line.quantity && l.backordered === 0) ?? lines.find((l) => l.variantId === variantId);
         if (line) Object.assign(line, { backordered: o.quantity, fromStock: Math.max(0, line.fromStock - o.quantity) });
       }
-      tx.update(orders).set({ lines }).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId))).run();
+      await tx.update(orders).set({ lines }).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId)));
     }
-    const contact = order?.contactId ? tx.select().from(contacts).where(eq(contacts.id, order.contactId)).get() : undefined;
+    const contact = order?.contactId ? (await tx.select().from(contacts).where(eq(contacts.id, order.contactId)))[0] : undefined;
     if (!order || !contact) continue;
     const owedLines: OwedLine[] = owed.map((o) => ({ variant, quantity: o.quantity, price: o.line.price }));
-    recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
+    await recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
   }
 
   const latest = levels[levels.length - 1]!;
   const estimate = latest.level - sum(lines.filter((l) => l.placedAt > latest.at));
-  prune(tx, shop, variantId, levels, now);
+  await prune(tx, shop, variantId, levels, now);
   if (estimate === variant.inventory) return false;
-  applyInventory(tx, deps, shop, variant, estimate);
+  await applyInventory(tx, deps, shop, variant, estimate);
   return true;
 }
 
 /** Job `platform.settle`: lines still not judged `settleMs` after they arrived are judged on what is known. */
-export function settleOverdue(deps: Deps, shopId: string, variantId: string): void {
-  const shop = deps.db.select().from(shops).where(eq(shops.id, shopId)).get();
+export async function settleOverdue(deps: Deps, shopId: string, variantId: string): Promise<void> {
+  const [shop] = await deps.db.select().from(shops).where(eq(shops.id, shopId));
   if (!shop) return;
-  deps.db.transaction((tx) => settlePlatformVariant(tx, deps, shop, variantId));
+  await transaction(deps.db, (tx) => settlePlatformVariant(tx, deps, shop, variantId));
   deps.wake();
 }
 
 /** orders/cancelled: a line not yet judged is owed nothing (it still counts in the level it took stock from). */
-export function closePendingLines(tx: Tx, shopId: string, orderId: string): void {
-  tx.update(platformOrderLines)
+export async function closePendingLines(tx: Tx, shopId: string, orderId: string): Promise<void> {
+  await tx
+    .update(platformOrderLines)
     .set({ status: 'judged', backordered: 0 })
-    .where(and(eq(platformOrderLines.shopId, shopId), eq(platformOrderLines.orderId, orderId), eq(platformOrderLines.status, 'pending')))
-    .run();
+    .where(and(eq(platformOrderLines.shopId, shopId), eq(platformOrderLines.orderId, orderId), eq(platformOrderLines.status, 'pending')));
 }
 
 /** Records a level the platform reported (or reconciliation read) at `at`, then settles the variant. */
-export function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, level: number, at: Date): boolean {
-  tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level }).run();
+export async function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, level: number, at: Date): Promise<boolean> {
+  await tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level });
   return settlePlatformVariant(tx, deps, shop, variantId);
 }
 
 /** Whether Waitline has ever heard this variant's level from the platform; before that its own count is all there is. */
-export const hasPlatformLevel = (tx: Tx, shopId: string, variantId: string) =>
-  Boolean(tx.select({ id: platformLevels.id }).from(platformLevels).where(and(eq(platformLevels.shopId, shopId), eq(platformLevels.variantId, variantId))).get());
+export const hasPlatformLevel = async (tx: Tx, shopId: string, variantId: string) =>
+  (await tx.select({ id: platformLevels.id }).from(platformLevels).where(and(eq(platformLevels.shopId, shopId), eq(platformLevels.variantId, variantId))).limit(1)).length > 0;
 
 /** Placement order: the platform's time, then its order id, so equal times order the same way on every arrival. */
 const byPlacement = (a: PlatformOrderLine, b: PlatformOrderLine) =>
@@ -122,11 +123,11 @@ function levelAfter(levels: PlatformLevel[], lines: PlatformOrderLine[], line: P
 const HISTORY_MS = 24 * 3_600_000;
 
 /** History older than a day, except the latest level (the base of the running count). */
-function prune(tx: Tx, shop: Shop, variantId: string, levels: PlatformLevel[], now: Date): void {
+async function prune(tx: Tx, shop: Shop, variantId: string, levels: PlatformLevel[], now: Date): Promise<void> {
   const horizon = new Date(now.getTime() - HISTORY_MS);
   const old = levels.slice(0, -1).filter((l) => l.at < horizon).map((l) => l.id);
-  if (old.length > 0) tx.delete(platformLevels).where(inArray(platformLevels.id, old)).run();
-  tx.delete(platformOrderLines)
-    .where(and(eq(platformOrderLines.shopId, shop.id), eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'judged'), lt(platformOrderLines.receivedAt, horizon)))
-    .run();
+  if (old.length > 0) await tx.delete(platformLevels).where(inArray(platformLevels.id, old));
+  await tx
+    .delete(platformOrderLines)
+    .where(and(eq(platformOrderLines.shopId, shop.id), eq(platformOrderLines.variantId, variantId), eq(platformOrderLines.status, 'judged'), lt(platformOrderLines.receivedAt, horizon)));
 }

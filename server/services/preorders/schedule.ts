@@ -1,4 +1,4 @@
-import type { DbOrTx } from '../../../db/index.ts';
+import type { Tx } from '../../../db/index.ts';
 import type { Shop, Signup, Variant } from '../../../db/schema/index.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -21,7 +21,7 @@ export function preorderMoments(shop: Shop, signup: Pick<Signup, 'createdAt'>, v
  * Jobs are keyed by their moment: after an ETA change new ones are added, and
  * the old ones find they no longer match and do nothing.
  */
-export function schedulePreorder(tx: DbOrTx, shop: Shop, signups: Signup[], variant: Variant, now: Date): void {
+export async function schedulePreorder(tx: Tx, shop: Shop, signups: Signup[], variant: Variant, now: Date): Promise<void> {
   const jobs = signups.flatMap((signup) => {
     const moments = preorderMoments(shop, signup, variant);
     if (!moments) return [];
@@ -29,5 +29,5 @@ export function schedulePreorder(tx: DbOrTx, shop: Shop, signups: Signup[], vari
       .filter(([, at]) => at > now.getTime())
       .map(([stage, at]) => ({ kind: 'preorder.update', key: `preorder:${signup.id}:${stage}:${at}`, runAt: new Date(at), payload: { signupId: signup.id, stage } }));
   });
-  enqueueJobs(tx, jobs, now);
+  await enqueueJobs(tx, jobs, now);
 }

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { transaction } from '../../../db/transaction.ts';
 import type { Job } from '../../../db/schema/index.ts';
 import { contacts, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -12,32 +13,32 @@ import { preorderMoments, type PreorderStage } from './schedule.ts';
  * pre-order still waiting. A job scheduled for an ETA that has since moved
  * does nothing; each stage is sent once, whatever the ETA did.
  */
-export function preorderUpdate(deps: Deps, signupId: number, stage: PreorderStage, job: Pick<Job, 'runAt'>): void {
-  const wrote = deps.db.transaction((tx) => {
-    const row = tx
+export async function preorderUpdate(deps: Deps, signupId: number, stage: PreorderStage, job: Pick<Job, 'runAt'>): Promise<void> {
+  const wrote = await transaction(deps.db, async (tx) => {
+    const [row] = await tx
       .select({ signup: signups, shop: shops, contact: contacts })
       .from(signups)
       .innerJoin(shops, eq(shops.id, signups.shopId))
       .innerJoin(contacts, eq(contacts.id, signups.contactId))
-      .where(eq(signups.id, signupId))
-      .get();
+      .where(eq(signups.id, signupId));
     if (!row || row.signup.status !== 'waiting' || row.signup.kind !== 'preorder') return false;
     const { signup, shop, contact } = row;
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId)));
     const eta = variant && presentEta(variant);
     if (!variant || !eta || variant.mode !== 'preorder') return false;
     if (preorderMoments(shop, signup, variant)?.[stage] !== job.runAt.getTime()) return false; // superseded by an ETA change
-    const batch = MessageBatch.for(deps, deps.clock.now());
+    const position = (await positionOf(tx, signup)) ?? 1;
+    const batch = MessageBatch.for(tx, deps.clock.now());
     batch.email({
       shop,
       contact,
       signupId: signup.id,
       key: `preorder:${signup.id}:${stage}`,
       template: 'preorder-update',
-      props: { stage, item: itemName(variant), eta, position: positionOf(tx, signup) ?? 1, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
+      props: { stage, item: itemName(variant), eta, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
     });
     const wrote = batch.size > 0;
-    batch.flush();
+    await batch.flush();
     return wrote;
   });
   if (wrote) deps.wake();

@@ -4,8 +4,8 @@ import { purchaseOrders, suppliers, variants, type PurchaseOrder, type Variant }
 import { Conflict, Invalid, NotFound } from '../../lib/errors.ts';
 
 /** The shop's PO; another shop's is simply not found. */
-export function findPurchaseOrder(db: DbOrTx, shopId: string, id: number): PurchaseOrder {
-  const po = db.select().from(purchaseOrders).where(and(eq(purchaseOrders.shopId, shopId), eq(purchaseOrders.id, id))).get();
+export async function findPurchaseOrder(db: DbOrTx, shopId: string, id: number): Promise<PurchaseOrder> {
+  const [po] = await db.select().from(purchaseOrders).where(and(eq(purchaseOrders.shopId, shopId), eq(purchaseOrders.id, id)));
   if (!po) throw NotFound('Purchase order');
   return po;
 }
@@ -14,8 +14,8 @@ export function requireOpen(po: PurchaseOrder): void {
   if (po.status !== 'open') throw Conflict(`Purchase order ${po.id} is closed (${po.status}); only an open one can change`);
 }
 
-export function findVariant(db: DbOrTx, shopId: string, id: string): Variant {
-  const variant = db.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id))).get();
+export async function findVariant(db: DbOrTx, shopId: string, id: string): Promise<Variant> {
+  const [variant] = await db.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id)));
   if (!variant) throw NotFound('Variant');
   return variant;
 }
@@ -26,4 +26,7 @@ export function requireNotPast(date: string, now: Date, field = 'quotedArrival')
   if (date < today) throw Invalid(`${field} must not be in the past (today is ${today})`, field);
 }
 
-export const supplierName = (db: DbOrTx, id: number) => db.select({ name: suppliers.name }).from(suppliers).where(eq(suppliers.id, id)).get()!.name;
+export async function supplierName(db: DbOrTx, id: number): Promise<string> {
+  const [row] = await db.select({ name: suppliers.name }).from(suppliers).where(eq(suppliers.id, id));
+  return row!.name;
+}

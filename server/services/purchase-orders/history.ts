@@ -20,48 +20,44 @@ export function etaRules(shop: Shop) {
 }
 
 /** A supplier's slips, oldest first (the most recent HISTORY_LIMIT). */
-export function supplierSlips(db: DbOrTx, shopId: string, supplierId: number): number[] {
-  return db
+export async function supplierSlips(db: DbOrTx, shopId: string, supplierId: number): Promise<number[]> {
+  const rows = await db
     .select({ slip: poReceipts.slipDays })
     .from(poReceipts)
     .where(and(eq(poReceipts.shopId, shopId), eq(poReceipts.supplierId, supplierId)))
     .orderBy(desc(poReceipts.receivedAt), desc(poReceipts.id))
-    .limit(HISTORY_LIMIT)
-    .all()
-    .map((r) => r.slip)
-    .reverse();
+    .limit(HISTORY_LIMIT);
+  return rows.map((r) => r.slip).reverse();
 }
 
 /** Every supplier's recent slips pooled: the prior for a supplier with little history. */
-export function shopSlips(db: DbOrTx, shopId: string): number[] {
-  return db
+export async function shopSlips(db: DbOrTx, shopId: string): Promise<number[]> {
+  const rows = await db
     .select({ slip: poReceipts.slipDays })
     .from(poReceipts)
     .where(eq(poReceipts.shopId, shopId))
     .orderBy(desc(poReceipts.receivedAt), desc(poReceipts.id))
-    .limit(POOLED_LIMIT)
-    .all()
-    .map((r) => r.slip);
+    .limit(POOLED_LIMIT);
+  return rows.map((r) => r.slip);
 }
 
 /** The earliest open PO of each variant: the shipment its ETA comes from (ties: the older PO). */
-export function governingPurchaseOrders(db: DbOrTx, shopId: string, variantIds: string[]): Map<string, PurchaseOrder> {
+export async function governingPurchaseOrders(db: DbOrTx, shopId: string, variantIds: string[]): Promise<Map<string, PurchaseOrder>> {
   const out = new Map<string, PurchaseOrder>();
   if (variantIds.length === 0) return out;
-  const open = db
+  const open = await db
     .select()
     .from(purchaseOrders)
     .where(and(eq(purchaseOrders.shopId, shopId), inArray(purchaseOrders.variantId, variantIds), eq(purchaseOrders.status, 'open')))
-    .orderBy(asc(purchaseOrders.quotedArrival), asc(purchaseOrders.id))
-    .all();
+    .orderBy(asc(purchaseOrders.quotedArrival), asc(purchaseOrders.id));
   for (const po of open) if (!out.has(po.variantId)) out.set(po.variantId, po);
   return out;
 }
 
 /** The predicted range for one open PO, with the basis the variant keeps for its explanation. */
-export function predictFor(db: DbOrTx, shop: Shop, po: PurchaseOrder, today: string): { eta: { earliest: string; latest: string }; basis: EtaBasis } {
-  const supplier = db.select().from(suppliers).where(eq(suppliers.id, po.supplierId)).get()!;
-  const slip = slipRange(supplierSlips(db, shop.id, po.supplierId), priorFrom(shopSlips(db, shop.id)));
+export async function predictFor(db: DbOrTx, shop: Shop, po: PurchaseOrder, today: string): Promise<{ eta: { earliest: string; latest: string }; basis: EtaBasis }> {
+  const supplier = (await db.select().from(suppliers).where(eq(suppliers.id, po.supplierId)))[0]!;
+  const slip = slipRange(await supplierSlips(db, shop.id, po.supplierId), priorFrom(await shopSlips(db, shop.id)));
   const { handlingDays } = etaRules(shop);
   return {
     eta: predictEta(po.quotedArrival, slip, handlingDays, today),

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { isoDate, plainText, variantId } from '../../lib/fields.ts';
 import { insertPurchaseOrder, type PurchaseOrderInput } from './create.ts';
@@ -70,15 +71,16 @@ export async function importPurchaseOrders(deps: Deps, shop: Shop, rows: AsyncIt
   }
   const ids = [...new Set(good.map((g) => g.input.variantId))];
   const known = new Set(
-    ids.length ? deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids))).all().map((v) => v.id) : [],
+    ids.length ? (await deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids)))).map((v) => v.id) : [],
   );
   for (const g of good) if (!known.has(g.input.variantId)) fail(g.row, 'variant', `unknown variant ${g.input.variantId}`);
   if (errorCount > 0) return { ok: false, errors: errors.sort((a, b) => a.row - b.row), errorCount };
 
-  const result = deps.db.transaction((tx) => {
+  const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const created = good.map((g) => insertPurchaseOrder(tx, shop, g.input, now));
-    const notified = refreshEtas(tx, deps, shop, ids, REASONS.created, now);
+    const created = [];
+    for (const g of good) created.push(await insertPurchaseOrder(tx, shop, g.input, now));
+    const notified = await refreshEtas(tx, deps, shop, ids, REASONS.created, now);
     return { ok: true as const, imported: created.length, purchaseOrders: created.map((c) => presentPurchaseOrder(c.po, c.supplier)), notified };
   });
   deps.wake();

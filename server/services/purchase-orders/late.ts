@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { schedulePeriodic } from '../../jobs/queue.ts';
 import { purchaseOrders, shops } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { REASONS, refreshEtas } from './refresh.ts';
 
@@ -13,13 +14,14 @@ import { REASONS, refreshEtas } from './refresh.ts';
  * late shipment brings an honest update every few days, not silence and not
  * a message a day. Returns how many customers were told.
  */
-export function refreshLateEtas(deps: Deps): number {
+export async function refreshLateEtas(deps: Deps): Promise<number> {
   const now = deps.clock.now();
-  const open = deps.db
+  const open = await deps.db
     .selectDistinct({ shopId: purchaseOrders.shopId, variantId: purchaseOrders.variantId })
     .from(purchaseOrders)
     .where(eq(purchaseOrders.status, 'open'))
-    .all();
+    // Each shop's variants in one order on both engines (DISTINCT leaves it to the plan).
+    .orderBy(purchaseOrders.shopId, purchaseOrders.variantId);
   const byShop = new Map<string, string[]>();
   for (const { shopId, variantId } of open) {
     const ids = byShop.get(shopId);
@@ -27,8 +29,9 @@ export function refreshLateEtas(deps: Deps): number {
     else byShop.set(shopId, [variantId]);
   }
   let notified = 0;
-  for (const shop of byShop.size ? deps.db.select().from(shops).where(inArray(shops.id, [...byShop.keys()])).all() : []) {
-    notified += deps.db.transaction((tx) => refreshEtas(tx, deps, shop, byShop.get(shop.id)!, REASONS.late, now));
+  const list = byShop.size ? await deps.db.select().from(shops).where(inArray(shops.id, [...byShop.keys()])).orderBy(shops.id) : [];
+  for (const shop of list) {
+    notified += await transaction(deps.db, (tx) => refreshEtas(tx, deps, shop, byShop.get(shop.id)!, REASONS.late, now));
   }
   if (notified > 0) deps.wake();
   return notified;

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { poReceipts, purchaseOrders, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { applyInventory } from '../restock/inventory.ts';
@@ -23,10 +24,10 @@ export interface ReceiveInput {
  * - every open PO of this supplier may now predict differently, so their
  *   variants' ETAs are refreshed (told only past the shift threshold).
  */
-export function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, input: ReceiveInput) {
-  const result = deps.db.transaction((tx) => {
+export async function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, input: ReceiveInput) {
+  const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const po = findPurchaseOrder(tx, shop.id, id);
+    const po = await findPurchaseOrder(tx, shop.id, id);
     requireOpen(po);
     const outstanding = po.quantity - po.receivedQuantity;
     if (input.quantity > outstanding) {
@@ -35,21 +36,20 @@ export function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, input: 
     const receivedAt = input.receivedAt ?? now;
     if (receivedAt.getTime() > now.getTime()) throw Invalid('receivedAt must not be in the future', 'receivedAt');
     const slipDays = daysBetween(po.quotedArrival, receivedAt.toISOString().slice(0, 10));
-    tx.insert(poReceipts)
-      .values({ shopId: shop.id, supplierId: po.supplierId, purchaseOrderId: po.id, variantId: po.variantId, quantity: input.quantity, quotedArrival: po.quotedArrival, receivedAt, slipDays, createdAt: now })
-      .run();
+    await tx
+      .insert(poReceipts)
+      .values({ shopId: shop.id, supplierId: po.supplierId, purchaseOrderId: po.id, variantId: po.variantId, quantity: input.quantity, quotedArrival: po.quotedArrival, receivedAt, slipDays, createdAt: now });
     const received = po.receivedQuantity + input.quantity;
     const done = received === po.quantity;
-    const updated = tx
+    const [updated] = await tx
       .update(purchaseOrders)
       .set({ receivedQuantity: received, updatedAt: now, ...(done ? { status: 'received' as const, closedAt: now } : {}) })
       .where(eq(purchaseOrders.id, po.id))
-      .returning()
-      .get();
-    const variant = findVariant(tx, shop.id, po.variantId);
-    const { allocation } = applyInventory(tx, deps, shop, variant, variant.inventory + input.quantity);
-    const notified = refreshEtas(tx, deps, shop, [po.variantId, ...variantsSuppliedBy(tx, shop.id, po.supplierId)], REASONS.next, now);
-    return { purchaseOrder: presentPurchaseOrder(updated, supplierName(tx, po.supplierId)), allocation, receipt: { quantity: input.quantity, receivedAt: receivedAt.toISOString(), slipDays }, notified };
+      .returning();
+    const variant = await findVariant(tx, shop.id, po.variantId);
+    const { allocation } = await applyInventory(tx, deps, shop, variant, variant.inventory + input.quantity);
+    const notified = await refreshEtas(tx, deps, shop, [po.variantId, ...(await variantsSuppliedBy(tx, shop.id, po.supplierId))], REASONS.next, now);
+    return { purchaseOrder: presentPurchaseOrder(updated!, await supplierName(tx, po.supplierId)), allocation, receipt: { quantity: input.quantity, receivedAt: receivedAt.toISOString(), slipDays }, notified };
   });
   deps.wake();
   return result;

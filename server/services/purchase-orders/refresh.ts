@@ -34,18 +34,19 @@ export const isMerchantEta = (v: Variant) => v.etaSource === 'merchant' || (v.et
  * this twice for one event changes nothing the second time. Returns how many
  * customers were told.
  */
-export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): number {
+export async function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): Promise<number> {
   const ids = [...new Set(variantIds)];
   if (ids.length === 0) return 0;
   const today = now.toISOString().slice(0, 10);
   const { thresholdDays } = etaRules(shop);
-  const governing = governingPurchaseOrders(tx, shop.id, ids);
-  const list = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids))).all();
+  const governing = await governingPurchaseOrders(tx, shop.id, ids);
+  // In id order, so customers are told in the same order on both engines.
+  const list = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids))).orderBy(variants.id);
   let notified = 0;
   for (const variant of list) {
     const po = governing.get(variant.id);
     if (!po || isMerchantEta(variant)) continue;
-    const { eta, basis } = predictFor(tx, shop, po, today);
+    const { eta, basis } = await predictFor(tx, shop, po, today);
     const told = presentEta(variant);
     const was = variant.etaSource === 'purchase-order' ? variant.etaBasis : null;
     const sameShipment = told && was && was.purchaseOrderId === po.id && was.quotedArrival === po.quotedArrival;
@@ -55,17 +56,16 @@ export function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[]
     }
     // The same shipment moves for one of two reasons: it is overdue, or new history.
     const why = !sameShipment ? reason : isLate(po.quotedArrival, { low: basis.slipLow }, today) ? REASONS.late : REASONS.history;
-    notified += applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now }).notified;
+    notified += (await applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now })).notified;
   }
   return notified;
 }
 
 /** Variants whose ETA comes from an open PO of this supplier: new history may move them all. */
-export function variantsSuppliedBy(tx: Tx, shopId: string, supplierId: number): string[] {
-  return tx
+export async function variantsSuppliedBy(tx: Tx, shopId: string, supplierId: number): Promise<string[]> {
+  const rows = await tx
     .selectDistinct({ id: purchaseOrders.variantId })
     .from(purchaseOrders)
-    .where(and(eq(purchaseOrders.shopId, shopId), eq(purchaseOrders.supplierId, supplierId), eq(purchaseOrders.status, 'open')))
-    .all()
-    .map((r) => r.id);
+    .where(and(eq(purchaseOrders.shopId, shopId), eq(purchaseOrders.supplierId, supplierId), eq(purchaseOrders.status, 'open')));
+  return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
 import { presentEta } from '../variants/upsert.ts';
@@ -14,17 +15,17 @@ import { REASONS, refreshEtas } from './refresh.ts';
  * told if it differs). Without an open PO there is nothing to hand it to, so
  * this is refused rather than leaving customers with no date.
  */
-export function releaseEta(deps: Deps, shop: Shop, variantId: string) {
-  const result = deps.db.transaction((tx) => {
+export async function releaseEta(deps: Deps, shop: Shop, variantId: string) {
+  const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    findVariant(tx, shop.id, variantId);
-    if (!governingPurchaseOrders(tx, shop.id, [variantId]).has(variantId)) {
+    await findVariant(tx, shop.id, variantId);
+    if (!(await governingPurchaseOrders(tx, shop.id, [variantId])).has(variantId)) {
       throw Conflict('This variant has no open purchase order to take its ETA from; set the ETA with POST /v1/admin/variants/:id/eta instead');
     }
     const where = and(eq(variants.shopId, shop.id), eq(variants.id, variantId));
-    tx.update(variants).set({ etaSource: 'purchase-order', etaBasis: null }).where(where).run();
-    const notified = refreshEtas(tx, deps, shop, [variantId], REASONS.released, now);
-    const variant = tx.select().from(variants).where(where).get()!;
+    await tx.update(variants).set({ etaSource: 'purchase-order', etaBasis: null }).where(where);
+    const notified = await refreshEtas(tx, deps, shop, [variantId], REASONS.released, now);
+    const variant = (await tx.select().from(variants).where(where))[0]!;
     return { notified, eta: presentEta(variant), etaSource: presentEtaSource(variant) };
   });
   deps.wake();

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { purchaseOrders, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { findPurchaseOrder, requireNotPast, requireOpen, supplierName } from './find.ts';
 import { presentPurchaseOrder } from './present.ts';
@@ -10,16 +11,16 @@ import { REASONS, refreshEtas } from './refresh.ts';
  * this PO is behind a variant's ETA, its customers hear it once; the same
  * date again is no change.
  */
-export function requotePurchaseOrder(deps: Deps, shop: Shop, id: number, quotedArrival: string) {
-  const result = deps.db.transaction((tx) => {
+export async function requotePurchaseOrder(deps: Deps, shop: Shop, id: number, quotedArrival: string) {
+  const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const po = findPurchaseOrder(tx, shop.id, id);
+    const po = await findPurchaseOrder(tx, shop.id, id);
     requireOpen(po);
     requireNotPast(quotedArrival, now);
-    if (po.quotedArrival === quotedArrival) return { purchaseOrder: presentPurchaseOrder(po, supplierName(tx, po.supplierId)), notified: 0 };
-    const updated = tx.update(purchaseOrders).set({ quotedArrival, updatedAt: now }).where(eq(purchaseOrders.id, po.id)).returning().get();
-    const notified = refreshEtas(tx, deps, shop, [po.variantId], REASONS.quoted, now);
-    return { purchaseOrder: presentPurchaseOrder(updated, supplierName(tx, po.supplierId)), notified };
+    if (po.quotedArrival === quotedArrival) return { purchaseOrder: presentPurchaseOrder(po, await supplierName(tx, po.supplierId)), notified: 0 };
+    const [updated] = await tx.update(purchaseOrders).set({ quotedArrival, updatedAt: now }).where(eq(purchaseOrders.id, po.id)).returning();
+    const notified = await refreshEtas(tx, deps, shop, [po.variantId], REASONS.quoted, now);
+    return { purchaseOrder: presentPurchaseOrder(updated!, await supplierName(tx, po.supplierId)), notified };
   });
   deps.wake();
   return result;

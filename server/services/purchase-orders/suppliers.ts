@@ -16,31 +16,28 @@ const median = (sorted: number[]) => {
  * range ETAs use now (recent history, blended with the prior when thin), and
  * its open POs.
  */
-export function listSuppliers(db: DbOrTx, shopId: string, q: { cursor?: number; limit: number }) {
+export async function listSuppliers(db: DbOrTx, shopId: string, q: { cursor?: number; limit: number }) {
   const where: SQL[] = [eq(suppliers.shopId, shopId)];
   if (q.cursor !== undefined) where.push(gt(suppliers.id, q.cursor));
-  const rows = db.select().from(suppliers).where(and(...where)).orderBy(asc(suppliers.id)).limit(q.limit + 1).all();
+  const rows = await db.select().from(suppliers).where(and(...where)).orderBy(asc(suppliers.id)).limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const prior = priorFrom(shopSlips(db, shopId));
-  const list = page.map((s) => {
-    const all = db
-      .select({ slip: poReceipts.slipDays })
-      .from(poReceipts)
-      .where(and(eq(poReceipts.shopId, shopId), eq(poReceipts.supplierId, s.id)))
-      .all()
+  const prior = priorFrom(await shopSlips(db, shopId));
+  const list = [];
+  for (const s of page) {
+    const all = (await db.select({ slip: poReceipts.slipDays }).from(poReceipts).where(and(eq(poReceipts.shopId, shopId), eq(poReceipts.supplierId, s.id))))
       .map((r) => r.slip)
       .sort((a, b) => a - b);
-    const range = slipRange(supplierSlips(db, shopId, s.id), prior);
-    return {
+    const range = slipRange(await supplierSlips(db, shopId, s.id), prior);
+    list.push({
       id: s.id,
       name: s.name,
       receipts: all.length,
       onTimeRate: all.length ? all.filter((d) => d <= 0).length / all.length : null,
       medianSlipDays: all.length ? median(all) : null,
       slipRange: { low: range.low, high: range.high, basedOn: range.from },
-      openPurchaseOrders: listPurchaseOrders(db, shopId, { supplierId: s.id, status: 'open', limit: 500 }).purchaseOrders,
+      openPurchaseOrders: (await listPurchaseOrders(db, shopId, { supplierId: s.id, status: 'open', limit: 500 })).purchaseOrders,
       createdAt: s.createdAt.toISOString(),
-    };
-  });
+    });
+  }
   return { suppliers: list, nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
 }

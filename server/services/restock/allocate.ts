@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
 import { inArray } from 'drizzle-orm';
-import type { Tx } from '../../../db/index.ts';
-import { contacts, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
+import { runWrite } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
+import { contacts, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -9,8 +10,7 @@ import { rowToken } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
-import { queueReads, type HeadRow } from './queue.ts';
-import { insertOffer } from '../../../db/sql/sqlite/inserts.ts';
+import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
 
 /** The largest quantity one signup may ask for (validated at the edge). */
 export const MAX_QUANTITY = 100;
@@ -40,30 +40,32 @@ interface Chosen extends HeadRow {
  * keeps its place. Reads only the head of the queue, so the cost follows the
  * units offered, not the depth of the line.
  */
-export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: number; unitsHeld: number } {
+export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<{ offered: number; unitsHeld: number }> {
   const { shop, variant, now } = args;
-  const reads = queueReads(deps.db);
-  const room = Math.max(0, Math.max(0, variant.inventory) - reads.heldUnits(shop.id, variant.id));
-  const chosen = choose(reads, shop.id, variant.id, Math.min(args.units, room));
+  const reads = queueReads(tx);
+  const room = Math.max(0, Math.max(0, variant.inventory) - (await reads.heldUnits(shop.id, variant.id)));
+  const chosen = await choose(reads, shop.id, variant.id, Math.min(args.units, room));
   if (chosen.length === 0) return { offered: 0, unitsHeld: 0 };
 
   const holdMs = durationMs(shop.settings.holdDuration);
   const followMs = durationMs(shop.settings.followUpAfter);
   const expiresAt = new Date(now.getTime() + holdMs);
-  const writes = offerWrites(deps.db);
-  const created = chosen.map((c) => {
+  const { insertOffer } = twins(tx).inserts;
+  const created: Array<{ id: number; token: string }> = [];
+  for (const c of chosen) {
     const offerToken = rowToken(now);
-    const id = Number(
-      writes.insertOffer.run(shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime())
-        .lastInsertRowid,
-    );
-    writes.markOffered.run(now.getTime(), c.id);
-    return { id, token: offerToken };
-  });
+    const { id } = await runWrite(tx, insertOffer, [shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime()]);
+    created.push({ id, token: offerToken });
+  }
+  // A page of signups per statement: a restock of 10,000 units marks them in 20.
+  for (let i = 0; i < chosen.length; i += CHUNK) {
+    const ids = chosen.slice(i, i + CHUNK).map((c) => c.id);
+    await tx.update(signups).set({ status: 'offered', updatedAt: now }).where(inArray(signups.id, ids));
+  }
 
   // One job per round, not per offer: every hold of this round ends at the same instant.
   const round = { shopId: shop.id, variantId: variant.id };
-  enqueueJobs(
+  await enqueueJobs(
     tx,
     [
       { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: round },
@@ -75,12 +77,12 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
     now,
   );
 
-  const people = contactsById(tx, chosen.map((c) => c.contactId));
-  const batch = MessageBatch.for(deps, now);
+  const people = await contactsById(tx, chosen.map((c) => c.contactId));
+  const batch = MessageBatch.for(tx, now);
   const { publicUrl } = deps.config;
   const item = itemName(variant);
   const product = offerProduct(variant);
-  chosen.forEach((c, i) => {
+  for (const [i, c] of chosen.entries()) {
     const offer = created[i]!;
     const contact = people.get(c.contactId)!;
     const common = { shop, contact, signupId: c.id, offerId: offer.id, key: `offer:${offer.id}` };
@@ -103,12 +105,12 @@ export function allocate(tx: Tx, deps: Deps, args: AllocateArgs): { offered: num
       },
     });
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
-    emit(tx, shop, 'offer.created', {
+    await emit(tx, shop, 'offer.created', {
       offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expiresAt.toISOString() },
       contact: { email: contact.email, phone: contact.phone },
     }, now);
-  });
-  batch.flush();
+  }
+  await batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
 }
 
@@ -121,38 +123,25 @@ export const offerProduct = (v: Variant) => ({
   currency: v.currency,
 });
 
-const writeCache = new WeakMap<Database.Database, ReturnType<typeof prepareWrites>>();
-
-function prepareWrites(client: Database.Database) {
-  return {
-    insertOffer: client.prepare(insertOffer.text()),
-    markOffered: client.prepare(`update signups set status = 'offered', updated_at = ? where id = ?`),
-  };
-}
-
-/** Prepared once per connection: a restock of 10,000 units runs each 10,000 times. */
-function offerWrites(db: Deps['db']) {
-  let found = writeCache.get(db.$client);
-  if (!found) {
-    found = prepareWrites(db.$client);
-    writeCache.set(db.$client, found);
-  }
-  return found;
-}
-
 /**
  * While at least MAX_QUANTITY units remain every signup fits, so the head is read
  * in pages. Below that, a seek per quantity finds the first signup that fits,
- * jumping over the ones that do not without reading them.
+ * jumping over the ones that do not without reading them. Each quantity's seek
+ * is kept until its signup is chosen: nothing is chosen before it, so it is
+ * still the first of its quantity after the cursor. A round costs a seek per
+ * quantity and three statements per offer, not a seek per quantity per offer
+ * (each a round trip on PostgreSQL).
  */
-function choose(reads: ReturnType<typeof queueReads>, shopId: string, variantId: string, units: number): Chosen[] {
+async function choose(reads: QueueReads, shopId: string, variantId: string, units: number): Promise<Chosen[]> {
   const chosen: Chosen[] = [];
   let remaining = units;
   let cursor = FIRST_SEQ;
   let ahead = 0;
+  /** Quantity → the seq of the first waiting signup of that quantity after the cursor (undefined: none). */
+  const firstOf = new Map<number, number | undefined>();
   while (remaining > 0) {
     if (remaining >= MAX_QUANTITY) {
-      const page = reads.head(shopId, variantId, cursor, Math.min(remaining, CHUNK));
+      const page = await reads.head(shopId, variantId, cursor, Math.min(remaining, CHUNK));
       if (page.length === 0) break;
       for (const row of page) {
         chosen.push({ ...row, position: ++ahead });
@@ -164,25 +153,27 @@ function choose(reads: ReturnType<typeof queueReads>, shopId: string, variantId:
     }
     let next: number | undefined;
     for (let q = 1; q <= remaining; q++) {
-      const hit = reads.firstOfQuantity(shopId, variantId, q, cursor);
-      if (hit && (next === undefined || hit.seq < next)) next = hit.seq;
+      if (!firstOf.has(q)) firstOf.set(q, (await reads.firstOfQuantity(shopId, variantId, q, cursor))?.seq);
+      const seq = firstOf.get(q);
+      if (seq !== undefined && (next === undefined || seq < next)) next = seq;
     }
     if (next === undefined) break;
-    ahead += reads.waitingBetween(shopId, variantId, cursor, next);
-    const [row] = reads.head(shopId, variantId, next - 1, 1);
+    ahead += await reads.waitingBetween(shopId, variantId, cursor, next);
+    const [row] = await reads.head(shopId, variantId, next - 1, 1);
     if (!row) break;
     chosen.push({ ...row, position: ++ahead });
     remaining -= row.quantity;
     cursor = row.seq;
+    firstOf.delete(row.quantity);
   }
   return chosen;
 }
 
-export function contactsById(tx: Tx, ids: number[]): Map<number, Contact> {
+export async function contactsById(db: DbOrTx, ids: number[]): Promise<Map<number, Contact>> {
   const unique = [...new Set(ids)];
   const found = new Map<number, Contact>();
   for (let i = 0; i < unique.length; i += CHUNK) {
-    for (const c of tx.select().from(contacts).where(inArray(contacts.id, unique.slice(i, i + CHUNK))).all()) found.set(c.id, c);
+    for (const c of await db.select().from(contacts).where(inArray(contacts.id, unique.slice(i, i + CHUNK)))) found.set(c.id, c);
   }
   return found;
 }

@@ -1,4 +1,5 @@
 import { eq, and, isNull } from 'drizzle-orm';
+import { transaction } from '../../../db/transaction.ts';
 import { offers, type Shop, type Variant, type Offer } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
@@ -18,15 +19,15 @@ export type ClaimOutcome =
  * before `expiresAt`: at that instant the expiry job and a claim agree it has
  * ended, so a race has one outcome.
  */
-export function claimOffer(deps: Deps, tokenValue: string): ClaimOutcome {
-  return deps.db.transaction((tx) => {
-    const context = offerContext(tx, { token: tokenValue });
+export function claimOffer(deps: Deps, tokenValue: string): Promise<ClaimOutcome> {
+  return transaction(deps.db, async (tx): Promise<ClaimOutcome> => {
+    const context = await offerContext(tx, { token: tokenValue });
     if (!context) throw NotFound('Offer');
     const now = deps.clock.now();
     const { offer, shop, variant } = context;
     if (offer.status !== 'active' || now >= offer.expiresAt) return { kind: 'ended', context };
-    tx.update(offers).set({ clickedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.clickedAt))).run();
-    tx.update(offers).set({ openedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.openedAt))).run();
+    await tx.update(offers).set({ clickedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.clickedAt)));
+    await tx.update(offers).set({ openedAt: now }).where(and(eq(offers.id, offer.id), isNull(offers.openedAt)));
     const url = checkoutUrl(shop, variant, offer);
     return url ? { kind: 'checkout', url } : { kind: 'active', context };
   });
@@ -52,12 +53,12 @@ export function checkoutUrl(shop: Shop, variant: Variant, offer: Pick<Offer, 'to
 }
 
 /** From the page of an ended hold: the same contact joins the same line again, at the back. */
-export function rejoinAfterOffer(deps: Deps, tokenValue: string) {
-  const context = offerContext(deps.db, { token: tokenValue });
+export async function rejoinAfterOffer(deps: Deps, tokenValue: string) {
+  const context = await offerContext(deps.db, { token: tokenValue });
   if (!context) throw NotFound('Offer');
   const { offer, contact, shop, variant } = context;
   if (offer.status === 'active' && deps.clock.now() < offer.expiresAt) return { context, result: null };
-  const result = createSignup(deps, shop, {
+  const result = await createSignup(deps, shop, {
     variantId: variant.id,
     email: contact.email ?? undefined,
     phone: contact.phone ?? undefined,

@@ -1,4 +1,5 @@
-import { and, eq, isNotNull, isNull, or, inArray } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or, inArray } from 'drizzle-orm';
+import { transaction } from '../../../db/transaction.ts';
 import { messages, offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
@@ -11,38 +12,40 @@ import { contactsById } from './allocate.ts';
  * reminder with a different subject and the time left. Quiet hours defer it;
  * the key makes it one reminder per offer, ever.
  */
-export function followUpRound(deps: Deps, shopId: string, variantId: string, offeredAt: number): number {
-  const written = deps.db.transaction((tx) => {
+export async function followUpRound(deps: Deps, shopId: string, variantId: string, offeredAt: number): Promise<number> {
+  const written = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const shop = tx.select().from(shops).where(eq(shops.id, shopId)).get();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))).get();
+    const [shop] = await tx.select().from(shops).where(eq(shops.id, shopId));
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId)));
     if (!shop || !variant) return 0;
-    const round = tx
-      .select({ offer: offers, signup: signups })
-      .from(offers)
-      .innerJoin(signups, eq(signups.id, offers.signupId))
-      .where(
-        and(
-          eq(offers.shopId, shopId),
-          eq(offers.variantId, variantId),
-          eq(offers.status, 'active'),
-          eq(offers.createdAt, new Date(offeredAt)),
-          isNull(offers.claimedAt),
-        ),
-      )
-      .all()
-      .filter(({ offer }) => now < offer.expiresAt);
+    const round = (
+      await tx
+        .select({ offer: offers, signup: signups })
+        .from(offers)
+        .innerJoin(signups, eq(signups.id, offers.signupId))
+        .where(
+          and(
+            eq(offers.shopId, shopId),
+            eq(offers.variantId, variantId),
+            eq(offers.status, 'active'),
+            eq(offers.createdAt, new Date(offeredAt)),
+            isNull(offers.claimedAt),
+          ),
+        )
+        // Reminders go out in the order the holds were offered, on both engines.
+        .orderBy(asc(offers.id))
+    ).filter(({ offer }) => now < offer.expiresAt);
     if (round.length === 0) return 0;
     const engaged = new Set(
-      tx
-        .select({ offerId: messages.offerId })
-        .from(messages)
-        .where(and(inArray(messages.offerId, round.map((r) => r.offer.id)), or(isNotNull(messages.openedAt), isNotNull(messages.clickedAt))))
-        .all()
-        .map((m) => m.offerId),
+      (
+        await tx
+          .select({ offerId: messages.offerId })
+          .from(messages)
+          .where(and(inArray(messages.offerId, round.map((r) => r.offer.id)), or(isNotNull(messages.openedAt), isNotNull(messages.clickedAt))))
+      ).map((m) => m.offerId),
     );
-    const people = contactsById(tx, round.map((r) => r.signup.contactId));
-    const batch = MessageBatch.for(deps, now);
+    const people = await contactsById(tx, round.map((r) => r.signup.contactId));
+    const batch = MessageBatch.for(tx, now);
     const item = itemName(variant);
     const { publicUrl } = deps.config;
     for (const { offer, signup } of round) {
@@ -68,7 +71,7 @@ export function followUpRound(deps: Deps, shopId: string, variantId: string, off
       if (!emailed) batch.sms({ ...common, template: 'offer-followup', props: { item, expiresAt, claimUrl } });
     }
     const size = batch.size;
-    batch.flush();
+    await batch.flush();
     return size;
   });
   if (written > 0) deps.wake();

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { offers, restocks, signups, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
@@ -29,9 +30,9 @@ export interface InventoryResult {
 }
 
 /** `POST /v1/admin/variants/:id/inventory`: set or adjust, and allocate a rise at once. */
-export function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): InventoryResult {
-  const result = deps.db.transaction((tx) => {
-    const { variant, to } = inventoryTarget(tx, shop, variantId, change);
+export async function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): Promise<InventoryResult> {
+  const result = await transaction(deps.db, async (tx) => {
+    const { variant, to } = await inventoryTarget(tx, shop, variantId, change);
     return applyInventory(tx, deps, shop, variant, to);
   });
   deps.wake();
@@ -42,8 +43,8 @@ export function changeInventory(deps: Deps, shop: Shop, variantId: string, chang
  * The variant and the number a change asks for, with the API's checks. The
  * real call and its dry run (`preview.ts`) share it, so they fail alike.
  */
-export function inventoryTarget(tx: Tx, shop: Shop, variantId: string, change: InventoryChange): { variant: Variant; to: number } {
-  const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId))).get();
+export async function inventoryTarget(tx: Tx, shop: Shop, variantId: string, change: InventoryChange): Promise<{ variant: Variant; to: number }> {
+  const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
   if (!variant) throw NotFound('Variant');
   const to = 'available' in change ? change.available : variant.inventory + change.adjust;
   // Stock goes below zero only by selling it (orders); a manual decrease stops at zero.
@@ -57,46 +58,47 @@ export function inventoryTarget(tx: Tx, shop: Shop, variantId: string, change: I
  * allocates the part above zero; a fall that leaves holds above max(0, b)
  * withdraws the newest holds. Setting the same number again changes nothing.
  */
-export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): InventoryResult {
+export async function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): Promise<InventoryResult> {
   const now = deps.clock.now();
   const from = variant.inventory;
-  const updated = tx
+  const [updated] = await tx
     .update(variants)
     .set({ inventory: to, updatedAt: now })
     .where(and(eq(variants.shopId, shop.id), eq(variants.id, variant.id)))
-    .returning()
-    .get();
+    .returning();
+  if (!updated) throw NotFound('Variant');
   const allocation: AllocationSummary = { backordersServed: 0, offered: 0, unitsHeld: 0, stillWaiting: 0 };
   let restockId: number | null = null;
-  if (to < from) withdrawExcessHolds(tx, deps, shop, updated, now);
+  if (to < from) await withdrawExcessHolds(tx, deps, shop, updated, now);
   // The mode only tells the widget what to show: units owed to backorders and
   // places already in line are served whatever it is.
   if (to > from) {
     const below = Math.min(to, 0) - Math.min(from, 0);
     const above = Math.max(to, 0) - Math.max(from, 0);
-    allocation.backordersServed = below > 0 ? serveBackorders(tx, deps, { shop, variant: updated, units: below, now }) : 0;
+    allocation.backordersServed = below > 0 ? await serveBackorders(tx, deps, { shop, variant: updated, units: below, now }) : 0;
     if (above > 0) {
-      const restock = tx
-        .insert(restocks)
-        .values({ shopId: shop.id, variantId: variant.id, fromInventory: from, toInventory: to, units: above, backorderUnits: below, createdAt: now })
-        .returning()
-        .get();
+      const restock = (
+        await tx
+          .insert(restocks)
+          .values({ shopId: shop.id, variantId: variant.id, fromInventory: from, toInventory: to, units: above, backorderUnits: below, createdAt: now })
+          .returning()
+      )[0]!;
       restockId = restock.id;
       // Below the merchant's minimum nobody is told, and the units stay public.
       if (above >= shop.settings.minimumRestock) {
-        const result = allocate(tx, deps, { shop, variant: updated, units: above, cause: 'restock', restockId: restock.id, restockUnits: above, now });
+        const result = await allocate(tx, deps, { shop, variant: updated, units: above, cause: 'restock', restockId: restock.id, restockUnits: above, now });
         allocation.offered = result.offered;
         allocation.unitsHeld = result.unitsHeld;
-        tellStillWaiting(tx, deps, { shop, variant: updated, restockId: restock.id, units: above, now });
+        await tellStillWaiting(tx, deps, { shop, variant: updated, restockId: restock.id, units: above, now });
       }
-      allocation.stillWaiting = queueReads(deps.db).waitingCount(shop.id, variant.id);
-      tx.update(restocks)
+      allocation.stillWaiting = await queueReads(tx).waitingCount(shop.id, variant.id);
+      await tx
+        .update(restocks)
         .set({ ...allocation })
-        .where(eq(restocks.id, restock.id))
-        .run();
+        .where(eq(restocks.id, restock.id));
     }
   }
-  if (allocation.stillWaiting === 0) allocation.stillWaiting = queueReads(deps.db).waitingCount(shop.id, variant.id);
+  if (allocation.stillWaiting === 0) allocation.stillWaiting = await queueReads(tx).waitingCount(shop.id, variant.id);
   return { variant: updated, allocation, restockId };
 }
 
@@ -105,34 +107,32 @@ export function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant,
  * go first, so the earliest in line keep theirs; each person goes back to
  * waiting in their old place and is told.
  */
-function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Variant, now: Date): void {
-  const reads = queueReads(deps.db);
-  let held = reads.heldUnits(shop.id, variant.id);
+async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Variant, now: Date): Promise<void> {
+  let held = await queueReads(tx).heldUnits(shop.id, variant.id);
   const cap = Math.max(0, variant.inventory);
   if (held <= cap) return;
-  const batch = MessageBatch.for(deps, now);
-  const newest = tx
+  const batch = MessageBatch.for(tx, now);
+  const newest = await tx
     .select()
     .from(offers)
     .where(and(eq(offers.shopId, shop.id), eq(offers.variantId, variant.id), eq(offers.status, 'active')))
-    .orderBy(desc(offers.id))
-    .all();
+    .orderBy(desc(offers.id));
   const withdrawn = [];
   for (const offer of newest) {
     if (held <= cap) break;
-    if (!endOffer(tx, offer, 'cancelled', now)) continue;
+    if (!(await endOffer(tx, offer, 'cancelled', now))) continue;
     held -= offer.units;
     withdrawn.push(offer);
-    tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(eq(signups.id, offer.signupId)).run();
+    await tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(eq(signups.id, offer.signupId));
   }
   const item = itemName(variant);
   for (const offer of withdrawn) {
-    const signup = tx.select().from(signups).where(eq(signups.id, offer.signupId)).get()!;
-    const contact = contactsById(tx, [signup.contactId]).get(signup.contactId)!;
+    const signup = (await tx.select().from(signups).where(eq(signups.id, offer.signupId)))[0]!;
+    const contact = (await contactsById(tx, [signup.contactId])).get(signup.contactId)!;
     const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };
-    const position = positionOf(tx, signup) ?? 1;
+    const position = (await positionOf(tx, signup)) ?? 1;
     batch.email({ ...common, template: 'offer-withdrawn', props: { item, kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
-  batch.flush();
+  await batch.flush();
 }

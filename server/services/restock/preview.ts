@@ -1,5 +1,6 @@
 import { count, eq, gt, max } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { messages, restocks, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { maskContact } from '../../lib/mask.ts';
@@ -43,15 +44,17 @@ class Rollback extends Error {
  * the rules: no rows, messages, jobs or webhook events survive it, and nothing
  * wakes the dispatcher. Same checks and errors as the real call.
  */
-export function previewInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): InventoryPreview {
+export async function previewInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): Promise<InventoryPreview> {
   // Nothing it writes is committed, so nothing may be told there is something to send.
   const quiet: Deps = { ...deps, wake: () => {} };
   try {
-    deps.db.transaction((tx) => {
-      const { variant, to } = inventoryTarget(tx, shop, variantId, change);
-      const lastMessage = tx.select({ id: max(messages.id) }).from(messages).get()?.id ?? 0;
-      const { allocation, restockId } = applyInventory(tx, quiet, shop, variant, to);
-      throw new Rollback(describe(tx, quiet, shop, { variantId, from: variant.inventory, to, lastMessage, allocation, restockId }));
+    // The body's savepoint is rolled back when it throws; other bodies of the same commit are untouched.
+    await transaction(deps.db, async (tx) => {
+      const { variant, to } = await inventoryTarget(tx, shop, variantId, change);
+      const [last] = await tx.select({ id: max(messages.id) }).from(messages);
+      const lastMessage = last?.id ?? 0;
+      const { allocation, restockId } = await applyInventory(tx, quiet, shop, variant, to);
+      throw new Rollback(await describe(tx, shop, { variantId, from: variant.inventory, to, lastMessage, allocation, restockId }));
     });
   } catch (error) {
     if (error instanceof Rollback) return error.preview;
@@ -65,17 +68,18 @@ interface Outcome {
   from: number;
   to: number;
   lastMessage: number;
-  allocation: ReturnType<typeof applyInventory>['allocation'];
+  allocation: Awaited<ReturnType<typeof applyInventory>>['allocation'];
   restockId: number | null;
 }
 
 /** Reads, inside the doomed transaction, what the real call just wrote. */
-function describe(tx: Tx, deps: Deps, shop: Shop, o: Outcome): InventoryPreview {
+async function describe(tx: Tx, shop: Shop, o: Outcome): Promise<InventoryPreview> {
   const { allocation } = o;
-  const restock = o.restockId === null ? undefined : tx.select().from(restocks).where(eq(restocks.id, o.restockId)).get();
+  const restock = o.restockId === null ? undefined : (await tx.select().from(restocks).where(eq(restocks.id, o.restockId)))[0];
   const rise = Math.max(o.to, 0) - Math.max(o.from, 0);
-  const waiting = queueReads(deps.db).head(shop.id, o.variantId, Number.MIN_SAFE_INTEGER, PREVIEW_NEXT);
-  const people = contactsById(tx, waiting.map((w) => w.contactId));
+  const waiting = await queueReads(tx).head(shop.id, o.variantId, Number.MIN_SAFE_INTEGER, PREVIEW_NEXT);
+  const people = await contactsById(tx, waiting.map((w) => w.contactId));
+  const [written] = await tx.select({ n: count() }).from(messages).where(gt(messages.id, o.lastMessage));
   return {
     from: o.from,
     to: o.to,
@@ -83,13 +87,13 @@ function describe(tx: Tx, deps: Deps, shop: Shop, o: Outcome): InventoryPreview 
       backordersServed: allocation.backordersServed,
       offered: allocation.offered,
       unitsHeld: allocation.unitsHeld,
-      ranOutNotices: restock ? ranOutCount(tx, shop.id, restock.id) : 0,
+      ranOutNotices: restock ? await ranOutCount(tx, shop.id, restock.id) : 0,
       stillWaiting: allocation.stillWaiting,
-      messages: tx.select({ n: count() }).from(messages).where(gt(messages.id, o.lastMessage)).get()?.n ?? 0,
+      messages: written?.n ?? 0,
       // Below `minimumRestock`, with nobody whose quantity fits, or with mode off, units stay on sale.
       publicUnits: Math.max(0, rise - allocation.unitsHeld),
     },
-    offers: restock ? roundOffers(tx, restock, PREVIEW_OFFERS) : [],
+    offers: restock ? await roundOffers(tx, restock, PREVIEW_OFFERS) : [],
     // Whoever is still waiting now heads the line: their places are 1, 2, 3…
     next: waiting.map((w, i) => {
       const contact = people.get(w.contactId);

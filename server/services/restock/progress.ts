@@ -2,7 +2,7 @@ import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { restocks, type Restock } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
-import { roundMessages, roundOfferCount, type MessageCounts } from './round.ts';
+import { roundCounts, type MessageCounts } from './round.ts';
 
 export interface RestockProgress {
   offers: number;
@@ -14,18 +14,18 @@ export interface RestockProgress {
 }
 
 /** How far a restock's fan-out has got: cheap enough to poll (see `round.ts`). */
-export function restockProgress(db: DbOrTx, restock: Restock): RestockProgress {
-  const messages = roundMessages(db, restock);
+export async function restockProgress(db: DbOrTx, restock: Restock): Promise<RestockProgress> {
+  const { offers, messages } = await roundCounts(db, restock);
   const settled = messages.sent + messages.failed;
   return {
-    offers: roundOfferCount(db, restock),
+    offers,
     messages,
     percent: messages.total === 0 ? 100 : Math.round((100 * settled) / messages.total),
     done: messages.queued === 0,
   };
 }
 
-export function presentRestock(db: DbOrTx, r: Restock) {
+export async function presentRestock(db: DbOrTx, r: Restock) {
   return {
     id: r.id,
     variantId: r.variantId,
@@ -37,13 +37,13 @@ export function presentRestock(db: DbOrTx, r: Restock) {
     unitsHeld: r.unitsHeld,
     stillWaiting: r.stillWaiting,
     createdAt: r.createdAt.toISOString(),
-    progress: restockProgress(db, r),
+    progress: await restockProgress(db, r),
   };
 }
 
 /** One of the shop's restocks; another shop's id is simply not found. */
-export function findRestock(db: DbOrTx, shopId: string, id: number): Restock {
-  const row = db.select().from(restocks).where(and(eq(restocks.shopId, shopId), eq(restocks.id, id))).get();
+export async function findRestock(db: DbOrTx, shopId: string, id: number): Promise<Restock> {
+  const [row] = await db.select().from(restocks).where(and(eq(restocks.shopId, shopId), eq(restocks.id, id)));
   if (!row) throw NotFound('Restock');
   return row;
 }
@@ -55,12 +55,14 @@ export interface RestockListQuery {
 }
 
 /** Newest first, each with its progress, for the console's recent restocks. */
-export function listRestocks(db: DbOrTx, shopId: string, q: RestockListQuery) {
+export async function listRestocks(db: DbOrTx, shopId: string, q: RestockListQuery) {
   const where: SQL[] = [eq(restocks.shopId, shopId)];
   if (q.variantId) where.push(eq(restocks.variantId, q.variantId));
   if (q.cursor !== undefined) where.push(lt(restocks.id, q.cursor));
-  const rows = db.select().from(restocks).where(and(...where)).orderBy(desc(restocks.id)).limit(q.limit + 1).all();
+  const rows = await db.select().from(restocks).where(and(...where)).orderBy(desc(restocks.id)).limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { restocks: page.map((r) => presentRestock(db, r)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+  const presented = [];
+  for (const r of page) presented.push(await presentRestock(db, r));
+  return { restocks: presented, nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }

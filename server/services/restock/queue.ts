@@ -1,47 +1,37 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '../../../db/index.ts';
-import * as sql from '../../../db/sql/sqlite/queue.ts';
-import type { HeadRow } from '../../../db/sql/sqlite/queue.ts';
+import type { DbOrTx } from '../../../db/index.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 
-export type { HeadRow } from '../../../db/sql/sqlite/queue.ts';
+/** A waiting signup as allocation reads it (id, seq, quantity, kind, token, contactId). */
+export type HeadRow = Awaited<ReturnType<ReturnType<typeof twins>['queue']['queueHead']['row']>>;
 
 /**
- * The hot reads of allocation as prepared statements on the raw connection:
- * each is one index range or seek, so a restock costs units, not queue depth.
- * Statements belong to a connection; the cache is per connection. The SQL is
- * db/sql/sqlite/queue.ts (its PostgreSQL twin is db/sql/pg/queue.ts).
+ * The hot reads of allocation: each is one index range or seek, so a restock
+ * costs units, not queue depth. The SQL is the engine's twin in
+ * db/sql/<engine>/queue.ts, run with positional parameters (prepared once per
+ * connection on SQLite). Reads take the transaction they run in, if any.
  */
 export interface QueueReads {
   /** Waiting signups after `seq`, in FIFO order, with what messages need of the contact. */
-  head(shopId: string, variantId: string, afterSeq: number, limit: number): HeadRow[];
+  head(shopId: string, variantId: string, afterSeq: number, limit: number): Promise<HeadRow[]>;
   /** The first waiting signup after `seq` with exactly this quantity. */
-  firstOfQuantity(shopId: string, variantId: string, quantity: number, afterSeq: number): { seq: number } | undefined;
+  firstOfQuantity(shopId: string, variantId: string, quantity: number, afterSeq: number): Promise<{ seq: number } | undefined>;
   /** Waiting signups strictly between two sequence numbers. */
-  waitingBetween(shopId: string, variantId: string, afterSeq: number, beforeSeq: number): number;
-  waitingCount(shopId: string, variantId: string): number;
-  heldUnits(shopId: string, variantId: string): number;
+  waitingBetween(shopId: string, variantId: string, afterSeq: number, beforeSeq: number): Promise<number>;
+  waitingCount(shopId: string, variantId: string): Promise<number>;
+  heldUnits(shopId: string, variantId: string): Promise<number>;
 }
 
-const cache = new WeakMap<Database.Database, QueueReads>();
-
-export function queueReads(db: Db): QueueReads {
-  const client = db.$client;
-  const found = cache.get(client);
-  if (found) return found;
-  const head = client.prepare(sql.queueHead.text());
-  const firstOfQuantity = client.prepare(sql.firstOfQuantity.text());
-  const between = client.prepare(sql.waitingBetween.text());
-  const count = client.prepare(sql.waitingCount.text());
-  const held = client.prepare(sql.heldUnits.text());
-  const reads: QueueReads = {
-    head: (shopId, variantId, afterSeq, limit) => head.all(shopId, variantId, afterSeq, limit) as HeadRow[],
-    firstOfQuantity: (shopId, variantId, quantity, afterSeq) =>
-      firstOfQuantity.get(shopId, variantId, quantity, afterSeq) as { seq: number } | undefined,
+export function queueReads(db: DbOrTx): QueueReads {
+  const { queue } = twins(db);
+  const count = async (rows: Promise<Array<{ n: number }>>) => (await rows)[0]?.n ?? 0;
+  return {
+    head: (shopId, variantId, afterSeq, limit) => statementRows(db, queue.queueHead, undefined, [shopId, variantId, afterSeq, limit]),
+    firstOfQuantity: async (shopId, variantId, quantity, afterSeq) =>
+      (await statementRows(db, queue.firstOfQuantity, undefined, [shopId, variantId, quantity, afterSeq]))[0],
     waitingBetween: (shopId, variantId, afterSeq, beforeSeq) =>
-      (between.get(shopId, variantId, afterSeq, beforeSeq) as { n: number }).n,
-    waitingCount: (shopId, variantId) => (count.get(shopId, variantId) as { n: number }).n,
-    heldUnits: (shopId, variantId) => (held.get(shopId, variantId) as { n: number }).n,
+      count(statementRows(db, queue.waitingBetween, undefined, [shopId, variantId, afterSeq, beforeSeq])),
+    waitingCount: (shopId, variantId) => count(statementRows(db, queue.waitingCount, undefined, [shopId, variantId])),
+    heldUnits: (shopId, variantId) => count(statementRows(db, queue.heldUnits, undefined, [shopId, variantId])),
   };
-  cache.set(client, reads);
-  return reads;
 }

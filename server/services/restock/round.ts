@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
+import { rows } from '../../../db/raw.ts';
 import { backorders, contacts, messages, offers, signups, type MessageStatus, type Restock } from '../../../db/schema/index.ts';
 import { maskContact } from '../../lib/mask.ts';
 import { idempotencyKeyRange } from '../messages/enqueue.ts';
@@ -23,17 +24,16 @@ export interface RoundOffer {
 }
 
 /** Who the round holds units for, in line order, contacts masked. */
-export function roundOffers(db: DbOrTx, r: RoundKey, limit: number): RoundOffer[] {
-  return db
+export async function roundOffers(db: DbOrTx, r: RoundKey, limit: number): Promise<RoundOffer[]> {
+  const found = await db
     .select({ position: offers.position, quantity: offers.units, kind: signups.kind, email: contacts.email, phone: contacts.phone })
     .from(offers)
     .innerJoin(signups, eq(signups.id, offers.signupId))
     .innerJoin(contacts, eq(contacts.id, signups.contactId))
     .where(ofRound(r))
     .orderBy(asc(offers.id))
-    .limit(limit)
-    .all()
-    .map(({ email, phone, ...o }) => ({ position: o.position, contact: maskContact(email, phone), quantity: o.quantity, kind: o.kind }));
+    .limit(limit);
+  return found.map(({ email, phone, ...o }) => ({ position: o.position, contact: maskContact(email, phone), quantity: o.quantity, kind: o.kind }));
 }
 
 export interface MessageCounts {
@@ -56,51 +56,55 @@ const BUCKET: Record<MessageStatus, keyof Omit<MessageCounts, 'total'>> = {
 /**
  * Held back on purpose: written to wait (an SMS in quiet hours) and not tried
  * yet. A retry also moves `send_after`, but only after an attempt, so a
- * message backing off still counts as queued.
+ * message backing off still counts as queued. 1 or 0 on both engines.
  */
-const later = sql<number>`(${messages.status} = 'queued' and ${messages.attempts} = 0 and ${messages.sendAfter} > ${messages.createdAt})`;
-const columns = { status: messages.status, later, n: count() };
+const later = sql`case when ${messages.status} = 'queued' and ${messages.attempts} = 0 and ${messages.sendAfter} > ${messages.createdAt} then 1 else 0 end`;
+const byStatus = sql`select 'messages' as part, ${messages.status} as status, ${later} as later, count(*) as n`;
+
+export interface RoundCounts {
+  offers: number;
+  messages: MessageCounts;
+}
 
 /**
- * What the round's messages are doing: its offers (email and SMS), its "still
- * #k" notices and the "on its way" notices of the backorders it served.
- * Messages held for quiet hours are left out until they are tried, so they do
- * not keep a restock from finishing. Each part is an index range, so a round
- * of 10,000 offers is counted without reading anything else.
+ * The round's offers, and what its messages are doing: its offers (email and
+ * SMS), its "still #k" notices and the "on its way" notices of the backorders
+ * it served. Messages held for quiet hours are left out until they are tried,
+ * so they do not keep a restock from finishing. Each part is an index range,
+ * so a round of 10,000 offers is counted without reading anything else, and
+ * all of it is one statement: a restock's progress is polled.
  */
-export function roundMessages(db: DbOrTx, r: RoundKey): MessageCounts {
+export async function roundCounts(db: DbOrTx, r: RoundKey): Promise<RoundCounts> {
   const keys = idempotencyKeyRange(r.shopId, ranOutPrefix(r.id));
-  const offerMessages = db
-    .select(columns)
-    .from(offers)
-    .innerJoin(messages, eq(messages.offerId, offers.id))
-    .where(and(ofRound(r), eq(messages.template, 'offer')));
-  const ranOutNotices = db
-    .select(columns)
-    .from(messages)
-    .where(and(gte(messages.idempotencyKey, keys.from), lt(messages.idempotencyKey, keys.to)));
+  const parts: SQL[] = [
+    sql`select 'offers' as part, null as status, 0 as later, count(*) as n from ${offers} where ${ofRound(r)}`,
+    sql`${byStatus} from ${offers} inner join ${messages} on ${eq(messages.offerId, offers.id)}
+        where ${and(ofRound(r), eq(messages.template, 'offer'))} group by ${messages.status}, ${later}`,
+    sql`${byStatus} from ${messages}
+        where ${and(gte(messages.idempotencyKey, keys.from), lt(messages.idempotencyKey, keys.to))} group by ${messages.status}, ${later}`,
+  ];
   // The backorders a rise serves are told in the restock's transaction, so at its instant.
-  const backorderNotices = db
-    .select(columns)
-    .from(backorders)
-    .innerJoin(messages, eq(messages.backorderId, backorders.id))
-    .where(and(eq(backorders.shopId, r.shopId), eq(backorders.variantId, r.variantId), eq(messages.template, 'backorder-shipped'), eq(messages.createdAt, r.createdAt)));
-  const parts = [offerMessages, ranOutNotices, ...(r.backordersServed > 0 ? [backorderNotices] : [])].map((q) => q.groupBy(messages.status, later).all());
-  const counts: MessageCounts = { total: 0, queued: 0, sent: 0, failed: 0 };
-  for (const row of parts.flat()) {
-    if (row.later) continue;
-    counts[BUCKET[row.status]] += row.n;
-    counts.total += row.n;
+  if (r.backordersServed > 0) {
+    parts.push(sql`${byStatus} from ${backorders} inner join ${messages} on ${eq(messages.backorderId, backorders.id)}
+        where ${and(eq(backorders.shopId, r.shopId), eq(backorders.variantId, r.variantId), eq(messages.template, 'backorder-shipped'), eq(messages.createdAt, r.createdAt))}
+        group by ${messages.status}, ${later}`);
+  }
+  const found = await rows<{ part: string; status: MessageStatus | null; later: number; n: number }>(db, sql.join(parts, sql` union all `));
+  const counts: RoundCounts = { offers: 0, messages: { total: 0, queued: 0, sent: 0, failed: 0 } };
+  for (const row of found) {
+    const n = Number(row.n);
+    if (row.part === 'offers') counts.offers += n;
+    else if (Number(row.later) === 0) {
+      counts.messages[BUCKET[row.status!]] += n;
+      counts.messages.total += n;
+    }
   }
   return counts;
 }
 
-export function roundOfferCount(db: DbOrTx, r: RoundKey): number {
-  return db.select({ n: count() }).from(offers).where(ofRound(r)).get()?.n ?? 0;
-}
-
 /** How many "still #k" notices the restock wrote (one per person: email, else SMS). */
-export function ranOutCount(db: DbOrTx, shopId: string, restockId: number): number {
+export async function ranOutCount(db: DbOrTx, shopId: string, restockId: number): Promise<number> {
   const keys = idempotencyKeyRange(shopId, ranOutPrefix(restockId));
-  return db.select({ n: count() }).from(messages).where(and(gte(messages.idempotencyKey, keys.from), lt(messages.idempotencyKey, keys.to))).get()?.n ?? 0;
+  const [row] = await db.select({ n: count() }).from(messages).where(and(gte(messages.idempotencyKey, keys.from), lt(messages.idempotencyKey, keys.to)));
+  return row?.n ?? 0;
 }

@@ -15,17 +15,17 @@ export const ranOutPrefix = (restockId: number) => `restock:${restockId}:ran-out
  * line after a restock's offers, never to the whole queue at once. They are the
  * head of the line now, so their places are 1, 2, 3…
  */
-export function tellStillWaiting(
+export async function tellStillWaiting(
   tx: Tx,
   deps: Deps,
   args: { shop: Shop; variant: Variant; restockId: number; units: number; now: Date },
-): number {
+): Promise<number> {
   const { shop, variant, now } = args;
   const { ranOutNotice, ranOutNoticeDepth, holdDuration } = shop.settings;
   if (!ranOutNotice || ranOutNoticeDepth === 0) return 0;
-  const waiting = queueReads(deps.db).head(shop.id, variant.id, Number.MIN_SAFE_INTEGER, ranOutNoticeDepth);
-  const people = contactsById(tx, waiting.map((w) => w.contactId));
-  const batch = MessageBatch.for(deps, now);
+  const waiting = await queueReads(tx).head(shop.id, variant.id, Number.MIN_SAFE_INTEGER, ranOutNoticeDepth);
+  const people = await contactsById(tx, waiting.map((w) => w.contactId));
+  const batch = MessageBatch.for(tx, now);
   const item = itemName(variant);
   const holdMs = durationMs(holdDuration);
   waiting.forEach((w, i) => {
@@ -40,6 +40,6 @@ export function tellStillWaiting(
     // A text costs the merchant money: only for people we cannot email.
     if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });
   });
-  batch.flush();
+  await batch.flush();
   return waiting.length;
 }

@@ -25,7 +25,7 @@ export async function* watchRestock(deps: Pick<Deps, 'db' | 'clock'>, restock: R
   let spoke = started;
   let last = '';
   while (!signal.aborted) {
-    const progress = restockProgress(deps.db, restock);
+    const progress = await restockProgress(deps.db, restock);
     const now = deps.clock.now().getTime();
     const json = JSON.stringify(progress);
     if (json !== last) {

@@ -1,5 +1,9 @@
+import { lte } from 'drizzle-orm';
+import { affected, runWrite } from '../../../db/raw.ts';
+import { retiredPublishableKeys } from '../../../db/schema/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import type { Write } from '../../../db/sql/statement.ts';
-import * as retention from '../../../db/sql/sqlite/retention.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { schedulePeriodic } from '../../jobs/queue.ts';
 
@@ -10,6 +14,8 @@ import { schedulePeriodic } from '../../jobs/queue.ts';
  */
 export const DEDUPE_MS = 7 * 86_400_000;
 const BATCH = 5000;
+
+type Retention = ReturnType<typeof twins>['retention'];
 
 export interface RetentionResult {
   /** Webhook payloads (Shopify, Resend, Twilio) emptied; the row stays for dedupe. */
@@ -27,31 +33,31 @@ export interface RetentionResult {
 /**
  * WAITLINE_RETENTION_DAYS (SPEC §6): stored webhook payloads and inbound texts
  * are deleted once older than the retention. A Shopify event whose job has
- * not finished keeps its payload: the job still needs it. Runs in batches so
- * a first sweep over a long backlog never holds the writer for long. The SQL
- * is db/sql/sqlite/retention.ts (its PostgreSQL twin: db/sql/pg/retention.ts).
+ * not finished keeps its payload: the job still needs it. Runs in batches,
+ * each its own transaction, so a first sweep over a long backlog never holds
+ * the writer for long. The SQL is db/sql/<engine>/retention.ts (twins).
  */
-export function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>): RetentionResult {
-  const sqlite = deps.db.$client;
+export async function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<RetentionResult> {
   const now = deps.clock.now().getTime();
   const cutoff = now - deps.config.retentionMs;
   const forget = now - Math.max(deps.config.retentionMs, DEDUPE_MS);
   const days = +(deps.config.retentionMs / 86_400_000).toFixed(3);
-  const batched = (write: Write, ...args: unknown[]) => {
-    const statement = sqlite.prepare(write.text());
+  const batched = async (pick: (statements: Retention) => Write, ...args: unknown[]) => {
     let total = 0;
     for (;;) {
-      const n = statement.run(...args, BATCH).changes;
-      total += n;
-      if (n < BATCH) return total;
+      const { changes } = await transaction(deps.db, (tx) => runWrite(tx, pick(twins(tx).retention), [...args, BATCH]));
+      total += changes;
+      if (changes < BATCH) return total;
     }
   };
   return {
-    eventsDeleted: batched(retention.deleteOldEvents, forget),
-    payloadsCleared: batched(retention.clearOldPayloads, cutoff),
-    repliesCleared: batched(retention.clearOldReplies, `(the reply was deleted after ${days} days)`, cutoff),
-    deliveriesDeleted: batched(retention.deleteOldDeliveries, cutoff),
-    keysDeleted: sqlite.prepare('delete from retired_publishable_keys where expires_at <= ?').run(now).changes,
+    eventsDeleted: await batched((r) => r.deleteOldEvents, forget),
+    payloadsCleared: await batched((r) => r.clearOldPayloads, cutoff),
+    repliesCleared: await batched((r) => r.clearOldReplies, `(the reply was deleted after ${days} days)`, cutoff),
+    deliveriesDeleted: await batched((r) => r.deleteOldDeliveries, cutoff),
+    keysDeleted: await transaction(deps.db, async (tx) =>
+      affected(await tx.delete(retiredPublishableKeys).where(lte(retiredPublishableKeys.expiresAt, new Date(now)))),
+    ),
   };
 }
 

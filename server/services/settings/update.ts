@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { shops, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { hostRefused } from '../../net/addresses.ts';
@@ -60,8 +61,7 @@ export function refuseClosedUrls(patch: SettingsPatch | undefined, allowPrivate:
   refuseClosedHost(patch?.escalation?.webhookUrl, 'escalation.webhookUrl', allowPrivate);
 }
 
-export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop: Shop, patch: SettingsPatch): Shop {
-  const { db } = deps;
+export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop: Shop, patch: SettingsPatch): Promise<Shop> {
   const settings = mergeSettings(shop.settings, patch);
   // Checked on the merged result: a patch may name only one of the pair.
   if (settings.escalation.webhookUrl && !settings.escalation.webhookSecret) {
@@ -69,21 +69,19 @@ export function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, shop
   }
   refuseClosedUrls(patch, deps.config.allowPrivateWebhooks);
   const now = deps.clock.now();
-  const updated = claimingShopifyDomain(() =>
-    db.transaction((tx) => {
-      const row = tx
+  return claimingShopifyDomain(() =>
+    transaction(deps.db, async (tx) => {
+      const [row] = await tx
         .update(shops)
         .set({ settings, shopifyDomain: settings.shopify?.domain ?? null })
         .where(eq(shops.id, shop.id))
-        .returning()
-        .get();
+        .returning();
       // Saving an endpoint again is how a merchant says "fixed": a paused one resumes.
-      if (patch.webhooks) enableEndpoint(tx, shop.id, 'webhooks', now);
-      if (patch.escalation?.webhookUrl) enableEndpoint(tx, shop.id, 'escalation', now);
-      return row;
+      if (patch.webhooks) await enableEndpoint(tx, shop.id, 'webhooks', now);
+      if (patch.escalation?.webhookUrl) await enableEndpoint(tx, shop.id, 'escalation', now);
+      return row!;
     }),
   );
-  return updated;
 }
 
 /** What the admin API shows: secrets are write-only; SMS countries as they apply (the shop's own when none are named). */

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { perConnection, type Db } from '../../../db/index.ts';
+import { perConnection, type Db, type DbOrTx } from '../../../db/index.ts';
 import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { Forbidden, Unauthorized } from '../../lib/errors.ts';
@@ -7,10 +7,10 @@ import { sha256 } from '../../lib/tokens.ts';
 import { storefrontCache } from '../storefront/config-cache.ts';
 
 /** Admin routes take only the secret key; a publishable key there is a mistake worth naming. */
-export function shopBySecretKey(db: Db, key: string | undefined): Shop {
+export async function shopBySecretKey(db: DbOrTx, key: string | undefined): Promise<Shop> {
   if (!key) throw Unauthorized('Send the secret key as Authorization: Bearer sk_…');
   if (key.startsWith('pk_')) throw Unauthorized('A publishable key cannot call admin routes; use the secret key (sk_…)');
-  const shop = db.select().from(shops).where(eq(shops.secretKeyHash, sha256(key))).get();
+  const [shop] = await db.select().from(shops).where(eq(shops.secretKeyHash, sha256(key)));
   if (!shop) throw Unauthorized('Unknown secret key');
   return shop;
 }
@@ -22,7 +22,7 @@ export function shopBySecretKey(db: Db, key: string | undefined): Shop {
  * `request` is the request on whose behalf the shop is looked up: the cache
  * catches up with other processes once per request (services/storefront/config-cache.ts).
  */
-export function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string | undefined, request: object): Shop {
+export async function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string | undefined, request: object): Promise<Shop> {
   if (!key) throw Unauthorized('The publishable key (pk_…) is required');
   if (key.startsWith('sk_')) throw Unauthorized('Never put the secret key in a storefront; use the publishable key (pk_…)');
   const { db } = deps;
@@ -31,17 +31,18 @@ export function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: string
   const now = deps.clock.now().getTime();
   const hit = cache.shopByKey(key, now);
   if (hit) return hit;
-  let shop = byPublishableKey(db).get({ key });
+  const mark = cache.mark();
+  let [shop] = await byPublishableKey(db).execute({ key });
   let until: number | null = null;
   if (!shop) {
     // Only an unknown key pays for this second lookup; current keys never do.
-    const retired = byRetiredKey(db).get({ key, now });
+    const [retired] = await byRetiredKey(db).execute({ key, now });
     shop = retired?.shops;
     until = retired?.retired_publishable_keys.expiresAt.getTime() ?? null;
   }
   if (!shop) throw Unauthorized('Unknown publishable key');
   // Only found shops are kept: made-up keys cannot fill memory.
-  return cache.rememberShop(key, shop, until);
+  return cache.rememberShop(key, shop, until, mark);
 }
 
 const byPublishableKey = perConnection((db: Db) => db.select().from(shops).where(eq(shops.publishableKey, sql.placeholder('key'))).prepare());

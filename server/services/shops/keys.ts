@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { retiredPublishableKeys, shops, type Shop } from '../../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { sha256, token } from '../../lib/tokens.ts';
@@ -11,9 +12,11 @@ export const MAX_GRACE_HOURS = 168;
  * A new secret key, shown once; the old one stops working at once. The
  * publishable key is unchanged, so storefronts keep working.
  */
-export function rotateSecretKey(db: Db, shop: Shop): { secretKey: string } {
+export async function rotateSecretKey(db: Db, shop: Shop): Promise<{ secretKey: string }> {
   const secretKey = `sk_${token(24)}`;
-  db.update(shops).set({ secretKeyHash: sha256(secretKey) }).where(eq(shops.id, shop.id)).run();
+  await transaction(db, async (tx) => {
+    await tx.update(shops).set({ secretKeyHash: sha256(secretKey) }).where(eq(shops.id, shop.id));
+  });
   return { secretKey };
 }
 
@@ -22,15 +25,15 @@ export function rotateSecretKey(db: Db, shop: Shop): { secretKey: string } {
  * widgets in live themes go on working until the merchant pastes the new tag;
  * 0 retires it at once. A key retired earlier keeps its own expiry.
  */
-export function rotatePublishableKey(deps: { db: Db; clock: Clock }, shop: Shop, graceHours = DEFAULT_GRACE_HOURS): { publishableKey: string; previousKeyExpiresAt: Date | null } {
+export async function rotatePublishableKey(deps: { db: Db; clock: Clock }, shop: Shop, graceHours = DEFAULT_GRACE_HOURS): Promise<{ publishableKey: string; previousKeyExpiresAt: Date | null }> {
   const publishableKey = `pk_${token(18)}`;
   const now = deps.clock.now();
   const expiresAt = graceHours > 0 ? new Date(now.getTime() + graceHours * 3_600_000) : null;
-  deps.db.transaction((tx) => {
+  await transaction(deps.db, async (tx) => {
     // The key as it is now, not as the request found it: another rotation may have come between.
-    const current = tx.select({ key: shops.publishableKey }).from(shops).where(eq(shops.id, shop.id)).get()!.key;
-    tx.update(shops).set({ publishableKey }).where(eq(shops.id, shop.id)).run();
-    if (expiresAt) tx.insert(retiredPublishableKeys).values({ key: current, shopId: shop.id, retiredAt: now, expiresAt }).run();
+    const [current] = await tx.select({ key: shops.publishableKey }).from(shops).where(eq(shops.id, shop.id));
+    await tx.update(shops).set({ publishableKey }).where(eq(shops.id, shop.id));
+    if (expiresAt) await tx.insert(retiredPublishableKeys).values({ key: current!.key, shopId: shop.id, retiredAt: now, expiresAt });
   });
   return { publishableKey, previousKeyExpiresAt: expiresAt };
 }

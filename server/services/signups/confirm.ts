@@ -21,31 +21,31 @@ export interface ConfirmedPlace {
  * join straight away. Returns the place whose signup sent the link, if it was
  * still pending.
  */
-export function confirmPendingPlaces(tx: Tx, deps: Deps, shop: Shop, contact: Contact, ownSignupId: number | null, now: Date): ConfirmedPlace | null {
-  const proven = tx.update(contacts).set({ confirmedAt: now }).where(eq(contacts.id, contact.id)).returning().get();
-  const pending = tx
+export async function confirmPendingPlaces(tx: Tx, deps: Deps, shop: Shop, contact: Contact, ownSignupId: number | null, now: Date): Promise<ConfirmedPlace | null> {
+  const proven = (await tx.update(contacts).set({ confirmedAt: now }).where(eq(contacts.id, contact.id)).returning())[0]!;
+  const pending = await tx
     .select()
     .from(signups)
     .where(and(eq(signups.shopId, shop.id), eq(signups.contactId, contact.id), eq(signups.status, 'pending')))
-    .orderBy(asc(signups.id))
-    .all();
-  const batch = MessageBatch.for(deps, now);
+    .orderBy(asc(signups.id));
+  const batch = MessageBatch.for(tx, now);
   let own: ConfirmedPlace | null = null;
   for (const place of pending) {
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, place.variantId))).get();
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, place.variantId)));
     if (!variant) continue;
-    const confirmed = tx
-      .update(signups)
-      .set({ status: 'waiting', seq: nextSeq(deps.db, shop.id), updatedAt: now })
-      .where(eq(signups.id, place.id))
-      .returning()
-      .get();
+    const confirmed = (
+      await tx
+        .update(signups)
+        .set({ status: 'waiting', seq: await nextSeq(tx, shop.id), updatedAt: now })
+        .where(eq(signups.id, place.id))
+        .returning()
+    )[0]!;
     // A fresh tail sequence number: everyone waiting is ahead.
-    const position = tailPosition(deps.db, shop.id, confirmed.variantId);
+    const position = await tailPosition(tx, shop.id, confirmed.variantId);
     confirmation(batch, deps, { shop, contact: proven, signup: confirmed, variant, position });
-    if (confirmed.kind === 'preorder') schedulePreorder(tx, shop, [confirmed], variant, now);
+    if (confirmed.kind === 'preorder') await schedulePreorder(tx, shop, [confirmed], variant, now);
     if (place.id === ownSignupId) own = { signup: confirmed, position, item: itemName(variant) };
   }
-  batch.flush();
+  await batch.flush();
   return own;
 }

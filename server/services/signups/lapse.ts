@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { contacts, shops, signups, variants, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { schedulePeriodic } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -29,43 +30,42 @@ const since = sql`coalesce(${signups.renewedAt}, ${signups.createdAt})`;
  * they wait on a shipment with an ETA, not on interest. Safe to run any time:
  * each step is one transaction, and the message key names the TTL cycle.
  */
-export function lapseSweep(deps: Deps): { asked: number; lapsed: number } {
+export async function lapseSweep(deps: Deps): Promise<{ asked: number; lapsed: number }> {
   const report = { asked: 0, lapsed: 0 };
-  for (const shop of deps.db.select().from(shops).all()) {
+  for (const shop of await deps.db.select().from(shops)) {
     if (!shop.settings.signupTtl) continue;
     const ttl = durationMs(shop.settings.signupTtl);
     const grace = lapseGraceMs(ttl);
     const now = deps.clock.now();
-    report.asked += drain(() => askStillInterested(deps, shop, new Date(now.getTime() - (ttl - grace)), now));
-    report.lapsed += drain(() => lapseUnanswered(deps, shop, new Date(now.getTime() - grace), now));
+    report.asked += await drain(() => askStillInterested(deps, shop, new Date(now.getTime() - (ttl - grace)), now));
+    report.lapsed += await drain(() => lapseUnanswered(deps, shop, new Date(now.getTime() - grace), now));
   }
   if (report.asked) deps.wake();
   return report;
 }
 
-function drain(step: () => number): number {
+async function drain(step: () => Promise<number>): Promise<number> {
   let total = 0;
-  for (let n = step(); n > 0; n = n === BATCH ? step() : 0) total += n;
+  for (let n = await step(); n > 0; n = n === BATCH ? await step() : 0) total += n;
   return total;
 }
 
-function askStillInterested(deps: Deps, shop: Shop, startedBy: Date, now: Date): number {
-  return deps.db.transaction((tx) => {
-    const due = tx
+function askStillInterested(deps: Deps, shop: Shop, startedBy: Date, now: Date): Promise<number> {
+  return transaction(deps.db, async (tx) => {
+    const due = await tx
       .select({ signup: signups, contact: contacts, variant: variants })
       .from(signups)
       .innerJoin(contacts, eq(contacts.id, signups.contactId))
       .innerJoin(variants, and(eq(variants.shopId, signups.shopId), eq(variants.id, signups.variantId)))
       .where(and(eq(signups.shopId, shop.id), eq(signups.status, 'waiting'), eq(signups.kind, 'waitlist'), isNull(signups.lapseNoticeAt), lte(signups.createdAt, startedBy), lte(since, startedBy.getTime())))
-      .orderBy(asc(signups.createdAt))
-      .limit(BATCH)
-      .all();
-    const batch = MessageBatch.for(deps, now);
+      .orderBy(asc(signups.createdAt), asc(signups.id))
+      .limit(BATCH);
+    const batch = MessageBatch.for(tx, now);
     const grace = lapseGraceMs(durationMs(shop.settings.signupTtl!));
     for (const { signup, contact, variant } of due) {
-      tx.update(signups).set({ lapseNoticeAt: now }).where(eq(signups.id, signup.id)).run();
+      await tx.update(signups).set({ lapseNoticeAt: now }).where(eq(signups.id, signup.id));
       const item = itemName(variant);
-      const position = positionOf(tx, signup) ?? 1;
+      const position = (await positionOf(tx, signup)) ?? 1;
       const cycle = (signup.renewedAt ?? signup.createdAt).getTime();
       const common = { shop, contact, signupId: signup.id, key: `lapse:${signup.id}:${cycle}` };
       const keepUrl = `${deps.config.publicUrl}/keep/${signup.token}`;
@@ -76,20 +76,19 @@ function askStillInterested(deps: Deps, shop: Shop, startedBy: Date, now: Date):
       });
       if (!sent) batch.sms({ ...common, template: 'still-interested', props: { item, position, keepUrl } });
     }
-    batch.flush();
+    await batch.flush();
     return due.length;
   });
 }
 
-function lapseUnanswered(deps: Deps, shop: Shop, askedBy: Date, now: Date): number {
-  return deps.db.transaction((tx) => {
-    const due = tx
+function lapseUnanswered(deps: Deps, shop: Shop, askedBy: Date, now: Date): Promise<number> {
+  return transaction(deps.db, async (tx) => {
+    const due = await tx
       .select()
       .from(signups)
       .where(and(eq(signups.shopId, shop.id), lte(signups.lapseNoticeAt, askedBy), eq(signups.status, 'waiting')))
-      .limit(BATCH)
-      .all();
-    for (const signup of due) leaveQueue(tx, deps, signup, 'lapsed', now);
+      .limit(BATCH);
+    for (const signup of due) await leaveQueue(tx, deps, signup, 'lapsed', now);
     return due.length;
   });
 }
@@ -99,15 +98,15 @@ function lapseUnanswered(deps: Deps, shop: Shop, askedBy: Date, now: Date): numb
  * move. `keep: false` only reads (the GET page: mail scanners follow links).
  */
 export function keepPlace(deps: Deps, tokenValue: string, keep: boolean) {
-  return deps.db.transaction((tx) => {
-    let { signup, shop } = signupByToken(tx, tokenValue);
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
+  return transaction(deps.db, async (tx) => {
+    let { signup, shop } = await signupByToken(tx, tokenValue);
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId)));
     if (!variant) throw NotFound('Signup');
     if (keep && signup.status === 'waiting') {
       const now = deps.clock.now();
-      signup = tx.update(signups).set({ renewedAt: now, lapseNoticeAt: null, updatedAt: now }).where(eq(signups.id, signup.id)).returning().get();
+      signup = (await tx.update(signups).set({ renewedAt: now, lapseNoticeAt: null, updatedAt: now }).where(eq(signups.id, signup.id)).returning())[0]!;
     }
-    return { signup, shop, item: itemName(variant), position: positionOf(tx, signup) };
+    return { signup, shop, item: itemName(variant), position: await positionOf(tx, signup) };
   });
 }
 

@@ -1,51 +1,51 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../../db/index.ts';
+import type { DbOrTx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { queueActions, signups, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
 import { leaveQueue } from './cancel.ts';
 
-function ownSignup(db: DbOrTx, shop: Shop, id: number) {
-  const signup = db.select().from(signups).where(and(eq(signups.shopId, shop.id), eq(signups.id, id))).get();
+async function ownSignup(db: DbOrTx, shop: Shop, id: number) {
+  const [signup] = await db.select().from(signups).where(and(eq(signups.shopId, shop.id), eq(signups.id, id)));
   if (!signup) throw NotFound('Signup');
   return signup;
 }
 
 /** The merchant takes someone out of line (a hold they had goes to the next person); the reason is logged. */
-export function removeFromQueue(deps: Deps, shop: Shop, id: number, reason: string) {
-  deps.db.transaction((tx) => {
-    const signup = ownSignup(tx, shop, id);
+export async function removeFromQueue(deps: Deps, shop: Shop, id: number, reason: string): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const signup = await ownSignup(tx, shop, id);
     if (!['pending', 'waiting', 'offered'].includes(signup.status)) throw Conflict(`This place is already ${signup.status}`);
     const now = deps.clock.now();
-    leaveQueue(tx, deps, signup, 'cancelled', now);
-    tx.insert(queueActions).values({ shopId: shop.id, signupId: id, variantId: signup.variantId, action: 'remove', reason, createdAt: now }).run();
+    await leaveQueue(tx, deps, signup, 'cancelled', now);
+    await tx.insert(queueActions).values({ shopId: shop.id, signupId: id, variantId: signup.variantId, action: 'remove', reason, createdAt: now });
   });
   deps.wake();
 }
 
 /** A waiting signup goes ahead of everyone in its line (say, a customer service promise); the reason is logged. */
-export function moveToFront(deps: Deps, shop: Shop, id: number, reason: string) {
-  deps.db.transaction((tx) => {
-    const signup = ownSignup(tx, shop, id);
+export async function moveToFront(deps: Deps, shop: Shop, id: number, reason: string): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const signup = await ownSignup(tx, shop, id);
     if (signup.status !== 'waiting') throw Conflict('Only a waiting place can be moved');
-    const first = tx
+    const [head] = await tx
       .select({ seq: sql<number>`min(${signups.seq})` })
       .from(signups)
-      .where(and(eq(signups.shopId, shop.id), eq(signups.variantId, signup.variantId), eq(signups.status, 'waiting')))
-      .get()!.seq;
+      .where(and(eq(signups.shopId, shop.id), eq(signups.variantId, signup.variantId), eq(signups.status, 'waiting')));
+    const first = Number(head!.seq);
     const now = deps.clock.now();
-    if (first < signup.seq) tx.update(signups).set({ seq: first - 1, updatedAt: now }).where(eq(signups.id, id)).run();
-    tx.insert(queueActions).values({ shopId: shop.id, signupId: id, variantId: signup.variantId, action: 'move_to_front', reason, createdAt: now }).run();
+    if (first < signup.seq) await tx.update(signups).set({ seq: first - 1, updatedAt: now }).where(eq(signups.id, id));
+    await tx.insert(queueActions).values({ shopId: shop.id, signupId: id, variantId: signup.variantId, action: 'move_to_front', reason, createdAt: now });
   });
 }
 
-export function listQueueActions(db: Db, shopId: string, variantId: string) {
-  return db
+export async function listQueueActions(db: DbOrTx, shopId: string, variantId: string) {
+  const actions = await db
     .select()
     .from(queueActions)
     .where(and(eq(queueActions.shopId, shopId), eq(queueActions.variantId, variantId)))
     .orderBy(desc(queueActions.id))
-    .limit(200)
-    .all()
-    .map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+    .limit(200);
+  return actions.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
 }

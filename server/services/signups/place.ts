@@ -17,18 +17,19 @@ export interface PlaceView {
 }
 
 /** Everything the place's own page (`/s/:token`) shows; the token is the credential, sent only to the contact. */
-export function placeByToken(deps: Pick<Deps, 'db' | 'config'>, tokenValue: string): PlaceView {
-  const { signup, shop } = signupByToken(deps.db, tokenValue);
-  const variant = deps.db.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId))).get();
-  const contact = deps.db.select().from(contacts).where(eq(contacts.id, signup.contactId)).get();
+export async function placeByToken(deps: Pick<Deps, 'db' | 'config'>, tokenValue: string): Promise<PlaceView> {
+  const { db } = deps;
+  const { signup, shop } = await signupByToken(db, tokenValue);
+  const [variant] = await db.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, signup.variantId)));
+  const [contact] = await db.select().from(contacts).where(eq(contacts.id, signup.contactId));
   if (!variant || !contact) throw NotFound('Signup');
-  const offer = signup.status === 'offered' ? activeOffer(deps.db, signup.id) : undefined;
+  const offer = signup.status === 'offered' ? await activeOffer(db, signup.id) : undefined;
   return {
     shop,
     contact,
     signup,
     variant,
-    position: positionOf(deps.db, signup),
+    position: await positionOf(db, signup),
     eta: presentEta(variant),
     offer: offer ? { expiresAt: offer.expiresAt, claimUrl: `${deps.config.publicUrl}/claim/${offer.token}` } : null,
   };

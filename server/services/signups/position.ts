@@ -1,27 +1,25 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { perConnection, type Db, type DbOrTx } from '../../../db/index.ts';
+import { perConnection, type Db, type DbOrTx, type Tx } from '../../../db/index.ts';
 import { queueCounts, signups, type Signup } from '../../../db/schema/index.ts';
 
 /**
  * 1 + the waiting signups ahead in the same queue (SPEC §2). Offered and
  * pending signups are not in line, so they have no position.
  */
-export function positionOf(db: DbOrTx, signup: Pick<Signup, 'shopId' | 'variantId' | 'status' | 'seq'>): number | null {
+export async function positionOf(db: DbOrTx, signup: Pick<Signup, 'shopId' | 'variantId' | 'status' | 'seq'>): Promise<number | null> {
   if (signup.status !== 'waiting') return null;
-  const ahead =
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(signups)
-      .where(
-        and(
-          eq(signups.shopId, signup.shopId),
-          eq(signups.variantId, signup.variantId),
-          eq(signups.status, 'waiting'),
-          lt(signups.seq, signup.seq),
-        ),
-      )
-      .get()?.n ?? 0;
-  return ahead + 1;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(signups)
+    .where(
+      and(
+        eq(signups.shopId, signup.shopId),
+        eq(signups.variantId, signup.variantId),
+        eq(signups.status, 'waiting'),
+        lt(signups.seq, signup.seq),
+      ),
+    );
+  return Number(row?.n ?? 0) + 1;
 }
 
 const statements = perConnection((db: Db) => ({
@@ -37,9 +35,11 @@ const statements = perConnection((db: Db) => ({
  * The next FIFO sequence number: the tail of every queue of the shop. Order
  * only matters within a variant's line, so the shop's own maximum is enough,
  * and it is read from the end of the (shop, seq) index the admin list uses.
+ * Read in the transaction that writes it, where no other writer comes between.
  */
-export function nextSeq(db: Db, shopId: string): number {
-  return (statements(db).maxSeq.get({ shopId })?.max ?? 0) + 1;
+export async function nextSeq(tx: Tx, shopId: string): Promise<number> {
+  const [row] = await statements(tx).maxSeq.execute({ shopId });
+  return Number(row?.max ?? 0) + 1;
 }
 
 /**
@@ -48,6 +48,7 @@ export function nextSeq(db: Db, shopId: string): number {
  * the variant's waiting count (itself included), kept by the queue_counts
  * triggers. Constant time, where positionOf() steps through the whole line.
  */
-export function tailPosition(db: Db, shopId: string, variantId: string): number {
-  return statements(db).waiting.get({ shopId, variantId })?.n ?? 1;
+export async function tailPosition(db: DbOrTx, shopId: string, variantId: string): Promise<number> {
+  const [row] = await statements(db).waiting.execute({ shopId, variantId });
+  return row?.n ?? 1;
 }

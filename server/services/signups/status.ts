@@ -1,3 +1,4 @@
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
 import { leaveQueue } from './cancel.ts';
@@ -5,12 +6,12 @@ import { activeOffer, signupByToken } from './find.ts';
 import { positionOf } from './position.ts';
 
 /** What a shopper may see of their own place: status, position and any hold. */
-export function signupStatus(deps: Pick<Deps, 'db' | 'config'>, tokenValue: string) {
-  const { signup } = signupByToken(deps.db, tokenValue);
-  const offer = signup.status === 'offered' ? activeOffer(deps.db, signup.id) : undefined;
+export async function signupStatus(deps: Pick<Deps, 'db' | 'config'>, tokenValue: string) {
+  const { signup } = await signupByToken(deps.db, tokenValue);
+  const offer = signup.status === 'offered' ? await activeOffer(deps.db, signup.id) : undefined;
   return {
     status: signup.status,
-    position: positionOf(deps.db, signup),
+    position: await positionOf(deps.db, signup),
     kind: signup.kind,
     variantId: signup.variantId,
     quantity: signup.quantity,
@@ -21,11 +22,11 @@ export function signupStatus(deps: Pick<Deps, 'db' | 'config'>, tokenValue: stri
 }
 
 /** The shopper leaves the line; leaving twice answers the same, and a finished place stays as it ended. */
-export function cancelSignup(deps: Deps, tokenValue: string) {
-  deps.db.transaction((tx) => {
-    const { signup } = signupByToken(tx, tokenValue);
+export async function cancelSignup(deps: Deps, tokenValue: string) {
+  await transaction(deps.db, async (tx) => {
+    const { signup } = await signupByToken(tx, tokenValue);
     if (signup.status === 'purchased') throw Conflict('This place was already used for a purchase');
-    leaveQueue(tx, deps, signup, 'cancelled', deps.clock.now());
+    await leaveQueue(tx, deps, signup, 'cancelled', deps.clock.now());
   });
   deps.wake();
   return signupStatus(deps, tokenValue);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { versionSource } from '../../../db/changes.ts';
+import { changesOf } from '../../../db/changes.ts';
 import { perConnection, type Db } from '../../../db/index.ts';
 import type { Shop } from '../../../db/schema/index.ts';
 
@@ -7,6 +7,24 @@ import type { Shop } from '../../../db/schema/index.ts';
 export interface CachedAnswer {
   body: string;
   etag: string;
+}
+
+export interface StorefrontCache {
+  /** Catches up with other processes' commits, once per request (a request's steps share one look). */
+  sync(request: object): void;
+  /** Where the version source stands: taken before reading a shop, handed back to `rememberShop`. */
+  mark(): number;
+  shopByKey(key: string, nowMs: number): Shop | undefined;
+  /**
+   * `until`: when a retired key stops opening the shop (null for its current key);
+   * `mark`: taken before the shop was read. Returns the shop to use: a slot
+   * still standing means its row has not changed, so the answers already made
+   * from it are kept.
+   */
+  rememberShop(key: string, shop: Shop, until: number | null, mark: number): Shop;
+  answer(shopId: string, query: string): CachedAnswer | undefined;
+  /** Keeps an answer computed from `shop` as this request resolved it, unless the shop changed since. */
+  rememberAnswer(shop: Shop, query: string, answer: unknown): CachedAnswer;
 }
 
 interface ShopSlot {
@@ -20,6 +38,11 @@ interface ShopSlot {
 /** Enough for every product page of a shop; a flood of made-up variant lists only evicts the oldest. */
 const MAX_ANSWERS_PER_SHOP = 512;
 
+const made = (answer: unknown): CachedAnswer => {
+  const body = JSON.stringify(answer);
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+};
+
 /**
  * What the storefront reads on every page view, kept per process: each shop by
  * publishable key, and the config answers computed for it. Nothing here
@@ -28,14 +51,33 @@ const MAX_ANSWERS_PER_SHOP = 512;
  * another process's commits at the next `sync`), so an answer is never older
  * than the last commit. Only a retired key's grace period is a matter of
  * time, checked against the deps clock on every use.
+ *
+ * PostgreSQL has no version source yet (db/changes.ts), so there nothing is
+ * kept: every answer is computed, and exact.
  */
-export const storefrontCache = perConnection((db: Db) => {
-  const source = versionSource(db.$client);
+export const storefrontCache = perConnection((db: Db): StorefrontCache => {
+  const changes = changesOf(db);
+  return changes ? sqliteCache(changes) : uncached;
+});
+
+const uncached: StorefrontCache = {
+  sync: () => {},
+  mark: () => 0,
+  shopByKey: () => undefined,
+  rememberShop: (_key, shop) => shop,
+  answer: () => undefined,
+  rememberAnswer: (_shop, _query, answer) => made(answer),
+};
+
+function sqliteCache({ source, writing }: NonNullable<ReturnType<typeof changesOf>>): StorefrontCache {
   const keys = new Map<string, { shopId: string; until: number | null }>();
   const slots = new Map<string, ShopSlot>();
   const synced = new WeakSet<object>();
+  // Moves at every reported change: a shop read before a change is not kept after it.
+  let changes = 0;
 
   source.subscribe((shopId) => {
+    changes++;
     if (shopId === null) {
       keys.clear();
       slots.clear();
@@ -48,30 +90,26 @@ export const storefrontCache = perConnection((db: Db) => {
   });
 
   // Inside a transaction this connection sees its own uncommitted rows: never keep them, never answer past them.
-  const usable = () => !db.$client.inTransaction;
+  const usable = () => !writing();
 
   return {
-    /** Catches up with other processes' commits, once per request (a request's steps share one look). */
-    sync(request: object): void {
+    sync(request) {
       if (synced.has(request)) return;
       synced.add(request);
       source.poll();
     },
 
-    shopByKey(key: string, nowMs: number): Shop | undefined {
+    mark: () => changes,
+
+    shopByKey(key, nowMs) {
       if (!usable()) return undefined;
       const entry = keys.get(key);
       if (!entry || (entry.until !== null && nowMs >= entry.until)) return undefined;
       return slots.get(entry.shopId)!.shop;
     },
 
-    /**
-     * `until`: when a retired key stops opening the shop (null for its current key).
-     * Returns the shop to use: a slot still standing means its row has not
-     * changed, so the answers already made from it are kept.
-     */
-    rememberShop(key: string, shop: Shop, until: number | null): Shop {
-      if (!usable()) return shop;
+    rememberShop(key, shop, until, mark) {
+      if (!usable() || mark !== changes) return shop;
       let slot = slots.get(shop.id);
       if (!slot) slots.set(shop.id, (slot = { shop, keys: new Set(), answers: new Map() }));
       slot.keys.add(key);
@@ -79,23 +117,19 @@ export const storefrontCache = perConnection((db: Db) => {
       return slot.shop;
     },
 
-    answer(shopId: string, query: string): CachedAnswer | undefined {
+    answer(shopId, query) {
       if (!usable()) return undefined;
       return slots.get(shopId)?.answers.get(query);
     },
 
-    /**
-     * Keeps an answer computed from `shop` as this request resolved it; call
-     * it in the same synchronous step, so no write can come between.
-     */
-    rememberAnswer(shop: Shop, query: string, answer: unknown): CachedAnswer {
-      const body = JSON.stringify(answer);
-      const made = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    rememberAnswer(shop, query, answer) {
+      const result = made(answer);
+      // A change to the shop since it was resolved dropped its slot: `slot.shop` is then another object, or none.
       const slot = slots.get(shop.id);
-      if (!usable() || slot?.shop !== shop) return made;
+      if (!usable() || slot?.shop !== shop) return result;
       if (slot.answers.size >= MAX_ANSWERS_PER_SHOP) slot.answers.delete(slot.answers.keys().next().value!);
-      slot.answers.set(query, made);
-      return made;
+      slot.answers.set(query, result);
+      return result;
     },
   };
-});
+}

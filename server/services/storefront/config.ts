@@ -19,17 +19,17 @@ export interface ConfigQuery {
  * and queue length. Served from the per-process cache while nothing of the
  * shop has changed since it was computed.
  */
-export function storefrontConfig(db: Db, shop: Shop, query: ConfigQuery): CachedAnswer {
+export async function storefrontConfig(db: Db, shop: Shop, query: ConfigQuery): Promise<CachedAnswer> {
   const cache = storefrontCache(db);
   const cacheKey = `${query.locale}\n${query.variants.join(',')}`;
-  return cache.answer(shop.id, cacheKey) ?? cache.rememberAnswer(shop, cacheKey, computeConfig(db, shop, query));
+  return cache.answer(shop.id, cacheKey) ?? cache.rememberAnswer(shop, cacheKey, await computeConfig(db, shop, query));
 }
 
-function computeConfig(db: Db, shop: Shop, query: ConfigQuery) {
+async function computeConfig(db: Db, shop: Shop, query: ConfigQuery) {
   const list = query.variants.length
-    ? db.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, query.variants))).all()
+    ? await db.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, query.variants))).orderBy(variants.id)
     : [];
-  const stats = variantStats(db, shop.id, list);
+  const stats = await variantStats(db, shop.id, list);
   const byId = Object.fromEntries(
     list.map((v) => {
       const s = stats.get(v.id)!;

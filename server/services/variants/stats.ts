@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { backorders, offers, purchaseOrders, queueCounts, signups, type Variant } from '../../../db/schema/index.ts';
 
@@ -16,32 +16,32 @@ export interface VariantStats {
   preorderRemaining: number | null;
 }
 
+/** A sum as a number on both engines (node-postgres returns `numeric` as text unless db/pg.ts parses it). */
+const total = (value: SQLWrapper) => sql<number>`sum(${value})`.mapWith(Number);
+const grouped = (rows: Array<{ id: string; n: number }>) => new Map(rows.map((r) => [r.id, r.n]));
+
 /** The numbers the storefront and the dashboard show for a set of variants, in a few grouped reads that do not walk the line. */
-export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<string, VariantStats> {
+export async function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Promise<Map<string, VariantStats>> {
   const ids = list.map((v) => v.id);
   const result = new Map<string, VariantStats>();
   if (ids.length === 0) return result;
   // Kept by triggers on signups (migration 0004): a lookup, however long the line.
-  const queue = new Map(
-    db
+  const queue = grouped(
+    await db
       .select({ id: queueCounts.variantId, n: queueCounts.waiting })
       .from(queueCounts)
-      .where(and(eq(queueCounts.shopId, shopId), inArray(queueCounts.variantId, ids)))
-      .all()
-      .map((r) => [r.id, r.n]),
+      .where(and(eq(queueCounts.shopId, shopId), inArray(queueCounts.variantId, ids))),
   );
-  const holds = new Map(
-    db
-      .select({ id: offers.variantId, n: sql<number>`sum(${offers.units})` })
+  const holds = grouped(
+    await db
+      .select({ id: offers.variantId, n: total(offers.units) })
       .from(offers)
       .where(and(eq(offers.shopId, shopId), inArray(offers.variantId, ids), eq(offers.status, 'active')))
-      .groupBy(offers.variantId)
-      .all()
-      .map((r) => [r.id, r.n]),
+      .groupBy(offers.variantId),
   );
   // Only a merchant's limit counts every pre-order; a waitlist's line is not read.
-  const preordered = preorderedUnits(db, shopId, list.filter((v) => v.preorderLimit !== null).map((v) => v.id));
-  const fromPos = poPreorderDefaults(db, shopId, list.filter((v) => v.preorderLimit === null).map((v) => v.id));
+  const preordered = await preorderedUnits(db, shopId, list.filter((v) => v.preorderLimit !== null).map((v) => v.id));
+  const fromPos = await poPreorderDefaults(db, shopId, list.filter((v) => v.preorderLimit === null).map((v) => v.id));
   for (const v of list) {
     const activeHolds = holds.get(v.id) ?? 0;
     const byPo = fromPos.get(v.id);
@@ -59,10 +59,10 @@ export function variantStats(db: DbOrTx, shopId: string, list: Variant[]): Map<s
 }
 
 /** Units pre-ordered so far (pending, waiting, offered or bought), per variant. */
-function preorderedUnits(db: DbOrTx, shopId: string, ids: string[]): Map<string, number> {
+async function preorderedUnits(db: DbOrTx, shopId: string, ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const rows = db
-    .select({ id: signups.variantId, n: sql<number>`sum(${signups.quantity})` })
+  const rows = await db
+    .select({ id: signups.variantId, n: total(signups.quantity) })
     .from(signups)
     .where(
       and(
@@ -72,9 +72,8 @@ function preorderedUnits(db: DbOrTx, shopId: string, ids: string[]): Map<string,
         inArray(signups.status, ['pending', 'waiting', 'offered', 'purchased']),
       ),
     )
-    .groupBy(signups.variantId)
-    .all();
-  return new Map(rows.map((r) => [r.id, r.n]));
+    .groupBy(signups.variantId);
+  return grouped(rows);
 }
 
 /**
@@ -83,35 +82,31 @@ function preorderedUnits(db: DbOrTx, shopId: string, ids: string[]): Map<string,
  * first), floor 0. Against it count only pre-orders still waiting for those
  * units; those already offered or bought were covered by earlier stock.
  */
-function poPreorderDefaults(db: DbOrTx, shopId: string, ids: string[]): Map<string, { limit: number; waiting: number }> {
+async function poPreorderDefaults(db: DbOrTx, shopId: string, ids: string[]): Promise<Map<string, { limit: number; waiting: number }>> {
   const out = new Map<string, { limit: number; waiting: number }>();
   if (ids.length === 0) return out;
-  const grouped = (rows: Array<{ id: string; n: number }>) => new Map(rows.map((r) => [r.id, r.n]));
   const onOrder = grouped(
-    db
-      .select({ id: purchaseOrders.variantId, n: sql<number>`sum(${purchaseOrders.quantity} - ${purchaseOrders.receivedQuantity})` })
+    await db
+      .select({ id: purchaseOrders.variantId, n: total(sql`${purchaseOrders.quantity} - ${purchaseOrders.receivedQuantity}`) })
       .from(purchaseOrders)
       .where(and(eq(purchaseOrders.shopId, shopId), inArray(purchaseOrders.variantId, ids), eq(purchaseOrders.status, 'open')))
-      .groupBy(purchaseOrders.variantId)
-      .all(),
+      .groupBy(purchaseOrders.variantId),
   );
   const withPos = [...onOrder.keys()];
   if (withPos.length === 0) return out;
   const owed = grouped(
-    db
-      .select({ id: backorders.variantId, n: sql<number>`sum(${backorders.quantity} - ${backorders.served})` })
+    await db
+      .select({ id: backorders.variantId, n: total(sql`${backorders.quantity} - ${backorders.served}`) })
       .from(backorders)
       .where(and(eq(backorders.shopId, shopId), inArray(backorders.variantId, withPos), eq(backorders.status, 'waiting')))
-      .groupBy(backorders.variantId)
-      .all(),
+      .groupBy(backorders.variantId),
   );
   const waiting = grouped(
-    db
-      .select({ id: signups.variantId, n: sql<number>`sum(${signups.quantity})` })
+    await db
+      .select({ id: signups.variantId, n: total(signups.quantity) })
       .from(signups)
       .where(and(eq(signups.shopId, shopId), inArray(signups.variantId, withPos), eq(signups.kind, 'preorder'), inArray(signups.status, ['pending', 'waiting'])))
-      .groupBy(signups.variantId)
-      .all(),
+      .groupBy(signups.variantId),
   );
   for (const id of withPos) out.set(id, { limit: Math.max(0, onOrder.get(id)! - (owed.get(id) ?? 0)), waiting: waiting.get(id) ?? 0 });
   return out;

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { transaction } from '../../../db/transaction.ts';
 import { variants, type Shop, type Variant, type VariantMode } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { applyInventory } from '../restock/inventory.ts';
@@ -25,7 +26,7 @@ export interface VariantInput {
  * which. A new inventory figure on an existing variant goes through the
  * inventory arithmetic, so a rise allocates exactly as the inventory route does.
  */
-export function upsertVariant(deps: Deps, shop: Shop, id: string, input: VariantInput): { variant: Variant; created: boolean } {
+export async function upsertVariant(deps: Deps, shop: Shop, id: string, input: VariantInput): Promise<{ variant: Variant; created: boolean }> {
   const { db, clock } = deps;
   const shopId = shop.id;
   const now = clock.now();
@@ -36,24 +37,26 @@ export function upsertVariant(deps: Deps, shop: Shop, id: string, input: Variant
     // A range the merchant sets overrides purchase-order ETAs; clearing it leaves no ETA to override with.
     ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null, etaSource: eta ? ('merchant' as const) : null, etaBasis: null } : {}),
   };
-  const result = db.transaction((tx) => {
-    const existing = tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id))).get();
+  const result = await transaction(db, async (tx) => {
+    const [existing] = await tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id)));
     if (existing) {
       const { inventory: _, ...others } = values;
-      let variant = tx
-        .update(variants)
-        .set({ ...others, updatedAt: now })
-        .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
-        .returning()
-        .get();
-      if (inventory !== undefined && inventory !== existing.inventory) variant = applyInventory(tx, deps, shop, variant, inventory).variant;
+      let variant = (
+        await tx
+          .update(variants)
+          .set({ ...others, updatedAt: now })
+          .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
+          .returning()
+      )[0]!;
+      if (inventory !== undefined && inventory !== existing.inventory) variant = (await applyInventory(tx, deps, shop, variant, inventory)).variant;
       return { variant, created: false };
     }
-    const variant = tx
-      .insert(variants)
-      .values({ ...values, shopId, id, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+    const variant = (
+      await tx
+        .insert(variants)
+        .values({ ...values, shopId, id, createdAt: now, updatedAt: now })
+        .returning()
+    )[0]!;
     return { variant, created: true };
   });
   deps.wake();

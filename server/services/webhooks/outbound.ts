@@ -1,5 +1,5 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/index.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { webhookDeliveries, type OutboundEvent, type Shop } from '../../../db/schema/index.ts';
 import { token } from '../../lib/tokens.ts';
 import { endpointStates } from './endpoints.ts';
@@ -9,31 +9,28 @@ import { endpointStates } from './endpoints.ts';
  * when the shop subscribed to it. The webhook sender delivers it after commit,
  * outside the job loop (server/jobs/webhook-sender.ts).
  */
-export function emit(db: DbOrTx, shop: Shop, event: OutboundEvent, data: Record<string, unknown>, now: Date): void {
+export async function emit(tx: Tx, shop: Shop, event: OutboundEvent, data: Record<string, unknown>, now: Date): Promise<void> {
   const hooks = shop.settings.webhooks;
   if (!hooks || !hooks.events.includes(event)) return;
-  db.insert(webhookDeliveries)
-    .values({
-      shopId: shop.id,
-      messageId: `msg_${token(16)}`,
-      event,
-      payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .run();
+  await tx.insert(webhookDeliveries).values({
+    shopId: shop.id,
+    messageId: `msg_${token(16)}`,
+    event,
+    payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
+    nextAttemptAt: now,
+    createdAt: now,
+  });
 }
 
 /** The delivery log, newest first: what was sent, how it went, and whether each endpoint is paused. */
-export function listDeliveries(db: DbOrTx, shopId: string, q: { cursor?: number; limit: number }) {
-  const rows = db
+export async function listDeliveries(db: DbOrTx, shopId: string, q: { cursor?: number; limit: number }) {
+  const rows = await db
     .select()
     .from(webhookDeliveries)
     // Dialect-neutral: `and` drops an undefined condition, where a bare `1` would not be a boolean on PostgreSQL.
     .where(and(eq(webhookDeliveries.shopId, shopId), q.cursor !== undefined ? lt(webhookDeliveries.id, q.cursor) : undefined))
     .orderBy(desc(webhookDeliveries.id))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   return {
     deliveries: page.map((d) => ({
@@ -50,6 +47,6 @@ export function listDeliveries(db: DbOrTx, shopId: string, q: { cursor?: number;
       deliveredAt: d.deliveredAt?.toISOString() ?? null,
     })),
     nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null,
-    endpoints: endpointStates(db, shopId),
+    endpoints: await endpointStates(db, shopId),
   };
 }

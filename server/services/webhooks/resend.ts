@@ -1,6 +1,7 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { Resend } from 'resend';
 import { contacts, messages, webhookEvents } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { recordEngagement } from '../messages/track.ts';
 import { Unauthorized } from '../../lib/errors.ts';
@@ -30,43 +31,43 @@ const STATUS: Record<string, 'delivered' | 'failed' | 'bounced'> = { 'email.deli
  * rule and the funnel; delivered, failed and bounced set the status; a hard
  * bounce or a complaint stops email to that contact for that shop.
  */
-export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent): 'applied' | 'duplicate' | 'ignored' {
-  return deps.db.transaction((tx) => {
+export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
+  return transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const message = event.data?.email_id ? tx.select().from(messages).where(eq(messages.providerId, event.data.email_id)).get() : undefined;
-    const row = tx
+    const emailId = event.data?.email_id;
+    const [message] = emailId ? await tx.select().from(messages).where(eq(messages.providerId, emailId)).orderBy(messages.id).limit(1) : [];
+    const [row] = await tx
       .insert(webhookEvents)
       .values({ source: 'resend', deliveryId, shopId: message?.shopId ?? null, topic: event.type, payload: event as never, receivedAt: now })
       .onConflictDoNothing()
-      .returning({ id: webhookEvents.id })
-      .get();
+      .returning({ id: webhookEvents.id });
     if (!row) return 'duplicate';
     if (!message) {
       deps.log('resend event for an unknown message ignored', { type: event.type, email: event.data?.email_id });
       return 'ignored';
     }
-    const set = (fields: Partial<typeof messages.$inferInsert>) => tx.update(messages).set(fields).where(eq(messages.id, message.id)).run();
+    const set = async (fields: Partial<typeof messages.$inferInsert>) => void (await tx.update(messages).set(fields).where(eq(messages.id, message.id)));
     switch (event.type) {
       case 'email.opened':
       case 'email.clicked':
-        recordEngagement(tx, eq(messages.id, message.id), event.type === 'email.opened' ? 'open' : 'click', now);
+        await recordEngagement(tx, eq(messages.id, message.id), event.type === 'email.opened' ? 'open' : 'click', now);
         break;
       case 'email.delivered':
       case 'email.failed':
-        set({ status: STATUS[event.type] });
+        await set({ status: STATUS[event.type] });
         break;
       case 'email.bounced':
       case 'email.complained': {
-        if (event.type === 'email.bounced') set({ status: 'bounced' });
+        if (event.type === 'email.bounced') await set({ status: 'bounced' });
         // A hard bounce or a complaint: no more email to this contact from this shop.
         const stop = event.type === 'email.complained' || event.data.bounce?.type === 'Permanent';
         if (stop && message.contactId !== null) {
           // The reason matters: an unsubscribed buyer still hears about an order, a bounced or complaining one does not.
           const reason = event.type === 'email.complained' ? 'complained' : 'bounced';
-          tx.update(contacts)
+          await tx
+            .update(contacts)
             .set({ emailOptOutAt: sql`coalesce(${contacts.emailOptOutAt}, ${now.getTime()})`, emailOptOutReason: reason })
-            .where(and(eq(contacts.id, message.contactId), or(isNull(contacts.emailOptOutReason), eq(contacts.emailOptOutReason, 'unsubscribed'))))
-            .run();
+            .where(and(eq(contacts.id, message.contactId), or(isNull(contacts.emailOptOutReason), eq(contacts.emailOptOutReason, 'unsubscribed'))));
         }
         break;
       }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { Unauthorized } from '../../lib/errors.ts';
@@ -17,8 +18,8 @@ export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'or
  * The shop by `X-Shopify-Shop-Domain`, if the body's HMAC (base64 SHA-256,
  * keyed with the shop's webhook secret) matches, compared in constant time.
  */
-export function verifyShopify(deps: Pick<Deps, 'db'>, domain: string | undefined, hmac: string | undefined, rawBody: string): Shop {
-  const shop = domain ? deps.db.select().from(shops).where(eq(shops.shopifyDomain, domain.trim().toLowerCase())).get() : undefined;
+export async function verifyShopify(deps: Pick<Deps, 'db'>, domain: string | undefined, hmac: string | undefined, rawBody: string): Promise<Shop> {
+  const [shop] = domain ? await deps.db.select().from(shops).where(eq(shops.shopifyDomain, domain.trim().toLowerCase())) : [];
   const secret = shop?.settings.shopify?.webhookSecret;
   if (!shop || !secret || !hmac) throw Unauthorized('Webhook signature could not be verified');
   const expected = createHmac('sha256', secret).update(rawBody, 'utf8').digest('base64');
@@ -30,24 +31,24 @@ export function verifyShopify(deps: Pick<Deps, 'db'>, domain: string | undefined
  * Stores a verified delivery once (by X-Shopify-Webhook-Id, with the event id
  * beside it) and leaves the work to a job, so Shopify hears 200 at once.
  */
-export function receiveShopify(
+export async function receiveShopify(
   deps: Deps,
   args: { shop: Shop; topic: string; webhookId: string; eventId: string | null; payload: Record<string, unknown> },
-): 'queued' | 'duplicate' | 'ignored' {
+): Promise<'queued' | 'duplicate' | 'ignored'> {
   if (!(SHOPIFY_TOPICS as readonly string[]).includes(args.topic)) {
     deps.log('shopify webhook topic ignored', { topic: args.topic, shop: args.shop.id });
     return 'ignored';
   }
-  const outcome = deps.db.transaction((tx) => {
+  // The delivery row and its job commit together: a repeat finds the row and queues nothing.
+  const outcome = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const row = tx
+    const [row] = await tx
       .insert(webhookEvents)
       .values({ source: 'shopify', deliveryId: args.webhookId, eventId: args.eventId, shopId: args.shop.id, topic: args.topic, payload: args.payload, receivedAt: now })
       .onConflictDoNothing()
-      .returning({ id: webhookEvents.id })
-      .get();
+      .returning({ id: webhookEvents.id });
     if (!row) return 'duplicate' as const;
-    enqueueJobs(tx, [{ kind: 'shopify.webhook', key: `shopify:${row.id}`, runAt: now, payload: { eventId: row.id } }], now);
+    await enqueueJobs(tx, [{ kind: 'shopify.webhook', key: `shopify:${row.id}`, runAt: now, payload: { eventId: row.id } }], now);
     return 'queued' as const;
   });
   if (outcome === 'queued') deps.wake();
@@ -55,9 +56,9 @@ export function receiveShopify(
 }
 
 /** Job `shopify.webhook`: one stored delivery, by topic. */
-export function processShopifyEvent(deps: Deps, eventId: number): void {
-  const event = deps.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).get();
-  const shop = event?.shopId ? deps.db.select().from(shops).where(eq(shops.id, event.shopId)).get() : undefined;
+export async function processShopifyEvent(deps: Deps, eventId: number): Promise<void> {
+  const [event] = await deps.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
+  const [shop] = event?.shopId ? await deps.db.select().from(shops).where(eq(shops.id, event.shopId)) : [];
   if (!event || !shop) return;
   const p = event.payload as Record<string, any>;
   switch (event.topic) {
@@ -66,7 +67,7 @@ export function processShopifyEvent(deps: Deps, eventId: number): void {
     case 'inventory_levels/update':
       return syncInventoryLevel(deps, shop, p);
     case 'orders/create':
-      return void ingestShopifyOrder(deps, shop, p);
+      return void (await ingestShopifyOrder(deps, shop, p));
     case 'orders/cancelled':
       return cancelShopifyOrder(deps, shop, p);
   }
@@ -91,7 +92,7 @@ const idOf = (o: Record<string, any>, stored: (id: string) => string, key = 'id'
 };
 
 /** products/update: every variant, with its inventory item id for the inventory webhooks. */
-function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
+async function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
   const domain = shop.settings.shopify?.domain;
   const tags = text(p.tags, 100_000)
     .split(',')
@@ -102,7 +103,7 @@ function syncProduct(deps: Deps, shop: Shop, p: Record<string, any>): void {
   for (const v of objects(p.variants)) {
     const id = idOf(v, storedVariantId);
     if (!id) continue;
-    upsertVariant(deps, shop, id, {
+    await upsertVariant(deps, shop, id, {
       productId,
       productTitle: text(p.title),
       title: v.title === 'Default Title' ? '' : text(v.title),
@@ -128,41 +129,43 @@ const platformTime = (value: unknown, fallback: Date) => {
  * a report older than the one stored for its location (a late delivery) does
  * not overwrite it. The level is judged with the orders it includes (platform/settle.ts).
  */
-function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): void {
+async function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
   const itemId = idOf(p, storedInventoryItemId, 'inventory_item_id') ?? '';
   const locationId = String(p.location_id ?? '');
   if (!itemId || !locationId || !Number.isSafeInteger(p.available)) return;
-  deps.db.transaction((tx) => {
+  await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
     const reportedAt = platformTime(p.updated_at, now);
     const key = and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId), eq(inventoryLevels.locationId, locationId));
-    const stored = tx.select().from(inventoryLevels).where(key).get();
+    const [stored] = await tx.select().from(inventoryLevels).where(key);
     if (stored?.reportedAt && stored.reportedAt > reportedAt) return;
-    tx.insert(inventoryLevels)
+    await tx
+      .insert(inventoryLevels)
       .values({ shopId: shop.id, inventoryItemId: itemId, locationId, available: p.available, updatedAt: now, reportedAt })
-      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now, reportedAt } })
-      .run();
-    const variant = tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).get();
+      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now, reportedAt } });
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).limit(1);
     if (!variant) return;
     const counted = shop.settings.shopify?.locations;
-    const levels = tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId))).all();
+    const levels = await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId)));
     const total = levels.filter((l) => !counted || counted.includes(l.locationId)).reduce((n, l) => n + l.available, 0);
-    recordPlatformLevel(tx, deps, shop, variant.id, total, reportedAt);
+    await recordPlatformLevel(tx, deps, shop, variant.id, total, reportedAt);
   });
   deps.wake();
 }
 
 /** orders/create: the hold comes back as the note attribute `waitline_hold`; products Waitline does not track are left out. */
-function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
+async function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
   // An order without an email still took stock on the platform: it is counted, nobody is written to.
   const email = p.email || p.contact_email || p.customer?.email;
   const hold = objects(p.note_attributes).find((a) => a.name === 'waitline_hold')?.value;
   const lineItems = objects(p.line_items)
     .filter((l) => l.variant_id)
     .map((l) => ({ variantId: storedVariantId(String(l.variant_id)), quantity: Number(l.quantity) || 1, price: minor(l.price) }));
-  const tracked = lineItems.filter(
-    (l) => deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, l.variantId))).get(),
-  );
+  const tracked = [];
+  for (const l of lineItems) {
+    const [known] = await deps.db.select({ id: variants.id }).from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, l.variantId)));
+    if (known) tracked.push(l);
+  }
   if (tracked.length === 0) return;
   return ingestOrder(deps, shop, {
     id: String(p.id),
@@ -178,12 +181,12 @@ function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>) {
 }
 
 /** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */
-function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): void {
-  deps.db.transaction((tx) => closePendingLines(tx, shop.id, String(p.id)));
-  const owed = deps.db
+async function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
+  await transaction(deps.db, (tx) => closePendingLines(tx, shop.id, String(p.id)));
+  const owed = await deps.db
     .select({ token: backorders.token })
     .from(backorders)
     .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, String(p.id)), eq(backorders.status, 'waiting')))
-    .all();
-  for (const line of owed) cancelBackorder(deps, line.token, { by: 'merchant' });
+    .orderBy(asc(backorders.id));
+  for (const line of owed) await cancelBackorder(deps, line.token, { by: 'merchant' });
 }

@@ -1,5 +1,7 @@
 import twilio from 'twilio';
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
+import { transaction } from '../../../db/transaction.ts';
 import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents, type Shop } from '../../../db/schema/index.ts';
 import { translate } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
@@ -18,15 +20,13 @@ export function verifyTwilio(deps: Pick<Deps, 'config'>, signature: string | und
 }
 
 /** Stores the delivery once; false when Twilio is repeating itself. */
-function firstTime(deps: Deps, deliveryId: string, topic: string, params: TwilioParams, shopId: string | null): boolean {
-  return Boolean(
-    deps.db
-      .insert(webhookEvents)
-      .values({ source: 'twilio', deliveryId, shopId, topic, payload: params, receivedAt: deps.clock.now() })
-      .onConflictDoNothing()
-      .returning({ id: webhookEvents.id })
-      .get(),
-  );
+async function firstTime(tx: Tx, deps: Deps, deliveryId: string, topic: string, params: TwilioParams, shopId: string | null): Promise<boolean> {
+  const [row] = await tx
+    .insert(webhookEvents)
+    .values({ source: 'twilio', deliveryId, shopId, topic, payload: params, receivedAt: deps.clock.now() })
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id });
+  return Boolean(row);
 }
 
 const STATUS: Record<string, 'sent' | 'delivered' | 'failed'> = {
@@ -40,20 +40,20 @@ const STATUS: Record<string, 'sent' | 'delivered' | 'failed'> = {
 };
 
 /** Delivery status for a message we sent; error 21610 means the number opted out at the carrier. */
-export function receiveTwilioStatus(deps: Deps, params: TwilioParams): 'applied' | 'duplicate' | 'ignored' {
+export async function receiveTwilioStatus(deps: Deps, params: TwilioParams): Promise<'applied' | 'duplicate' | 'ignored'> {
   const sid = params.MessageSid;
   const status = STATUS[params.MessageStatus ?? ''];
   if (!sid || !status) return 'ignored';
-  return deps.db.transaction(() => {
-    const message = deps.db.select().from(messages).where(eq(messages.providerId, sid)).get();
-    if (!firstTime(deps, `status:${sid}:${params.MessageStatus}`, 'status', params, message?.shopId ?? null)) return 'duplicate';
+  return transaction(deps.db, async (tx) => {
+    const [message] = await tx.select().from(messages).where(eq(messages.providerId, sid)).orderBy(messages.id).limit(1);
+    if (!(await firstTime(tx, deps, `status:${sid}:${params.MessageStatus}`, 'status', params, message?.shopId ?? null))) return 'duplicate';
     if (!message) return 'ignored';
     // Callbacks can arrive out of order: a late "sent" never undoes "delivered" or "failed".
     if (status !== 'sent' || ['queued', 'sending'].includes(message.status)) {
-      deps.db.update(messages).set({ status, error: params.ErrorCode ? `twilio ${params.ErrorCode}` : message.error }).where(eq(messages.id, message.id)).run();
+      await tx.update(messages).set({ status, error: params.ErrorCode ? `twilio ${params.ErrorCode}` : message.error }).where(eq(messages.id, message.id));
     }
     if (params.ErrorCode === '21610' && message.contactId !== null) {
-      deps.db.update(contacts).set({ smsOptOutAt: deps.clock.now() }).where(eq(contacts.id, message.contactId)).run();
+      await tx.update(contacts).set({ smsOptOutAt: deps.clock.now() }).where(eq(contacts.id, message.contactId));
     }
     return 'applied';
   });
@@ -70,37 +70,39 @@ const HELP = /^\s*(help|info)\s*[.!?]*\s*$/i;
  * for a person to read when it is unhappy or asks for a call.
  * Returns the TwiML to answer Twilio with.
  */
-export function receiveTwilioInbound(deps: Deps, params: TwilioParams): string {
+export async function receiveTwilioInbound(deps: Deps, params: TwilioParams): Promise<string> {
   const from = params.From ?? '';
   const body = params.Body ?? '';
   const sid = params.MessageSid ?? params.SmsSid ?? '';
-  const shop = shopReplyingTo(deps, from);
-  if (!sid || !firstTime(deps, `inbound:${sid}`, 'inbound', params, shop?.id ?? null)) return twiml();
+  const shop = await shopReplyingTo(deps.db, from);
+  if (!sid || !(await transaction(deps.db, (tx) => firstTime(tx, deps, `inbound:${sid}`, 'inbound', params, shop?.id ?? null)))) return twiml();
   const now = deps.clock.now();
   if (STOP.test(body)) {
-    deps.db.transaction((tx) => {
-      tx.update(contacts).set({ smsOptOutAt: now }).where(and(eq(contacts.phone, from), isNull(contacts.smsOptOutAt))).run();
-      tx.update(messages).set({ status: 'suppressed', error: 'recipient replied STOP' }).where(and(eq(messages.to, from), eq(messages.channel, 'sms'), eq(messages.status, 'queued'))).run();
+    await transaction(deps.db, async (tx) => {
+      await tx.update(contacts).set({ smsOptOutAt: now }).where(and(eq(contacts.phone, from), isNull(contacts.smsOptOutAt)));
+      await tx.update(messages).set({ status: 'suppressed', error: 'recipient replied STOP' }).where(and(eq(messages.to, from), eq(messages.channel, 'sms'), eq(messages.status, 'queued')));
       // Where texts were the only way to reach someone, their places are given up, as with an email unsubscribe.
-      for (const contact of tx.select().from(contacts).where(eq(contacts.phone, from)).all()) {
+      for (const contact of await tx.select().from(contacts).where(eq(contacts.phone, from)).orderBy(contacts.id)) {
         if (contact.email && !contact.emailOptOutAt) continue;
-        const active = tx.select().from(signups).where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]))).all();
-        for (const signup of active) leaveQueue(tx, deps, signup, 'unsubscribed', now);
+        const active = await tx.select().from(signups).where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]))).orderBy(signups.id);
+        for (const signup of active) await leaveQueue(tx, deps, signup, 'unsubscribed', now);
       }
     });
     deps.wake();
     return twiml();
   }
   if (START.test(body)) {
-    deps.db.update(contacts).set({ smsOptOutAt: null }).where(and(eq(contacts.phone, from), isNotNull(contacts.smsOptOutAt), isNotNull(contacts.smsConsentAt))).run();
+    await transaction(deps.db, async (tx) => {
+      await tx.update(contacts).set({ smsOptOutAt: null }).where(and(eq(contacts.phone, from), isNotNull(contacts.smsOptOutAt), isNotNull(contacts.smsConsentAt)));
+    });
     return twiml();
   }
   if (!shop) return twiml();
   if (HELP.test(body)) {
-    const contact = deps.db.select({ locale: contacts.locale }).from(contacts).where(and(eq(contacts.shopId, shop.id), eq(contacts.phone, from))).get();
+    const [contact] = await deps.db.select({ locale: contacts.locale }).from(contacts).where(and(eq(contacts.shopId, shop.id), eq(contacts.phone, from))).orderBy(contacts.id).limit(1);
     return twiml(translate(contact?.locale ?? shop.settings.locale, 'sms.help', { shop: shop.name, contact: shop.settings.contact }, shop.settings.strings).replace(/\s+/g, ' '));
   }
-  handleInboundReply(deps, { shopId: shop.id, channel: 'sms', from, text: body });
+  await handleInboundReply(deps, { shopId: shop.id, channel: 'sms', from, text: body });
   return twiml();
 }
 
@@ -110,18 +112,17 @@ export function receiveTwilioInbound(deps: Deps, params: TwilioParams): string {
  * A number no shop has texted yet belongs to a shop only when exactly one shop knows it;
  * otherwise any choice would hand one shop's customer to another.
  */
-function shopReplyingTo(deps: Deps, from: string): Shop | undefined {
-  const lastText = deps.db
+async function shopReplyingTo(db: DbOrTx, from: string): Promise<Shop | undefined> {
+  const [lastText] = await db
     .select({ shop: shops })
     .from(messages)
     .innerJoin(shops, eq(shops.id, messages.shopId))
     // The literal channel lets SQLite use the partial index messages_sms_to_idx.
     .where(and(eq(messages.to, from), sql`${messages.channel} = 'sms'`, isNotNull(messages.sentAt)))
     .orderBy(desc(messages.sentAt), desc(messages.id))
-    .limit(1)
-    .get();
+    .limit(1);
   if (lastText) return lastText.shop;
-  const known = deps.db.select({ shop: shops }).from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.phone, from)).limit(2).all();
+  const known = await db.select({ shop: shops }).from(contacts).innerJoin(shops, eq(shops.id, contacts.shopId)).where(eq(contacts.phone, from)).limit(2);
   return known.length === 1 ? known[0]!.shop : undefined;
 }
 
