@@ -53,7 +53,6 @@ function formChunk(): Plugin {
 /** Suites about SQLite itself: its file, its own migrations, several processes on one file, pure functions. */
 const SQLITE_ONLY = [
   'test/unit/**',
-  'test/crash/**',
   'test/security/two-processes.test.ts',
   'test/api/config-processes.test.ts',
   'test/signups/variant-gids-migration.test.ts',

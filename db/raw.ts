@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { engineOf } from './engine.ts';
+import { insideTransaction } from './guard.ts';
 import type { DbOrTx, Tx } from './index.ts';
 import { named } from './sql/pg/named.ts';
 import type { Statement, Write } from './sql/statement.ts';
@@ -49,6 +50,8 @@ type Params = Record<string, unknown> | unknown[];
  */
 export async function statementRows<O, R>(db: DbOrTx, statement: Statement<O, R>, options: O, params: Params): Promise<R[]> {
   const text = statement.text(options);
+  // The raw driver bypasses Drizzle's logger, where the shared handle guards itself (db/guard.ts).
+  if (insideTransaction.getStore()?.has(db.$client)) throw new Error(`deps.db used inside a transaction: pass the tx you were given (${text.slice(0, 60)})`);
   let raw: Array<Record<string, unknown>>;
   if (engineOf(db) === 'sqlite') {
     const prepared = prepare(db.$client as unknown as Database.Database, text);

@@ -9,12 +9,15 @@ import { freePort } from '../bench/lib.ts';
 
 export const ROOT = 'child-server-root-token';
 
+/** The child's environment on the SQLite file at `dbPath`, or on PostgreSQL when `extra` names a `DATABASE_URL`. */
 export async function serverEnv(dbPath: string, resendUrl: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const port = await freePort();
   return {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     WAITLINE_DB: dbPath,
+    // Not the shell's: a DATABASE_URL left exported would move the child off the file the test reads.
+    DATABASE_URL: '',
     WAITLINE_ADMIN_TOKEN: ROOT,
     WAITLINE_DEMO: '0',
     WAITLINE_TICK_MS: '100',

@@ -1,10 +1,14 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { client, killed, serverEnv, startServer } from '../child-server.ts';
-import { crashScene } from './scene.ts';
+import { client, killed, startServer } from '../child-server.ts';
+import { crashScene, scaled, type CrashScene } from './scene.ts';
 
-/** Units restocked; the line is three rounds deep, so holds expire and cascade twice, then go public. */
-const UNITS = 3_000;
+/**
+ * Units restocked: 3,000 on SQLite, 300 on PostgreSQL at its PROPERTY_SCALE of
+ * 0.1. The line is three rounds deep, so holds expire and cascade twice, then
+ * go public. Ending 300 holds and offering 300 more still takes the expire
+ * transaction many statements, far longer than the poll that spots it.
+ */
+const UNITS = scaled(3_000, 300);
 const LINE = 3 * UNITS;
 
 interface OfferRow {
@@ -19,8 +23,8 @@ describe('a server killed while expired holds cascade', () => {
   const scene = crashScene();
 
   it('cascades each expired hold exactly once, in line order, across two kills', async () => {
-    const { stub, dbPath } = scene;
-    const env = await serverEnv(dbPath, stub.url, { RESEND_RPS: '50', WAITLINE_TICK_MS: '50' });
+    const { stub } = scene;
+    const env = await scene.serverEnv({ RESEND_RPS: '50', WAITLINE_TICK_MS: '50' });
     const { api, createShop, seedLine, restock } = client(env);
     const emails = Array.from({ length: LINE }, (_, i) => `r${i}@example.com`);
 
@@ -30,43 +34,45 @@ describe('a server killed while expired holds cascade', () => {
     const patched = await api('/v1/admin/settings', { method: 'PATCH', token: sk, body: { holdDuration: 'PT2S', ranOutNotice: false } });
     expect(patched.status).toBe(200);
     await seedLine(sk, 'v1', emails);
-    const db = new Database(dbPath, { readonly: true });
-    scene.onClose.push(() => db.close());
-    const q = queries(db);
+    const q = queries(scene, `http://127.0.0.1:${env.PORT}`);
     expect(await restock(sk, 'v1', UNITS)).toMatchObject({ offered: UNITS });
 
     // Sampled all along, each read a committed snapshot: never more held than in stock,
     // never one person holding twice.
     const violations: string[] = [];
-    const sample = () => {
-      const held = q.heldUnits();
+    const sample = async () => {
+      const held = await q.heldUnits();
       if (held > UNITS) violations.push(`${held} units held of ${UNITS}`);
-      const doubled = q.doubleHolders();
+      const doubled = await q.doubleHolders();
       if (doubled > 0) violations.push(`${doubled} signups with two active holds`);
     };
 
     const killedJobs = new Set<number>();
     for (let kill = 0; kill < 2; kill++) {
-      // Claiming the expiry job and running it are one synchronous stretch in the server,
-      // so "running" in the database means the expire-and-cascade transaction is open now.
-      const job = await until(() => q.runningExpiry().find((id) => !killedJobs.has(id)), sample, 20_000);
+      // The server claims the expiry job in one transaction ("running" once committed), then
+      // ends the due holds and offers their units on in a second, which begins a moment later:
+      // "running" alone may be that moment. Kill it once the second one is seen open.
+      const job = await until(async () => {
+        const id = (await q.runningExpiry()).find((j) => !killedJobs.has(j));
+        return id !== undefined && (await q.expiryOpen()) ? id : undefined;
+      }, sample, 20_000);
       await killed(scene.child);
       killedJobs.add(job);
       // The transaction died with the process: the holds it was ending are still active.
-      expect(q.dueActiveHolds(Date.now()), `kill ${kill + 1} landed inside the cascade`).toBe(UNITS);
+      expect(await q.dueActiveHolds(Date.now()), `kill ${kill + 1} landed inside the cascade`).toBe(UNITS);
       scene.child = await startServer(env);
     }
 
     // Three rounds offered and expired, and the last expiry found nobody left.
-    await until(() => (q.offers().filter((o) => o.status === 'expired').length === LINE ? true : undefined), sample, 30_000);
+    await until(async () => ((await q.offers()).filter((o) => o.status === 'expired').length === LINE ? true : undefined), sample, 30_000);
     expect(violations).toEqual([]);
 
     // What an uninterrupted run gives: the k-th in line (0-based) is offered once, in
     // round floor(k / UNITS), at place (k mod UNITS) + 1, and each cascade round starts
     // at the very instant the round before it ended (one transaction).
-    const offers = q.offers();
+    const offers = await q.offers();
     expect(offers).toHaveLength(LINE);
-    const seqs = q.lineSeqs();
+    const seqs = await q.lineSeqs();
     expect(offers.map((o) => o.seq)).toEqual(seqs);
     expect(offers.map((o) => o.position)).toEqual(seqs.map((_, k) => (k % UNITS) + 1));
     const rounds = [0, 1, 2].map((r) => offers.slice(r * UNITS, (r + 1) * UNITS));
@@ -82,15 +88,15 @@ describe('a server killed while expired holds cascade', () => {
     // Nobody got two offer emails. Each offer email was sent once, or, when its 2-second
     // hold had already ended before its turn at the provider (the expiry no longer waits
     // behind sending), suppressed and never sent: an offer nobody can claim is not sent.
-    const settled = () => {
-      const rows = q.offerMessagesByStatus() as Array<{ status: string; n: number }>;
+    const settled = async () => {
+      const rows = await q.offerMessagesByStatus();
       return rows.every((r) => r.status === 'sent' || r.status === 'suppressed') ? rows : undefined;
     };
-    const rows = await until(settled, () => {}, 60_000);
+    const rows = await until(settled, async () => {}, 60_000);
     await new Promise((r) => setTimeout(r, 500));
     const sent = rows.find((r) => r.status === 'sent')?.n ?? 0;
     expect(rows.reduce((n, r) => n + r.n, 0)).toBe(LINE);
-    expect(q.suppressedReasons()).toEqual(rows.some((r) => r.status === 'suppressed') ? ['offer expired'] : []);
+    expect(await q.suppressedReasons()).toEqual(rows.some((r) => r.status === 'suppressed') ? ['offer expired'] : []);
     expect(emails.filter((e) => stub.sentTo(e) > 1)).toEqual([]);
     expect(stub.recipients.size).toBe(sent);
     expect(sent).toBeGreaterThan(0);
@@ -98,37 +104,68 @@ describe('a server killed while expired holds cascade', () => {
 });
 
 /** Polls `probe` every few ms (running `each` too) until it returns a value. */
-async function until<T>(probe: () => T | undefined, each: () => void, timeoutMs: number): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, each: () => Promise<void>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    each();
-    const found = probe();
+    await each();
+    const found = await probe();
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 2));
   }
 }
 
-function queries(db: Database.Database) {
-  const heldUnits = db.prepare(`select coalesce(sum(units), 0) as n from offers where status = 'active'`).pluck();
-  const doubleHolders = db.prepare(`select count(*) from (select signup_id from offers where status = 'active' group by signup_id having count(*) > 1)`).pluck();
-  const runningExpiry = db.prepare(`select id from jobs where kind = 'offers.expire' and status = 'running'`).pluck();
-  const dueActive = db.prepare(`select count(*) from offers where status = 'active' and expires_at <= ?`).pluck();
-  const offers = db.prepare(
-    `select s.seq, o.status, o.position, o.created_at as createdAt, o.resolved_at as resolvedAt
-       from offers o join signups s on s.id = o.signup_id order by o.id`,
-  );
-  const seqs = db.prepare(`select seq from signups order by seq`).pluck();
-  const byStatus = db.prepare(`select status, count(*) as n from messages where template = 'offer' group by status order by status`);
-  const reasons = db.prepare(`select distinct error from messages where template = 'offer' and status = 'suppressed'`).pluck();
+/** What the test reads, in SQL both engines take; numbers come back as numbers on both. */
+function queries({ engine, rows }: CrashScene, server: string) {
+  const one = async (text: string, params: unknown[] = []) => Number(Object.values((await rows(text, params))[0]!)[0]);
+  const column = async (text: string) => (await rows(text)).map((r) => Object.values(r)[0]);
   return {
-    heldUnits: () => heldUnits.get() as number,
-    doubleHolders: () => doubleHolders.get() as number,
-    runningExpiry: () => runningExpiry.all() as number[],
-    dueActiveHolds: (now: number) => dueActive.get(now) as number,
-    offers: () => offers.all() as OfferRow[],
-    lineSeqs: () => seqs.all() as number[],
-    offerMessagesByStatus: () => byStatus.all(),
-    suppressedReasons: () => reasons.all() as string[],
+    heldUnits: () => one(`select coalesce(sum(units), 0) as n from offers where status = 'active'`),
+    doubleHolders: () => one(`select count(*) from (select signup_id from offers where status = 'active' group by signup_id having count(*) > 1) as doubled`),
+    runningExpiry: async () => (await column(`select id from jobs where kind = 'offers.expire' and status = 'running'`)).map(Number),
+    /**
+     * Whether the expire-and-cascade transaction is open now, asked while an expiry job runs.
+     * SQLite: better-sqlite3 answers each statement at once, so the transaction runs from its
+     * begin to its commit without the server's event loop turning (well over a second for
+     * 3,000 holds); a server that cannot answer even a 404 within 200 ms is inside it.
+     * PostgreSQL: the transaction awaits each statement and the server stays responsive, so
+     * ask PostgreSQL: another session of this database holds the lock an update of offers
+     * takes, which only that transaction does while an expiry job runs (a process runs one
+     * job at a time, and nothing else here updates offers).
+     */
+    expiryOpen: async () =>
+      engine === 'sqlite'
+        ? fetch(`${server}/crash-test-probe`, { signal: AbortSignal.timeout(200) }).then(
+            async (res) => {
+              await res.arrayBuffer();
+              return false;
+            },
+            () => true,
+          )
+        : (await one(
+            `select count(*) from pg_locks
+              where relation = 'offers'::regclass and mode = 'RowExclusiveLock' and pid <> pg_backend_pid()
+                and database = (select oid from pg_database where datname = current_database())`,
+          )) > 0,
+    dueActiveHolds: (now: number) => one(`select count(*) from offers where status = 'active' and expires_at <= ?`, [now]),
+    offers: async () =>
+      (
+        await rows<OfferRow>(
+          `select s.seq, o.status, o.position, o.created_at as "createdAt", o.resolved_at as "resolvedAt"
+             from offers o join signups s on s.id = o.signup_id order by o.id`,
+        )
+      ).map((o) => ({
+        ...o,
+        seq: Number(o.seq),
+        position: Number(o.position),
+        createdAt: Number(o.createdAt),
+        resolvedAt: o.resolvedAt === null ? null : Number(o.resolvedAt),
+      })),
+    lineSeqs: async () => (await column(`select seq from signups order by seq`)).map(Number),
+    offerMessagesByStatus: async () =>
+      (await rows<{ status: string; n: number }>(`select status, count(*) as n from messages where template = 'offer' group by status order by status`)).map(
+        (r) => ({ status: r.status, n: Number(r.n) }),
+      ),
+    suppressedReasons: async () => (await column(`select distinct error from messages where template = 'offer' and status = 'suppressed'`)) as string[],
   };
 }

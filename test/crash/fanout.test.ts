@@ -1,18 +1,19 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { client, killed, serverEnv, startServer } from '../child-server.ts';
-import { crashScene } from './scene.ts';
+import { client, killed, startServer } from '../child-server.ts';
+import { crashScene, scaled } from './scene.ts';
 
-const RECIPIENTS = 10_000;
-/** Batches of 100 the provider answers before it stalls one: the kill lands about a third in. */
-const ANSWERED_BEFORE_KILL = 30;
+/** Provider batches of 100: 100 on SQLite (10,000 emails), 10 on PostgreSQL at its PROPERTY_SCALE of 0.1 (1,000). */
+const BATCHES = scaled(100, 10);
+const RECIPIENTS = BATCHES * 100;
+/** Batches the provider answers before it stalls one: the kill lands about a third in, with most of the fan-out unsent. */
+const ANSWERED_BEFORE_KILL = Math.floor(BATCHES * 0.3);
 
-describe('a server killed in the middle of a 10,000-email fan-out', () => {
+describe(`a server killed in the middle of a ${RECIPIENTS.toLocaleString('en')}-email fan-out`, () => {
   const scene = crashScene({ stallAfter: ANSWERED_BEFORE_KILL });
 
-  it('delivers one offer email to each of 10,000 recipients across the kill', async () => {
-    const { stub, dbPath } = scene;
-    const env = await serverEnv(dbPath, stub.url, { RESEND_RPS: '50' });
+  it(`delivers one offer email to each of ${RECIPIENTS.toLocaleString('en')} recipients across the kill`, async () => {
+    const { stub } = scene;
+    const env = await scene.serverEnv({ RESEND_RPS: '50' });
     const { createShop, seedLine, restock } = client(env);
     const emails = Array.from({ length: RECIPIENTS }, (_, i) => `r${i}@example.com`);
 
@@ -40,25 +41,19 @@ describe('a server killed in the middle of a 10,000-email fan-out', () => {
     const keys = stub.requests.map((r) => r.headers['idempotency-key']);
     expect(keys.length - new Set(keys).size).toBeGreaterThanOrEqual(1);
 
-    const db = new Database(dbPath, { readonly: true });
-    try {
-      const rows = db.prepare(`select "to", status, provider_id as providerId, attempts from messages where template = 'offer'`).all() as Array<{
-        to: string;
-        status: string;
-        providerId: string | null;
-        attempts: number;
-      }>;
-      expect(rows).toHaveLength(RECIPIENTS);
-      expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
-      expect(new Set(rows.map((r) => r.to)).size).toBe(RECIPIENTS);
-      // Each row records the id the provider gave for that very recipient: a row settled
-      // from a second delivery, or from another batch, would not match.
-      expect(rows.filter((r) => stub.providerIds.get(r.providerId ?? '') !== r.to)).toEqual([]);
-      expect(new Set(rows.map((r) => r.providerId)).size).toBe(RECIPIENTS);
-      // Only the stalled batch needed a second attempt.
-      expect(rows.filter((r) => r.attempts > 1)).toHaveLength(100);
-    } finally {
-      db.close();
-    }
+    const rows = (
+      await scene.rows<{ to: string; status: string; providerId: string | null; attempts: number }>(
+        `select "to", status, provider_id as "providerId", attempts from messages where template = 'offer'`,
+      )
+    ).map((r) => ({ ...r, attempts: Number(r.attempts) }));
+    expect(rows).toHaveLength(RECIPIENTS);
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
+    expect(new Set(rows.map((r) => r.to)).size).toBe(RECIPIENTS);
+    // Each row records the id the provider gave for that very recipient: a row settled
+    // from a second delivery, or from another batch, would not match.
+    expect(rows.filter((r) => stub.providerIds.get(r.providerId ?? '') !== r.to)).toEqual([]);
+    expect(new Set(rows.map((r) => r.providerId)).size).toBe(RECIPIENTS);
+    // Only the stalled batch needed a second attempt.
+    expect(rows.filter((r) => r.attempts > 1)).toHaveLength(100);
   }, 90_000);
 });
