@@ -1,21 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { connectPg } from '../../db/pg.ts';
 import { killed, ROOT, serverEnv, startServer } from '../child-server.ts';
 import { freshPgDatabase } from './database.ts';
+import { freePort } from './server.ts';
 
-/** A port on 127.0.0.1 that nothing listens on: bound once by us, then let go. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+// Nothing listens on a port bound once by us and let go.
+const closedPort = freePort;
 
 describe('connectPg at start-up', () => {
   it('answers with a pool that has run a query when the server is there', async () => {

@@ -179,7 +179,8 @@ function reachableBinaries(bin: string, dir: string, owner: Owner | undefined): 
   return join(copy, 'bin');
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on now: bound once, then let go. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
