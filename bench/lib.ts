@@ -10,9 +10,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A TypeScript entry point in its own process, so the load generator does not share its event loop. */
+/** A TypeScript entry point in its own process, so the load generator does not share its event loop; run as in production. */
 export async function startProcess(entry: string, env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {

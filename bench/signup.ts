@@ -5,16 +5,18 @@ import autocannon from 'autocannon';
 import { onEachEngine, type BenchEngine } from './engines.ts';
 import { BENCH_ROOT, benchShop, freePort, num, startProcess, stop } from './lib.ts';
 
-function load(url: string, body: (i: number) => string, opts: { seconds: number; rate?: number }) {
+function load(url: string, body: (i: number) => string, opts: { seconds: number; connections: number; rate?: number }) {
   let i = 0;
   return autocannon({
     url: `${url}/v1/storefront/signups`,
-    connections: 10,
+    connections: opts.connections,
     duration: opts.seconds,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body(i++) }) }],
   });
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** How many messages the server has written, and the seconds until none is left to send (read from its database). */
 async function drained(engine: BenchEngine, dbPath: string): Promise<{ messages: number; seconds: number }> {
@@ -28,12 +30,23 @@ async function drained(engine: BenchEngine, dbPath: string): Promise<{ messages:
 /**
  * SPEC §7: signup throughput ≥ 50% of a bare Hono endpoint on the same machine,
  * measured in the same run, and p99 < 25 ms at 1,000 requests/s. Each server
- * runs in its own process; every request is a new email, so every one writes.
+ * runs in its own process (ours with NODE_ENV=production); every request is a
+ * new email, so every one writes.
+ *
+ * Throughput is taken at two concurrencies, 5 runs of each server alternating
+ * and the medians compared (single runs move by a factor of two on a shared
+ * machine). 100 connections is a drop: our server answers each signup after
+ * the commit it shares with the others read in the same moment, so its
+ * capacity shows only with enough requests in flight; bare Hono is saturated
+ * either way. 10 connections is the shape earlier figures used: there each
+ * request waits for its commit with at most nine others, and the server idles
+ * a tenth of the time between them.
  */
 export const signupThroughput = () => onEachEngine(signupOn);
 
 async function signupOn(engine: BenchEngine): Promise<string> {
-  const seconds = num('BENCH_SECONDS', 10);
+  const seconds = num('BENCH_SECONDS', 5);
+  const runs = num('BENCH_RUNS', 5);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-bench-'));
   const [port, barePort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
@@ -46,20 +59,40 @@ async function signupOn(engine: BenchEngine): Promise<string> {
   const bare = await startProcess('bench/bare-server.ts', { PORT: String(barePort) }, `${bareUrl}/health`);
   try {
     const shop = await benchShop(url);
+    let round = 0;
     const body = (prefix: string) => (i: number) => JSON.stringify({ key: shop.publishableKey, variantId: 'v1', email: `${prefix}${i}@bench.example` });
-
-    const ours = await load(url, body('max'), { seconds });
-    // Under a burst, requests come first and confirmations trail (server/jobs/give-way.ts).
-    // The bare server is measured only once they are all out, so it has the CPU to itself.
-    const backlog = await drained(engine, join(dir, 'bench.db'));
-    const reference = await load(bareUrl, body('max'), { seconds });
-    const steady = await load(url, body('steady'), { seconds, rate: 1000 });
-    const ratio = ours.requests.average / reference.requests.average;
-    const errors = ours.errors + ours.non2xx + steady.errors + steady.non2xx;
-    return [
-      `signup: ${Math.round(ours.requests.average)} req/s vs bare Hono ${Math.round(reference.requests.average)} req/s = ${ratio.toFixed(2)} (goal ≥ 0.50); its ${backlog.messages} confirmations were all sent ${backlog.seconds.toFixed(1)} s after the burst`,
-      `signup: p99 ${steady.latency.p99} ms at ${Math.round(steady.requests.average)} req/s offered 1000 (goal < 25 ms); ${errors} errors`,
-    ].join('\n');
+    const lines: string[] = [];
+    let errors = 0;
+    let written = 0;
+    let slowestDrain = 0;
+    for (const connections of [100, 10]) {
+      const ours: number[] = [];
+      const reference: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const a = await load(url, body(`max${round++}-`), { seconds, connections });
+        // Under a burst, requests come first and confirmations trail (server/jobs/give-way.ts).
+        // The bare server is measured only once they are all out, so it has the CPU to itself.
+        const drain = await drained(engine, join(dir, 'bench.db'));
+        written = drain.messages;
+        slowestDrain = Math.max(slowestDrain, drain.seconds);
+        const b = await load(bareUrl, body('bare'), { seconds, connections });
+        ours.push(a.requests.average);
+        reference.push(b.requests.average);
+        errors += a.errors + a.non2xx;
+      }
+      const list = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+      lines.push(
+        `signup at ${connections} connections: ${Math.round(median(ours))} req/s vs bare Hono ${Math.round(median(reference))} req/s = ${(median(ours) / median(reference)).toFixed(2)} (goal ≥ 0.50; median of ${runs} interleaved ${seconds}-s runs each)`,
+        `signup at ${connections} connections: runs ours [${list(ours)}], bare [${list(reference)}]`,
+      );
+    }
+    const steady = await load(url, body('steady'), { seconds: Math.max(seconds, 10), connections: 10, rate: 1000 });
+    errors += steady.errors + steady.non2xx;
+    lines.push(
+      `signup: ${written} confirmations written, each burst's all sent within ${slowestDrain.toFixed(1)} s of its end; ${errors} errors`,
+      `signup: p99 ${steady.latency.p99} ms at ${Math.round(steady.requests.average)} req/s offered 1000 (goal < 25 ms)`,
+    );
+    return lines.join('\n');
   } finally {
     await Promise.all([stop(server), stop(bare)]);
     rmSync(dir, { recursive: true, force: true });

@@ -51,7 +51,7 @@ type Params = Record<string, unknown> | unknown[];
 export async function statementRows<O, R>(db: DbOrTx, statement: Statement<O, R>, options: O, params: Params): Promise<R[]> {
   const text = statement.text(options);
   // The raw driver bypasses Drizzle's logger, where the shared handle guards itself (db/guard.ts).
-  if (insideTransaction.getStore()?.has(db.$client)) throw new Error(`deps.db used inside a transaction: pass the tx you were given (${text.slice(0, 60)})`);
+  if (insideTransaction.has(db.$client)) throw new Error(`deps.db used inside a transaction: pass the tx you were given (${text.slice(0, 60)})`);
   let raw: Array<Record<string, unknown>>;
   if (engineOf(db) === 'sqlite') {
     const prepared = prepare(db.$client as unknown as Database.Database, text);

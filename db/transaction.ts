@@ -29,7 +29,7 @@ import { schema, sqliteWriter, type Db, type Tx } from './index.ts';
  * the next transaction takes a fresh client.
  */
 export function transaction<T>(db: Db, body: (tx: Tx) => Promise<T> | T): Promise<T> {
-  if (insideTransaction.getStore()?.has(db.$client)) {
+  if (insideTransaction.has(db.$client)) {
     return Promise.reject(new Error('transaction() inside a transaction: pass the tx you were given instead'));
   }
   return writerFor(db).submit(body as Body) as Promise<T>;

@@ -19,7 +19,7 @@ const deps = await createDeps(config).catch((error: unknown) => {
   process.exit(1);
 });
 // SQLite only: keeps the WAL file from growing under a steady stream of readers.
-const checkpointer = deps.engine === 'sqlite' ? startCheckpointer(deps.db.$client, config.dbPath, deps.log) : null;
+const checkpointer = deps.engine === 'sqlite' ? startCheckpointer(deps.db, config.dbPath, deps.log) : null;
 const scheduler = createScheduler(deps);
 // New messages go out soon after their transaction commits, not at the next tick.
 // Wakes within 50 ms share one round, so a burst becomes full provider batches

@@ -29,6 +29,9 @@ afterEach(() => {
 const newShop = (db: Database.Database, id: string) =>
   db.prepare(`insert into shops (id, name, publishable_key, secret_key_hash, settings, created_at) values (?, 'S', ?, ?, '{}', 0)`).run(id, `pk_${id}`, `h_${id}`);
 
+/** After the check phase of this turn, where the version source forgets that it looked. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('the SQLite version source', () => {
   it("names the shop of each of this connection's writes as it is made, and nothing at the next poll", () => {
     newShop(ours.sqlite, 'shop_a');
@@ -38,15 +41,29 @@ describe('the SQLite version source', () => {
     expect(told).toEqual(['shop_a']);
   });
 
-  it("reports another connection's commit at the next poll, as 'anything may have changed', and only once", () => {
+  it("reports another connection's commit at the next poll, as 'anything may have changed', and only once", async () => {
     const source = versionSource(ours.sqlite);
     source.poll();
+    await nextTurn();
     newShop(theirs, 'shop_b');
     expect(told).toEqual([]);
     source.poll();
     expect(told).toEqual([null]);
+    await nextTurn();
     source.poll();
+    await nextTurn();
     theirs.pragma('wal_checkpoint(PASSIVE)');
+    source.poll();
+    expect(told).toEqual([null]);
+  });
+
+  it('looks once per turn of the event loop: the requests read in one turn share the look', async () => {
+    const source = versionSource(ours.sqlite);
+    source.poll();
+    newShop(theirs, 'shop_d');
+    source.poll();
+    expect(told).toEqual([]);
+    await nextTurn();
     source.poll();
     expect(told).toEqual([null]);
   });

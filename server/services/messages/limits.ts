@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
-import { execute, first } from '../../../db/raw.ts';
+import { execute, first, statementRows } from '../../../db/raw.ts';
+import type { Statement } from '../../../db/sql/statement.ts';
 import { escalations, type Shop } from '../../../db/schema/index.ts';
 import { sha256 } from '../../lib/tokens.ts';
 import { openEscalation } from '../escalations/open.ts';
@@ -13,6 +14,13 @@ import { openEscalation } from '../escalations/open.ts';
  * ask for with ever new numbers) and the way back after an opt-out.
  */
 export const CAPPED_EMAILS: ReadonlySet<string> = new Set(['signup-confirmation', 'signup-optin', 'signup-exists', 'contact-confirm', 'email-resubscribe']);
+
+/** One more capped email to an address today, and the day's count so far. Dialect-neutral; on SQLite prepared once per connection (a signup runs it). */
+const countEmail: Statement<void, { count: number }> = {
+  text: () => `insert into email_caps (day, address_hash, count) values (@day, @hash, 1)
+    on conflict (day, address_hash) do update set count = email_caps.count + 1 returning count`,
+  row: (r) => ({ count: Number(r.count) }),
+};
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -90,11 +98,7 @@ export class SendLimits {
   /** Why this email is held back, or null to queue it; counts it against the address's day. */
   async emailRefusal(shop: Shop, template: string, to: string): Promise<string | null> {
     if (!CAPPED_EMAILS.has(template)) return null;
-    const { count } = (await first<{ count: number }>(
-      this.tx,
-      sql`insert into email_caps (day, address_hash, count) values (${this.day}, ${addressHash(to)}, 1)
-          on conflict (day, address_hash) do update set count = email_caps.count + 1 returning count`,
-    ))!;
+    const [{ count }] = (await statementRows(this.tx, countEmail, undefined, { day: this.day, hash: addressHash(to) })) as [{ count: number }];
     return count > shop.settings.emailCapPerDay ? `daily cap of ${shop.settings.emailCapPerDay} confirmation emails for this address reached` : null;
   }
 
