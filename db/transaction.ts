@@ -10,23 +10,27 @@ import { schema, sqliteWriter, type Db, type Tx } from './index.ts';
  * The one way to write: `await transaction(deps.db, async (tx) => …)`. The
  * body gets the transaction it runs in and passes it to every service it
  * calls; it must not await anything but the database (no provider call, no
- * timer), because writers wait for it.
+ * timer), because writers wait for it, and it may run more than once (below).
+ * Every caller is answered after the commit, so nothing is acknowledged
+ * before it is durable.
  *
- * One writer per process, on both engines, with group commit: every body
- * submitted during one turn of the event loop (every request the server read
- * in that turn) runs in one transaction, each under its own savepoint, so a
- * body that throws rolls back alone and the others commit. A commit costs
- * about the pages or WAL records it writes, and writes made together share
- * most of theirs: ten signups in one commit cost little more than one.
- * Every caller is answered after the commit, so nothing is acknowledged before
- * it is durable; if the commit fails, every body in it fails.
+ * SQLite: one writer per process, with group commit. Every body submitted
+ * during one turn of the event loop (every request the server read in that
+ * turn) runs in one `BEGIN IMMEDIATE … COMMIT` on the writer connection, each
+ * under its own savepoint, so a body that throws rolls back alone and the
+ * others commit. A commit costs about the pages it writes, and writes made
+ * together share most of theirs. IMMEDIATE takes the file's write lock first,
+ * so another process sharing the file waits its turn under busy_timeout. If
+ * the commit fails, every body in it fails.
  *
- * SQLite: `BEGIN IMMEDIATE … COMMIT` on the connection (the write lock first,
- * so another process sharing the file waits its turn under busy_timeout).
- * PostgreSQL: `BEGIN … COMMIT` on one client of the pool, through Drizzle's
- * node-postgres driver; reads outside a transaction use the rest of the pool.
- * A lost connection fails the bodies in flight (nothing of them commits) and
- * the next transaction takes a fresh client.
+ * PostgreSQL: each body in its own `BEGIN … COMMIT` on its own client of the
+ * pool, side by side with this process's others and every replica's. What
+ * keeps them apart is one lock order (db/sql/pg/locks.ts), so bodies are never
+ * batched: one transaction would hold the locks of several bodies, taken in
+ * no order. A body PostgreSQL picked as a deadlock's victim, or whose
+ * serialization failed, was rolled back whole and runs again, up to 5 times.
+ * A lost connection fails its body (nothing of it commits) and the next
+ * transaction takes a fresh client.
  */
 export function transaction<T>(db: Db, body: (tx: Tx) => Promise<T> | T): Promise<T> {
   if (insideTransaction.has(db.$client)) {
@@ -52,25 +56,29 @@ interface Session {
   end(error?: unknown): void;
 }
 
-const writers = new WeakMap<Db, ReturnType<typeof createWriter>>();
+interface Writer {
+  submit(body: Body): Promise<unknown>;
+}
 
-function writerFor(db: Db) {
+const writers = new WeakMap<Db, Writer>();
+
+function writerFor(db: Db): Writer {
   let writer = writers.get(db);
-  if (!writer) writers.set(db, (writer = createWriter(db)));
+  if (!writer) writers.set(db, (writer = engineOf(db) === 'sqlite' ? groupCommitter(db, sqliteSession(db)) : sideBySide(db, pgSession(db))));
   return writer;
 }
 
-function createWriter(db: Db) {
+/** SQLite's writer: the bodies of one event-loop turn share a transaction. */
+function groupCommitter(db: Db, begin: () => Session): Writer {
   let queue: Work[] = [];
   let running = false;
-  const begin = engineOf(db) === 'sqlite' ? sqliteSession(db) : pgSession(db);
 
   async function flush(): Promise<void> {
     running = true;
     const list = queue;
     queue = [];
     try {
-      await runBatch(db, await begin(), list);
+      await runBatch(db, begin(), list);
     } catch (error) {
       for (const work of list) work.outcome = { ok: false, error };
     }
@@ -91,6 +99,38 @@ function createWriter(db: Db) {
       });
     },
   };
+}
+
+/** PostgreSQL's writer: every body its own transaction, retried when the server rolled it back to break a deadlock. */
+function sideBySide(db: Db, begin: () => Promise<Session>): Writer {
+  return {
+    async submit(body: Body): Promise<unknown> {
+      for (let attempt = 1; ; attempt++) {
+        const work: Work = { body, resolve: () => {}, reject: () => {} };
+        try {
+          await runBatch(db, await begin(), [work]);
+        } catch (error) {
+          work.outcome = { ok: false, error };
+        }
+        const outcome = work.outcome ?? { ok: false, error: new Error('transaction: the body did not run') };
+        if (outcome.ok) return outcome.value;
+        if (attempt >= RETRIES || !rolledBackToRetry(outcome.error)) throw outcome.error;
+        // Both sides of a deadlock waited; a short random pause keeps them from meeting again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    },
+  };
+}
+
+const RETRIES = 5;
+
+/** PostgreSQL rolled the transaction back so that others could go on: deadlock_detected, serialization_failure. */
+function rolledBackToRetry(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
 }
 
 async function runBatch(db: Db, session: Session, list: Work[]): Promise<void> {

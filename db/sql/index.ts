@@ -1,14 +1,18 @@
 import type { DbOrTx } from '../index.ts';
 import { engineOf } from '../engine.ts';
 import * as sqliteAnalytics from './sqlite/analytics.ts';
+import * as sqliteClaims from './sqlite/claims.ts';
 import * as sqliteInserts from './sqlite/inserts.ts';
+import * as sqliteLocks from './sqlite/locks.ts';
 import * as sqliteMentions from './sqlite/mentions.ts';
 import * as sqliteMessages from './sqlite/messages.ts';
 import * as sqliteQueue from './sqlite/queue.ts';
 import * as sqliteRetention from './sqlite/retention.ts';
 import * as sqliteSuppliers from './sqlite/suppliers.ts';
 import * as pgAnalytics from './pg/analytics.ts';
+import * as pgClaims from './pg/claims.ts';
 import * as pgInserts from './pg/inserts.ts';
+import * as pgLocks from './pg/locks.ts';
 import * as pgMentions from './pg/mentions.ts';
 import * as pgMessages from './pg/messages.ts';
 import * as pgQueue from './pg/queue.ts';
@@ -17,7 +21,9 @@ import * as pgSuppliers from './pg/suppliers.ts';
 
 const sqlite = {
   analytics: sqliteAnalytics,
+  claims: sqliteClaims,
   inserts: sqliteInserts,
+  locks: sqliteLocks,
   mentions: sqliteMentions,
   messages: sqliteMessages,
   queue: sqliteQueue,
@@ -27,7 +33,9 @@ const sqlite = {
 // Each PostgreSQL twin exports what its SQLite twin does, with the same types (a missing one fails here).
 const pg: typeof sqlite = {
   analytics: pgAnalytics,
+  claims: pgClaims,
   inserts: pgInserts,
+  locks: pgLocks,
   mentions: pgMentions,
   messages: pgMessages,
   queue: pgQueue,

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/index.ts';
-import { affected } from '../../db/raw.ts';
+import { affected, statementRows } from '../../db/raw.ts';
+import { twins } from '../../db/sql/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import { jobs, type Job } from '../../db/schema/index.ts';
 import type { Deps } from '../context.ts';
@@ -58,23 +59,26 @@ export async function schedulePeriodic(deps: Pick<Deps, 'db' | 'clock'>, kind: s
   await transaction(deps.db, (tx) => enqueueJobs(tx, [{ kind, key: `${kind}:${next}`, runAt: new Date(next) }], deps.clock.now()));
 }
 
-/** Leases one due job (pending and due, or running with a lapsed lease). */
+/** Due to run at `now`: pending and due, or running with a lapsed lease. */
+const dueAt = (now: Date) => or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now)));
+
+/**
+ * Leases one due job. On PostgreSQL the read locks the row and passes over rows
+ * other replicas are claiming, so each claim gets a job of its own at the first
+ * try and finds none only when every due job is taken. The write is still
+ * guarded by the attempt read: a claim never bumps a job someone else claimed.
+ */
 function claim(deps: Deps): Promise<Job | undefined> {
   return transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const due = or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now)));
-    // Another process may claim the same row between our read and our write (PostgreSQL reads
-    // without the write lock): the write then changes nothing, and we look again.
-    for (let tries = 0; tries < 5; tries++) {
-      const [job] = await tx.select().from(jobs).where(due).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(1);
-      if (!job) return undefined;
-      const claimed = await tx
-        .update(jobs)
-        .set({ status: 'running', leaseUntil: new Date(now.getTime() + deps.config.leaseMs), attempts: sql`${jobs.attempts} + 1` })
-        .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts), due));
-      if (affected(claimed) === 1) return { ...job, attempts: job.attempts + 1 };
-    }
-    return undefined;
+    const [due] = await statementRows(tx, twins(tx).claims.dueJob, undefined, { now: now.getTime() });
+    if (!due) return undefined;
+    const [job] = await tx
+      .update(jobs)
+      .set({ status: 'running', leaseUntil: new Date(now.getTime() + deps.config.leaseMs), attempts: sql`${jobs.attempts} + 1` })
+      .where(and(eq(jobs.id, due.id), eq(jobs.attempts, due.attempts), dueAt(now)))
+      .returning();
+    return job;
   });
 }
 

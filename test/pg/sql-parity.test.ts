@@ -3,14 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { pgSchema } from '../../db/pg.ts';
 import * as liteSchema from '../../db/schema/index.ts';
 import * as pgAnalytics from '../../db/sql/pg/analytics.ts';
+import * as pgClaims from '../../db/sql/pg/claims.ts';
 import * as pgInserts from '../../db/sql/pg/inserts.ts';
+import * as pgLocks from '../../db/sql/pg/locks.ts';
 import * as pgMentions from '../../db/sql/pg/mentions.ts';
 import * as pgMessages from '../../db/sql/pg/messages.ts';
 import * as pgQueue from '../../db/sql/pg/queue.ts';
 import * as pgRetention from '../../db/sql/pg/retention.ts';
 import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
 import * as liteAnalytics from '../../db/sql/sqlite/analytics.ts';
+import * as liteClaims from '../../db/sql/sqlite/claims.ts';
 import * as liteInserts from '../../db/sql/sqlite/inserts.ts';
+import * as liteLocks from '../../db/sql/sqlite/locks.ts';
 import * as liteMentions from '../../db/sql/sqlite/mentions.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
 import * as liteQueue from '../../db/sql/sqlite/queue.ts';
@@ -33,6 +37,8 @@ const AREAS: Array<[string, Module, Module]> = [
   ['inserts', liteInserts, pgInserts],
   ['retention', liteRetention, pgRetention],
   ['mentions', liteMentions, pgMentions],
+  ['claims', liteClaims, pgClaims],
+  ['locks', liteLocks, pgLocks],
 ];
 const t = twinEngines();
 const DAY = 86_400_000;

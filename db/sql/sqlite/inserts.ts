@@ -11,18 +11,24 @@ import type { Write } from '../statement.ts';
 /**
  * Joining a line (server/services/signups/create.ts).
  * (shopId, variantId, contactId, seq, kind, quantity, status, token, locale, createdAt, updatedAt)
+ * A place the contact already holds (signups_one_active_idx) answers `changes: 0`, not a unique
+ * violation: on PostgreSQL another replica may have committed it since the caller looked. With
+ * nothing inserted `lastInsertRowid` is an earlier row's, so the caller checks `changes` first.
  */
 export const insertSignup: Write = {
   text: () =>
-    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into signups (shop_id, variant_id, contact_id, seq, kind, quantity, status, token, locale, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
 };
 
 /**
- * A new contact (server/services/contacts/upsert.ts, csv/import.ts); the id is `lastInsertRowid`.
+ * A new contact (server/services/contacts/upsert.ts); the id is `lastInsertRowid`.
  * (shopId, email, phone, smsConsentAt, locale, token, createdAt)
+ * An email or phone the shop already has (the partial unique indexes contacts_shop_email_idx and
+ * contacts_shop_phone_idx) answers `changes: 0`, and the caller reads the contact again. The bare
+ * `on conflict` covers both partial indexes, which a conflict target would have to name with their WHERE.
  */
 export const insertContact: Write = {
-  text: () => `insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at, orders_count) values (?, ?, ?, ?, ?, ?, ?, 0)`,
+  text: () => `insert into contacts (shop_id, email, phone, sms_consent_at, locale, token, created_at, orders_count) values (?, ?, ?, ?, ?, ?, ?, 0) on conflict do nothing`,
 };
 
 /**

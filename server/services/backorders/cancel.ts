@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { backorders, contacts, messages, shops, variants, type Backorder, type Shop } from '../../../db/schema/index.ts';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
@@ -26,24 +27,39 @@ export async function backorderByToken(db: DbOrTx, tokenValue: string) {
 export const refundOf = (line: Backorder) => (line.quantity - line.served) * line.price;
 
 /**
+ * A line as it is once its variant is locked: restocks serve lines and
+ * cancels release them only under that lock, so what this reads (status,
+ * units served) stays true until commit. `find` reads the line; it runs twice,
+ * once to learn the variant and once after the lock.
+ */
+export async function lockedLine<T extends { line: Backorder }>(tx: Tx, find: () => Promise<T>): Promise<T> {
+  const { line } = await find();
+  await twins(tx).locks.lockVariants(tx, line.shopId, [line.variantId]);
+  return find();
+}
+
+/**
  * The line leaves the queue (the next in line moves up), its owed units no
  * longer count against stock, and nothing queued about it goes out. `shipped`
  * is for a line the merchant sent outside Waitline: every unit counts as served.
+ * `line` was read under its variant's lock (`lockedLine`). Only a waiting line
+ * is released; null when it no longer was, and nothing changed.
  */
-export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder> {
+export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder | null> {
   const owed = line.quantity - line.served;
   const [cancelled] = await tx
     .update(backorders)
     .set({ status: as, resolvedAt: now, ...(as === 'shipped' ? { served: line.quantity } : {}) })
-    .where(eq(backorders.id, line.id))
+    .where(and(eq(backorders.id, line.id), eq(backorders.status, 'waiting')))
     .returning();
+  if (!cancelled) return null;
   // The owed units were taken below zero; with the line gone they are not owed.
   await tx
     .update(variants)
     .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
     .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)));
   await tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
-  return cancelled!;
+  return cancelled;
 }
 
 export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'shipped';
@@ -55,7 +71,8 @@ export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 's
  * record (services/backorders/refund.ts). A large order is not cancelled by its
  * customer alone: the request goes to a person (`cancel_request`) and nothing
  * changes yet. When the merchant cancelled on the platform, nobody needs telling.
- * A second cancel, or one after shipping, changes nothing.
+ * A second cancel, or one after shipping, changes nothing, even at the same
+ * moment on another replica: the variant's lock orders them (`lockedLine`).
  */
 export async function cancelBackorder(
   deps: Deps,
@@ -63,7 +80,7 @@ export async function cancelBackorder(
   opts: { by: 'customer' | 'merchant' } = { by: 'customer' },
 ): Promise<{ outcome: CancelOutcome; line: Backorder; shop: Shop }> {
   const result = await transaction(deps.db, async (tx) => {
-    const { line, shop, contact, variant } = await backorderByToken(tx, tokenValue);
+    const { line, shop, contact, variant } = await lockedLine(tx, () => backorderByToken(tx, tokenValue));
     if (line.refundedAt) return { outcome: 'refunded' as const, line, shop };
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
     if (line.status === 'shipped') return { outcome: 'shipped' as const, line, shop };
@@ -85,6 +102,7 @@ export async function cancelBackorder(
       return { outcome: 'review' as const, line, shop };
     }
     const cancelled = await releaseLine(tx, line, now);
+    if (!cancelled) return { outcome: 'already' as const, line, shop };
     if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     await openEscalation(tx, deps, {
       shop,

@@ -5,7 +5,7 @@ import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
-import { releaseLine } from './cancel.ts';
+import { lockedLine, releaseLine } from './cancel.ts';
 import { isVip } from './record.ts';
 import { presentBackorder, shopLine } from './view.ts';
 
@@ -25,11 +25,12 @@ export interface Tracking {
  */
 export async function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
   const result = await transaction(deps.db, async (tx) => {
-    const { line, contact } = await shopLine(tx, shop.id, id);
-    if (line.status !== 'waiting') throw Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
+    const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
+    const already = () => Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
+    if (line.status !== 'waiting') throw already();
     const now = deps.clock.now();
     const owed = line.quantity - line.served;
-    await releaseLine(tx, line, now, 'shipped');
+    if (!(await releaseLine(tx, line, now, 'shipped'))) throw already();
     const stored = Object.keys(tracking).length > 0 ? tracking : null;
     const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
     const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));

@@ -1,11 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { backorders, escalations, variants, type Shop } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, Invalid } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
-import { refundOf, releaseLine } from './cancel.ts';
+import { lockedLine, refundOf, releaseLine } from './cancel.ts';
 import { presentBackorder, shopLine } from './view.ts';
 
 /**
@@ -15,11 +15,12 @@ import { presentBackorder, shopLine } from './view.ts';
  * line still waiting leaves the queue; the `refund` escalation the customer's
  * cancel opened is resolved. The amount defaults to what was paid for the
  * units not shipped and may not exceed it. Recorded once: a repeat is a 409
- * and the customer hears of it once.
+ * and the customer hears of it once, also when two arrive at once (the
+ * line is read under its variant's lock, and the update is guarded).
  */
 export async function recordRefund(deps: Deps, shop: Shop, id: number, input: { amount?: number }) {
   const result = await transaction(deps.db, async (tx) => {
-    const { line, contact } = await shopLine(tx, shop.id, id);
+    const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
     if (line.refundedAt) throw Conflict('This backorder line was already recorded as refunded');
     const owed = line.quantity - line.served;
     if (owed === 0) throw Conflict('Every unit of this line has shipped: nothing owed is left to refund');
@@ -28,7 +29,12 @@ export async function recordRefund(deps: Deps, shop: Shop, id: number, input: { 
     if (amount > paid) throw Invalid(`must be at most ${paid}, what was paid for the ${owed} unit(s) not shipped (minor units)`, 'amount');
     const now = deps.clock.now();
     if (line.status === 'waiting') await releaseLine(tx, line, now);
-    const [refunded] = await tx.update(backorders).set({ refundedAt: now, refundedAmount: amount }).where(eq(backorders.id, line.id)).returning();
+    const [refunded] = await tx
+      .update(backorders)
+      .set({ refundedAt: now, refundedAmount: amount })
+      .where(and(eq(backorders.id, line.id), isNull(backorders.refundedAt)))
+      .returning();
+    if (!refunded) throw Conflict('This backorder line was already recorded as refunded');
     await tx
       .update(escalations)
       .set({ status: 'resolved', resolution: 'Refund recorded', resolvedAt: now })
@@ -44,7 +50,7 @@ export async function recordRefund(deps: Deps, shop: Shop, id: number, input: { 
       props: { item: variant ? itemName(variant) : line.variantId, quantity: owed, order: line.orderId, amount, currency: line.currency },
     });
     await batch.flush();
-    return presentBackorder(tx, refunded!, variant);
+    return presentBackorder(tx, refunded, variant);
   });
   deps.wake();
   return result;

@@ -1,5 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { affected } from '../../../db/raw.ts';
 import { backorders, contacts, messages, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { openEscalation } from '../escalations/open.ts';
@@ -11,7 +12,8 @@ import { isVip } from './record.ts';
  * The part of a rise below zero: units go to backorder lines in order-time
  * FIFO, before any waitlist offer. A line fully served has shipped; a line
  * served in part is a partial shipment, which a person should know about.
- * Returns how many lines were served.
+ * Returns how many lines were served. The caller holds the variant's lock
+ * (restock/inventory.ts), as does every release of a line (cancel.ts).
  */
 export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; variant: Variant; units: number; now: Date }): Promise<number> {
   const { shop, variant, now } = args;
@@ -31,10 +33,12 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
     remaining -= give;
     served++;
     const left = line.quantity - line.served - give;
-    await tx
+    const marked = await tx
       .update(backorders)
-      .set({ served: line.served + give, ...(left === 0 ? { status: 'shipped', resolvedAt: now } : {}) })
-      .where(eq(backorders.id, line.id));
+      .set({ served: sql`${backorders.served} + ${give}`, ...(left === 0 ? { status: 'shipped', resolvedAt: now } : {}) })
+      .where(and(eq(backorders.id, line.id), eq(backorders.status, 'waiting'), eq(backorders.served, line.served)));
+    // A line changed since it was read: only a release that skipped the variant's lock does that.
+    if (affected(marked) === 0) throw new Error(`serveBackorders: backorder ${line.id} changed while it was served`);
     if (left === 0) {
       // Cadence messages still queued for a shipped line would be wrong now.
       await tx.update(messages).set({ status: 'suppressed', error: 'backorder shipped' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));

@@ -33,35 +33,64 @@ export interface ContactAsks {
  * `created` says the contact is new, so it has no signups yet.
  */
 export async function upsertContact(tx: Tx, shopId: string, input: ContactInput, now: Date): Promise<{ contact: Contact; created: boolean; asks: ContactAsks }> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await findContact(tx, shopId, input);
+    if (existing) return knownContact(tx, shopId, input, existing, now);
+    const contact = await insertContact(tx, shopId, input, now);
+    if (contact) return { contact, created: true, asks: {} };
+    // Another replica committed this address or number between our read and our insert; PostgreSQL
+    // waited for that commit, so the next read sees the contact. (SQLite never gets here: its writers
+    // take turns.) The bound is for a row that conflicted and is gone again by then, erased meanwhile.
+    if (attempt === MAX_ATTEMPTS) throw new Error(`upsertContact: the insert kept conflicting with a contact no read finds (shop ${shopId})`);
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+
+/** The shop's contact with this email, else with this phone. */
+async function findContact(tx: Tx, shopId: string, input: ContactInput): Promise<Contact | undefined> {
   const q = statements(tx);
   const byEmail = input.email ? (await q.byEmail.execute({ shopId, email: input.email }))[0] : undefined;
-  const byPhone = !byEmail && input.phone ? (await q.byPhone.execute({ shopId, phone: input.phone }))[0] : undefined;
-  const existing = byEmail ?? byPhone;
+  return byEmail ?? (input.phone ? (await q.byPhone.execute({ shopId, phone: input.phone }))[0] : undefined);
+}
+
+/**
+ * A new contact, or undefined when a concurrent transaction holds its email or
+ * phone: `on conflict do nothing` (db/sql/<engine>/inserts.ts) answers no row
+ * changed rather than a unique violation, which would fail the whole request.
+ */
+async function insertContact(tx: Tx, shopId: string, input: ContactInput, now: Date): Promise<Contact | undefined> {
+  const contact: Contact = {
+    id: 0,
+    shopId,
+    email: input.email ?? null,
+    // findContact found nobody by this number, so it is free; if another replica took it since,
+    // the insert conflicts and the caller looks again, as it would have one request after the other.
+    phone: input.phone ?? null,
+    smsConsentAt: input.phone && input.smsConsent ? now : null,
+    emailOptOutAt: null,
+    emailOptOutReason: null,
+    smsOptOutAt: null,
+    smsIntroducedAt: null,
+    confirmedAt: null,
+    locale: input.locale ?? 'en',
+    ordersCount: 0,
+    token: rowToken(now),
+    createdAt: now,
+    erasedAt: null,
+  };
+  const { email, phone, smsConsentAt, locale, token } = contact;
+  const { changes, id } = await runWrite(tx, twins(tx).inserts.insertContact, [shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()]);
+  // With nothing inserted, SQLite's lastInsertRowid is some earlier row's: only `changes` tells.
+  if (changes === 0) return undefined;
+  contact.id = id;
+  return contact;
+}
+
+/** What a request may change about a contact it did not create, and what it can only ask for. */
+async function knownContact(tx: Tx, shopId: string, input: ContactInput, existing: Contact, now: Date): Promise<{ contact: Contact; created: false; asks: ContactAsks }> {
+  const q = statements(tx);
   const smsConsentAt = input.phone && input.smsConsent ? now : undefined;
-
-  if (!existing) {
-    const contact: Contact = {
-      id: 0,
-      shopId,
-      email: input.email ?? null,
-      phone: (await phoneIsFree(tx, shopId, input.phone)) ? (input.phone ?? null) : null,
-      smsConsentAt: smsConsentAt ?? null,
-      emailOptOutAt: null,
-      emailOptOutReason: null,
-      smsOptOutAt: null,
-      smsIntroducedAt: null,
-      confirmedAt: null,
-      locale: input.locale ?? 'en',
-      ordersCount: 0,
-      token: rowToken(now),
-      createdAt: now,
-      erasedAt: null,
-    };
-    const { email, phone, locale, token } = contact;
-    contact.id = (await runWrite(tx, twins(tx).inserts.insertContact, [shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()])).id;
-    return { contact, created: true, asks: {} };
-  }
-
   const asks: ContactAsks = {};
   if (input.phone && input.phone !== existing.phone && (await phoneIsFree(tx, shopId, input.phone))) {
     asks.phone = { value: input.phone, smsConsent: Boolean(input.smsConsent) };

@@ -1,5 +1,7 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { perConnection, type Db, type Tx } from '../../../db/index.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { contacts, messages, type EmailOptOutReason, type Message } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -20,34 +22,67 @@ export interface Batch {
 /**
  * Leases the next batch for a transport, in one transaction: a batch whose
  * lease lapsed first (re-sent whole, same members, same provider key), else
- * the next due messages. The dispatcher claims many small batches during a
- * burst, so the reads here are prepared once per connection.
+ * the next due messages. On PostgreSQL the reads lock what they return and
+ * pass over rows another replica is claiming (db/sql/pg/claims.ts), so two
+ * replicas never lease the same message; the lease write is guarded by what
+ * was read all the same, and only the rows it wrote are sent.
  */
 export function claimBatch(deps: Deps, transport: Transport): Promise<Batch | null> {
   return transaction(deps.db, async (tx): Promise<Batch | null> => {
     const started = performance.now();
-    const q = statements(tx);
+    const q = twins(tx).claims;
     const now = deps.clock.now();
     const at = { channel: transport.channel, now: now.getTime() };
-    const first = (await q.firstSending.execute(at))[0] ?? (await q.firstQueued.execute(at))[0];
+    const first = (await statementRows(tx, q.firstSending, undefined, at))[0] ?? (await statementRows(tx, q.firstQueued, undefined, at))[0];
     if (!first) return null;
+    const leaseUntil = new Date(now.getTime() + deps.config.leaseMs);
+    const nothing = (): Batch => ({ key: '', messages: [], leaseUntil, workMs: performance.now() - started });
 
     let rows = first.batchKey
-      ? await q.batchMembers.execute({ batchKey: first.batchKey })
-      : await q.nextDue.execute({ ...at, limit: transport.batchSize });
+      ? await statementRows(tx, q.batchMembers, undefined, { batchKey: first.batchKey })
+      : await statementRows(tx, q.nextDue, undefined, { ...at, limit: transport.batchSize });
+    if (first.batchKey && (await partOnly(tx, first.batchKey, rows.length))) return nothing();
     rows = await dropOptedOut(tx, rows);
-    const leaseUntil = new Date(now.getTime() + deps.config.leaseMs);
     // Rendered once (mostly ahead, by renderAhead) and stored: a re-send is byte-for-byte the same request.
     const rendered = await renderAndStore(tx, deps, rows);
-    if (rendered.length === 0) return { key: '', messages: [], leaseUntil, workMs: performance.now() - started };
+    if (rendered.length === 0) return nothing();
     const key = first.batchKey ?? `b_${token(12)}`;
-    await tx
-      .update(messages)
-      .set({ status: 'sending', batchKey: key, leaseUntil, attempts: sql`${messages.attempts} + 1` })
-      .where(inArray(messages.id, rendered.map((r) => r.id)));
-    const leased = rendered.map((r) => ({ ...r, batchKey: key, attempts: r.attempts + 1 }));
+    const ours = new Set((await lease(tx, rendered, first.batchKey, key, now, leaseUntil)).map((r) => r.id));
+    const leased = rendered.filter((r) => ours.has(r.id)).map((r) => ({ ...r, batchKey: key, attempts: r.attempts + 1 }));
+    if (leased.length === 0) return nothing();
     return { key, leaseUntil, messages: leased, workMs: performance.now() - started };
   });
+}
+
+/**
+ * Whether another replica holds some of this batch's members (its claim found
+ * another member first, and the read passed over what it locked). That replica
+ * re-sends the batch; a part sent here under the same key would not be the
+ * same request. Never on SQLite, where one claim runs at a time.
+ */
+async function partOnly(tx: Tx, batchKey: string, locked: number): Promise<boolean> {
+  const [members] = await statementRows(tx, twins(tx).claims.unsettledMembers, undefined, { batchKey });
+  return locked < (members?.n ?? 0);
+}
+
+/**
+ * Leases the rows read, only while they are still as read: unsettled, free
+ * (never leased, or the lease lapsed) and in the batch they were read in.
+ * Answers the rows it leased.
+ */
+function lease(tx: Tx, rows: OutgoingMessage[], readKey: string | null, key: string, now: Date, leaseUntil: Date) {
+  return tx
+    .update(messages)
+    .set({ status: 'sending', batchKey: key, leaseUntil, attempts: sql`${messages.attempts} + 1` })
+    .where(
+      and(
+        inArray(messages.id, rows.map((r) => r.id)),
+        inArray(messages.status, ['queued', 'sending']),
+        or(isNull(messages.leaseUntil), lte(messages.leaseUntil, now)),
+        readKey === null ? isNull(messages.batchKey) : eq(messages.batchKey, readKey),
+      ),
+    )
+    .returning({ id: messages.id });
 }
 
 /** The one email an opted-out address gets: the link back, which it asked for. */
@@ -82,36 +117,7 @@ async function dropOptedOut(tx: Tx, rows: Message[]): Promise<Message[]> {
 }
 
 const p = sql.placeholder;
-// Comparisons take ms: a placeholder there bypasses the column's Date encoder.
 const statements = perConnection((db: Db) => ({
-  firstSending: db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.status, 'sending'), eq(messages.channel, p('channel')), lte(messages.leaseUntil, p('now'))))
-    .orderBy(asc(messages.id))
-    .limit(1)
-    .prepare(),
-  // Due order, which the dispatch index already holds: no sort of the whole backlog per batch.
-  firstQueued: db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.status, 'queued'), eq(messages.channel, p('channel')), lte(messages.sendAfter, p('now'))))
-    .orderBy(asc(messages.sendAfter), asc(messages.id))
-    .limit(1)
-    .prepare(),
-  batchMembers: db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.batchKey, p('batchKey')), sql`${messages.status} in ('queued', 'sending')`))
-    .orderBy(asc(messages.id))
-    .prepare(),
-  nextDue: db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.status, 'queued'), eq(messages.channel, p('channel')), lte(messages.sendAfter, p('now')), isNull(messages.batchKey)))
-    .orderBy(asc(messages.sendAfter), asc(messages.id))
-    .limit(p('limit'))
-    .prepare(),
   optOuts: db
     .select({ email: contacts.emailOptOutAt, sms: contacts.smsOptOutAt, reason: contacts.emailOptOutReason })
     .from(contacts)

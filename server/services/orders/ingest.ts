@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import {
   backorders,
@@ -60,9 +61,15 @@ export interface IngestedOrder {
  * lines (acknowledged at once), and inventory drops by the full quantity, so it
  * is below zero exactly by what is owed. A purchase by someone who was offered
  * the variant within the attribution window is a conversion.
+ *
+ * Its variants' rows are locked first, before the order id is looked up: the
+ * same order delivered to two replicas at once then runs once and is seen by
+ * the second, and every stock and hold figure below is read after whatever
+ * another replica committed to them.
  */
 export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Promise<IngestedOrder> {
   const result = await transaction(deps.db, async (tx): Promise<IngestedOrder> => {
+    await twins(tx).locks.lockVariants(tx, shop.id, input.lineItems.map((item) => item.variantId));
     const [seen] = await tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, input.id)));
     if (seen) {
       const credited = await tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).orderBy(asc(conversions.id));
@@ -80,9 +87,7 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
       if (!known) throw Invalid(`lineItems.${i}.variantId: unknown variant ${item.variantId}; PUT it first`, `lineItems.${i}.variantId`);
     }
     const found = input.email || input.phone ? (await upsertContact(tx, shop.id, { email: input.email, phone: input.phone }, now)).contact : null;
-    const contact = found
-      ? ((await tx.update(contacts).set({ ordersCount: Math.max(found.ordersCount + 1, input.ordersCount ?? 0) }).where(eq(contacts.id, found.id)).returning())[0] ?? null)
-      : null;
+    const contact = found ? await countOrder(tx, found.id, input.ordersCount ?? 0) : null;
     const held = input.holdToken ? await offerContext(tx, { token: input.holdToken }) : null;
     const heldOffer = held && held.shop.id === shop.id ? held.offer : null;
 
@@ -161,6 +166,21 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
   });
   if (result.created) deps.wake();
   return result;
+}
+
+/**
+ * One more order for the contact, counted in the statement: another order of
+ * theirs on another variant holds other locks, so a count read earlier could
+ * be stale. The platform's own count wins when it is higher.
+ */
+async function countOrder(tx: Tx, contactId: number, platformCount: number): Promise<Contact | null> {
+  const next = sql`${contacts.ordersCount} + 1`;
+  const [counted] = await tx
+    .update(contacts)
+    .set({ ordersCount: sql`case when ${next} > ${platformCount} then ${next} else ${platformCount} end` })
+    .where(eq(contacts.id, contactId))
+    .returning();
+  return counted ?? null;
 }
 
 const present = (c: { signupId: number; attribution: Attribution; revenue: number; currency: string }) => ({

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
-import { contacts, orders, shops, platformLevels, platformOrderLines, variants, type PlatformLevel, type PlatformOrderLine, type Shop } from '../../../db/schema/index.ts';
+import { contacts, orders, shops, platformLevels, platformOrderLines, type PlatformLevel, type PlatformOrderLine, type Shop } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
-import { applyInventory } from '../restock/inventory.ts';
-
+import { applyInventory, lockedVariant } from '../restock/inventory.ts';
 
 /*
  * The rule (SPEC §2, on a connected platform the platform's level is the truth):
@@ -24,8 +24,12 @@ import { applyInventory } from '../restock/inventory.ts';
  * Lines are judged in placement order, so the backorder queue keeps order time.
  *
  * Waitline's running count is the latest level minus the lines placed after it.
+ *
+ * The variant is locked before its levels and lines are read: two replicas
+ * settling it at once would otherwise judge the same line twice.
  */
 export async function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, variantId: string): Promise<boolean> {
+  const variant = await lockedVariant(tx, shop.id, variantId);
   const now = deps.clock.now();
   const where = (t: typeof platformLevels | typeof platformOrderLines) => and(eq(t.shopId, shop.id), eq(t.variantId, variantId));
   const levels = await tx.select().from(platformLevels).where(where(platformLevels)).orderBy(asc(platformLevels.at), asc(platformLevels.id));
@@ -43,7 +47,6 @@ export async function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, vari
     line.status = 'judged';
     if (backordered > 0) owedByOrder.set(line.orderId, [...(owedByOrder.get(line.orderId) ?? []), { line, quantity: backordered }]);
   }
-  const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
   if (!variant) return false;
   for (const [orderId, owed] of owedByOrder) {
     const [order] = await tx.select().from(orders).where(and(eq(orders.shopId, shop.id), eq(orders.id, orderId)));
@@ -88,6 +91,8 @@ export async function closePendingLines(tx: Tx, shopId: string, orderId: string)
 
 /** Records a level the platform reported (or reconciliation read) at `at`, then settles the variant. */
 export async function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, level: number, at: Date): Promise<boolean> {
+  // The variant's lock first (settling takes it too): a level another replica records meanwhile is then read in full.
+  await twins(tx).locks.lockVariants(tx, shop.id, [variantId]);
   await tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level });
   return settlePlatformVariant(tx, deps, shop, variantId);
 }

@@ -1,8 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
 import { poReceipts, purchaseOrders, type Shop } from '../../../db/schema/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
-import { Invalid } from '../../lib/errors.ts';
+import { Conflict, Invalid } from '../../lib/errors.ts';
 import { applyInventory } from '../restock/inventory.ts';
 import { findPurchaseOrder, findVariant, requireOpen, supplierName } from './find.ts';
 import { daysBetween } from './predict.ts';
@@ -23,11 +25,17 @@ export interface ReceiveInput {
  *   supplier's history; a PO closes when everything ordered has come;
  * - every open PO of this supplier may now predict differently, so their
  *   variants' ETAs are refreshed (told only past the shift threshold).
+ * The variants it changes are locked first, in one sorted call, and the PO
+ * read after: two receipts of one PO then count each other, the stock rises
+ * by both, and two receipts from one supplier do not deadlock on the ETAs.
  */
 export async function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, input: ReceiveInput) {
   const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
+    const touched = await variantsTouched(tx, shop.id, id);
+    await twins(tx).locks.lockVariants(tx, shop.id, touched);
     const po = await findPurchaseOrder(tx, shop.id, id);
+    const variant = await findVariant(tx, shop.id, po.variantId);
     requireOpen(po);
     const outstanding = po.quantity - po.receivedQuantity;
     if (input.quantity > outstanding) {
@@ -44,13 +52,22 @@ export async function receivePurchaseOrder(deps: Deps, shop: Shop, id: number, i
     const [updated] = await tx
       .update(purchaseOrders)
       .set({ receivedQuantity: received, updatedAt: now, ...(done ? { status: 'received' as const, closedAt: now } : {}) })
-      .where(eq(purchaseOrders.id, po.id))
+      .where(and(eq(purchaseOrders.id, po.id), eq(purchaseOrders.status, 'open')))
       .returning();
-    const variant = await findVariant(tx, shop.id, po.variantId);
+    if (!updated) throw Conflict(`Purchase order ${po.id} closed while this receipt was recorded`);
     const { allocation } = await applyInventory(tx, deps, shop, variant, variant.inventory + input.quantity);
-    const notified = await refreshEtas(tx, deps, shop, [po.variantId, ...(await variantsSuppliedBy(tx, shop.id, po.supplierId))], REASONS.next, now);
+    const notified = await refreshEtas(tx, deps, shop, touched, REASONS.next, now);
     return { purchaseOrder: presentPurchaseOrder(updated!, await supplierName(tx, po.supplierId)), allocation, receipt: { quantity: input.quantity, receivedAt: receivedAt.toISOString(), slipDays }, notified };
   });
   deps.wake();
   return result;
+}
+
+/**
+ * The PO's variant, whose stock rises, and every variant whose ETA the
+ * supplier's new history may move (refreshEtas writes their rows).
+ */
+async function variantsTouched(tx: Tx, shopId: string, id: number): Promise<string[]> {
+  const po = await findPurchaseOrder(tx, shopId, id);
+  return [...new Set([po.variantId, ...(await variantsSuppliedBy(tx, shopId, po.supplierId))])];
 }

@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
-import { runWrite } from '../../../db/raw.ts';
+import { affected, runWrite } from '../../../db/raw.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { contacts, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -38,7 +38,9 @@ interface Chosen extends HeadRow {
  * Offers units to waiting signups in strict FIFO order, inside the caller's
  * transaction. A signup whose quantity does not fit is skipped this round and
  * keeps its place. Reads only the head of the queue, so the cost follows the
- * units offered, not the depth of the line.
+ * units offered, not the depth of the line. The caller holds the variant's
+ * lock and read `variant` after taking it (restock/inventory.ts `lockedVariant`):
+ * the room left is counted from that inventory and the holds read now.
  */
 export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<{ offered: number; unitsHeld: number }> {
   const { shop, variant, now } = args;
@@ -60,7 +62,9 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   // A page of signups per statement: a restock of 10,000 units marks them in 20.
   for (let i = 0; i < chosen.length; i += CHUNK) {
     const ids = chosen.slice(i, i + CHUNK).map((c) => c.id);
-    await tx.update(signups).set({ status: 'offered', updatedAt: now }).where(inArray(signups.id, ids));
+    const marked = await tx.update(signups).set({ status: 'offered', updatedAt: now }).where(and(inArray(signups.id, ids), eq(signups.status, 'waiting')));
+    // Someone chosen left the line after it was read: offering to them would hold units for nobody.
+    if (affected(marked) !== ids.length) throw new Error(`allocate: ${ids.length - affected(marked)} chosen signup(s) of ${variant.id} were no longer waiting`);
   }
 
   // One job per round, not per offer: every hold of this round ends at the same instant.

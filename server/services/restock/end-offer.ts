@@ -28,6 +28,8 @@ export async function endOffer(tx: Tx, offer: Pick<Offer, 'id'>, status: Exclude
 /**
  * Units freed by an offer that ended unclaimed go to the next in line; with
  * nobody left they become public. Mode `off` closes the form, not the line.
+ * The caller took the variant's lock before ending the offer (expireDue,
+ * leaveQueue), so the variant read here is the committed one.
  */
 export async function cascade(tx: Tx, deps: Deps, shop: Shop, offer: Pick<Offer, 'variantId' | 'units' | 'restockId'>, now: Date) {
   const [variant] = await tx

@@ -1,4 +1,5 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { offers, shops, signups } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -9,10 +10,13 @@ import { emit } from '../webhooks/outbound.ts';
  * Job `offers.expire`, due when a round of holds ends: every unclaimed hold of
  * the variant that is due ends, and the freed units go to the next in line in
  * one allocation. A hold bought or cancelled first is no longer active and is
- * left alone; a hold is active strictly before `expiresAt`.
+ * left alone; a hold is active strictly before `expiresAt`. The variant's
+ * lock comes first, so the holds and line read here are the ones the cascade
+ * allocates against, and a restock on another replica waits its turn.
  */
 export async function expireDue(deps: Deps, shopId: string, variantId: string): Promise<number> {
   const expired = await transaction(deps.db, async (tx) => {
+    await twins(tx).locks.lockVariants(tx, shopId, [variantId]);
     const now = deps.clock.now();
     const due = await tx
       .select()

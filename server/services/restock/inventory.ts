@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { offers, restocks, signups, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -40,11 +41,24 @@ export async function changeInventory(deps: Deps, shop: Shop, variantId: string,
 }
 
 /**
+ * The variant's row locked for this transaction, then read: on PostgreSQL
+ * another replica's change to its stock, holds or line has committed by now,
+ * so what is decided from this read stays true until commit. Every caller of
+ * `applyInventory` (and of `cascade`) reads its variant through this, before
+ * it touches the variant's signups or offers (the lock order of db/sql/pg/locks.ts).
+ */
+export async function lockedVariant(tx: Tx, shopId: string, variantId: string): Promise<Variant | undefined> {
+  await twins(tx).locks.lockVariants(tx, shopId, [variantId]);
+  return (await tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))))[0];
+}
+
+/**
  * The variant and the number a change asks for, with the API's checks. The
- * real call and its dry run (`preview.ts`) share it, so they fail alike.
+ * real call and its dry run (`preview.ts`) share it, so they fail alike. An
+ * adjustment is counted from the locked row, so concurrent ones add up.
  */
 export async function inventoryTarget(tx: Tx, shop: Shop, variantId: string, change: InventoryChange): Promise<{ variant: Variant; to: number }> {
-  const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, variantId)));
+  const variant = await lockedVariant(tx, shop.id, variantId);
   if (!variant) throw NotFound('Variant');
   const to = 'available' in change ? change.available : variant.inventory + change.adjust;
   // Stock goes below zero only by selling it (orders); a manual decrease stops at zero.
@@ -57,6 +71,8 @@ export async function inventoryTarget(tx: Tx, shop: Shop, variantId: string, cha
  * webhooks: a rise from a to b serves backorders with the part below zero and
  * allocates the part above zero; a fall that leaves holds above max(0, b)
  * withdraws the newest holds. Setting the same number again changes nothing.
+ * `variant` must come from `lockedVariant` in this transaction: `to` replaces
+ * its inventory, so it is only right if nobody changed it since that read.
  */
 export async function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): Promise<InventoryResult> {
   const now = deps.clock.now();
@@ -123,7 +139,7 @@ async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Vari
     if (!(await endOffer(tx, offer, 'cancelled', now))) continue;
     held -= offer.units;
     withdrawn.push(offer);
-    await tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(eq(signups.id, offer.signupId));
+    await tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(and(eq(signups.id, offer.signupId), eq(signups.status, 'offered')));
   }
   const item = itemName(variant);
   for (const offer of withdrawn) {

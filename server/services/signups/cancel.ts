@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { ACTIVE_SIGNUP_STATUSES, messages, offers, shops, signups, type Signup, type SignupStatus } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { cascade, endOffer } from '../restock/end-offer.ts';
@@ -9,10 +10,22 @@ export type LeaveStatus = Extract<SignupStatus, 'cancelled' | 'unsubscribed' | '
 /**
  * Takes a signup out of line. A hold it had is cancelled and its units go to
  * the next in line; messages still queued for it are not sent. Leaving twice is a no-op.
+ *
+ * The variant's lock comes first, and only a signup still in line is taken
+ * out (the update checks its status again): it may have left already, or its
+ * hold expired, on another replica. The hold is read after the lock. A caller
+ * leaving several lines at once takes their variants' locks first, in one
+ * call (sorted), before touching any of their signups.
  */
 export async function leaveQueue(tx: Tx, deps: Deps, signup: Signup, status: LeaveStatus, now: Date): Promise<Signup> {
-  if (!(ACTIVE_SIGNUP_STATUSES as readonly string[]).includes(signup.status)) return signup;
-  const left = (await tx.update(signups).set({ status, updatedAt: now }).where(eq(signups.id, signup.id)).returning())[0]!;
+  if (!isActive(signup)) return signup;
+  await twins(tx).locks.lockVariants(tx, signup.shopId, [signup.variantId]);
+  const [left] = await tx
+    .update(signups)
+    .set({ status, updatedAt: now })
+    .where(and(eq(signups.id, signup.id), inArray(signups.status, ACTIVE_SIGNUP_STATUSES)))
+    .returning();
+  if (!left) return (await tx.select().from(signups).where(eq(signups.id, signup.id)))[0] ?? signup;
   await tx
     .update(messages)
     .set({ status: 'suppressed', error: `signup ${status}` })
@@ -24,3 +37,5 @@ export async function leaveQueue(tx: Tx, deps: Deps, signup: Signup, status: Lea
   }
   return left;
 }
+
+const isActive = (signup: Signup) => (ACTIVE_SIGNUP_STATUSES as readonly string[]).includes(signup.status);

@@ -62,7 +62,7 @@ export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupI
 async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise<SignupResult> {
   const q = statements(tx);
   const now = deps.clock.now();
-  const [variant] = await q.variant.execute({ shopId: shop.id, id: input.variantId });
+  const variant = await joinedVariant(tx, shop, input.variantId);
   if (!variant) throw NotFound('Variant');
   if (variant.mode === 'off') throw Conflict('This product is not taking waitlist or pre-order signups');
 
@@ -71,12 +71,7 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
   await askContact(tx, batch, deps, shop, contact, asks, now);
   // A contact made just now has no place anywhere yet.
   const existing = created ? undefined : (await q.active.execute({ shopId: shop.id, variantId: variant.id, contactId: contact.id }))[0];
-  if (existing) {
-    // The place's token goes only to the contact's own inbox or phone, never to whoever asked.
-    await remindOfPlace(tx, batch, deps, { shop, contact, signup: existing, variant }, now);
-    await batch.flush();
-    return { signup: existing, position: await positionOf(tx, existing), created: false };
-  }
+  if (existing) return placeHeld(tx, batch, deps, { shop, contact, signup: existing, variant }, now);
 
   const signup: Signup = {
     id: 0,
@@ -97,7 +92,15 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
   };
   const { shopId, variantId, contactId, seq, kind, quantity, status, token, locale } = signup;
   const at = now.getTime();
-  signup.id = (await runWrite(tx, twins(tx).inserts.insertSignup, [shopId, variantId, contactId, seq, kind, quantity, status, token, locale, at, at])).id;
+  const { changes, id } = await runWrite(tx, twins(tx).inserts.insertSignup, [shopId, variantId, contactId, seq, kind, quantity, status, token, locale, at, at]);
+  if (changes === 0) {
+    // Another replica gave the contact a place in this line since the read above (signups_one_active_idx,
+    // `on conflict do nothing`); PostgreSQL waited for its commit, so this read sees it. SQLite never gets here.
+    const [held] = await q.active.execute({ shopId: shop.id, variantId: variant.id, contactId: contact.id });
+    if (!held) throw new Error(`createSignup: the place that conflicted is gone (contact ${contact.id}, variant ${variant.id})`);
+    return placeHeld(tx, batch, deps, { shop, contact, signup: held, variant }, now);
+  }
+  signup.id = id;
   // It took the tail's sequence number, so everyone waiting is ahead of it.
   const position = signup.status === 'waiting' ? await tailPosition(tx, shop.id, variant.id) : null;
   await emit(tx, shop, 'signup.created', {
@@ -114,6 +117,20 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
   }
   await batch.flush();
   return { signup, position, created: true };
+}
+
+/**
+ * The variant a signup joins. A pre-order counts against the variant's limit,
+ * so it is read again under the variant's lock (db/sql/pg/locks.ts, a no-op on
+ * SQLite): no other replica's pre-order can then take the same room. A
+ * waitlist signup takes no variant lock, so a restock holding one does not
+ * stop the line from growing; its place comes from the shop's sequence lock.
+ */
+async function joinedVariant(tx: Tx, shop: Shop, variantId: string): Promise<Variant | undefined> {
+  const [variant] = await statements(tx).variant.execute({ shopId: shop.id, id: variantId });
+  if (variant?.mode !== 'preorder') return variant;
+  await twins(tx).locks.lockVariants(tx, shop.id, [variant.id]);
+  return (await statements(tx).variant.execute({ shopId: shop.id, id: variantId }))[0];
 }
 
 const p = sql.placeholder;
@@ -138,6 +155,13 @@ const statements = perConnection((db: Db) => ({
     .limit(1)
     .prepare(),
 }));
+
+/** A contact who already holds a place is answered with it; its token goes only to their own inbox or phone, never to whoever asked. */
+async function placeHeld(tx: Tx, batch: MessageBatch, deps: Deps, args: { shop: Shop; contact: Contact; signup: Signup; variant: Variant }, now: Date): Promise<SignupResult> {
+  await remindOfPlace(tx, batch, deps, args, now);
+  await batch.flush();
+  return { signup: args.signup, position: await positionOf(tx, args.signup), created: false };
+}
 
 /**
  * A repeat signup: the contact hears of their own place, with its link, at

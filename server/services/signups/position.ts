@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { perConnection, type Db, type DbOrTx, type Tx } from '../../../db/index.ts';
 import { queueCounts, signups, type Signup } from '../../../db/schema/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 
 /**
  * 1 + the waiting signups ahead in the same queue (SPEC §2). Offered and
@@ -35,9 +36,13 @@ const statements = perConnection((db: Db) => ({
  * The next FIFO sequence number: the tail of every queue of the shop. Order
  * only matters within a variant's line, so the shop's own maximum is enough,
  * and it is read from the end of the (shop, seq) index the admin list uses.
- * Read in the transaction that writes it, where no other writer comes between.
+ * Read in the transaction that writes it, under the shop's sequence lock
+ * (a no-op on SQLite, whose writer is alone): no other replica reads the same
+ * maximum until this one commits, so numbers are unique, their order is
+ * commit order, and a position counted now stays true.
  */
 export async function nextSeq(tx: Tx, shopId: string): Promise<number> {
+  await twins(tx).locks.lockShopSequence(tx, shopId);
   const [row] = await statements(tx).maxSeq.execute({ shopId });
   return Number(row?.max ?? 0) + 1;
 }

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { transaction } from '../../../db/transaction.ts';
 import { variants, type Shop, type Variant, type VariantMode } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { applyInventory } from '../restock/inventory.ts';
+import { applyInventory, lockedVariant } from '../restock/inventory.ts';
 
 export interface VariantInput {
   productId?: string | null;
@@ -25,6 +25,7 @@ export interface VariantInput {
  * Creates the variant or changes the fields the input names; `created` tells
  * which. A new inventory figure on an existing variant goes through the
  * inventory arithmetic, so a rise allocates exactly as the inventory route does.
+ * The row is locked before it is read, as every stock change locks it.
  */
 export async function upsertVariant(deps: Deps, shop: Shop, id: string, input: VariantInput): Promise<{ variant: Variant; created: boolean }> {
   const { db, clock } = deps;
@@ -38,7 +39,7 @@ export async function upsertVariant(deps: Deps, shop: Shop, id: string, input: V
     ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null, etaSource: eta ? ('merchant' as const) : null, etaBasis: null } : {}),
   };
   const result = await transaction(db, async (tx) => {
-    const [existing] = await tx.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, id)));
+    const existing = await lockedVariant(tx, shopId, id);
     if (existing) {
       const { inventory: _, ...others } = values;
       let variant = (

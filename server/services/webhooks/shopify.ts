@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
@@ -137,13 +138,20 @@ async function syncInventoryLevel(deps: Deps, shop: Shop, p: Record<string, any>
     const now = deps.clock.now();
     const reportedAt = platformTime(p.updated_at, now);
     const key = and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId), eq(inventoryLevels.locationId, locationId));
+    // The variant's lock first: another location's report committing meanwhile is then in the sum below.
+    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).limit(1);
+    if (variant) await twins(tx).locks.lockVariants(tx, shop.id, [variant.id]);
     const [stored] = await tx.select().from(inventoryLevels).where(key);
     if (stored?.reportedAt && stored.reportedAt > reportedAt) return;
     await tx
       .insert(inventoryLevels)
       .values({ shopId: shop.id, inventoryItemId: itemId, locationId, available: p.available, updatedAt: now, reportedAt })
-      .onConflictDoUpdate({ target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId], set: { available: p.available, updatedAt: now, reportedAt } });
-    const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.inventoryItemId, itemId))).limit(1);
+      .onConflictDoUpdate({
+        target: [inventoryLevels.shopId, inventoryLevels.inventoryItemId, inventoryLevels.locationId],
+        set: { available: p.available, updatedAt: now, reportedAt },
+        // Checked again in the statement: a newer report for this location may have committed since the read above.
+        setWhere: sql`${inventoryLevels.reportedAt} is null or ${inventoryLevels.reportedAt} <= excluded.reported_at`,
+      });
     if (!variant) return;
     const counted = shop.settings.shopify?.locations;
     const levels = await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.shopId, shop.id), eq(inventoryLevels.inventoryItemId, itemId)));
