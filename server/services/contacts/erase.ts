@@ -14,7 +14,7 @@ import { affected } from '../../../db/raw.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { rowToken } from '../../lib/tokens.ts';
-import { leaveQueue } from '../signups/cancel.ts';
+import { leaveQueues } from '../signups/cancel.ts';
 import { addressesOf, contactByAddress, mentions, type ContactKey } from './find.ts';
 
 export const ERASED = '[erased]';
@@ -51,7 +51,7 @@ export async function eraseContact(deps: Deps, shopId: string, key: ContactKey):
       .from(signups)
       .where(and(eq(signups.shopId, shopId), eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES])))
       .orderBy(signups.id);
-    for (const signup of active) await leaveQueue(tx, deps, signup, 'cancelled', now);
+    await leaveQueues(tx, deps, active, 'cancelled', now);
 
     // A fresh token: old unsubscribe links would otherwise still open a page about them.
     await tx

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../../db/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
-import { leaveQueue } from '../signups/cancel.ts';
+import { leaveQueue, leaveQueues } from '../signups/cancel.ts';
 import { ORDER_NOTICE_LIST } from '../messages/transactional.ts';
 
 export async function contactByToken(db: DbOrTx, tokenValue: string): Promise<{ contact: Contact; shop: Shop }> {
@@ -38,7 +38,7 @@ export async function unsubscribeEmail(deps: Deps, tokenValue: string): Promise<
         .from(signups)
         .where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES])))
         .orderBy(signups.id);
-      for (const signup of active) await leaveQueue(tx, deps, signup, 'unsubscribed', now);
+      await leaveQueues(tx, deps, active, 'unsubscribed', now);
     }
     return updated;
   });

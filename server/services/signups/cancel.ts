@@ -38,4 +38,17 @@ export async function leaveQueue(tx: Tx, deps: Deps, signup: Signup, status: Lea
   return left;
 }
 
+/**
+ * Several places at once (an erasure, an unsubscribe, an SMS STOP, the lapse
+ * sweep): every variant is locked first, in one sorted call per shop (shops
+ * in id order), then each place leaves. Two such transactions then never take
+ * the same variants in opposite orders, which on PostgreSQL would deadlock.
+ */
+export async function leaveQueues(tx: Tx, deps: Deps, places: Signup[], status: LeaveStatus, now: Date): Promise<void> {
+  const variantsByShop = new Map<string, string[]>();
+  for (const signup of places.filter(isActive)) variantsByShop.set(signup.shopId, [...(variantsByShop.get(signup.shopId) ?? []), signup.variantId]);
+  for (const shopId of [...variantsByShop.keys()].sort()) await twins(tx).locks.lockVariants(tx, shopId, variantsByShop.get(shopId)!);
+  for (const signup of places) await leaveQueue(tx, deps, signup, status, now);
+}
+
 const isActive = (signup: Signup) => (ACTIVE_SIGNUP_STATUSES as readonly string[]).includes(signup.status);

@@ -7,7 +7,7 @@ import { durationMs } from '../../lib/duration.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
-import { leaveQueue } from './cancel.ts';
+import { leaveQueues } from './cancel.ts';
 import { signupByToken } from './find.ts';
 import { positionOf } from './position.ts';
 
@@ -88,7 +88,7 @@ function lapseUnanswered(deps: Deps, shop: Shop, askedBy: Date, now: Date): Prom
       .from(signups)
       .where(and(eq(signups.shopId, shop.id), lte(signups.lapseNoticeAt, askedBy), eq(signups.status, 'waiting')))
       .limit(BATCH);
-    for (const signup of due) await leaveQueue(tx, deps, signup, 'lapsed', now);
+    await leaveQueues(tx, deps, due, 'lapsed', now);
     return due.length;
   });
 }

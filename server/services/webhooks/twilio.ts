@@ -2,12 +2,12 @@ import twilio from 'twilio';
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { transaction } from '../../../db/transaction.ts';
-import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents, type Shop } from '../../../db/schema/index.ts';
+import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEvents, type Shop, type Signup } from '../../../db/schema/index.ts';
 import { translate } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { Unauthorized } from '../../lib/errors.ts';
 import { handleInboundReply } from '../escalations/inbound.ts';
-import { leaveQueue } from '../signups/cancel.ts';
+import { leaveQueues } from '../signups/cancel.ts';
 
 export type TwilioParams = Record<string, string>;
 
@@ -82,11 +82,12 @@ export async function receiveTwilioInbound(deps: Deps, params: TwilioParams): Pr
       await tx.update(contacts).set({ smsOptOutAt: now }).where(and(eq(contacts.phone, from), isNull(contacts.smsOptOutAt)));
       await tx.update(messages).set({ status: 'suppressed', error: 'recipient replied STOP' }).where(and(eq(messages.to, from), eq(messages.channel, 'sms'), eq(messages.status, 'queued')));
       // Where texts were the only way to reach someone, their places are given up, as with an email unsubscribe.
+      const leaving: Signup[] = [];
       for (const contact of await tx.select().from(contacts).where(eq(contacts.phone, from)).orderBy(contacts.id)) {
         if (contact.email && !contact.emailOptOutAt) continue;
-        const active = await tx.select().from(signups).where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]))).orderBy(signups.id);
-        for (const signup of active) await leaveQueue(tx, deps, signup, 'unsubscribed', now);
+        leaving.push(...(await tx.select().from(signups).where(and(eq(signups.contactId, contact.id), inArray(signups.status, [...ACTIVE_SIGNUP_STATUSES]))).orderBy(signups.id)));
       }
+      await leaveQueues(tx, deps, leaving, 'unsubscribed', now);
     });
     deps.wake();
     return twiml();
