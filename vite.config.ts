@@ -71,13 +71,15 @@ const test: InlineConfig = {
       test: {
         name: 'sqlite',
         include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-        exclude: [...configDefaults.exclude, 'test/pg/**'],
+        exclude: [...configDefaults.exclude, 'test/pg/**', 'test/replicas/**'],
         // Type-level tests (*.test-d.ts: the two schemas' row types) run through tsc with the rest.
         typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'test/tsconfig.typecheck.json' },
       },
     },
     // Its globalSetup starts one PostgreSQL server, and only when a file of this project is in the run.
     { extends: true, test: { name: 'pg', include: ['test/pg/**/*.test.ts'], globalSetup: ['test/pg/global-setup.ts'] } },
+    // Real server processes on one PostgreSQL, with the provider stubs (issue 18): test/replicas/fleet.test.ts.
+    { extends: true, test: { name: 'replicas', include: ['test/replicas/**/*.test.ts'], globalSetup: ['test/pg/global-setup.ts'] } },
     // The same service, API, property and fuzz suites on PostgreSQL (test/helpers.ts `setup()` gives each a
     // database copied from the run's migrated template). Property suites run fewer cases here (FC_RUNS), with
     // the same invariants; suites about SQLite itself (its files, its migrations, its processes) stay on SQLite.
@@ -86,7 +88,7 @@ const test: InlineConfig = {
       test: {
         name: 'services-pg',
         include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-        exclude: [...configDefaults.exclude, 'test/pg/**', ...SQLITE_ONLY],
+        exclude: [...configDefaults.exclude, 'test/pg/**', 'test/replicas/**', ...SQLITE_ONLY],
         globalSetup: ['test/pg/global-setup.ts'],
         env: { WAITLINE_TEST_ENGINE: 'pg', PROPERTY_SCALE: process.env.PROPERTY_SCALE_PG ?? '0.1' },
       },

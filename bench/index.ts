@@ -1,10 +1,13 @@
 import { configBench } from './config.ts';
 import { etaBench } from './eta.ts';
 import { fanoutBench } from './fanout.ts';
+import { jobsBench } from './jobs.ts';
 import { analyticsBench } from './analytics.ts';
+import { replicasBench } from './replicas.ts';
 import { restockBench } from './restock.ts';
 import { signupThroughput } from './signup.ts';
 import { soakBench } from './soak.ts';
+import { wakeBench } from './wake.ts';
 import { widgetSize } from './widget-size.ts';
 import { widgetTime } from './widget-time.ts';
 
@@ -18,6 +21,9 @@ const benches: Record<string, () => string | Promise<string>> = {
   eta: etaBench,
   analytics: analyticsBench,
   fanout: fanoutBench,
+  wake: wakeBench,
+  jobs: jobsBench,
+  replicas: replicasBench,
 };
 
 export async function runBenches(chosen: string[]): Promise<void> {

@@ -1,7 +1,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { engineOf } from './engine.ts';
 import { sqliteWriter, type Db } from './index.ts';
+import { listenerOf, type Listener } from './listen.ts';
 
 /**
  * Tables no cached answer reads: busy writers (messages, jobs, deliveries,
@@ -19,6 +21,9 @@ export const UNTRACKED_TABLES: ReadonlySet<string> = new Set([
   'sms_budget',
   'webhook_deliveries',
   'webhook_events',
+  // Every rate-limited request writes a counter here on PostgreSQL (db/rate-store.ts), under no shop:
+  // tracked, each would tell every replica that every shop changed.
+  'rate_limits',
 ]);
 
 /** Told `shopId` when that shop's rows may have changed, or `null` when anything may have. */
@@ -32,30 +37,44 @@ export type ChangeListener = (shopId: string | null) => void;
  * SQLite (here): TEMP triggers on every tracked table call back into this
  * process with the row's shop, so no service can forget to invalidate, and
  * `PRAGMA data_version` (which moves only when another connection commits)
- * reports other processes, coarsely: it does not say which shop.
+ * reports other processes, coarsely: it does not say which shop. `poll()`
+ * answers at once.
  *
- * PostgreSQL (issue 17) feeds the same listeners: the per-table triggers
- * become `pg_notify('waitline_changes', shop_id)`, delivered at commit to a
- * LISTEN connection of every process, which calls the listeners per shop.
- * Notifications arrive asynchronously, so `poll()` there reads one sequence
- * the same triggers bump (`select last_value from waitline_change_seq`) and
- * calls `listener(null)` when it moved past what notifications have covered,
- * which keeps "the next answer shows it" exact; this process's own writes are
- * reported by the transaction seam right after its commit.
+ * PostgreSQL (pgVersionSource below): statement-level triggers on every
+ * tracked table send `pg_notify('waitline_changes', '<version> <shop_id>')`
+ * once per distinct shop a statement touched, and take the version from one
+ * sequence, `waitline_change_seq`. PostgreSQL delivers them at commit to the
+ * LISTEN connection of every process (this one's too), which calls the
+ * listeners per shop. They arrive asynchronously, so `poll()` asks that same
+ * connection for the sequence: a session gets every notification committed
+ * before its query ends ahead of the query's answer, so by then every earlier
+ * commit, this process's own included, has been told; and a sequence past the
+ * highest version told (a notification lost, a rolled-back write) calls
+ * `listener(null)`. That is one round trip, shared by the requests of one
+ * event-loop turn, and the caller awaits it: until it is answered `current()`
+ * is false, and a cache serves nothing.
  */
 export interface VersionSource {
-  poll(): void;
+  /** Returns a promise when the answer needs a round trip (PostgreSQL); it never rejects. */
+  poll(): void | Promise<void>;
+  /** Every poll so far has been answered: what was committed before it has been told. */
+  current(): boolean;
   subscribe(listener: ChangeListener): void;
 }
 
 /**
  * What an in-memory cache of `db`'s rows needs: the version source, and
  * whether a transaction is open (then the connection sees rows that are not
- * committed yet, which must never be kept). Null on PostgreSQL, which has no
- * version source yet: keep nothing there.
+ * committed yet, which must never be kept). On PostgreSQL the services' handle
+ * is the pool, whose reads never see an open transaction's rows (each runs on
+ * its own client, db/transaction.ts), so `writing()` is false; a transaction's
+ * own handle has no source (null): nothing read through it is kept.
  */
 export function changesOf(db: Db): { source: VersionSource; writing(): boolean } | null {
-  if (engineOf(db) === 'pg') return null;
+  if (engineOf(db) === 'pg') {
+    const listener = listenerOf(db);
+    return listener ? { source: pgSource(listener), writing: () => false } : null;
+  }
   const sqlite = sqliteWriter(db);
   return { source: versionSource(sqlite), writing: () => sqlite.inTransaction };
 }
@@ -103,6 +122,7 @@ function sqliteVersionSource(sqlite: Database.Database): VersionSource {
         tell(null);
       }
     },
+    current: () => true,
     subscribe(listener) {
       listeners.push(listener);
     },
@@ -162,3 +182,166 @@ function installTriggers(sqlite: Database.Database): void {
     sqlite.exec(trigger('DELETE', of('OLD')));
   }
 }
+
+/** The channel the change triggers notify on: `<version> <shop id>`, an empty shop id for "any shop". */
+export const CHANGES_CHANNEL = 'waitline_changes';
+
+const pgSources = new WeakMap<Listener, VersionSource>();
+
+function pgSource(listener: Listener): VersionSource {
+  let source = pgSources.get(listener);
+  if (!source) pgSources.set(listener, (source = pgVersionSource(listener)));
+  return source;
+}
+
+function pgVersionSource(listener: Listener): VersionSource {
+  const listeners: ChangeListener[] = [];
+  const tell = (shopId: string | null) => {
+    for (const l of listeners) l(shopId);
+  };
+  // The highest version a notification told of, and the highest a poll found and answered with null.
+  let notified = 0;
+  let covered = 0;
+  // A `null` payload: the connection came back after a drop, and what was sent meanwhile is lost.
+  void listener.listen(CHANGES_CHANNEL, (payload) => {
+    if (payload === null) return tell(null);
+    const space = payload.indexOf(' ');
+    notified = Math.max(notified, Number(payload.slice(0, space)));
+    const shopId = payload.slice(space + 1);
+    tell(shopId === '' ? null : shopId);
+  });
+
+  let started = 0;
+  let answered = 0;
+  let running: Promise<void> | null = null;
+  let joinable = false;
+  let queued: Promise<void> | null = null;
+  const look = async (n: number) => {
+    try {
+      const [row] = await listener.query<{ version: number }>(
+        'select case when is_called then last_value else 0 end as version from waitline_change_seq',
+      );
+      // Versions are taken at write time, not commit time, so a lower one may still commit later:
+      // its notification then comes ahead of any later poll's answer, on this same connection.
+      const version = Number(row?.version ?? 0);
+      if (version > notified && version > covered) {
+        covered = version;
+        tell(null);
+      }
+      answered = Math.max(answered, n);
+    } catch {
+      // No answer (the connection is down): not current until a later poll is answered.
+    }
+  };
+  const start = (): Promise<void> => {
+    const pending = look(++started).finally(() => {
+      if (running === pending) running = null;
+    });
+    running = pending;
+    // The requests of one turn arrived together and share the look, as on SQLite.
+    joinable = true;
+    setImmediate(() => {
+      joinable = false;
+    });
+    return pending;
+  };
+  return {
+    poll() {
+      if (!running) return start();
+      if (joinable) return running;
+      // One look at a time: requests arriving during one share the next, sent once it is answered and
+      // its own requests have gone on (setImmediate), so that they find the source current.
+      queued ??= running
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => {
+          queued = null;
+          return start();
+        });
+      return queued;
+    },
+    current: () => answered === started,
+    subscribe(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+/**
+ * The PostgreSQL triggers behind pgVersionSource, made from the catalog as the
+ * tables stand (so they follow new tables, as SQLite's TEMP triggers do) and
+ * idempotent: run after every migration under the migration lock
+ * (db/pg-migrate.ts). Statement-level with transition tables: a 10k-row
+ * restock notifies once per shop, not per row. Only missing triggers are
+ * created and only stale ones dropped (each takes a lock on its table), so a
+ * replica starting beside busy ones changes nothing and waits for nobody.
+ */
+export async function installPgChangeTriggers(client: pg.ClientBase): Promise<void> {
+  await client.query('create sequence if not exists waitline_change_seq');
+  await client.query(NOTIFY_FUNCTION);
+  const { rows: tables } = await client.query<{ name: string; shop: boolean }>(
+    `select c.relname as name, exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'shop_id' and not a.attisdropped) as shop
+       from pg_class c where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'`,
+  );
+  const { rows: existing } = await client.query<{ table: string; name: string }>(
+    `select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      where c.relnamespace = current_schema()::regnamespace and t.tgname like 'waitline_changed_%' and not t.tgisinternal`,
+  );
+  const wanted = new Map<string, string>();
+  const functions = new Set<string>();
+  for (const { name, shop } of tables) {
+    if (UNTRACKED_TABLES.has(name)) continue;
+    // A table not scoped to a shop could feed any answer: its writes change them all.
+    const column = name === 'shops' ? 'id' : shop ? 'shop_id' : null;
+    for (const event of ['insert', 'update', 'delete'] as const) {
+      const trigger = `waitline_changed_${event}_${column ? `by_${column}` : 'all'}`;
+      functions.add(changedFunction(trigger, event, column));
+      wanted.set(`${name}\n${trigger}`, changeTrigger(name, trigger, event));
+    }
+  }
+  for (const statement of functions) await client.query(statement);
+  for (const { table: name, name: trigger } of existing) {
+    if (!wanted.delete(`${name}\n${trigger}`)) await client.query(`drop trigger ${quote(trigger)} on ${quote(name)}`);
+  }
+  for (const statement of wanted.values()) await client.query(statement);
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function changeTrigger(name: string, trigger: string, event: 'insert' | 'update' | 'delete'): string {
+  const referencing = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' }[event];
+  return `create trigger ${quote(trigger)} after ${event} on ${quote(name)} referencing ${referencing} for each statement execute function ${quote(trigger)}()`;
+}
+
+/**
+ * The distinct shops of one statement's rows, in static SQL (PL/pgSQL keeps
+ * its plan per table the trigger is on), handed to waitline_changes().
+ */
+function changedFunction(name: string, event: 'insert' | 'update' | 'delete', column: string | null): string {
+  const rowSets = { insert: ['new_rows'], update: ['new_rows', 'old_rows'], delete: ['old_rows'] }[event];
+  const shops = column
+    ? `select array_agg(distinct s) from (${rowSets.map((rows) => `select ${quote(column)}::text as s from ${rows}`).join(' union all ')}) r`
+    : `select case when exists (${rowSets.map((rows) => `select from ${rows}`).join(' union all ')}) then array[null::text] end`;
+  return `create or replace function ${quote(name)}() returns trigger language plpgsql as $fn$
+begin
+  perform waitline_changes((${shops}));
+  return null;
+end
+$fn$`;
+}
+
+/** One version per statement that changed rows, one notification per distinct shop (NULL: every shop). */
+const NOTIFY_FUNCTION = `
+create or replace function waitline_changes(shop_ids text[]) returns void language plpgsql as $fn$
+declare
+  version bigint;
+  shop_id text;
+begin
+  if shop_ids is null then
+    return;
+  end if;
+  version := nextval('waitline_change_seq');
+  foreach shop_id in array shop_ids loop
+    perform pg_notify('${CHANGES_CHANNEL}', version || ' ' || coalesce(shop_id, ''));
+  end loop;
+end
+$fn$`;

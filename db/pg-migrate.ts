@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type pg from 'pg';
+import { installPgChangeTriggers } from './changes.ts';
 
 /**
  * Any fixed number, the same in every replica: whoever holds this advisory
@@ -17,7 +18,9 @@ export const MIGRATION_LOCK_KEY = 0x5741_4954; // "WAIT"
  * the migration it came from (its journal tag): drizzle's own runs every pending
  * migration in one anonymous transaction. Here too they share one transaction,
  * and Postgres' DDL is transactional, so a migration that fails leaves the
- * database as it was before the first of them.
+ * database as it was before the first of them. The same transaction, pending
+ * migrations or not, ends by installing the change triggers of db/changes.ts
+ * (idempotent: with them in place it changes nothing).
  */
 export async function migrateUnderLock(pool: pg.Pool, folder: string): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder: folder });
@@ -32,7 +35,6 @@ export async function migrateUnderLock(pool: pg.Pool, folder: string): Promise<v
       const { rows } = await client.query<{ at: string | null }>('select max(created_at)::text as at from drizzle.__drizzle_migrations');
       const last = rows[0]?.at == null ? undefined : Number(rows[0].at);
       const pending = migrations.map((m, i) => ({ ...m, tag: tags[i] ?? `#${i}` })).filter((m) => last === undefined || last < m.folderMillis);
-      if (pending.length === 0) return;
       await client.query('begin');
       try {
         for (const migration of pending) {
@@ -43,6 +45,9 @@ export async function migrateUnderLock(pool: pg.Pool, folder: string): Promise<v
           }
           await client.query('insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)', [migration.hash, migration.folderMillis]);
         }
+        // In the same transaction, from the catalog as the migrations left it: the triggers follow every
+        // table (db/changes.ts). With nothing pending and the triggers in place, this changes nothing.
+        await installPgChangeTriggers(client);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');

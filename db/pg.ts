@@ -44,7 +44,9 @@ export function servicesHandle(pool: pg.Pool): Db {
 /**
  * Applies every pending migration of db/migrations-pg, once however many
  * replicas call it at the same time (an advisory lock), all in one transaction,
- * and names the migration that failed: see db/pg-migrate.ts.
+ * and names the migration that failed: see db/pg-migrate.ts. In that same
+ * transaction the change triggers (db/changes.ts) are brought in line with the
+ * tables, so a new table is tracked from its first row.
  */
 export async function migratePg(db: PgDb, migrationsFolder = pgMigrationsFolder): Promise<void> {
   await migrateUnderLock(db.$client, migrationsFolder);

@@ -16,6 +16,19 @@ export interface Config {
   tickMs: number;
   /** How long a claimed message batch or job belongs to one process before another may take it over. */
   leaseMs: number;
+  /**
+   * On PostgreSQL, how often a replica that is not its provider account's
+   * dispatcher tries to become it, and how often the dispatcher checks its lock
+   * connection. Default: the lease, at most 5 s; a dead dispatcher's place is
+   * taken within one lease.
+   */
+  leaderRetryMs: number;
+  /**
+   * A newly elected dispatcher waits this long before its first send: the one
+   * before it (killed, its lock freed at once) may have sent just now, and the
+   * provider counts requests per second. Default 1 s.
+   */
+  leaderTakeoverMs: number;
   demo: boolean;
   /** A confirmation link (double opt-in, a new phone or email, re-subscribing) or a place's own link is sent at most once per this, per contact and kind. */
   linkResendMs: number;
@@ -108,6 +121,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: proxyHops(env),
     tickMs: int(env, 'WAITLINE_TICK_MS', 1000),
     leaseMs: int(env, 'WAITLINE_LEASE_MS', 60_000),
+    leaderRetryMs: positive(env, 'WAITLINE_LEADER_RETRY_MS', Math.min(int(env, 'WAITLINE_LEASE_MS', 60_000), 5_000) || 5_000),
+    leaderTakeoverMs: int(env, 'WAITLINE_LEADER_TAKEOVER_MS', 1_000),
     linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),
     linkTtlMs: int(env, 'WAITLINE_LINK_TTL_MS', 7 * 86_400_000),
     settleMs: int(env, 'WAITLINE_SETTLE_MS', 5 * 60_000),

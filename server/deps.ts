@@ -29,7 +29,7 @@ export async function createDeps(config: Config, overrides: { clock?: Clock; log
     clock,
     config,
     transports,
-    limiter: createRateLimiter(clock),
+    limiter: createRateLimiter(clock, database.db),
     secret: await signingSecret(database.db),
     wake: () => {},
     net: { ...systemNet },

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
 import { createScheduler } from './jobs/scheduler.ts';
+import { createWake } from './jobs/wake.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
 import { scheduleReconcile } from './services/reconcile.ts';
 import { scheduleLapseSweep } from './services/signups/lapse.ts';
@@ -21,16 +22,10 @@ const deps = await createDeps(config).catch((error: unknown) => {
 // SQLite only: keeps the WAL file from growing under a steady stream of readers.
 const checkpointer = deps.engine === 'sqlite' ? startCheckpointer(deps.db, config.dbPath, deps.log) : null;
 const scheduler = createScheduler(deps);
-// New messages go out soon after their transaction commits, not at the next tick.
-// Wakes within 50 ms share one round, so a burst becomes full provider batches
-// (Resend allows 2 requests a second; each may carry 100 emails).
-let wakeTimer: NodeJS.Timeout | null = null;
-deps.wake = () => {
-  wakeTimer ??= setTimeout(() => {
-    wakeTimer = null;
-    void scheduler.tick();
-  }, 50);
-};
+// New messages go out soon after their transaction commits, not at the next tick, on whichever
+// replica can send them: on PostgreSQL a wake here wakes the others too (server/jobs/wake.ts).
+const wake = createWake(deps, () => scheduler.tick());
+deps.wake = wake.wake;
 
 // Webhooks get lost: a reconciliation pass re-reads platform stock on a schedule.
 await scheduleReconcile(deps);
@@ -70,6 +65,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal}: finishing the current round, then stopping`);
   server.close();
+  wake.stop();
   await scheduler.stop();
   await checkpointer?.stop();
   await deps.close();

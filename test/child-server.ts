@@ -29,7 +29,8 @@ export async function serverEnv(dbPath: string, resendUrl: string, extra: Record
   };
 }
 
-export async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+/** `startupMs`: how long it may take to answer /health (a loaded machine starts tsx slowly). */
+export async function startServer(env: Record<string, string>, startupMs = 20_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,7 +38,7 @@ export async function startServer(env: Record<string, string>): Promise<ChildPro
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + startupMs;
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok) return child;

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { transaction } from '../db/transaction.ts';
 import { contacts, messages } from '../db/schema/index.ts';
-import { MAX_SEND_ATTEMPTS } from '../server/services/messages/dispatch.ts';
-import type { Transport } from '../server/transports/types.ts';
+import { dispatchMessages, MAX_SEND_ATTEMPTS } from '../server/services/messages/dispatch.ts';
+import { NOT_SENT, type Transport } from '../server/transports/types.ts';
+import type { Leadership } from '../db/leader.ts';
 import { startResendStub, type ResendStub } from './stubs/resend-stub.ts';
 import { setup, shopWithVariant, type TestEnv } from './helpers.ts';
 
@@ -135,6 +136,41 @@ describe('dispatch outcomes', () => {
     t.deps.transports.sms = { ...transport({ ok: false, retryable: false, error: '21610', optedOut: true }), channel: 'sms', name: 'twilio' };
     await t.dispatch();
     expect((await t.deps.db.select().from(contacts))[0]!.smsOptOutAt).toEqual(t.clock.now());
+  });
+});
+
+describe('one dispatcher per provider account', () => {
+  const follower: Leadership = { leads: async () => false, signal: () => new AbortController().signal, close: async () => {} };
+
+  it('a process that does not lead the Resend account sends nothing through it', async () => {
+    await signUpMany(3);
+    expect(await dispatchMessages(t.deps, follower)).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(stub.requests).toHaveLength(0);
+    expect(await statuses()).toEqual(['queued', 'queued', 'queued']);
+    // The leader (here: every caller, as on SQLite) sends them.
+    expect(await t.dispatch()).toEqual({ sent: 3, failed: 0, retrying: 0 });
+  });
+
+  it('a batch held back because leadership was lost goes back to the queue, its attempt undone', async () => {
+    await signUpMany(2);
+    const lost = new AbortController();
+    t.deps.transports.email = {
+      name: 'resend',
+      channel: 'email',
+      batchSize: 100,
+      account: 'resend:test',
+      send: async (batch, _key, signal) => {
+        lost.abort();
+        return batch.map(() => (signal?.aborted ? { ok: false, retryable: true, error: NOT_SENT } : { ok: true, providerId: 'p' }));
+      },
+    };
+    const leader: Leadership = { leads: async () => true, signal: () => lost.signal, close: async () => {} };
+    expect(await dispatchMessages(t.deps, leader)).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    const rows = await t.deps.db.select({ status: messages.status, attempts: messages.attempts, leaseUntil: messages.leaseUntil }).from(messages);
+    expect(rows).toEqual([
+      { status: 'queued', attempts: 0, leaseUntil: null },
+      { status: 'queued', attempts: 0, leaseUntil: null },
+    ]);
   });
 });
 

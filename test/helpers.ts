@@ -37,6 +37,8 @@ export async function setup(env: Record<string, string> = {}, options: { engine?
     WAITLINE_ADMIN_TOKEN: ROOT_TOKEN,
     PUBLIC_URL: 'https://waitline.test',
     WAITLINE_TRUST_PROXY: '1',
+    // The test clock moves only when told: a new dispatcher sends at once.
+    WAITLINE_LEADER_TAKEOVER_MS: '0',
     ...env,
   });
   const clock = createTestClock('2026-03-02T12:00:00Z');

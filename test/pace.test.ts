@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../server/lib/clock.ts';
-import { createPacer, createWindowPacer } from '../server/transports/pace.ts';
+import { createInFlight, createPacer, createWindowPacer, type RateLimitReport } from '../server/transports/pace.ts';
 
 describe('pacer', () => {
   it('spaces starts 1000/perSecond apart plus the margin, in call order', async () => {
@@ -23,46 +23,146 @@ describe('pacer', () => {
   });
 });
 
-describe('window pacer', () => {
-  const startsWith = async (perSecond: number, latencies: number[]) => {
+describe('window pacer: starts, checked against the provider\'s answers', () => {
+  /** A pacer that has heard enough answers `rtt` ms after their starts to trust that as the path's round trip; times from now on. */
+  const started = async (perSecond: number, rtt = 100) => {
     const clock = createTestClock();
     const pacer = createWindowPacer(perSecond, clock);
+    for (let i = 0; i < 4; i++) {
+      const turn = await pacer.take();
+      clock.advance(rtt);
+      turn.answered({});
+    }
+    clock.advance(10_000);
     const t0 = clock.now().getTime();
+    return { clock, pacer, t0, at: () => clock.now().getTime() - t0 };
+  };
+  type Paced = Awaited<ReturnType<typeof started>>;
+  /** `n` requests one after another, as the dispatcher sends with one batch out: each answered `rtt` ms after it starts. */
+  async function fanOut({ pacer, t0, clock }: Paced, n: number, rtt: number, report: RateLimitReport = {}) {
     const starts: number[] = [];
-    // Sequential like the dispatcher: each request is answered `latency` ms after it starts.
-    for (const latency of latencies) {
-      const answered = await pacer.take();
-      starts.push(clock.now().getTime() - t0);
-      await clock.sleep(latency);
-      answered();
+    for (let i = 0; i < n; i++) {
+      const turn = await pacer.take();
+      starts.push(turn.startedAt - t0);
+      clock.advance(rtt);
+      turn.answered(report);
     }
     return starts;
-  };
+  }
 
-  it('starts request i a window after request i − limit was answered', async () => {
-    expect(await startsWith(2, [40, 40, 40, 40, 40])).toEqual([0, 40, 1040, 1080, 2080]);
+  it('lets `limit` requests start in any window (plus 2%); a 150 ms round trip costs nothing', async () => {
+    expect(await fanOut(await started(2, 150), 6, 150)).toEqual([0, 150, 1020, 1170, 2040, 2190]);
   });
 
-  it('a late answer delays only the slot it holds', async () => {
-    expect(await startsWith(2, [300, 10, 10, 10])).toEqual([0, 300, 1300, 1310]);
+  it('keeps ≥ 95% of the limit in the long run at 150 ms', async () => {
+    const starts = await fanOut(await started(2, 150), 200, 150);
+    // 200 requests, the last one holding its half-second slot of the window.
+    const share = 200 / ((starts.at(-1)! + 500) / 500);
+    expect(share).toBeGreaterThan(0.95);
   });
 
   it('below one request a second, the window widens', async () => {
-    expect(await startsWith(0.5, [10, 10])).toEqual([0, 2010]);
+    expect(await fanOut(await started(0.5, 10), 2, 10)).toEqual([0, 2040]);
   });
 
-  it('waits for an unanswered request, and for a pause', async () => {
+  it('a request answered late counts as arrived late: the request `limit` back waits for it', async () => {
+    // The path's round trip is 100 ms.
+    const { pacer, clock } = await started(2, 100);
+    const slow = await pacer.take(); // left 300 ms late: answered after 400 ms
+    const quick = await pacer.take();
+    clock.advance(400);
+    slow.answered({});
+    quick.answered({});
+    const third = await pacer.take();
+    expect(third.startedAt - slow.startedAt).toBe(300 + 1020);
+  });
+
+  it('a new pacer, before it trusts a round trip, counts each request as arrived when answered (cold connections)', async () => {
     const clock = createTestClock();
-    const pacer = createWindowPacer(1, clock);
+    const pacer = createWindowPacer(2, clock);
     const t0 = clock.now().getTime();
+    const [a, b] = [await pacer.take(), await pacer.take()];
+    clock.advance(200);
+    a.answered({});
+    b.answered({});
+    expect((await pacer.take()).startedAt - t0).toBe(200 + 1_020);
+  });
+
+  it('an unanswered request holds its slot until its answer is in, and counts as arrived as late as that allows', async () => {
+    const { pacer, clock, at } = await started(1);
     const first = await pacer.take();
     let second = false;
-    const next = pacer.take().then((answered) => ((second = true), answered));
+    const next = pacer.take().then((turn) => ((second = true), turn));
     await new Promise((r) => setTimeout(r, 10));
     expect(second).toBe(false);
-    pacer.pause(5_000);
-    first();
-    (await next)();
-    expect(clock.now().getTime() - t0).toBe(5_000);
+    clock.advance(3_000);
+    first.answered({});
+    await next;
+    // Answered at 3,000 on a 100 ms path: arrived by 2,900.
+    expect(at()).toBe(2_900 + 1_020);
+  });
+
+  it('a retry-after holds every later start', async () => {
+    const { clock, pacer, at } = await started(10);
+    const first = await pacer.take();
+    clock.advance(150);
+    first.answered({ retryAfterMs: 5_000 });
+    await pacer.take();
+    expect(at()).toBe(5_150);
+  });
+
+  it('an answer that counts only our own starts changes nothing', async () => {
+    const { clock, pacer, at } = await started(2);
+    const first = await pacer.take();
+    clock.advance(150);
+    first.answered({ limit: 2, remaining: 1, resetMs: 1_000 });
+    await pacer.take();
+    expect(at()).toBe(150);
+  });
+
+  it('remaining at 0 before our starts explain it (another sender on the account): nothing starts before the reset', async () => {
+    const { clock, pacer, at } = await started(2);
+    const first = await pacer.take();
+    clock.advance(150);
+    first.answered({ limit: 2, remaining: 0, resetMs: 1_000 });
+    await pacer.take();
+    expect(at()).toBe(1_150);
+  });
+
+  it('fewer remaining than ours explain: the difference counts as a start of now', async () => {
+    const { clock, pacer, at } = await started(3);
+    const first = await pacer.take();
+    clock.advance(100);
+    // Ours explain 1 of 3; the provider counts 2: one more is someone else's.
+    first.answered({ limit: 3, remaining: 1, resetMs: 1_000 });
+    (await pacer.take()).answered();
+    expect(at()).toBe(100);
+    await pacer.take();
+    expect(at()).toBe(1_020);
+  });
+
+  it('adopts a lower ratelimit-limit than configured', async () => {
+    const { clock, pacer, at } = await started(5);
+    const first = await pacer.take();
+    clock.advance(100);
+    first.answered({ limit: 2, remaining: 1, resetMs: 1_000 });
+    (await pacer.take()).answered();
+    expect(at()).toBe(100);
+    await pacer.take();
+    expect(at()).toBe(1_020);
+  });
+});
+
+describe('in flight', () => {
+  it('one batch at a time until a round trip outlasts a start\'s slot', () => {
+    const near = createInFlight(50);
+    expect(near.limit()).toBe(1);
+    near.answered(8);
+    expect(near.limit()).toBe(1);
+    const far = createInFlight(10);
+    far.answered(900);
+    far.answered(150);
+    // 10 a second, 150 ms away (its fastest): 1.5 requests out, with headroom 2.25 → 3.
+    expect(far.limit()).toBe(3);
   });
 });

@@ -33,6 +33,7 @@ export const TABLE_NAMES = [
   'emailCaps',
   'platformLevels',
   'platformOrderLines',
+  'rateLimits',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

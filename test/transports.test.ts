@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { loadConfig } from '../server/config.ts';
 import { systemClock } from '../server/lib/clock.ts';
-import { createResendTransport } from '../server/transports/resend.ts';
+import { createResendTransport, rateLimitReport } from '../server/transports/resend.ts';
 import { createTwilioTransport } from '../server/transports/twilio.ts';
 import { createTransports } from '../server/transports/index.ts';
 import type { OutgoingMessage as Message, Transport } from '../server/transports/types.ts';
@@ -24,6 +24,9 @@ function message(over: Partial<Message> = {}): Message {
   };
 }
 
+/** A lone message as the dispatcher sends one: keyed by its own event (claim.ts). */
+const alone = (m = message()): [Message[], string] => [[m], m.idempotencyKey];
+
 /** Starts a stub, runs the test body, and always closes it. */
 async function withStub<S extends { close(): Promise<void> }>(start: Promise<S>, fn: (stub: S) => Promise<void>) {
   const stub = await start;
@@ -41,7 +44,7 @@ describe('resend transport', () => {
   it('sends one email with its Idempotency-Key and headers', () =>
     withResend({}, async (stub) => {
       const m = message();
-      const [outcome] = await resendFor(stub).send([m], 'batch-unused');
+      const [outcome] = await resendFor(stub).send([m], m.idempotencyKey);
       expect(outcome).toMatchObject({ ok: true, providerId: expect.any(String) });
       const [req] = stub.requests;
       expect(req?.path).toBe('/emails');
@@ -84,15 +87,23 @@ describe('resend transport', () => {
       expect(batch.map((m) => stub.sentTo(m.to))).toEqual([1, 1, 1]);
     }));
 
-  it('fails for good when a key is reused with a different payload', () =>
+  it('reads a key reused with another payload as sent: Resend keeps a key only once it accepted the request', () =>
     withResend({}, async (stub) => {
       const transport = resendFor(stub);
-      await transport.send([message(), message()], 'batch-reused');
-      const outcomes = await transport.send([message(), message()], 'batch-reused');
-      expect(outcomes).toEqual([
-        expect.objectContaining({ ok: false, retryable: false, error: expect.stringContaining('invalid_idempotent_request') }),
-        expect.objectContaining({ ok: false, retryable: false }),
-      ]);
+      const first = [message(), message()];
+      await transport.send(first, 'batch-reused');
+      // The same batch re-sent after a lost answer, one member suppressed meanwhile.
+      const outcomes = await transport.send(first.slice(1), 'batch-reused');
+      expect(outcomes).toEqual([{ ok: true, providerId: null }]);
+      expect(stub.sentTo(first[1]!.to)).toBe(1);
+    }));
+
+  it('sends a batch that shrank to one member under its batch key, never as a new single email', () =>
+    withResend({}, async (stub) => {
+      const transport = resendFor(stub);
+      await transport.send([message()], 'batch-shrunk');
+      expect(stub.requests[0]!.path).toBe('/emails/batch');
+      expect(stub.requests[0]!.headers['idempotency-key']).toBe('batch-shrunk');
     }));
 
   it.each([
@@ -107,15 +118,15 @@ describe('resend transport', () => {
   ])('$name', ({ stub: opts, warmup, expected }) =>
     withResend(opts, async (stub) => {
       const transport = resendFor(stub, 0, 300);
-      if (warmup) await transport.send([message()], 'warmup');
-      const [outcome] = await transport.send([message()], 'b');
+      if (warmup) await transport.send(...alone());
+      const [outcome] = await transport.send(...alone());
       expect(outcome).toMatchObject({ ok: false, ...expected });
     }),
   );
 
   it('422 (missing from) is not retryable', () =>
     withResend({}, async (stub) => {
-      const [outcome] = await resendFor(stub).send([message({ from: null })], 'b');
+      const [outcome] = await resendFor(stub).send(...alone(message({ from: null })));
       expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('422') });
       expect(stub.deliveries.size).toBe(0);
     }));
@@ -123,16 +134,16 @@ describe('resend transport', () => {
   it('a closed port is a retryable network error', async () => {
     const stub = await startResendStub();
     await stub.close();
-    const [outcome] = await resendFor(stub).send([message()], 'b');
+    const [outcome] = await resendFor(stub).send(...alone());
     expect(outcome).toMatchObject({ ok: false, retryable: true });
   });
 
   it('at 2 rps the pacer keeps a 2 rps provider from ever answering 429', () =>
     withResend({ rps: 2 }, async (stub) => {
       const transport = resendFor(stub, 2);
-      // No warm-up: a cold first request that arrives late cannot crowd the window,
-      // because the pacer counts from answers, which come after arrival.
-      const outcomes = await Promise.all(Array.from({ length: 6 }, () => transport.send([message()], 'b')));
+      // No warm-up: a cold first request that arrives a little late still leaves
+      // the window before the third starts (starts are spaced 3% wider than it).
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => transport.send(...alone())));
       expect(outcomes.flat().every((o) => o.ok)).toBe(true);
       expect(stub.count429).toBe(0);
     }));
@@ -140,9 +151,38 @@ describe('resend transport', () => {
   it('without the pacer the same burst is throttled (the stub can fail the test above)', () =>
     withResend({ rps: 2 }, async (stub) => {
       const transport = resendFor(stub, 0);
-      await Promise.all(Array.from({ length: 4 }, () => transport.send([message()], 'b')));
+      await Promise.all(Array.from({ length: 4 }, () => transport.send(...alone())));
       expect(stub.count429).toBeGreaterThan(0);
     }));
+});
+
+describe("Resend's rate-limit headers", () => {
+  it('are read as the pacer takes them: a limit, what remains, and the reset in ms', () => {
+    expect(rateLimitReport({ 'ratelimit-limit': '2', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' })).toEqual({ limit: 2, remaining: 0, resetMs: 1_000 });
+    expect(rateLimitReport({ 'ratelimit-limit': 'x', 'ratelimit-remaining': '-1', 'ratelimit-reset': '' })).toEqual({ limit: undefined, remaining: undefined, resetMs: undefined });
+  });
+
+  it('the stub answers them on every answer, and retry-after on a 429, as Resend does', async () => {
+    const stub = await startResendStub({ rps: 2 });
+    try {
+      const post = () =>
+        fetch(`${stub.url}/emails`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer re_x', 'content-type': 'application/json' },
+          body: JSON.stringify({ from: 'a@example.com', to: 'b@example.com', subject: 's', text: 't' }),
+        });
+      const answers = [await post(), await post(), await post()];
+      expect(answers.map((r) => [r.status, r.headers.get('ratelimit-limit'), r.headers.get('ratelimit-remaining')])).toEqual([
+        [200, '2', '1'],
+        [200, '2', '0'],
+        [429, '2', '0'],
+      ]);
+      expect(answers[2]!.headers.get('retry-after')).toBe('1');
+      expect(answers[0]!.headers.get('ratelimit-reset')).toBe('1');
+    } finally {
+      await stub.close();
+    }
+  });
 });
 
 describe('twilio transport', () => {

@@ -28,3 +28,4 @@ export * from './sms-budget.ts';
 export * from './email-caps.ts';
 export * from './platform-levels.ts';
 export * from './platform-order-lines.ts';
+export * from './rate-limits.ts';

@@ -19,5 +19,5 @@ export const jobs = pgTable(
     createdAt: timestampMs('created_at').notNull(),
     finishedAt: timestampMs('finished_at'),
   },
-  (t) => [index('jobs_due_idx').on(t.status, t.runAt)],
+  (t) => [index('jobs_due_idx').on(t.status, t.runAt, t.id)],
 );

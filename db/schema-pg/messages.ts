@@ -42,7 +42,7 @@ export const messages = pgTable(
     clickedAt: timestampMs('clicked_at'),
   },
   (t) => [
-    index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter),
+    index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter, t.id),
     index('messages_shop_idx').on(t.shopId, t.id),
     index('messages_provider_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
     index('messages_batch_idx').on(t.batchKey).where(sql`${t.batchKey} is not null`),

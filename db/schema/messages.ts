@@ -65,7 +65,7 @@ export const messages = sqliteTable(
     clickedAt: integer('clicked_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
-    index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter),
+    index('messages_dispatch_idx').on(t.status, t.channel, t.sendAfter, t.id),
     index('messages_shop_idx').on(t.shopId, t.id),
     // Partial: most rows are NULL here when written (a confirmation has no offer, no
     // backorder, no batch or provider id yet), and a NULL costs no index write.

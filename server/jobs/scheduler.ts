@@ -1,4 +1,5 @@
 import type { Deps } from '../context.ts';
+import { createLeadership } from '../../db/leader.ts';
 import { dispatchMessages } from '../services/messages/dispatch.ts';
 import { runDueJobs, type JobHandlers } from './queue.ts';
 import { jobHandlers } from './handlers.ts';
@@ -42,6 +43,11 @@ function coalesced(work: () => Promise<void>): { (): Promise<void>; idle(): Prom
  * provider's 2 requests a second takes minutes; hold expiries, follow-ups and
  * webhooks must not wait behind it. Shop webhooks have a sender of their own:
  * no shop's endpoint is ever awaited by the job loop.
+ *
+ * On PostgreSQL only one replica sends per provider account (db/leader.ts):
+ * every tick the others ask again, at most once per `leaderRetryMs`, so when
+ * the dispatcher dies another takes its place within a lease. stop() gives
+ * the place up.
  */
 export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers): Scheduler {
   const guard = (what: string, work: () => Promise<unknown>) => async () => {
@@ -52,7 +58,8 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
     }
   };
   const jobs = coalesced(guard('jobs', () => runDueJobs(deps, handlers)));
-  const send = coalesced(guard('sending', () => dispatchMessages(deps)));
+  const leaders = createLeadership(deps.db, { retryMs: deps.config.leaderRetryMs, takeoverMs: deps.config.leaderTakeoverMs, now: () => deps.clock.now().getTime(), log: deps.log });
+  const send = coalesced(guard('sending', () => dispatchMessages(deps, leaders)));
   const webhooks = createWebhookSender(deps);
   // Not awaited: deliveries run beside the job loop. pump() logs its own failures and never rejects.
   const pumpWebhooks = () => void webhooks.pump();
@@ -81,6 +88,7 @@ export function createScheduler(deps: Deps, handlers: JobHandlers = jobHandlers)
       // Finish what is in flight; start nothing new.
       webhooks.stop();
       await Promise.all([jobs.idle(), send.idle(), webhooks.idle()]);
+      await leaders.close();
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { Deps } from '../context.ts';
 import { claimDelivery, deliverClaimed } from '../services/webhooks/deliver.ts';
 
-/** At most this many deliveries of one shop at once: a hanging endpoint holds its own slots, no one else's. */
+/**
+ * At most this many deliveries of one shop at once, across every replica (the claim counts live leases under the
+ * shop's lock): a hanging endpoint holds its own slots, no one else's.
+ */
 export const PER_SHOP = 2;
 /** At most this many deliveries in flight in this process. */
 export const TOTAL = 16;

@@ -29,8 +29,8 @@ function socketIp(c: Context<AppEnv>): string {
 }
 
 /** Counts a hit and throws 429 (with Retry-After, set by onError) when over the limit. */
-export function rateLimit(c: Context<AppEnv>, key: string, limit: number): void {
-  const retryAfter = c.get('deps').limiter.hit(key, limit);
+export async function rateLimit(c: Context<AppEnv>, key: string, limit: number): Promise<void> {
+  const retryAfter = await c.get('deps').limiter.hit(key, limit);
   if (retryAfter > 0) throw RateLimited(retryAfter);
 }
 

@@ -161,7 +161,7 @@ export const storefrontRoutes = createRouter()
   })
   .post('/v1/storefront/signups', doc('Storefront', 'publishable', 'Joins a line: 201 with the token and position. A repeat for a contact already in line answers 200 `{signup:{status:"exists", variantId}}` without token or position, and emails (or texts) that contact its own link. `website` is a honeypot.', { 200: { description: 'Already in line: the contact was sent its link' }, 201: { description: 'Joined' } }), validate('query', keyQuery), async (c, next) => {
     // Count every attempt from an IP, valid or not, before any work.
-    rateLimit(c, `ip:${clientIp(c)}`, c.get('deps').config.ratePerIp);
+    await rateLimit(c, `ip:${clientIp(c)}`, c.get('deps').config.ratePerIp);
     await next();
   }, validate('json', signupBody), async (c) => {
     const body = c.req.valid('json');
@@ -172,8 +172,8 @@ export const storefrontRoutes = createRouter()
       return c.json({ signup: { token: rowToken(c.get('deps').clock.now()), status: 'waiting', position: 1, kind: body.kind ?? 'waitlist', variantId: body.variantId } }, 201);
     }
     const deps = c.get('deps');
-    if (body.email) rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);
-    if (phone) rateLimit(c, `phone:${shop.id}:${phone}`, deps.config.ratePerEmail);
+    if (body.email) await rateLimit(c, `email:${shop.id}:${body.email}`, deps.config.ratePerEmail);
+    if (phone) await rateLimit(c, `phone:${shop.id}:${phone}`, deps.config.ratePerEmail);
     const { signup, position, created } = await createSignupGrouped(deps, shop, {
       variantId: body.variantId,
       email: body.email,

@@ -2,8 +2,8 @@ import { Resend, type CreateEmailOptions, type ErrorResponse } from 'resend';
 import type { OutgoingMessage as Message } from './types.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
-import { createWindowPacer } from './pace.ts';
-import type { SendOutcome, Transport } from './types.ts';
+import { createInFlight, createWindowPacer, type RateLimitReport } from './pace.ts';
+import { accountOf, NOT_SENT, type SendOutcome, type Transport } from './types.ts';
 
 type Failure = Extract<SendOutcome, { ok: false }>;
 
@@ -28,59 +28,96 @@ export function createResendTransport(
   options: ResendTransportOptions = {},
 ): Transport {
   const resend = config.baseUrl ? new Resend(config.apiKey, { baseUrl: config.baseUrl }) : new Resend(config.apiKey);
-  // Resend counts arrivals in a sliding second, so we pace by its answers, not our starts.
+  // Resend counts arrivals in a sliding second: starts are paced by that window, checked against its headers.
   const pacer = createWindowPacer(config.rps, clock);
+  const inFlight = createInFlight(config.rps);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  async function request(messages: Message[], batchKey: string): Promise<SendOutcome[]> {
+  async function request(messages: Message[], batchKey: string): Promise<Answer> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const [only] = messages;
-      if (messages.length === 1 && only) {
+      // A batch claimed alone is keyed by its message (claim.ts); one that shrank to one member keeps its batch key and endpoint.
+      if (messages.length === 1 && only && batchKey === only.idempotencyKey) {
         const res = await resend.emails.send(toEmail(only), { idempotencyKey: only.idempotencyKey, signal });
-        if (res.error) return [fail(res.error, res.headers, signal)];
-        return [{ ok: true, providerId: res.data.id }];
+        if (res.error) return failed(messages, res.error, res.headers, signal);
+        return { headers: res.headers, outcomes: [{ ok: true, providerId: res.data.id }] };
       }
       const res = await resend.batch.send(messages.map(toEmail), { idempotencyKey: batchKey, signal });
-      if (res.error) return messages.map(() => fail(res.error, res.headers, signal));
-      return messages.map((_, i): SendOutcome => {
+      if (res.error) return failed(messages, res.error, res.headers, signal);
+      const outcomes = messages.map((_, i): SendOutcome => {
         const id = res.data.data[i]?.id;
         // A replay of the same key returns the same list, so retrying cannot fill a gap.
         return id ? { ok: true, providerId: id } : { ok: false, retryable: false, error: 'resend: no id returned' };
       });
+      return { headers: res.headers, outcomes };
     } catch (err) {
       // The SDK rethrows only an abort that lands while it reads an error body.
       const error = signal.aborted ? `resend: timed out after ${timeoutMs} ms` : `resend: ${String(err)}`;
-      return messages.map(() => ({ ok: false, retryable: true, error }));
+      return { headers: null, outcomes: messages.map(() => ({ ok: false, retryable: true, error })) };
     }
   }
 
-  function fail(error: ErrorResponse, headers: Record<string, string> | null, signal: AbortSignal): Failure {
+  function failed(messages: Message[], error: ErrorResponse, headers: Record<string, string> | null, signal: AbortSignal): Answer {
+    // Resend keeps a key only for a request it accepted. A batch re-sent after an answer we never
+    // read can come back smaller (a member suppressed meanwhile, never added: claim.ts), so a
+    // different payload under its key means the first request, with everyone here in it, went out.
+    if (error.name === 'invalid_idempotent_request') return { headers, outcomes: messages.map(() => ({ ok: true, providerId: null })) };
     const outcome = classifyResendError(error, headers, clock.now().getTime());
     if (signal.aborted) outcome.error = `resend: timed out after ${timeoutMs} ms`;
-    if (error.name === 'rate_limit_exceeded' || (error.statusCode === 429 && !isQuota(error))) {
-      pacer.pause(Math.min(outcome.retryAfterMs ?? DEFAULT_RETRY_MS, MAX_PACER_PAUSE_MS));
-    }
-    return outcome;
+    const throttled = error.name === 'rate_limit_exceeded' || (error.statusCode === 429 && !isQuota(error));
+    return {
+      headers,
+      outcomes: messages.map(() => ({ ...outcome })),
+      pauseMs: throttled ? Math.min(outcome.retryAfterMs ?? DEFAULT_RETRY_MS, MAX_PACER_PAUSE_MS) : undefined,
+    };
   }
 
   return {
     name: 'resend',
     channel: 'email',
     batchSize: BATCH_SIZE,
-    async send(messages, batchKey) {
+    account: accountOf('resend', config.apiKey),
+    inFlight: () => inFlight.limit(),
+    async send(messages, batchKey, stop) {
       if (messages.length === 0) return [];
       if (messages.length > BATCH_SIZE) {
         throw new Error(`resend transport got ${messages.length} messages; batchSize is ${BATCH_SIZE}`);
       }
-      const answered = await pacer.take();
-      try {
-        return await request(messages, batchKey);
-      } finally {
-        answered();
+      const turn = await pacer.take();
+      if (stop?.aborted) {
+        turn.answered();
+        return messages.map(() => ({ ok: false, retryable: true, error: NOT_SENT }));
       }
+      const answer = await request(messages, batchKey);
+      if (answer.headers) {
+        inFlight.answered(clock.now().getTime() - turn.startedAt);
+        turn.answered({ ...rateLimitReport(answer.headers), retryAfterMs: answer.pauseMs });
+      } else {
+        turn.answered();
+        if (answer.pauseMs !== undefined) pacer.pause(answer.pauseMs);
+      }
+      return answer.outcomes;
     },
   };
+}
+
+/** An HTTP answer's outcomes and headers (null without one), and how long a 429 holds every later request. */
+interface Answer {
+  outcomes: SendOutcome[];
+  headers: Record<string, string> | null;
+  pauseMs?: number;
+}
+
+/** Resend's `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (seconds), as the pacer reads them. */
+export function rateLimitReport(headers: Record<string, string>): RateLimitReport {
+  const number = (name: string) => {
+    const raw = headers[name];
+    const n = raw === undefined || raw === '' ? NaN : Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  };
+  const reset = number('ratelimit-reset');
+  return { limit: number('ratelimit-limit'), remaining: number('ratelimit-remaining'), resetMs: reset === undefined ? undefined : reset * 1000 };
 }
 
 /** Null fields go through as empty strings so Resend answers 422 instead of us guessing. */
@@ -128,7 +165,7 @@ export function classifyResendError(
       ? { ok: false, retryable: true, error: message }
       : { ok: false, retryable: true, error: message, retryAfterMs };
   }
-  // 4xx: validation, auth, invalid_idempotent_request. Retrying sends the same thing.
+  // 4xx: validation, auth. Retrying sends the same thing.
   return { ok: false, retryable: false, error: message };
 }
 

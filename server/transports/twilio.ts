@@ -3,8 +3,8 @@ import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { OutgoingMessage as Message } from './types.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
-import { createPacer } from './pace.ts';
-import type { SendOutcome, Transport } from './types.ts';
+import { createInFlight, createPacer } from './pace.ts';
+import { accountOf, NOT_SENT, type SendOutcome, type Transport } from './types.ts';
 
 type TwilioConfig = NonNullable<Config['twilio']>;
 type Failure = Extract<SendOutcome, { ok: false }>;
@@ -44,7 +44,9 @@ export function createTwilioTransport(config: TwilioConfig, clock: Clock): Trans
     httpClient: config.apiUrl ? new RebasedRequestClient(config.apiUrl) : undefined,
     timeout: TIMEOUT_MS,
   });
+  // Twilio queues per sender and drains at its MPS: starts are spaced evenly, never bunched.
   const pacer = createPacer(config.mps, clock);
+  const inFlight = createInFlight(config.mps);
 
   /**
    * Twilio takes no idempotency key. A message on its second attempt or later
@@ -80,12 +82,21 @@ export function createTwilioTransport(config: TwilioConfig, clock: Clock): Trans
     name: 'twilio',
     channel: 'sms',
     batchSize: 1,
-    async send(messages) {
+    account: accountOf('twilio', config.accountSid),
+    inFlight: () => inFlight.limit(),
+    async send(messages, _batchKey, stop) {
       const outcomes: SendOutcome[] = [];
       // batchSize is 1, but a longer list is still answered one by one, in order.
       for (const message of messages) {
         await pacer.take();
-        outcomes.push(await sendOne(message));
+        if (stop?.aborted) {
+          outcomes.push({ ok: false, retryable: true, error: NOT_SENT });
+          continue;
+        }
+        const started = clock.now().getTime();
+        const outcome = await sendOne(message);
+        inFlight.answered(clock.now().getTime() - started);
+        outcomes.push(outcome);
       }
       return outcomes;
     },

@@ -39,6 +39,7 @@ export const ROWS = {
   orders: { shopId: 'shop_1', id: 'o_1', contactId: 1, currency: 'IDR', total: big * 3, lines: [{ variantId: 'v1', quantity: 3, price: big, fromHold: 1, fromStock: 0, backordered: 2 }], createdAt: at },
   conversions: { id: 1, shopId: 'shop_1', signupId: 1, offerId: 1, orderId: 'o_1', variantId: 'v1', attribution: 'direct', revenue: big, currency: 'IDR', createdAt: at },
   kv: { key: 'link-secret', value: 'ünïcode ✓' },
+  rateLimits: { key: 'ip:203.0.113.9@29556000', points: 3, expire: big },
   backorders: { id: 1, shopId: 'shop_1', orderId: 'o_1', variantId: 'v1', contactId: 1, quantity: 2, price: big, currency: 'IDR', token: 'bo_1', createdAt: at, tracking: { trackingUrl: 'https://t.example/1', carrier: 'DHL' } },
   escalations: { id: 1, shopId: 'shop_1', kind: 'order_value', summary: 'Big order', recommendedAction: 'Call', key: 'esc:o_1', createdAt: at },
   etaChanges: { id: 1, shopId: 'shop_1', variantId: 'v1', toEarliest: '2026-04-01', toLatest: '2026-04-09', createdAt: at },

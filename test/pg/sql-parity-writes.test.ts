@@ -5,10 +5,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as pgInserts from '../../db/sql/pg/inserts.ts';
 import * as pgMessages from '../../db/sql/pg/messages.ts';
+import * as pgOffers from '../../db/sql/pg/offers.ts';
 import * as pgRetention from '../../db/sql/pg/retention.ts';
 import * as liteInserts from '../../db/sql/sqlite/inserts.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
+import * as liteOffers from '../../db/sql/sqlite/offers.ts';
 import * as liteRetention from '../../db/sql/sqlite/retention.ts';
+import type { Tx } from '../../db/index.ts';
 import { twinEngines } from './twins.ts';
 
 /**
@@ -77,6 +80,34 @@ describe('engine-specific SQL: the PostgreSQL twin writes what the SQLite one do
         const onLite = numbers(lite.prepare(`${read}?`).get(id) as Record<string, unknown>);
         expect(numbers((await t.target.db.$client.query(`${read}$1`, [id])).rows[0]), table).toEqual(onLite);
       }
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('offers: a round of more than a chunk (1,000) writes the same rows on both engines, ids rising in line order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(t.source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const { shop_id: shopId } = lite.prepare('select shop_id from signups order by id limit 1').get() as { shop_id: string };
+      const signupIds = (lite.prepare('select id from signups where shop_id = ? order by id').all(shopId) as Array<{ id: number }>).map((r) => r.id);
+      const round = { shopId, variantId: '4401', restockId: null, expiresAt: 9_000, createdAt: 7_000 };
+      // Tokens out of line order, so ids matched back by position alone would show.
+      const offers = Array.from({ length: 1_205 }, (_, i) => ({ signupId: signupIds[i % signupIds.length]!, units: 1 + (i % 3), position: i + 1, token: `parity-round-${(i * 7919) % 1_205}` }));
+      lite.exec('begin');
+      const liteIds = await liteOffers.insertOffers({ $client: lite } as unknown as Tx, round, offers);
+      lite.exec('commit');
+      const pgIds = await pgOffers.insertOffers(t.target.db as unknown as Tx, round, offers);
+      for (const ids of [liteIds, pgIds]) expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      const read = `select id, shop_id, variant_id, signup_id, restock_id, units, position, status, token, expires_at, created_at from offers where token like 'parity-round-%' order by id`;
+      const onLite = (lite.prepare(read).all() as Array<Record<string, unknown>>).map(({ id, ...r }): Record<string, unknown> => ({ ...r, at: liteIds.indexOf(id as number) }));
+      const onPg = (await t.target.db.$client.query(read)).rows.map(({ id, ...r }: Record<string, unknown>): Record<string, unknown> => ({ ...r, at: pgIds.indexOf(Number(id)) }));
+      expect(onLite).toHaveLength(1_205);
+      expect(onPg).toEqual(onLite);
+      // Each id is its own offer's: the row at id k holds the k-th offer's token and place.
+      expect(onLite.map((r) => [r.at, r.token, r.position])).toEqual(offers.map((o, i) => [i, o.token, o.position]));
     } finally {
       lite.close();
       rmSync(dir, { recursive: true, force: true });

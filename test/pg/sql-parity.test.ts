@@ -8,6 +8,7 @@ import * as pgInserts from '../../db/sql/pg/inserts.ts';
 import * as pgLocks from '../../db/sql/pg/locks.ts';
 import * as pgMentions from '../../db/sql/pg/mentions.ts';
 import * as pgMessages from '../../db/sql/pg/messages.ts';
+import * as pgOffers from '../../db/sql/pg/offers.ts';
 import * as pgQueue from '../../db/sql/pg/queue.ts';
 import * as pgRetention from '../../db/sql/pg/retention.ts';
 import * as pgSuppliers from '../../db/sql/pg/suppliers.ts';
@@ -17,6 +18,7 @@ import * as liteInserts from '../../db/sql/sqlite/inserts.ts';
 import * as liteLocks from '../../db/sql/sqlite/locks.ts';
 import * as liteMentions from '../../db/sql/sqlite/mentions.ts';
 import * as liteMessages from '../../db/sql/sqlite/messages.ts';
+import * as liteOffers from '../../db/sql/sqlite/offers.ts';
 import * as liteQueue from '../../db/sql/sqlite/queue.ts';
 import * as liteRetention from '../../db/sql/sqlite/retention.ts';
 import * as liteSuppliers from '../../db/sql/sqlite/suppliers.ts';
@@ -39,6 +41,7 @@ const AREAS: Array<[string, Module, Module]> = [
   ['mentions', liteMentions, pgMentions],
   ['claims', liteClaims, pgClaims],
   ['locks', liteLocks, pgLocks],
+  ['offers', liteOffers, pgOffers],
 ];
 const t = twinEngines();
 const DAY = 86_400_000;

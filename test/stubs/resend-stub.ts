@@ -37,6 +37,12 @@ export interface ResendStubOptions {
   stall?: boolean;
   /** Answer the first n accepted requests, then stall every later one (a crash test's kill point). */
   stallAfter?: number;
+  /**
+   * The round trip to this provider, in ms: half of it passes before a request
+   * counts as arrived (its place in the rate window), the other half before its
+   * answer leaves. Absent or 0: answered at once, as before.
+   */
+  rttMs?: number;
 }
 
 export interface ResendStub {
@@ -95,10 +101,17 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
     admitted = admitted.filter((t) => now - t < 1000);
     if (opts.rps !== undefined && admitted.length >= opts.rps) {
       count429 += 1;
-      return { status: TOO_MANY._status, headers: TOO_MANY._headers, body: TOO_MANY.body };
+      const limits = rateLimitHeaders(opts.rps, admitted, now);
+      return { status: TOO_MANY._status, headers: { ...TOO_MANY._headers, ...limits, 'retry-after': limits['ratelimit-reset']! }, body: TOO_MANY.body };
     }
     admitted.push(now);
+    const limits = opts.rps === undefined ? {} : rateLimitHeaders(opts.rps, admitted, now);
+    const reply = answer(req, path, raw, body, now);
+    return reply && { ...reply, headers: { ...limits, ...reply.headers } };
+  }
 
+  /** An admitted request's answer (null: never answered), before the rate-limit headers every answer carries. */
+  function answer(req: IncomingMessage, path: string, raw: string, body: unknown, now: number): Reply | null {
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     if (req.method !== 'POST' || (path !== '/emails' && path !== '/emails/batch')) return error(404, 'not_found', 'Not found.');
 
@@ -139,17 +152,26 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
     return reply;
   }
 
+  const later = (work: () => void) => {
+    const halfTrip = (opts.rttMs ?? 0) / 2;
+    return halfTrip > 0 ? void setTimeout(work, halfTrip) : work();
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // The window counts arrivals, as the provider sees them, not when the body finished.
-    const arrivedAt = Date.now();
+    let arrivedAt = Date.now();
+    later(() => (arrivedAt = Date.now()));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = handle(req, Buffer.concat(chunks).toString('utf8'), arrivedAt);
-      if (!reply) return;
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(JSON.stringify(reply.body));
-    });
+    req.on('end', () =>
+      later(() => {
+        const reply = handle(req, Buffer.concat(chunks).toString('utf8'), arrivedAt);
+        if (!reply) return;
+        later(() => {
+          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+          res.end(JSON.stringify(reply.body));
+        });
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -174,6 +196,20 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
     },
+  };
+}
+
+/**
+ * Resend's rate-limit headers, on every answer: the limit, what is left of it
+ * in the sliding second after this request, and whole seconds until a slot frees.
+ */
+function rateLimitHeaders(rps: number, admitted: number[], now: number): Record<string, string> {
+  const oldest = admitted[0];
+  const resetMs = oldest === undefined ? 0 : oldest + 1000 - now;
+  return {
+    'ratelimit-limit': String(rps),
+    'ratelimit-remaining': String(Math.max(0, rps - admitted.length)),
+    'ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))),
   };
 }
 

@@ -37,34 +37,34 @@ describe('the SQLite version source', () => {
     newShop(ours.sqlite, 'shop_a');
     ours.sqlite.prepare(`insert into kv (key, value) values ('x', 'y')`).run(); // untracked
     expect(told).toEqual(['shop_a']);
-    versionSource(ours.sqlite).poll();
+    void versionSource(ours.sqlite).poll();
     expect(told).toEqual(['shop_a']);
   });
 
   it("reports another connection's commit at the next poll, as 'anything may have changed', and only once", async () => {
     const source = versionSource(ours.sqlite);
-    source.poll();
+    void source.poll();
     await nextTurn();
     newShop(theirs, 'shop_b');
     expect(told).toEqual([]);
-    source.poll();
+    void source.poll();
     expect(told).toEqual([null]);
     await nextTurn();
-    source.poll();
+    void source.poll();
     await nextTurn();
     theirs.pragma('wal_checkpoint(PASSIVE)');
-    source.poll();
+    void source.poll();
     expect(told).toEqual([null]);
   });
 
   it('looks once per turn of the event loop: the requests read in one turn share the look', async () => {
     const source = versionSource(ours.sqlite);
-    source.poll();
+    void source.poll();
     newShop(theirs, 'shop_d');
-    source.poll();
+    void source.poll();
     expect(told).toEqual([]);
     await nextTurn();
-    source.poll();
+    void source.poll();
     expect(told).toEqual([null]);
   });
 });
@@ -83,7 +83,7 @@ describe('a migration run by another process', () => {
       DROP TABLE retired_publishable_keys;
       ALTER TABLE __new_retired_publishable_keys RENAME TO retired_publishable_keys;
     `);
-    source.poll();
+    void source.poll();
     ours.sqlite.prepare(`insert into retired_publishable_keys (key, shop_id, retired_at, expires_at) values ('pk_old', 'shop_c', 0, 1)`).run();
     expect(told).toEqual([null, 'shop_c']);
   });

@@ -15,3 +15,6 @@ export const insertMessage: Write = {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, '{}', 0)
        on conflict do nothing`,
 };
+
+/** MessageBatch.flush writes its rows together: each statement is a round trip: a batch of messages goes in one multi-row insert. */
+export const insertsTogether: boolean = true;

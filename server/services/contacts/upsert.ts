@@ -60,25 +60,9 @@ async function findContact(tx: Tx, shopId: string, input: ContactInput): Promise
  * changed rather than a unique violation, which would fail the whole request.
  */
 async function insertContact(tx: Tx, shopId: string, input: ContactInput, now: Date): Promise<Contact | undefined> {
-  const contact: Contact = {
-    id: 0,
-    shopId,
-    email: input.email ?? null,
-    // findContact found nobody by this number, so it is free; if another replica took it since,
-    // the insert conflicts and the caller looks again, as it would have one request after the other.
-    phone: input.phone ?? null,
-    smsConsentAt: input.phone && input.smsConsent ? now : null,
-    emailOptOutAt: null,
-    emailOptOutReason: null,
-    smsOptOutAt: null,
-    smsIntroducedAt: null,
-    confirmedAt: null,
-    locale: input.locale ?? 'en',
-    ordersCount: 0,
-    token: rowToken(now),
-    createdAt: now,
-    erasedAt: null,
-  };
+  // findContact found nobody by this number, so it is free; if another replica took it since,
+  // the insert conflicts and the caller looks again, as it would have one request after the other.
+  const contact = newContact(shopId, input, now);
   const { email, phone, smsConsentAt, locale, token } = contact;
   const { changes, id } = await runWrite(tx, twins(tx).inserts.insertContact, [shopId, email, phone, smsConsentAt?.getTime() ?? null, locale, token, now.getTime()]);
   // With nothing inserted, SQLite's lastInsertRowid is some earlier row's: only `changes` tells.
@@ -118,3 +102,24 @@ const statements = perConnection((db: Db) => ({
   byEmail: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.email, p('email')))).prepare(),
   byPhone: db.select().from(contacts).where(and(eq(contacts.shopId, p('shopId')), eq(contacts.phone, p('phone')))).prepare(),
 }));
+
+/** A contact as a signup creates it, before it has an id. */
+export function newContact(shopId: string, input: ContactInput, now: Date): Contact {
+  return {
+    id: 0,
+    shopId,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    smsConsentAt: input.phone && input.smsConsent ? now : null,
+    emailOptOutAt: null,
+    emailOptOutReason: null,
+    smsOptOutAt: null,
+    smsIntroducedAt: null,
+    confirmedAt: null,
+    locale: input.locale ?? 'en',
+    ordersCount: 0,
+    token: rowToken(now),
+    createdAt: now,
+    erasedAt: null,
+  };
+}

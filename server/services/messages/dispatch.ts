@@ -5,7 +5,8 @@ import { affected } from '../../../db/raw.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { backoffMs } from '../../lib/backoff.ts';
-import type { SendOutcome, Transport } from '../../transports/types.ts';
+import { NOT_SENT, type SendOutcome, type Transport } from '../../transports/types.ts';
+import { everyoneLeads, type Leadership } from '../../../db/leader.ts';
 import { claimBatch, type Batch } from './claim.ts';
 import { renderAhead } from './render-ahead.ts';
 import { giveWay } from '../../jobs/give-way.ts';
@@ -23,42 +24,104 @@ export interface DispatchReport {
  * Each batch is leased in one transaction and settled in another; the provider
  * call happens between them, never inside a transaction. A batch left leased
  * by a crash is re-sent whole under the same key, so the provider drops the repeat.
+ *
+ * A transport with a provider account sends only where `leaders` says this
+ * process leads that account (on PostgreSQL, one replica; db/leader.ts); the
+ * default lets every caller send, as on SQLite.
  */
-export async function dispatchMessages(deps: Deps): Promise<DispatchReport> {
+export async function dispatchMessages(deps: Deps, leaders: Leadership = everyoneLeads): Promise<DispatchReport> {
   // Both channels finish their round before a failure (a lost database) is reported: no drain outlives the pass.
-  const settled = await Promise.allSettled(CHANNELS.map((channel) => drain(deps, deps.transports[channel])));
+  const settled = await Promise.allSettled(CHANNELS.map((channel) => drainIfLeading(deps, deps.transports[channel], leaders)));
   const reports = settled.map((s) => {
     if (s.status === 'rejected') throw s.reason;
     return s.value;
   });
-  return reports.reduce((a, b) => ({ sent: a.sent + b.sent, failed: a.failed + b.failed, retrying: a.retrying + b.retrying }));
+  return reports.reduce(add);
 }
 
-async function drain(deps: Deps, transport: Transport): Promise<DispatchReport> {
-  const report: DispatchReport = { sent: 0, failed: 0, retrying: 0 };
-  for (;;) {
-    await renderAhead(deps, transport.channel, transport.batchSize);
-    const batch = await claimBatch(deps, transport);
-    if (!batch) return report;
-    if (batch.messages.length === 0) continue; // everyone in it had opted out
-    const sending = performance.now();
-    let outcomes: SendOutcome[];
-    try {
-      outcomes = await transport.send(batch.messages, batch.key);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      outcomes = batch.messages.map(() => ({ ok: false, retryable: true, error: message }));
+const nothing = (): DispatchReport => ({ sent: 0, failed: 0, retrying: 0 });
+const add = (a: DispatchReport, b: DispatchReport): DispatchReport => ({ sent: a.sent + b.sent, failed: a.failed + b.failed, retrying: a.retrying + b.retrying });
+
+async function drainIfLeading(deps: Deps, transport: Transport, leaders: Leadership): Promise<DispatchReport> {
+  if (transport.account === undefined) return drain(deps, transport, everyoneLeads.signal(''));
+  if (!(await leaders.leads(transport.account))) return nothing();
+  return drain(deps, transport, leaders.signal(transport.account));
+}
+
+/** Batches settling at once while later ones are claimed and sent. */
+const MAX_SETTLING = 2;
+
+/**
+ * Claims and sends batch after batch until none is due. A batch holds its
+ * place among those out (`inFlight`, default 1) only until its answer is in:
+ * it settles while the next is claimed and sent, and rendering runs a batch
+ * ahead of claims beside both. With a provider a round trip away the
+ * transport asks for several out at once, and its pacer starts them in claim
+ * order. Each batch settles on its own, under its own lease, so the order
+ * answers come back in changes nothing. A batch that must wait (rate limit,
+ * outage) ends the round; the next tick tries again. `lost` stops it at once:
+ * nothing more is claimed, and batches still waiting for their turn go back
+ * to the queue unsent.
+ */
+async function drain(deps: Deps, transport: Transport, lost: AbortSignal): Promise<DispatchReport> {
+  let report = nothing();
+  const out = new Set<Promise<void>>();
+  const settling = new Set<Promise<void>>();
+  let halt = false;
+  let failure: { error: unknown } | null = null;
+  const track = (set: Set<Promise<void>>, work: Promise<void>) => {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => {
+        failure ??= { error };
+        halt = true;
+      })
+      .finally(() => set.delete(tracked));
+    set.add(tracked);
+  };
+  try {
+    let upTo = transport.batchSize * 2;
+    while (!halt && !lost.aborted) {
+      await renderAhead(deps, transport.channel, upTo);
+      upTo = transport.batchSize;
+      while (out.size > 0 && out.size >= (transport.inFlight?.() ?? 1)) await Promise.race(out);
+      // Settling holds a connection each: a backlog of them would starve requests of the pool.
+      while (settling.size >= MAX_SETTLING) await Promise.race(settling);
+      if (halt || lost.aborted) break;
+      const batch = await claimBatch(deps, transport);
+      if (!batch) break;
+      if (batch.messages.length === 0) continue; // everyone in it had opted out
+      track(
+        out,
+        send(transport, batch, lost).then(async ({ outcomes, sendMs }) => {
+          if (outcomes.some((o) => !o.ok && o.retryable)) halt = true;
+          track(
+            settling,
+            settle(deps, transport, batch, outcomes).then(async (settled) => {
+              report = add(report, settled);
+              await giveWay(settled.workMs);
+            }),
+          );
+          // Requests first: a backlog of thousands drains batch by batch between them. Our work is
+          // the claim and the send here, the settling above; the waits for their commits served requests.
+          await giveWay(batch.workMs + sendMs);
+        }),
+      );
     }
-    const sendMs = performance.now() - sending;
-    const settled = await settle(deps, transport, batch, outcomes);
-    report.sent += settled.sent;
-    report.failed += settled.failed;
-    report.retrying += settled.retrying;
-    // A batch that must wait (rate limit, outage) ends this round; the next tick tries again.
-    if (settled.retrying > 0) return report;
-    // Requests first: a backlog of thousands drains batch by batch between them.
-    // Our work is the claim, the send and the settling; the waits for their commits served requests.
-    await giveWay(batch.workMs + sendMs + settled.workMs);
+  } finally {
+    await Promise.all(out);
+    await Promise.all(settling);
+  }
+  if (failure) throw (failure as { error: unknown }).error;
+  return report;
+}
+
+async function send(transport: Transport, batch: Batch, lost: AbortSignal): Promise<{ outcomes: SendOutcome[]; sendMs: number }> {
+  const sending = performance.now();
+  try {
+    return { outcomes: await transport.send(batch.messages, batch.key, lost), sendMs: performance.now() - sending };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { outcomes: batch.messages.map(() => ({ ok: false, retryable: true, error: message })), sendMs: performance.now() - sending };
   }
 }
 
@@ -72,6 +135,11 @@ async function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: 
     const lease = batch.leaseUntil.getTime();
     for (const [i, message] of batch.messages.entries()) {
       const outcome = outcomes[i] ?? { ok: false, retryable: true, error: 'no outcome from transport' };
+      if (!outcome.ok && outcome.error === NOT_SENT) {
+        // Never left: back to the queue as it was, for whichever process dispatches now.
+        await q.release.execute({ id: message.id, lease });
+        continue;
+      }
       if (outcome.ok) {
         report.sent += affected(await q.sent.execute({ providerId: outcome.providerId ?? null, transport: transport.name, now, id: message.id, lease }));
         continue;
@@ -104,5 +172,6 @@ const settleStatements = perConnection((db: Db) => {
     sent: db.update(messages).set({ status: 'sent', providerId: p('providerId'), transport: p('transport'), sentAt: p('now'), leaseUntil: null, error: null }).where(ours).prepare(),
     retry: db.update(messages).set({ status: 'queued', sendAfter: p('sendAfter'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
     failed: db.update(messages).set({ status: 'failed', transport: p('transport'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
+    release: db.update(messages).set({ status: 'queued', leaseUntil: null, attempts: sql`${messages.attempts} - 1` }).where(ours).prepare(),
   };
 });

@@ -1,5 +1,7 @@
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { perConnection, type Db, type Tx } from '../../../db/index.ts';
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { messages, type Channel, type Message } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -36,7 +38,12 @@ export async function renderAhead(deps: Deps, channel: Channel, upTo: number): P
     let spent = 0;
     const full = await transaction(deps.db, async (tx) => {
       const started = performance.now();
-      const rows = await statements(tx).unrendered.execute({ channel, now: deps.clock.now().getTime(), limit: Math.min(RENDER_CHUNK, upTo - done) });
+      // Rows another replica is rendering are skipped (locked on PostgreSQL): each row is rendered once.
+      const rows = await statementRows(tx, twins(tx).claims.unrendered, undefined, {
+        channel,
+        now: deps.clock.now().getTime(),
+        limit: Math.min(RENDER_CHUNK, upTo - done),
+      });
       await renderAndStore(tx, deps, rows);
       spent = performance.now() - started;
       return rows.length === RENDER_CHUNK;
@@ -45,23 +52,3 @@ export async function renderAhead(deps: Deps, channel: Channel, upTo: number): P
     await giveWay(spent);
   }
 }
-
-const statements = perConnection((db: Db) => ({
-  // The dispatch index in due order; rows already rendered (retries, or ahead) are skipped in place.
-  // `now` is in ms: a placeholder in a comparison bypasses the column's Date encoder.
-  unrendered: db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.status, 'queued'),
-        eq(messages.channel, sql.placeholder('channel')),
-        lte(messages.sendAfter, sql.placeholder('now')),
-        isNull(messages.text),
-        isNull(messages.batchKey),
-      ),
-    )
-    .orderBy(asc(messages.sendAfter), asc(messages.id))
-    .limit(sql.placeholder('limit'))
-    .prepare(),
-}));

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
-import { affected, runWrite } from '../../../db/raw.ts';
+import { affected } from '../../../db/raw.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { contacts, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -8,7 +8,7 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { emit } from '../webhooks/outbound.ts';
+import { emitAll } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
 import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
 
@@ -52,13 +52,13 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   const holdMs = durationMs(shop.settings.holdDuration);
   const followMs = durationMs(shop.settings.followUpAfter);
   const expiresAt = new Date(now.getTime() + holdMs);
-  const { insertOffer } = twins(tx).inserts;
-  const created: Array<{ id: number; token: string }> = [];
-  for (const c of chosen) {
-    const offerToken = rowToken(now);
-    const { id } = await runWrite(tx, insertOffer, [shop.id, variant.id, c.id, args.restockId, c.quantity, c.position, offerToken, expiresAt.getTime(), now.getTime()]);
-    created.push({ id, token: offerToken });
-  }
+  const tokens = chosen.map(() => rowToken(now));
+  const ids = await twins(tx).offers.insertOffers(
+    tx,
+    { shopId: shop.id, variantId: variant.id, restockId: args.restockId, expiresAt: expiresAt.getTime(), createdAt: now.getTime() },
+    chosen.map((c, i) => ({ signupId: c.id, units: c.quantity, position: c.position, token: tokens[i]! })),
+  );
+  const created = ids.map((id, i) => ({ id, token: tokens[i]! }));
   // A page of signups per statement: a restock of 10,000 units marks them in 20.
   for (let i = 0; i < chosen.length; i += CHUNK) {
     const ids = chosen.slice(i, i + CHUNK).map((c) => c.id);
@@ -86,6 +86,7 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   const { publicUrl } = deps.config;
   const item = itemName(variant);
   const product = offerProduct(variant);
+  const events: Array<Record<string, unknown>> = [];
   for (const [i, c] of chosen.entries()) {
     const offer = created[i]!;
     const contact = people.get(c.contactId)!;
@@ -109,11 +110,12 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
       },
     });
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
-    await emit(tx, shop, 'offer.created', {
+    events.push({
       offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expiresAt.toISOString() },
       contact: { email: contact.email, phone: contact.phone },
-    }, now);
+    });
   }
+  await emitAll(tx, shop, 'offer.created', events, now);
   await batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
 }
@@ -129,20 +131,24 @@ export const offerProduct = (v: Variant) => ({
 
 /**
  * While at least MAX_QUANTITY units remain every signup fits, so the head is read
- * in pages. Below that, a seek per quantity finds the first signup that fits,
- * jumping over the ones that do not without reading them. Each quantity's seek
- * is kept until its signup is chosen: nothing is chosen before it, so it is
- * still the first of its quantity after the cursor. A round costs a seek per
- * quantity and three statements per offer, not a seek per quantity per offer
+ * in pages. Below that, one more page is walked, skipping the signups that do
+ * not fit (they keep their place and count as ahead): in a line of small
+ * quantities that ends the round. Past that page, a seek per quantity finds the
+ * first signup that fits, jumping over the ones that do not without reading
+ * them. Each quantity's seek is kept until its signup is chosen: nothing is
+ * chosen before it, so it is still the first of its quantity after the cursor.
+ * A round costs a read per page and, only when the line's head is full of
+ * large quantities, a seek per quantity and two reads per offer after it
  * (each a round trip on PostgreSQL).
  */
-async function choose(reads: QueueReads, shopId: string, variantId: string, units: number): Promise<Chosen[]> {
+export async function choose(reads: QueueReads, shopId: string, variantId: string, units: number): Promise<Chosen[]> {
   const chosen: Chosen[] = [];
   let remaining = units;
   let cursor = FIRST_SEQ;
   let ahead = 0;
   /** Quantity → the seq of the first waiting signup of that quantity after the cursor (undefined: none). */
   const firstOf = new Map<number, number | undefined>();
+  let walkedTail = false;
   while (remaining > 0) {
     if (remaining >= MAX_QUANTITY) {
       const page = await reads.head(shopId, variantId, cursor, Math.min(remaining, CHUNK));
@@ -153,6 +159,21 @@ async function choose(reads: QueueReads, shopId: string, variantId: string, unit
         cursor = row.seq;
         if (remaining < MAX_QUANTITY) break;
       }
+      continue;
+    }
+    if (!walkedTail) {
+      walkedTail = true;
+      const page = await reads.head(shopId, variantId, cursor, CHUNK);
+      for (const row of page) {
+        ahead++;
+        cursor = row.seq;
+        if (row.quantity > remaining) continue;
+        chosen.push({ ...row, position: ahead });
+        remaining -= row.quantity;
+        if (remaining === 0) break;
+      }
+      // A short page was the rest of the line: nothing after it is left to fit.
+      if (page.length < CHUNK) break;
       continue;
     }
     let next: number | undefined;

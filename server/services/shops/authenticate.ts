@@ -27,7 +27,8 @@ export async function shopByPublishableKey(deps: { db: Db; clock: Clock }, key: 
   if (key.startsWith('sk_')) throw Unauthorized('Never put the secret key in a storefront; use the publishable key (pk_…)');
   const { db } = deps;
   const cache = storefrontCache(db);
-  cache.sync(request);
+  // On PostgreSQL the look is a round trip; on SQLite it is done already.
+  await cache.sync(request);
   const now = deps.clock.now().getTime();
   const hit = cache.shopByKey(key, now);
   if (hit) return hit;

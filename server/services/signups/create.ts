@@ -17,6 +17,7 @@ import { itemName, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
+import { joinInBatch } from './batch.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
@@ -47,11 +48,14 @@ export async function createSignup(deps: Deps, shop: Shop, input: SignupInput): 
 /**
  * The same, for the storefront. A shopper's number must be one the shop can
  * text (SMS pumping): a 400 before anything is stored, not a contact we would
- * never reach.
+ * never reach. Where each statement is a round trip (PostgreSQL), signups
+ * arriving together are written together (./batch.ts); what a batch does not
+ * take comes back here, to createSignup.
  */
 export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupInput): Promise<SignupResult> {
   const refusal = input.phone ? smsRefusal(input.phone, smsCountries(shop.settings)) : null;
   if (refusal) throw Invalid(`phone ${refusal}`, 'phone');
+  if (twins(deps.db).signupBatch.joinsInBatches) return joinInBatch(deps, shop, input, (alone) => createSignup(deps, shop, alone));
   return createSignup(deps, shop, input);
 }
 

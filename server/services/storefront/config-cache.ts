@@ -10,9 +10,13 @@ export interface CachedAnswer {
 }
 
 export interface StorefrontCache {
-  /** Catches up with other processes' commits, once per request (a request's steps share one look). */
-  sync(request: object): void;
-  /** Where the version source stands: taken before reading a shop, handed back to `rememberShop`. */
+  /**
+   * Catches up with other processes' commits, once per request (a request's
+   * steps share one look). On PostgreSQL that is a round trip: await it, or
+   * nothing is served from the cache until it is answered.
+   */
+  sync(request: object): void | Promise<void>;
+  /** Where the version source stands: taken before reading a shop, handed back to `rememberShop` (never matches while a look is unanswered). */
   mark(): number;
   shopByKey(key: string, nowMs: number): Shop | undefined;
   /**
@@ -47,17 +51,17 @@ const made = (answer: unknown): CachedAnswer => {
  * What the storefront reads on every page view, kept per process: each shop by
  * publishable key, and the config answers computed for it. Nothing here
  * expires by time; a shop's entries are dropped the moment the version source
- * reports a write to any of its rows (this process's writes as they happen,
- * another process's commits at the next `sync`), so an answer is never older
- * than the last commit. Only a retired key's grace period is a matter of
- * time, checked against the deps clock on every use.
- *
- * PostgreSQL has no version source yet (db/changes.ts), so there nothing is
- * kept: every answer is computed, and exact.
+ * (db/changes.ts) reports a write to any of its rows (on SQLite this process's
+ * writes as they happen; other processes' commits, and on PostgreSQL every
+ * commit, by the next `sync`), so an answer is never older than the last
+ * commit. While a `sync` is unanswered (PostgreSQL) nothing is served or kept.
+ * Only a retired key's grace period is a matter of time, checked against the
+ * deps clock on every use. A handle without a version source (a transaction's)
+ * keeps nothing: every answer is computed, and exact.
  */
 export const storefrontCache = perConnection((db: Db): StorefrontCache => {
   const changes = changesOf(db);
-  return changes ? sqliteCache(changes) : uncached;
+  return changes ? versionedCache(changes) : uncached;
 });
 
 const uncached: StorefrontCache = {
@@ -69,7 +73,7 @@ const uncached: StorefrontCache = {
   rememberAnswer: (_shop, _query, answer) => made(answer),
 };
 
-function sqliteCache({ source, writing }: NonNullable<ReturnType<typeof changesOf>>): StorefrontCache {
+function versionedCache({ source, writing }: NonNullable<ReturnType<typeof changesOf>>): StorefrontCache {
   const keys = new Map<string, { shopId: string; until: number | null }>();
   const slots = new Map<string, ShopSlot>();
   const synced = new WeakSet<object>();
@@ -90,16 +94,17 @@ function sqliteCache({ source, writing }: NonNullable<ReturnType<typeof changesO
   });
 
   // Inside a transaction this connection sees its own uncommitted rows: never keep them, never answer past them.
-  const usable = () => !writing();
+  // And until the last look at other processes is answered, a commit before this request may not be told yet.
+  const usable = () => !writing() && source.current();
 
   return {
     sync(request) {
       if (synced.has(request)) return;
       synced.add(request);
-      source.poll();
+      return source.poll();
     },
 
-    mark: () => changes,
+    mark: () => (source.current() ? changes : Number.NaN),
 
     shopByKey(key, nowMs) {
       if (!usable()) return undefined;

@@ -1,6 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { affected } from '../../../db/raw.ts';
+import type { Tx } from '../../../db/index.ts';
+import { affected, statementRows } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { shops, webhookDeliveries, type Shop, type WebhookDelivery } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
@@ -14,44 +16,33 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 /**
  * Leases one due delivery, unless its endpoint is paused or its shop already
  * has `perShop` deliveries in flight (counted over every process, through the
- * leases). The attempt count is bumped here: it is the lease's owner token,
- * and a crash mid-delivery still counts as an attempt.
+ * leases, under the shop's claim lock: db/sql/<engine>/claims.ts). The
+ * attempt count is bumped here: it is the lease's owner token, and a crash
+ * mid-delivery still counts as an attempt.
  */
-export function claimDelivery(deps: Pick<Deps, 'db' | 'clock' | 'config'>, perShop: number): Promise<WebhookDelivery | undefined> {
-  return transaction(deps.db, async (tx) => {
-    const now = deps.clock.now().getTime();
-    // Never shorter than a delivery can take, whatever WAITLINE_LEASE_MS says.
-    const leaseUntil = new Date(now + Math.max(deps.config.leaseMs, 2 * DELIVERY_TIMEOUT_MS));
-    // Another process may lease the row between our read and our write (PostgreSQL runs them side by
-    // side): the lease is taken only if the row is still as read, else the next due one is tried.
-    for (let tries = 0; tries < 5; tries++) {
-      const [row] = await tx
-        .select()
-        .from(webhookDeliveries)
-        .where(
-          sql`${webhookDeliveries.status} = 'pending' and ${webhookDeliveries.nextAttemptAt} <= ${now}
-            and (${webhookDeliveries.leaseUntil} is null or ${webhookDeliveries.leaseUntil} <= ${now})
-            and not exists (select 1 from webhook_endpoints e where e.shop_id = ${webhookDeliveries.shopId} and e.channel = ${webhookDeliveries.channel} and e.disabled_at is not null)
-            and (select count(*) from webhook_deliveries x where x.shop_id = ${webhookDeliveries.shopId} and x.status = 'pending' and x.lease_until > ${now}) < ${perShop}`,
-        )
-        .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
-        .limit(1);
-      if (!row) return undefined;
-      const taken = await tx
-        .update(webhookDeliveries)
-        .set({ leaseUntil, attempts: row.attempts + 1 })
-        .where(
-          and(
-            eq(webhookDeliveries.id, row.id),
-            eq(webhookDeliveries.status, 'pending'),
-            eq(webhookDeliveries.attempts, row.attempts),
-            sql`(${webhookDeliveries.leaseUntil} is null or ${webhookDeliveries.leaseUntil} <= ${now})`,
-          ),
-        );
-      if (affected(taken) === 1) return { ...row, leaseUntil, attempts: row.attempts + 1 };
-    }
-    return undefined;
-  });
+export async function claimDelivery(deps: Pick<Deps, 'db' | 'clock' | 'config'>, perShop: number): Promise<WebhookDelivery | undefined> {
+  // A shop found full (another replica claimed for it meanwhile) is passed over by the next try, which reads
+  // that claim. Each try is its own transaction, so a claim waits on one shop's lock at most, never two.
+  for (let tries = 0; tries < 5; tries++) {
+    const claimed = await transaction(deps.db, (tx) => claimOne(tx, deps, perShop));
+    if (claimed !== SHOP_FULL) return claimed;
+  }
+  return undefined;
+}
+
+const SHOP_FULL = Symbol('shop full');
+
+async function claimOne(tx: Tx, deps: Pick<Deps, 'clock' | 'config'>, perShop: number): Promise<WebhookDelivery | undefined | typeof SHOP_FULL> {
+  const now = deps.clock.now().getTime();
+  // Never shorter than a delivery can take, whatever WAITLINE_LEASE_MS says.
+  const leaseUntil = new Date(now + Math.max(deps.config.leaseMs, 2 * DELIVERY_TIMEOUT_MS));
+  const claims = twins(tx).claims;
+  const [row] = await statementRows(tx, claims.dueDelivery, undefined, { now, perShop });
+  if (!row) return undefined;
+  if (!(await claims.roomForDelivery(tx, row.shopId, now, perShop))) return SHOP_FULL;
+  // The row is ours until commit (locked on PostgreSQL, the file's writer on SQLite): no guard needed.
+  await tx.update(webhookDeliveries).set({ leaseUntil, attempts: row.attempts + 1 }).where(eq(webhookDeliveries.id, row.id));
+  return { ...row, leaseUntil, attempts: row.attempts + 1 };
 }
 
 /** What to POST for a delivery: Standard Webhooks to `webhooks.url`, or the helpdesk form of an escalation. */

@@ -10,16 +10,28 @@ import { endpointStates } from './endpoints.ts';
  * outside the job loop (server/jobs/webhook-sender.ts).
  */
 export async function emit(tx: Tx, shop: Shop, event: OutboundEvent, data: Record<string, unknown>, now: Date): Promise<void> {
+  await emitAll(tx, shop, event, [data], now);
+}
+
+/** emit() for many events of one shop in multi-row inserts (a batch of signups, a restock's offers). */
+export async function emitAll(tx: Tx, shop: Shop, event: OutboundEvent, all: Array<Record<string, unknown>>, now: Date): Promise<void> {
   const hooks = shop.settings.webhooks;
-  if (!hooks || !hooks.events.includes(event)) return;
-  await tx.insert(webhookDeliveries).values({
-    shopId: shop.id,
-    messageId: `msg_${token(16)}`,
-    event,
-    payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
-    nextAttemptAt: now,
-    createdAt: now,
-  });
+  if (!hooks || !hooks.events.includes(event) || all.length === 0) return;
+  // 500 rows a statement: SQLite binds at most 32,766 parameters.
+  for (let i = 0; i < all.length; i += 500) await insertDeliveries(tx, shop, event, all.slice(i, i + 500), now);
+}
+
+async function insertDeliveries(tx: Tx, shop: Shop, event: OutboundEvent, all: Array<Record<string, unknown>>, now: Date): Promise<void> {
+  await tx.insert(webhookDeliveries).values(
+    all.map((data) => ({
+      shopId: shop.id,
+      messageId: `msg_${token(16)}`,
+      event,
+      payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
+      nextAttemptAt: now,
+      createdAt: now,
+    })),
+  );
 }
 
 /** The delivery log, newest first: what was sent, how it went, and whether each endpoint is paused. */

@@ -1,0 +1,4 @@
+DROP INDEX "messages_dispatch_idx";--> statement-breakpoint
+DROP INDEX "jobs_due_idx";--> statement-breakpoint
+CREATE INDEX "messages_dispatch_idx" ON "messages" USING btree ("status","channel","send_after","id");--> statement-breakpoint
+CREATE INDEX "jobs_due_idx" ON "jobs" USING btree ("status","run_at","id");

@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { messages } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
+import { createDeps, type ServerDeps } from '../../server/deps.ts';
+import { createScheduler, type Scheduler } from '../../server/jobs/scheduler.ts';
+import { startResendStub, type ResendStub } from '../stubs/resend-stub.ts';
+import { setup, type TestEnv } from '../helpers.ts';
+
+/**
+ * Two replicas on one PostgreSQL database, the same Resend account: only the
+ * one holding the account's advisory lock sends. Each replica talks to a stub
+ * of its own, so the stubs tell who sent what; together they count each
+ * recipient's deliveries.
+ */
+
+const RETRY_MS = 200;
+/** db/leader.ts: the dispatchers' advisory lock namespace ('WL' and 2). */
+const DISPATCH_LOCKS = 0x574c0002;
+
+let t: TestEnv;
+let stubs: ResendStub[];
+let replicas: ServerDeps[];
+let schedulers: Scheduler[];
+let logs: string[][];
+
+beforeEach(async () => {
+  t = await setup({ RESEND_API_KEY: 're_one_account', RESEND_RPS: '0', WAITLINE_LEADER_RETRY_MS: String(RETRY_MS) }, { engine: 'pg' });
+  stubs = await Promise.all([startResendStub(), startResendStub()]);
+  logs = [[], []];
+  replicas = await Promise.all(
+    stubs.map((stub, i) =>
+      createDeps({ ...t.config, resend: { ...t.config.resend!, baseUrl: stub.url } }, { clock: t.clock, log: (m) => logs[i]!.push(m) }),
+    ),
+  );
+  schedulers = replicas.map((deps) => createScheduler(deps, {}));
+});
+afterEach(async () => {
+  for (const s of schedulers) await s.stop();
+  for (const r of replicas) await r.close();
+  for (const s of stubs) await s.close();
+  await t.cleanup();
+});
+
+let queued = 0;
+/** Queues `n` rendered emails to new recipients; answers their addresses. */
+async function queueEmails(n: number): Promise<string[]> {
+  const shop = await t.createShop(`Shop ${queued}`);
+  const now = t.clock.now();
+  const to = Array.from({ length: n }, (_, i) => `r${queued + i}@example.com`);
+  const rows = to.map((address, i) => ({
+    shopId: shop.id,
+    publicId: `lead_${queued + i}`,
+    template: 'confirmation',
+    channel: 'email' as const,
+    to: address,
+    from: 'Acme <shop@acme.example>',
+    subject: 'Hello',
+    props: {},
+    idempotencyKey: `lead:${queued + i}`,
+    text: `message ${queued + i}`,
+    renderedAt: now,
+    sendAfter: now,
+    createdAt: now,
+  }));
+  queued += n;
+  await transaction(t.deps.db, (tx) => tx.insert(messages).values(rows));
+  return to;
+}
+
+const sentBy = (i: number) => [...stubs[i]!.recipients.values()].reduce((a, b) => a + b, 0);
+
+/** Ends the lock holder's session from outside, as a lost connection or a DBA would. */
+async function terminateLockHolder(): Promise<number> {
+  const client = new pg.Client({ connectionString: t.config.databaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and objsubid = 2 and granted`,
+      [DISPATCH_LOCKS],
+    );
+    return rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('one dispatcher per provider account on PostgreSQL', () => {
+  it('only the lock holder sends; when its lock connection ends, the other takes over and each recipient gets one email', async () => {
+    const first = await queueEmails(300);
+    await Promise.all(schedulers.map((s) => s.tick()));
+    const leader = sentBy(0) > 0 ? 0 : 1;
+    const other = 1 - leader;
+    expect([sentBy(leader), sentBy(other)]).toEqual([300, 0]);
+
+    // Ticks of the other replica find the lock taken: it sends nothing, however often it asks.
+    const second = await queueEmails(300);
+    t.clock.advance(RETRY_MS);
+    await schedulers[other]!.tick();
+    expect(sentBy(other)).toBe(0);
+
+    expect(await terminateLockHolder()).toBe(1);
+    await expect.poll(() => logs[leader]!.includes('stopped dispatching for a provider account')).toBe(true);
+    await schedulers[leader]!.tick();
+    expect(sentBy(leader), 'the old holder sent after losing its lock').toBe(300);
+
+    t.clock.advance(RETRY_MS);
+    await schedulers[other]!.tick();
+    await schedulers[leader]!.tick();
+    expect([sentBy(leader), sentBy(other)]).toEqual([300, 300]);
+    for (const address of [...first, ...second]) expect(stubs[0]!.sentTo(address) + stubs[1]!.sentTo(address), address).toBe(1);
+  });
+
+  it('a holder that loses its lock mid-round stops at once: batches waiting for their turn go back unsent', async () => {
+    // One request a second: the round's later batches wait at the pacer when the lock goes.
+    for (const r of replicas) r.transports.email = (await import('../../server/transports/resend.ts')).createResendTransport(
+      { ...r.config.resend!, rps: 1 },
+      r.clock,
+    );
+    stubs[0]!.options.rttMs = 300;
+    const to = await queueEmails(400);
+    // Only one replica asks: it takes the lock and starts its round.
+    const round = schedulers[0]!.tick();
+    await expect.poll(() => sentBy(0)).toBe(100);
+    expect(await terminateLockHolder()).toBe(1);
+    await round;
+    const sentBeforeLoss = sentBy(0);
+    expect(sentBeforeLoss).toBeLessThan(400);
+
+    t.clock.advance(RETRY_MS);
+    await expect.poll(async () => (await schedulers[1]!.tick(), sentBy(1)), { timeout: 15_000, interval: 50 }).toBe(400 - sentBeforeLoss);
+    expect(sentBy(0)).toBe(sentBeforeLoss);
+    for (const address of to) expect(stubs[0]!.sentTo(address) + stubs[1]!.sentTo(address), address).toBe(1);
+    // Nothing that never left counts as an attempt.
+    const rows = await t.deps.db.select({ attempts: messages.attempts, status: messages.status }).from(messages);
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
+    expect(rows.filter((r) => r.attempts !== 1)).toEqual([]);
+  }, 30_000);
+});
