@@ -64,6 +64,21 @@ export async function notify(db: Db, channel: string, payload: string): Promise<
   if (pool) await pool.query('select pg_notify($1, $2)', [channel, payload]);
 }
 
+/** Each connection's latest query, settled either way: the next one is sent after it. */
+const latest = new WeakMap<pg.Client, Promise<unknown>>();
+
+/**
+ * `client.query(text)`, sent once the connection's previous query has been
+ * answered. pg queues a query sent while another runs, but warns that pg 9
+ * will not; and on the LISTEN connection a starting process's LISTENs and its
+ * first change polls (db/changes.ts) do arrive together.
+ */
+function queryInTurn<T extends pg.QueryResultRow>(client: pg.Client, text: string): Promise<pg.QueryResult<T>> {
+  const sent = (latest.get(client) ?? Promise.resolve()).then(() => client.query<T>(text));
+  latest.set(client, sent.catch(() => {}));
+  return sent;
+}
+
 function poolOf(db: Db): pg.Pool | null {
   if (engineOf(db) !== 'pg') return null;
   const client = db.$client as unknown;
@@ -111,7 +126,7 @@ function openListener(poolOptions: pg.PoolOptions, options: ListenerOptions): Li
     next.on('notification', (message) => tellAll(message.channel, message.payload ?? ''));
     try {
       await next.connect();
-      for (const channel of handlers.keys()) await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+      for (const channel of handlers.keys()) await queryInTurn(next, `listen ${pg.escapeIdentifier(channel)}`);
     } catch (error) {
       await next.end().catch(() => {});
       throw error;
@@ -170,12 +185,12 @@ function openListener(poolOptions: pg.PoolOptions, options: ListenerOptions): Li
       const c = await ready.catch(() => null);
       // A reconnect in between listened to it already, as to every known channel; a connection
       // lost (or closed) under this LISTEN is opened again with it, or was meant to end.
-      if (c && c === client) await c.query(`listen ${pg.escapeIdentifier(channel)}`).catch(() => {});
+      if (c && c === client) await queryInTurn(c, `listen ${pg.escapeIdentifier(channel)}`).catch(() => {});
     },
     async query<T extends pg.QueryResultRow>(text: string) {
       // Never waits for a reconnect: a caller that must answer now treats this as "cannot tell".
       if (!client) throw new Error('listen: not connected');
-      return (await client.query<T>(text)).rows;
+      return (await queryInTurn<T>(client, text)).rows;
     },
     async close() {
       if (closed) return;

@@ -32,8 +32,8 @@ export class CopyRefused extends Error {
  * keys say which). Postgres' own triggers are off while it copies, so
  * `queue_counts`, which they keep, arrives as the source's rows rather than
  * rebuilt from the signups; they are back on before the commit. Each identity
- * continues past the highest id the source ever gave (sqlite_sequence), so no id
- * is handed out twice.
+ * continues past the highest id the source ever gave (sqlite_sequence), and
+ * places past the highest `seq`, so no id or place number is handed out twice.
  */
 export async function copySqliteToPg(from: string, to: PgDb, batchRows = BATCH_ROWS): Promise<TableCount[]> {
   if (!existsSync(from)) throw new CopyRefused(`No SQLite database at ${from}`);
@@ -74,6 +74,7 @@ async function copyAll(sqlite: Database.Database, client: pg.PoolClient, batchRo
   for (const { key, table } of tables) await copyTable(sqlite, client, key, getTableColumns(table), getTableName(table), batchRows);
   for (const name of names) await client.query(`alter table ${name} enable trigger user`);
   await continueIdentities(sqlite, client);
+  await continuePlaces(client);
   const counts: TableCount[] = [];
   for (const { table } of tables) {
     const name = getTableName(table);
@@ -138,6 +139,14 @@ async function continueIdentities(sqlite: Database.Database, client: pg.PoolClie
     const next = Math.max(Number(max[0]!.n ?? 0), issued.get(t) ?? 0) + 1;
     await client.query(`select setval(pg_get_serial_sequence($1, $2), $3, false)`, [quote(t), c, next]);
   }
+}
+
+/**
+ * New places are numbered past every copied one: the migration started the
+ * place sequence (db/schema-pg/signups.ts `signupSeq`) on the empty table.
+ */
+async function continuePlaces(client: pg.PoolClient) {
+  await client.query(`select setval('signup_seq', coalesce(max(seq), 0) + 1, false) from signups`);
 }
 
 /** Refuses a target with any row in any table of its public schema, ours or not. */

@@ -1,9 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgSequence, pgTable, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { SIGNUP_KINDS, SIGNUP_STATUSES } from '../schema/signups.ts';
 import { int64, timestampMs } from './columns.ts';
 import { shops } from './shops.ts';
 import { contacts } from './contacts.ts';
+
+/**
+ * Where a new place's `seq` comes from on PostgreSQL (db/sql/pg/locks.ts
+ * `nextSeqs`): unique without a lock, and one call numbers a whole batch. SQLite
+ * numbers from max(seq) + 1 instead, its writer being alone. Cache 1, so every
+ * replica draws from the one counter: a line's numbers then rise in the order
+ * its count row's lock is handed over, which is commit order.
+ */
+export const signupSeq = pgSequence('signup_seq', { startWith: 1, cache: 1 });
 
 /** The Postgres twin of db/schema/signups.ts; `queue_counts` follows it by trigger (see db/migrations-pg). */
 export const signups = pgTable(

@@ -53,7 +53,11 @@ describe(`a server killed in the middle of a ${RECIPIENTS.toLocaleString('en')}-
     // from a second delivery, or from another batch, would not match.
     expect(rows.filter((r) => stub.providerIds.get(r.providerId ?? '') !== r.to)).toEqual([]);
     expect(new Set(rows.map((r) => r.providerId)).size).toBe(RECIPIENTS);
-    // Only the stalled batch needed a second attempt.
-    expect(rows.filter((r) => r.attempts > 1)).toHaveLength(100);
+    // Only batches leased when the process died needed a second attempt, each whole: the
+    // stalled one, and any claimed ahead of its turn or answered but not yet recorded beside it.
+    const again = rows.filter((r) => r.attempts > 1).length;
+    expect(again % 100, `${again} rows sent twice are not whole batches`).toBe(0);
+    expect(again).toBeGreaterThanOrEqual(100);
+    expect(again).toBeLessThanOrEqual(300);
   }, 90_000);
 });

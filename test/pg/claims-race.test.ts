@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { jobs, messages, type Channel } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
-import { createDeps, type ServerDeps } from '../../server/deps.ts';
+import type { ServerDeps } from '../../server/deps.ts';
 import { enqueueJobs, runDueJobs, type JobHandlers } from '../../server/jobs/queue.ts';
 import { claimBatch } from '../../server/services/messages/claim.ts';
 import { dispatchMessages } from '../../server/services/messages/dispatch.ts';
 import type { Transport } from '../../server/transports/types.ts';
 import { setup, type TestEnv } from '../helpers.ts';
+import { startReplicas, type Fleet } from './replicas.ts';
 
 /**
  * Four replicas (each its own pool and writer) on one PostgreSQL database,
@@ -23,13 +24,15 @@ const JOBS = 1_000;
 const LOOPS = 4;
 
 let t: TestEnv;
+let fleet: Fleet;
 let replicas: ServerDeps[];
 beforeEach(async () => {
   t = await setup({}, { engine: 'pg' });
-  replicas = await Promise.all(Array.from({ length: REPLICAS }, () => createDeps(t.config, { clock: t.clock, log: () => {} })));
+  fleet = await startReplicas(t, REPLICAS);
+  replicas = fleet.replicas;
 });
 afterEach(async () => {
-  for (const r of replicas) await r.close();
+  await fleet?.close();
   await t.cleanup();
 });
 

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { messages } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
-import { createDeps, type ServerDeps } from '../../server/deps.ts';
+import type { ServerDeps } from '../../server/deps.ts';
 import { createScheduler, type Scheduler } from '../../server/jobs/scheduler.ts';
 import { startResendStub, type ResendStub } from '../stubs/resend-stub.ts';
 import { setup, type TestEnv } from '../helpers.ts';
+import { startReplicas, type Fleet } from './replicas.ts';
 
 /**
  * Two replicas on one PostgreSQL database, the same Resend account: only the
@@ -20,24 +21,20 @@ const DISPATCH_LOCKS = 0x574c0002;
 
 let t: TestEnv;
 let stubs: ResendStub[];
+let fleet: Fleet;
 let replicas: ServerDeps[];
 let schedulers: Scheduler[];
-let logs: string[][];
 
 beforeEach(async () => {
   t = await setup({ RESEND_API_KEY: 're_one_account', RESEND_RPS: '0', WAITLINE_LEADER_RETRY_MS: String(RETRY_MS) }, { engine: 'pg' });
   stubs = await Promise.all([startResendStub(), startResendStub()]);
-  logs = [[], []];
-  replicas = await Promise.all(
-    stubs.map((stub, i) =>
-      createDeps({ ...t.config, resend: { ...t.config.resend!, baseUrl: stub.url } }, { clock: t.clock, log: (m) => logs[i]!.push(m) }),
-    ),
-  );
+  fleet = await startReplicas(t, stubs.length, { config: (i, config) => ({ ...config, resend: { ...config.resend!, baseUrl: stubs[i]!.url } }) });
+  replicas = fleet.replicas;
   schedulers = replicas.map((deps) => createScheduler(deps, {}));
 });
 afterEach(async () => {
   for (const s of schedulers) await s.stop();
-  for (const r of replicas) await r.close();
+  await fleet.close();
   for (const s of stubs) await s.close();
   await t.cleanup();
 });
@@ -100,7 +97,7 @@ describe('one dispatcher per provider account on PostgreSQL', () => {
     expect(sentBy(other)).toBe(0);
 
     expect(await terminateLockHolder()).toBe(1);
-    await expect.poll(() => logs[leader]!.includes('stopped dispatching for a provider account')).toBe(true);
+    await expect.poll(() => fleet.logs[leader]!.some((line) => line.startsWith('stopped dispatching for a provider account '))).toBe(true);
     await schedulers[leader]!.tick();
     expect(sentBy(leader), 'the old holder sent after losing its lock').toBe(300);
 

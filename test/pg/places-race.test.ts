@@ -7,9 +7,10 @@ import { startReplicas } from './replicas.ts';
 /**
  * Eight replicas on one PostgreSQL database, each with its own pool and
  * writer, taking signups for one line at once. Places came from `max(seq)+1`
- * read without a lock: 8 × 250 signups once gave 492 distinct places. Under the
- * shop's sequence lock (server/services/signups/position.ts) places are unique,
- * their order is commit order, and the position each signup was told is exact.
+ * read without a lock: 8 × 250 signups once gave 492 distinct places. Numbered
+ * under the line's count row lock (server/services/signups/position.ts), places
+ * are unique, their order is commit order, and the position each signup was
+ * told is exact.
  */
 
 const REPLICAS = 8;
@@ -68,6 +69,22 @@ describe('places in one line, taken from eight replicas at once (PostgreSQL)', (
     for (const a of answers) positionByToken.set(a.body.signup.token, a.body.signup.position);
     const tokens = await rows<{ token: string }>(t.deps.db, sql`select token from signups where shop_id = ${shop.id} and variant_id = '4401' order by seq`);
     expect(tokens.map((r) => positionByToken.get(r.token))).toEqual(Array.from({ length: total }, (_, k) => k + 1));
+  });
+
+  it('are numbered per line when two lines of the shop fill at once: each line 1…N in sequence order, no number shared', async () => {
+    for (const id of ['even', 'odd']) {
+      const made = await shop.admin('PUT', `/v1/admin/variants/${id}`, { productTitle: 'Ocean Tee', title: id, mode: 'waitlist', inventory: 0, price: 2500, currency: 'USD' });
+      expect(made.status).toBe(201);
+    }
+    const answers = await fromEveryReplica(PER_REPLICA, (replica, i) => ({ variantId: i % 2 ? 'odd' : 'even', email: `two-r${replica}-${i}@example.com` }));
+    const positionByToken = new Map(answers.map((a) => [a.body.signup.token as string, a.body.signup.position as number]));
+    for (const variant of ['even', 'odd']) {
+      const line = await rows<{ token: string }>(t.deps.db, sql`select token from signups where shop_id = ${shop.id} and variant_id = ${variant} order by seq`);
+      expect(line, variant).toHaveLength((REPLICAS * PER_REPLICA) / 2);
+      expect(line.map((r) => positionByToken.get(r.token)), variant).toEqual(Array.from({ length: line.length }, (_, k) => k + 1));
+    }
+    const [numbers] = await rows<{ n: number; distinct: number }>(t.deps.db, sql`select count(*) as n, count(distinct seq) as distinct from signups where shop_id = ${shop.id}`);
+    expect(Number(numbers!.distinct)).toBe(Number(numbers!.n));
   });
 
   it('never sells more pre-orders than the limit, however many replicas take them', async () => {

@@ -4,9 +4,10 @@ import { statementRows } from '../../db/raw.ts';
 import { messages } from '../../db/schema/index.ts';
 import { twins } from '../../db/sql/index.ts';
 import { transaction } from '../../db/transaction.ts';
-import { createDeps, type ServerDeps } from '../../server/deps.ts';
+import type { ServerDeps } from '../../server/deps.ts';
 import { RENDER_CHUNK, renderAhead } from '../../server/services/messages/render-ahead.ts';
 import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { startReplicas, type Fleet } from './replicas.ts';
 
 /**
  * Rendering ahead on two replicas of one PostgreSQL database: the rows one
@@ -19,13 +20,13 @@ import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 const SIGNUPS = 40;
 
 let t: TestEnv;
-let replicas: ServerDeps[];
+let fleet: Fleet;
 beforeEach(async () => {
   t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' }, { engine: 'pg' });
-  replicas = await Promise.all([0, 1].map(() => createDeps(t.config, { clock: t.clock, log: () => {} })));
+  fleet = await startReplicas(t, 2);
 });
 afterEach(async () => {
-  for (const r of replicas ?? []) await r.close();
+  await fleet?.close();
   await t?.cleanup();
 });
 
@@ -42,7 +43,7 @@ describe('render-ahead across replicas', () => {
     expect(queued).toHaveLength(SIGNUPS);
 
     // Replica A has read its chunk and is rendering it (its transaction open).
-    const [a, b] = replicas as [ServerDeps, ServerDeps];
+    const [a, b] = fleet.replicas as [ServerDeps, ServerDeps];
     let release!: () => void;
     let heldIds: number[] = [];
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as pgInserts from '../../db/sql/pg/inserts.ts';
 import * as pgMessages from '../../db/sql/pg/messages.ts';
@@ -86,7 +87,7 @@ describe('engine-specific SQL: the PostgreSQL twin writes what the SQLite one do
     }
   });
 
-  it('offers: a round of more than a chunk (1,000) writes the same rows on both engines, ids rising in line order', async () => {
+  it('offers: a round of 1,205 writes the same offers on both engines, ids rising in line order, and marks the same signups offered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
     copyFileSync(t.source.path, join(dir, 'copy.db'));
     const lite = new Database(join(dir, 'copy.db'));
@@ -96,14 +97,24 @@ describe('engine-specific SQL: the PostgreSQL twin writes what the SQLite one do
       const round = { shopId, variantId: '4401', restockId: null, expiresAt: 9_000, createdAt: 7_000 };
       // Tokens out of line order, so ids matched back by position alone would show.
       const offers = Array.from({ length: 1_205 }, (_, i) => ({ signupId: signupIds[i % signupIds.length]!, units: 1 + (i % 3), position: i + 1, token: `parity-round-${(i * 7919) % 1_205}` }));
+      const waitingBefore = (lite.prepare(`select count(*) as n from signups where shop_id = ? and status = 'waiting'`).get(shopId) as { n: number }).n;
       lite.exec('begin');
-      const liteIds = await liteOffers.insertOffers({ $client: lite } as unknown as Tx, round, offers);
+      const onSqlite = await liteOffers.writeOffers(drizzle(lite) as unknown as Tx, round, offers);
       lite.exec('commit');
-      const pgIds = await pgOffers.insertOffers(t.target.db as unknown as Tx, round, offers);
-      for (const ids of [liteIds, pgIds]) expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      const onPostgres = await pgOffers.writeOffers(t.target.db as unknown as Tx, round, offers);
+      for (const { ids } of [onSqlite, onPostgres]) expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      // Each waiting signup is marked once, however many offers name it; the others are left alone.
+      expect(waitingBefore).toBeGreaterThan(0);
+      expect(await onSqlite.marked).toBe(waitingBefore);
+      expect(await onPostgres.marked).toBe(waitingBefore);
+      // The first test added a signup to the PostgreSQL copy only: compare the ones the round named.
+      const statuses = `select id, status, updated_at from signups where id in (${signupIds.join(', ')}) order by id`;
+      expect((await t.target.db.$client.query(statuses)).rows.map(({ id, status, updated_at }: Record<string, unknown>) => [Number(id), status, Number(updated_at)])).toEqual(
+        (lite.prepare(statuses).all() as Array<Record<string, unknown>>).map(({ id, status, updated_at }) => [id, status, updated_at]),
+      );
       const read = `select id, shop_id, variant_id, signup_id, restock_id, units, position, status, token, expires_at, created_at from offers where token like 'parity-round-%' order by id`;
-      const onLite = (lite.prepare(read).all() as Array<Record<string, unknown>>).map(({ id, ...r }): Record<string, unknown> => ({ ...r, at: liteIds.indexOf(id as number) }));
-      const onPg = (await t.target.db.$client.query(read)).rows.map(({ id, ...r }: Record<string, unknown>): Record<string, unknown> => ({ ...r, at: pgIds.indexOf(Number(id)) }));
+      const onLite = (lite.prepare(read).all() as Array<Record<string, unknown>>).map(({ id, ...r }): Record<string, unknown> => ({ ...r, at: onSqlite.ids.indexOf(id as number) }));
+      const onPg = (await t.target.db.$client.query(read)).rows.map(({ id, ...r }: Record<string, unknown>): Record<string, unknown> => ({ ...r, at: onPostgres.ids.indexOf(Number(id)) }));
       expect(onLite).toHaveLength(1_205);
       expect(onPg).toEqual(onLite);
       // Each id is its own offer's: the row at id k holds the k-th offer's token and place.

@@ -2,14 +2,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rows } from '../../db/raw.ts';
 import { backorders, queueActions, shops, signups, type Shop } from '../../db/schema/index.ts';
-import { createApp } from '../../server/app.ts';
-import { createDeps, type ServerDeps } from '../../server/deps.ts';
+import type { ServerDeps } from '../../server/deps.ts';
 import { cancelBackorder } from '../../server/services/backorders/cancel.ts';
 import { ingestOrder } from '../../server/services/orders/ingest.ts';
 import { changeInventory } from '../../server/services/restock/inventory.ts';
 import { expireDue } from '../../server/services/restock/expire.ts';
 import { removeFromQueue } from '../../server/services/signups/manage.ts';
 import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { startReplicas, type Fleet } from './replicas.ts';
 
 /**
  * Several replicas on one PostgreSQL database, each with its own pool and
@@ -19,15 +19,17 @@ import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
  */
 
 let t: TestEnv;
+let fleet: Fleet;
 let replicas: ServerDeps[];
 const HOUR = 3_600_000;
 
 beforeEach(async () => {
   t = await setup({ WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0' }, { engine: 'pg' });
-  replicas = await Promise.all(Array.from({ length: 4 }, () => createDeps(t.config, { clock: t.clock, log: () => {} })));
+  fleet = await startReplicas(t, 4);
+  replicas = fleet.replicas;
 });
 afterEach(async () => {
-  for (const r of replicas) await r.close();
+  await fleet?.close();
   await t.cleanup();
 });
 
@@ -76,7 +78,7 @@ describe('stock and holds with several replicas on PostgreSQL', () => {
   it('concurrent restocks add up: no unit is lost', async () => {
     const { id, sk } = await shopWithVariant(t);
     const shop = await shopRow(id);
-    const apps = replicas.map((deps) => inventoryRoute(deps, sk));
+    const apps = fleet.apps.map((app) => inventoryRoute(app, sk));
     const ROUNDS = 8;
     for (let round = 0; round < ROUNDS; round++) {
       // Two through the service, two through the admin API, all at once.
@@ -146,8 +148,7 @@ describe('stock and holds with several replicas on PostgreSQL', () => {
 });
 
 /** `POST /v1/admin/variants/4401/inventory` through a replica's own app. */
-function inventoryRoute(deps: ServerDeps, secretKey: string) {
-  const app = createApp(deps);
+function inventoryRoute(app: Fleet['apps'][number], secretKey: string) {
   return async (body: unknown) => {
     const res = await app.request('/v1/admin/variants/4401/inventory', {
       method: 'POST',

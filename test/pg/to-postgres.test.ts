@@ -7,6 +7,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lite from '../../db/schema/index.ts';
 import * as pgs from '../../db/schema-pg/index.ts';
+import type { Tx } from '../../db/index.ts';
+import * as pgLocks from '../../db/sql/pg/locks.ts';
 import { copySqliteToPg, CopyRefused } from '../../db/to-postgres.ts';
 import { TABLE_NAMES } from '../schema-tables.ts';
 import { freshPgDatabase, type FreshPgDatabase } from './database.ts';
@@ -93,6 +95,17 @@ describe('npm run migrate:to-postgres', () => {
       [shop!.id, contact!.id],
     ).then((r) => r.rows);
     expect(Number(message!.id)).toBe(highest(expected.messages!) + 1);
+  });
+
+  it('numbers a place taken after the copy past every copied one', async () => {
+    const target = await database({ empty: true });
+    await copySqliteToPg(source.path, target.db);
+    const copied = sourceRows().signups as Array<{ shopId: string; seq: number }>;
+    expect(copied.length).toBeGreaterThan(0);
+    const highestSeq = Math.max(...copied.map((s) => s.seq));
+    // The numbers a signup on PostgreSQL draws (server/services/signups/position.ts), not max(seq) + 1.
+    const drawn = await pgLocks.nextSeqs(target.db as unknown as Tx, copied[0]!.shopId, 3);
+    expect(drawn).toEqual([highestSeq + 1, highestSeq + 2, highestSeq + 3]);
   });
 
   it('refuses a target with any row, exits 1 and leaves it as it was', async () => {

@@ -1,10 +1,10 @@
 import { eq, ne, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookDeliveries } from '../../db/schema/index.ts';
-import { createDeps, type ServerDeps } from '../../server/deps.ts';
 import { createWebhookSender, PER_SHOP } from '../../server/jobs/webhook-sender.ts';
 import { setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { localEndpoint, type LocalEndpoint } from '../net/helpers.ts';
+import { startReplicas, type Fleet } from './replicas.ts';
 
 /**
  * Three replicas, each with its own pool and webhook sender, pumping one
@@ -21,7 +21,7 @@ const ENDPOINT_MS = 150;
 const SECRET = `whsec_${Buffer.from('a merchant endpoint secret!!').toString('base64')}`;
 
 let t: TestEnv;
-let replicas: ServerDeps[];
+let fleet: Fleet;
 let slow: LocalEndpoint;
 /** Requests open at the endpoint per path (one path per shop), and the most seen at once. */
 const open = new Map<string, number>();
@@ -40,10 +40,10 @@ beforeEach(async () => {
       res.writeHead(204).end();
     }, ENDPOINT_MS);
   });
-  replicas = await Promise.all(Array.from({ length: REPLICAS }, () => createDeps(t.config, { clock: t.clock, log: () => {} })));
+  fleet = await startReplicas(t, REPLICAS);
 });
 afterEach(async () => {
-  for (const r of replicas ?? []) await r.close();
+  await fleet?.close();
   await t?.cleanup();
   await slow?.close();
 });
@@ -61,7 +61,7 @@ describe('outbound webhooks across replicas', () => {
     }
     expect(await undelivered()).toBe(2 * EVENTS_PER_SHOP);
 
-    const senders = replicas.map((deps) => createWebhookSender(deps));
+    const senders = fleet.replicas.map((deps) => createWebhookSender(deps));
     // Every replica claims again as soon as its last claim is done, as a busy fleet would: their claims overlap all the time.
     let done = false;
     const pumping = senders.map(async (s) => {

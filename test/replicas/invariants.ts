@@ -29,9 +29,11 @@ export async function holdsWithinStock(rows: Rows, shopId: string): Promise<stri
 }
 
 /**
- * Places are the shop's sequence: unique, contiguous from 1, so unique per
- * variant too. Their order is commit order, which the client can see in part:
- * a place answered before another was asked for has the smaller number.
+ * Places are numbered from one sequence (on PostgreSQL `signup_seq`, shared by
+ * every shop, so a shop's numbers have gaps: a killed or retried transaction
+ * leaves one too): unique, so unique per variant. Their order is commit order,
+ * which the client can see in part: a place answered before another was asked
+ * for has the smaller number.
  */
 export async function placesInOrder(rows: Rows, shopId: string, answered: Answered[]): Promise<string[]> {
   const found: string[] = [];
@@ -39,7 +41,7 @@ export async function placesInOrder(rows: Rows, shopId: string, answered: Answer
     'select count(*) as total, count(distinct seq) as distinct, max(seq) as max, min(seq) as min from signups where shop_id = $1',
     [shopId],
   );
-  if (shape && n(shape.total) > 0 && (n(shape.distinct) !== n(shape.total) || n(shape.min) !== 1 || n(shape.max) !== n(shape.total))) {
+  if (shape && n(shape.distinct) !== n(shape.total)) {
     found.push(`places: ${shape.total} rows, ${shape.distinct} distinct seq, from ${shape.min} to ${shape.max}`);
   }
   const seqs = new Map((await rows<{ token: string; seq: string }>('select token, seq from signups where shop_id = $1', [shopId])).map((r) => [r.token, n(r.seq)]));
@@ -198,6 +200,19 @@ export async function unitsBalance(rows: Rows, shopId: string, restocked: Map<st
   return found;
 }
 
+/** What keeps a shop from settling: its active holds and the jobs of its variants, for the failure message. */
+async function stuck(rows: Rows, shopId: string): Promise<string> {
+  const holds = await rows<Record<string, unknown>>(
+    `select id, variant_id, signup_id, restock_id, position, expires_at, created_at from offers where shop_id = $1 and status = 'active' order by id`,
+    [shopId],
+  );
+  const jobs = await rows<Record<string, unknown>>(
+    `select id, kind, key, status, run_at, lease_until, attempts, last_error from jobs where payload->>'shopId' = $1 order by id`,
+    [shopId],
+  );
+  return [...holds.map((h) => `hold ${JSON.stringify(h)}`), ...jobs.map((j) => `job ${JSON.stringify(j)}`)].join('\n');
+}
+
 function subsetSums(values: number[]): Set<number> {
   let sums = new Set([0]);
   for (const v of values) sums = new Set([...sums, ...[...sums].map((s) => s + v)]);
@@ -205,23 +220,30 @@ function subsetSums(values: number[]): Set<number> {
 }
 
 /**
- * Settled: every replica up, no hold left to expire, no job or message due.
- * Holds end in about a second and cascade down the line, so this comes within
- * seconds; two quiet reads in a row, as a job may be between its two writes.
+ * Settled: every replica up, no hold left to expire, no job or message due;
+ * two quiet reads in a row, as a job may be between its two writes. Holds end
+ * in about a second and cascade down the line one at a time, so a long line
+ * takes a second a person: waiting goes on while the work moves (a new offer,
+ * fewer holds, jobs or messages) and gives up after `stallMs` without a move.
  */
-export async function settle(rows: Rows, shopId: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function settle(rows: Rows, shopId: string, stallMs = 30_000): Promise<void> {
   let quiet = 0;
-  while (Date.now() < deadline) {
-    const [busy] = await rows<{ offers: string; jobs: string; messages: string }>(
+  let last = '';
+  let moved = Date.now();
+  while (Date.now() - moved < stallMs) {
+    const [busy] = await rows<{ offers: string; latest: string | null; jobs: string; messages: string }>(
       `select (select count(*) from offers where shop_id = $1 and status = 'active') as offers,
+              (select max(id) from offers where shop_id = $1) as latest,
               (select count(*) from jobs where status in ('pending', 'running') and run_at <= $2) as jobs,
               (select count(*) from messages where shop_id = $1 and status in ('queued', 'sending') and send_after <= $2) as messages`,
       [shopId, Date.now()],
     );
+    const now = `${busy!.offers} active holds (latest offer ${busy!.latest}), ${busy!.jobs} jobs and ${busy!.messages} messages due`;
+    if (now !== last) moved = Date.now();
+    last = now;
     quiet = n(busy!.offers) + n(busy!.jobs) + n(busy!.messages) === 0 ? quiet + 1 : 0;
     if (quiet >= 2) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`shop ${shopId} did not settle in ${timeoutMs} ms`);
+  throw new Error(`shop ${shopId} did not settle: nothing moved for ${stallMs} ms: ${last}\n${await stuck(rows, shopId)}`);
 }

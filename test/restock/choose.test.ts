@@ -68,7 +68,7 @@ describe('choose: whom a round offers to', () => {
     const reads = inMemory(line(Array(12_000).fill(1)));
     const chosen = await choose(reads, 'shop', 'v', 10_000);
     expect(chosen.map((c) => c.position)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
-    // 20 pages while at least MAX_QUANTITY units remain, and one for the last 99.
-    expect(reads.count).toBe(21);
+    // 5 pages of 2,000 while at least MAX_QUANTITY units remain, and one for the last 99.
+    expect(reads.count).toBe(6);
   });
 });

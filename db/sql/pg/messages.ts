@@ -1,4 +1,9 @@
-import type { Write } from '../statement.ts';
+import type { Tx } from '../../index.ts';
+import { statementRows } from '../../raw.ts';
+import type { RenderedRow } from '../sqlite/messages.ts';
+import type { Statement, Write } from '../statement.ts';
+
+export type { RenderedRow } from '../sqlite/messages.ts';
 
 /**
  * The message insert, PostgreSQL twin of db/sql/sqlite/messages.ts (same
@@ -18,3 +23,20 @@ export const insertMessage: Write = {
 
 /** MessageBatch.flush writes its rows together: each statement is a round trip: a batch of messages goes in one multi-row insert. */
 export const insertsTogether: boolean = true;
+
+/**
+ * Stores rendered messages, each once, inside the caller's transaction, in
+ * one statement: a batch of 100 emails rendered at its claim was 100 updates,
+ * each a round trip, between a restock's commit and its first send.
+ */
+export async function storeRendered(tx: Tx, rows: readonly RenderedRow[], renderedAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await statementRows(tx, storeRenderedRows, undefined, { at: renderedAt.getTime(), rows: JSON.stringify(rows) });
+}
+
+const storeRenderedRows: Statement<void, never> = {
+  text: () => `update messages set "from" = r."from", subject = r.subject, text = r.text, html = r.html, headers = r.headers, rendered_at = @at::bigint
+    from json_to_recordset(@rows::json) as r(id bigint, "from" text, subject text, text text, html text, headers json)
+    where messages.id = r.id`,
+  row: () => undefined as never,
+};

@@ -50,18 +50,23 @@ export const countEmails: Statement<void, { hash: string; count: number }> = {
   row: (r) => ({ hash: String(r.hash), count: Number(r.count) }),
 };
 
+const MESSAGE_COLUMNS = `shop_id text, contact_id bigint, signup_id bigint, offer_id bigint, backorder_id bigint, public_id text, template text, channel text,
+  "to" text, props text, track boolean, intro boolean, idempotency_key text, send_after bigint, created_at bigint, status text, error text`;
+const messageValue = (name: string) => (name === 'props' ? 'coalesce(r.props, s.props)::json' : `coalesce(r.${name}, s.${name})`);
+
 /**
- * Messages (db/sql/pg/messages.ts `insertMessage`, many at once): [{ shop_id, contact_id, signup_id,
- * offer_id, backorder_id, public_id, template, channel, to, props, track, intro, idempotency_key,
- * send_after, created_at, status, error }] → the idempotency keys written (a key already used is skipped).
+ * Messages (db/sql/pg/messages.ts `insertMessage`, many at once): `@shared` holds the columns every
+ * row has alike and `@rows` each row's own ({ shop_id, contact_id, signup_id, offer_id, backorder_id,
+ * public_id, template, channel, to, props, track, intro, idempotency_key, send_after, created_at,
+ * status, error }, each in one of the two) → the idempotency keys written (a key already used is
+ * skipped). A restock's 10,000 offers share shop, template, channel, times and status: sent once,
+ * they are a quarter less to send and parse.
  */
 export const insertMessages: Statement<void, { key: string }> = {
   text: () => `insert into messages
       (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, error, headers, attempts)
-    select r.shop_id, r.contact_id, r.signup_id, r.offer_id, r.backorder_id, r.public_id, r.template, r.channel, r."to", r.props::json, r.track, r.intro,
-      r.idempotency_key, r.send_after, r.created_at, r.status, r.error, '{}', 0
-    from json_to_recordset(@rows::json) as r(shop_id text, contact_id bigint, signup_id bigint, offer_id bigint, backorder_id bigint, public_id text,
-      template text, channel text, "to" text, props text, track boolean, intro boolean, idempotency_key text, send_after bigint, created_at bigint, status text, error text)
+    select ${['shop_id', 'contact_id', 'signup_id', 'offer_id', 'backorder_id', 'public_id', 'template', 'channel', '"to"', 'props', 'track', 'intro', 'idempotency_key', 'send_after', 'created_at', 'status', 'error'].map(messageValue).join(', ')}, '{}', 0
+    from json_to_record(@shared::json) as s(${MESSAGE_COLUMNS}), json_to_recordset(@rows::json) as r(${MESSAGE_COLUMNS})
     on conflict do nothing returning idempotency_key as key`,
   row: (r) => ({ key: String(r.key) }),
 };

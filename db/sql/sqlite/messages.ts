@@ -1,3 +1,6 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../index.ts';
+import { messages } from '../../schema/index.ts';
 import type { Write } from '../statement.ts';
 
 /**
@@ -17,3 +20,22 @@ export const insertMessage: Write = {
 
 /** MessageBatch.flush writes its rows together: a statement is a function call here: the prepared one-row insert, row by row, is the fastest write. */
 export const insertsTogether: boolean = false;
+
+/** What rendering a message wrote into its row (server/services/messages/render.ts). */
+export interface RenderedRow {
+  id: number;
+  from: string | null;
+  subject: string | null;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Stores rendered messages, each once, inside the caller's transaction: an
+ * update per row, each an in-process call here (PostgreSQL writes them in one
+ * statement).
+ */
+export async function storeRendered(tx: Tx, rows: readonly RenderedRow[], renderedAt: Date): Promise<void> {
+  for (const { id, ...out } of rows) await tx.update(messages).set({ ...out, renderedAt }).where(eq(messages.id, id));
+}

@@ -13,6 +13,8 @@ import type { Statement } from '../statement.ts';
 export const joinsInBatches: boolean = false;
 
 const field = (name: string) => `json_extract(r.value, '$.${name}')`;
+/** A column a row has of its own, else the one every row shares (`@shared`). */
+const sharedOr = (name: string) => `coalesce(${field(name)}, json_extract(@shared, '$.${name}'))`;
 const id = (r: Record<string, unknown>) => ({ id: Number(r.id), token: String(r.token) });
 
 export const insertContacts: Statement<void, { id: number; token: string }> = {
@@ -42,7 +44,7 @@ export const countEmails: Statement<void, { hash: string; count: number }> = {
 export const insertMessages: Statement<void, { key: string }> = {
   text: () => `insert into messages
       (shop_id, contact_id, signup_id, offer_id, backorder_id, public_id, template, channel, "to", props, track, intro, idempotency_key, send_after, created_at, status, error, headers, attempts)
-    select ${['shop_id', 'contact_id', 'signup_id', 'offer_id', 'backorder_id', 'public_id', 'template', 'channel', 'to', 'props', 'track', 'intro', 'idempotency_key', 'send_after', 'created_at', 'status', 'error'].map(field).join(', ')}, '{}', 0
+    select ${['shop_id', 'contact_id', 'signup_id', 'offer_id', 'backorder_id', 'public_id', 'template', 'channel', 'to', 'props', 'track', 'intro', 'idempotency_key', 'send_after', 'created_at', 'status', 'error'].map(sharedOr).join(', ')}, '{}', 0
     from json_each(@rows) as r where true
     on conflict do nothing returning idempotency_key as key`,
   row: (r) => ({ key: String(r.key) }),

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import { contacts, signups } from '../../../db/schema/index.ts';
 import { rowToken } from '../../lib/tokens.ts';
-import { nextSeq } from '../signups/position.ts';
+import { nextSeqs } from '../signups/position.ts';
 
 export interface ImportRow {
   row: number;
@@ -71,14 +71,14 @@ export async function writeBatch(tx: Tx, shopId: string, rows: ImportRow[], now:
   const idOf = new Map<string, number>();
   if (fresh.length) for (const c of await tx.insert(contacts).values(fresh).returning({ id: contacts.id, token: contacts.token })) idOf.set(c.token, c.id);
   const contactId = (ref: number) => (ref > 0 ? ref : idOf.get(fresh[-ref - 1]!.token!)!);
-  let seq = (await nextSeq(tx, shopId)) - 1;
   if (placed.length) {
+    const seqs = await nextSeqs(tx, shopId, placed.map(({ r }) => r.variant), placed.length);
     await tx.insert(signups).values(
-      placed.map(({ r, ref }) => ({
+      placed.map(({ r, ref }, k) => ({
         shopId,
         variantId: r.variant,
         contactId: contactId(ref),
-        seq: ++seq,
+        seq: seqs[k]!,
         kind: 'waitlist' as const,
         quantity: r.quantity,
         status: 'waiting' as const,

@@ -150,7 +150,10 @@ export class MessageBatch {
       template: r.template, channel: r.channel, to: r.to, props: r.props, track: r.track === 1, intro: r.intro === 1, idempotency_key: r.idempotencyKey,
       send_after: r.sendAfter, created_at: createdAt, status: held[i] ? 'suppressed' : 'queued', error: held[i],
     }));
-    const written = new Set((await statementRows(tx, twins(tx).signupBatch.insertMessages, undefined, { rows: JSON.stringify(payload) })).map((w) => w.key));
+    const { shared, own } = splitShared(payload);
+    const written = new Set(
+      (await statementRows(tx, twins(tx).signupBatch.insertMessages, undefined, { shared: JSON.stringify(shared), rows: JSON.stringify(own) })).map((w) => w.key),
+    );
     const introduced: number[] = [];
     for (const [i, r] of rows.entries()) {
       const wrote = written.has(r.idempotencyKey);
@@ -246,3 +249,23 @@ export const idempotencyKey = (shopId: string, key: string, channel: 'email' | '
  * `prefix:`: one range scan of the unique index. `;` sorts right after `:`.
  */
 export const idempotencyKeyRange = (shopId: string, prefix: string) => ({ from: `${shopId}:${prefix}:`, to: `${shopId}:${prefix};` });
+
+/**
+ * The columns every row has alike, once, and what each row has of its own:
+ * the batch's statement puts them back together (db/sql/<engine>/signup-batch.ts
+ * `insertMessages`). A value is alike when it is the same primitive in every row.
+ */
+function splitShared<T extends Record<string, unknown>>(rows: readonly T[]): { shared: Partial<T>; own: Array<Partial<T>> } {
+  const first = rows[0]!;
+  const keys = Object.keys(first) as Array<keyof T>;
+  const alike = keys.filter((k) => rows.every((r) => r[k] === first[k]));
+  const varying = keys.filter((k) => !alike.includes(k));
+  const shared: Partial<T> = {};
+  for (const k of alike) shared[k] = first[k];
+  const own = rows.map((r) => {
+    const o: Partial<T> = {};
+    for (const k of varying) o[k] = r[k];
+    return o;
+  });
+  return { shared, own };
+}

@@ -1,8 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
-import { affected } from '../../../db/raw.ts';
 import { twins } from '../../../db/sql/index.ts';
-import { contacts, signups, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import { contacts, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -15,7 +14,12 @@ import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
 /** The largest quantity one signup may ask for (validated at the edge). */
 export const MAX_QUANTITY = 100;
 const FIRST_SEQ = Number.MIN_SAFE_INTEGER;
-const CHUNK = 500;
+/** The page walked once fewer than MAX_QUANTITY units remain, skipping what does not fit. */
+const TAIL_PAGE = 500;
+/** The line's head is read this many at a time while every signup fits: a restock of 10,000 reads 5 pages. */
+const HEAD_PAGE = 2_000;
+/** Contacts read per statement: a round of 10,000 reads them in 5. */
+const CONTACTS_PAGE = 2_000;
 
 export interface AllocateArgs {
   shop: Shop;
@@ -52,36 +56,17 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   const holdMs = durationMs(shop.settings.holdDuration);
   const followMs = durationMs(shop.settings.followUpAfter);
   const expiresAt = new Date(now.getTime() + holdMs);
+  const expires = expiresAt.toISOString();
   const tokens = chosen.map(() => rowToken(now));
-  const ids = await twins(tx).offers.insertOffers(
+  const people = await contactsById(tx, chosen.map((c) => c.contactId));
+  // On PostgreSQL the round is written while its messages are built below.
+  const written = await twins(tx).offers.writeOffers(
     tx,
     { shopId: shop.id, variantId: variant.id, restockId: args.restockId, expiresAt: expiresAt.getTime(), createdAt: now.getTime() },
     chosen.map((c, i) => ({ signupId: c.id, units: c.quantity, position: c.position, token: tokens[i]! })),
   );
-  const created = ids.map((id, i) => ({ id, token: tokens[i]! }));
-  // A page of signups per statement: a restock of 10,000 units marks them in 20.
-  for (let i = 0; i < chosen.length; i += CHUNK) {
-    const ids = chosen.slice(i, i + CHUNK).map((c) => c.id);
-    const marked = await tx.update(signups).set({ status: 'offered', updatedAt: now }).where(and(inArray(signups.id, ids), eq(signups.status, 'waiting')));
-    // Someone chosen left the line after it was read: offering to them would hold units for nobody.
-    if (affected(marked) !== ids.length) throw new Error(`allocate: ${ids.length - affected(marked)} chosen signup(s) of ${variant.id} were no longer waiting`);
-  }
+  const created = written.ids.map((id, i) => ({ id, token: tokens[i]! }));
 
-  // One job per round, not per offer: every hold of this round ends at the same instant.
-  const round = { shopId: shop.id, variantId: variant.id };
-  await enqueueJobs(
-    tx,
-    [
-      { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: round },
-      // A follow-up only makes sense while the hold still runs.
-      ...(followMs < holdMs
-        ? [{ kind: 'offers.followup', key: `followup:${shop.id}:${variant.id}:${now.getTime()}`, runAt: new Date(now.getTime() + followMs), payload: { ...round, offeredAt: now.getTime() } }]
-        : []),
-    ],
-    now,
-  );
-
-  const people = await contactsById(tx, chosen.map((c) => c.contactId));
   const batch = MessageBatch.for(tx, now);
   const { publicUrl } = deps.config;
   const item = itemName(variant);
@@ -103,18 +88,36 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
         units: args.restockUnits,
         quantity: c.quantity,
         position: c.position,
-        expiresAt: expiresAt.toISOString(),
+        expiresAt: expires,
         claimUrl,
         leaveUrl: `${publicUrl}/u/${contact.token}?s=${c.token}`,
         product,
       },
     });
-    batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expiresAt.toISOString(), claimUrl } });
+    batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expires, claimUrl } });
     events.push({
-      offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expiresAt.toISOString() },
+      offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expires },
       contact: { email: contact.email, phone: contact.phone },
     });
   }
+  // Someone chosen left the line after it was read: offering to them would hold units for nobody.
+  const marked = await written.marked;
+  if (marked !== chosen.length) throw new Error(`allocate: ${chosen.length - marked} chosen signup(s) of ${variant.id} were no longer waiting`);
+
+  // One job per round, not per offer: every hold of this round ends at the same instant.
+  const round = { shopId: shop.id, variantId: variant.id };
+  await enqueueJobs(
+    tx,
+    [
+      { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: round },
+      // A follow-up only makes sense while the hold still runs.
+      ...(followMs < holdMs
+        ? [{ kind: 'offers.followup', key: `followup:${shop.id}:${variant.id}:${now.getTime()}`, runAt: new Date(now.getTime() + followMs), payload: { ...round, offeredAt: now.getTime() } }]
+        : []),
+    ],
+    now,
+  );
+
   await emitAll(tx, shop, 'offer.created', events, now);
   await batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
@@ -151,7 +154,7 @@ export async function choose(reads: QueueReads, shopId: string, variantId: strin
   let walkedTail = false;
   while (remaining > 0) {
     if (remaining >= MAX_QUANTITY) {
-      const page = await reads.head(shopId, variantId, cursor, Math.min(remaining, CHUNK));
+      const page = await reads.head(shopId, variantId, cursor, Math.min(remaining, HEAD_PAGE));
       if (page.length === 0) break;
       for (const row of page) {
         chosen.push({ ...row, position: ++ahead });
@@ -163,7 +166,7 @@ export async function choose(reads: QueueReads, shopId: string, variantId: strin
     }
     if (!walkedTail) {
       walkedTail = true;
-      const page = await reads.head(shopId, variantId, cursor, CHUNK);
+      const page = await reads.head(shopId, variantId, cursor, TAIL_PAGE);
       for (const row of page) {
         ahead++;
         cursor = row.seq;
@@ -173,7 +176,7 @@ export async function choose(reads: QueueReads, shopId: string, variantId: strin
         if (remaining === 0) break;
       }
       // A short page was the rest of the line: nothing after it is left to fit.
-      if (page.length < CHUNK) break;
+      if (page.length < TAIL_PAGE) break;
       continue;
     }
     let next: number | undefined;
@@ -197,8 +200,8 @@ export async function choose(reads: QueueReads, shopId: string, variantId: strin
 export async function contactsById(db: DbOrTx, ids: number[]): Promise<Map<number, Contact>> {
   const unique = [...new Set(ids)];
   const found = new Map<number, Contact>();
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    for (const c of await db.select().from(contacts).where(inArray(contacts.id, unique.slice(i, i + CHUNK)))) found.set(c.id, c);
+  for (let i = 0; i < unique.length; i += CONTACTS_PAGE) {
+    for (const c of await db.select().from(contacts).where(inArray(contacts.id, unique.slice(i, i + CONTACTS_PAGE)))) found.set(c.id, c);
   }
   return found;
 }

@@ -11,13 +11,13 @@ import { newContact } from '../contacts/upsert.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { emitAll } from '../webhooks/outbound.ts';
 import { confirmation, type SignupInput, type SignupResult } from './create.ts';
-import { nextSeq, tailPosition } from './position.ts';
+import { tailPositions } from './position.ts';
 
 /**
  * Storefront signups on PostgreSQL, many in one transaction (SPEC §7, issue 18
- * point 5). One at a time, each signup holds its shop's sequence lock for about
- * ten round trips, so one shop's line grows at a few hundred a second however
- * many replicas take it. Here the signups that arrive while one batch commits
+ * point 5). One at a time, each signup holds its line's count row lock for about
+ * ten round trips, so one line grows at a few hundred a second however many
+ * replicas take it. Here the signups that arrive while one batch commits
  * form the next, and a batch costs about ten statements whatever its size:
  * each table is written by one multi-row statement, with no savepoint per
  * signup (db/sql/<engine>/signup-batch.ts).
@@ -135,8 +135,7 @@ interface Plan {
  * The batch's body: what each item gets, by index. It may run again after a
  * deadlock (db/transaction.ts), so it keeps nothing outside its answer.
  * Locks in the one order (db/sql/pg/locks.ts): no variant row (pre-orders go
- * alone), then each shop's sequence in shop order, then the queue_counts rows
- * the signups insert updates.
+ * alone), then the queue_counts rows of every line the batch joins.
  */
 async function writeTogether(deps: Deps, tx: Tx, items: Item[]): Promise<Answer[]> {
   const now = deps.clock.now();
@@ -255,21 +254,22 @@ async function leaveOutHeldPlaces(tx: Tx, plans: Plan[], answers: Answer[]): Pro
 }
 
 /**
- * The places, in one insert: each shop's sequence lock taken once, in shop
- * order, and numbers given in arrival order. Each place's position comes from
- * its line's waiting count, read after the insert under the queue_counts row
- * lock the insert's trigger took: the batch's places are that line's last k,
- * in sequence order, so they are unique and contiguous, and their order is
- * commit order. A contact another replica gave a place meanwhile is left out
- * of the insert (it goes alone, to be told "exists"); its number is a gap.
+ * The places, in one insert: every line's count row locked first, all in one
+ * statement and one order, then numbers drawn (one call per shop) and given in
+ * arrival order. Each place's position comes from its line's waiting count,
+ * read after the insert under that lock: the batch's places are that line's
+ * last k, in sequence order, so they are unique and contiguous, and their
+ * order is commit order. A contact another replica gave a place meanwhile is
+ * left out of the insert (it goes alone, to be told "exists"); its number is a
+ * gap.
  */
 async function insertPlaces(tx: Tx, plans: Plan[], answers: Answer[], now: Date): Promise<Plan[]> {
   if (plans.length === 0) return [];
   const at = now.getTime();
-  const byShop = groupBy(plans, (p) => p.item.shop.id);
-  for (const shopId of [...byShop.keys()].sort()) {
-    let seq = await nextSeq(tx, shopId);
-    for (const plan of byShop.get(shopId)!) plan.signup = placeFor(plan, seq++, now);
+  await twins(tx).locks.lockLines(tx, plans.map((p) => ({ shopId: p.item.shop.id, variantId: p.variant.id })));
+  for (const [shopId, shopPlans] of groupBy(plans, (p) => p.item.shop.id)) {
+    const seqs = await twins(tx).locks.nextSeqs(tx, shopId, shopPlans.length);
+    shopPlans.forEach((plan, k) => (plan.signup = placeFor(plan, seqs[k]!, now)));
   }
   const payload = plans.map(({ signup: s }) => ({
     shop_id: s!.shopId, variant_id: s!.variantId, contact_id: s!.contactId, seq: s!.seq, kind: s!.kind, quantity: s!.quantity, status: s!.status, token: s!.token, locale: s!.locale, created_at: at,
@@ -281,8 +281,10 @@ async function insertPlaces(tx: Tx, plans: Plan[], answers: Answer[], now: Date)
     else plan.signup!.id = id;
     return id !== undefined;
   });
-  for (const line of groupBy(written, (p) => `${p.item.shop.id}\0${p.variant.id}`).values()) {
-    const waiting = await tailPosition(tx, line[0]!.item.shop.id, line[0]!.variant.id);
+  const lines = groupBy(written, (p) => `${p.item.shop.id}\0${p.variant.id}`);
+  const tails = await tailPositions(tx, written.map((p) => ({ shopId: p.item.shop.id, variantId: p.variant.id })));
+  for (const [key, line] of lines) {
+    const waiting = tails.get(key) ?? line.length;
     line.sort((a, b) => a.signup!.seq - b.signup!.seq).forEach((plan, k) => (plan.position = waiting - line.length + 1 + k));
   }
   return written;

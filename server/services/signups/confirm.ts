@@ -1,12 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
-import { contacts, signups, variants, type Contact, type Shop, type Signup } from '../../../db/schema/index.ts';
+import { contacts, signups, variants, type Contact, type Shop, type Signup, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { itemName } from '../variants/upsert.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { confirmation } from './create.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
-import { nextSeq, tailPosition } from './position.ts';
+import { nextSeqs, tailPosition } from './position.ts';
 
 export interface ConfirmedPlace {
   signup: Signup;
@@ -28,15 +28,20 @@ export async function confirmPendingPlaces(tx: Tx, deps: Deps, shop: Shop, conta
     .from(signups)
     .where(and(eq(signups.shopId, shop.id), eq(signups.contactId, contact.id), eq(signups.status, 'pending')))
     .orderBy(asc(signups.id));
-  const batch = MessageBatch.for(tx, now);
-  let own: ConfirmedPlace | null = null;
+  const lines: Array<{ place: Signup; variant: Variant }> = [];
   for (const place of pending) {
     const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, place.variantId)));
-    if (!variant) continue;
+    if (variant) lines.push({ place, variant });
+  }
+  // Every line's count row at once, before any number: taken one at a time in the order asked, two confirmations could each hold a row the other waits for.
+  const seqs = await nextSeqs(tx, shop.id, lines.map(({ variant }) => variant.id), lines.length);
+  const batch = MessageBatch.for(tx, now);
+  let own: ConfirmedPlace | null = null;
+  for (const [i, { place, variant }] of lines.entries()) {
     const confirmed = (
       await tx
         .update(signups)
-        .set({ status: 'waiting', seq: await nextSeq(tx, shop.id), updatedAt: now })
+        .set({ status: 'waiting', seq: seqs[i]!, updatedAt: now })
         .where(eq(signups.id, place.id))
         .returning()
     )[0]!;

@@ -82,7 +82,7 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
     shopId: shop.id,
     variantId: variant.id,
     contactId: contact.id,
-    seq: await nextSeq(tx, shop.id),
+    seq: await nextSeq(tx, shop.id, variant.id),
     kind: await resolveKind(tx, shop, variant, input),
     quantity: input.quantity,
     // Double opt-in proves an address once; a confirmed contact joins straight away.
@@ -128,7 +128,7 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
  * so it is read again under the variant's lock (db/sql/pg/locks.ts, a no-op on
  * SQLite): no other replica's pre-order can then take the same room. A
  * waitlist signup takes no variant lock, so a restock holding one does not
- * stop the line from growing; its place comes from the shop's sequence lock.
+ * stop the line from growing; its place comes from its line's count row lock.
  */
 async function joinedVariant(tx: Tx, shop: Shop, variantId: string): Promise<Variant | undefined> {
   const [variant] = await statements(tx).variant.execute({ shopId: shop.id, id: variantId });

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { perConnection, type Db, type DbOrTx, type Tx } from '../../../db/index.ts';
 import { queueCounts, signups, type Signup } from '../../../db/schema/index.ts';
 import { twins } from '../../../db/sql/index.ts';
@@ -24,7 +24,6 @@ export async function positionOf(db: DbOrTx, signup: Pick<Signup, 'shopId' | 'va
 }
 
 const statements = perConnection((db: Db) => ({
-  maxSeq: db.select({ max: sql<number | null>`max(${signups.seq})` }).from(signups).where(eq(signups.shopId, sql.placeholder('shopId'))).prepare(),
   waiting: db
     .select({ n: queueCounts.waiting })
     .from(queueCounts)
@@ -33,18 +32,23 @@ const statements = perConnection((db: Db) => ({
 }));
 
 /**
- * The next FIFO sequence number: the tail of every queue of the shop. Order
- * only matters within a variant's line, so the shop's own maximum is enough,
- * and it is read from the end of the (shop, seq) index the admin list uses.
- * Read in the transaction that writes it, under the shop's sequence lock
- * (a no-op on SQLite, whose writer is alone): no other replica reads the same
- * maximum until this one commits, so numbers are unique, their order is
- * commit order, and a position counted now stays true.
+ * FIFO sequence numbers for `count` new places of the shop in its lines
+ * `variantIds`, ascending, to be given in arrival order. Order only matters
+ * within a line, so the lines' count rows are locked first (a no-op on
+ * SQLite, whose writer is alone) and held until commit: no other place joins
+ * these lines meanwhile, so the numbers come after every place in them, their
+ * order is commit order, and a position counted now stays true. Other lines,
+ * of this shop too, take places meanwhile.
  */
-export async function nextSeq(tx: Tx, shopId: string): Promise<number> {
-  await twins(tx).locks.lockShopSequence(tx, shopId);
-  const [row] = await statements(tx).maxSeq.execute({ shopId });
-  return Number(row?.max ?? 0) + 1;
+export async function nextSeqs(tx: Tx, shopId: string, variantIds: readonly string[], count: number): Promise<number[]> {
+  if (count === 0) return [];
+  await twins(tx).locks.lockLines(tx, variantIds.map((variantId) => ({ shopId, variantId })));
+  return twins(tx).locks.nextSeqs(tx, shopId, count);
+}
+
+/** The next FIFO sequence number for one place in the variant's line (see nextSeqs). */
+export async function nextSeq(tx: Tx, shopId: string, variantId: string): Promise<number> {
+  return (await nextSeqs(tx, shopId, [variantId], 1))[0]!;
 }
 
 /**
@@ -56,4 +60,17 @@ export async function nextSeq(tx: Tx, shopId: string): Promise<number> {
 export async function tailPosition(db: DbOrTx, shopId: string, variantId: string): Promise<number> {
   const [row] = await statements(db).waiting.execute({ shopId, variantId });
   return row?.n ?? 1;
+}
+
+/**
+ * tailPosition for many lines in one read, by `shop\0variant`: what a batch
+ * needs while it holds their count rows, one round trip however many lines.
+ */
+export async function tailPositions(db: DbOrTx, lines: ReadonlyArray<{ shopId: string; variantId: string }>): Promise<Map<string, number>> {
+  const keys = new Map(lines.map((l) => [`${l.shopId}\0${l.variantId}`, l]));
+  const counts = new Map<string, number>();
+  if (keys.size === 0) return counts;
+  const wanted = or(...[...keys.values()].map((l) => and(eq(queueCounts.shopId, l.shopId), eq(queueCounts.variantId, l.variantId))));
+  for (const r of await db.select().from(queueCounts).where(wanted)) counts.set(`${r.shopId}\0${r.variantId}`, Number(r.waiting));
+  return counts;
 }
