@@ -38,6 +38,15 @@ describe('window pacer: starts, checked against the provider\'s answers', () => 
     return { clock, pacer, t0, at: () => clock.now().getTime() - t0 };
   };
   type Paced = Awaited<ReturnType<typeof started>>;
+  /** One request at `perSecond`, answered `rtt` ms after it starts with `report`: when (ms) the next one may start. */
+  async function nextAfter(perSecond: number, rtt: number, report: RateLimitReport): Promise<number> {
+    const { clock, pacer, at } = await started(perSecond);
+    const first = await pacer.take();
+    clock.advance(rtt);
+    first.answered(report);
+    await pacer.take();
+    return at();
+  }
   /** `n` requests one after another, as the dispatcher sends with one batch out: each answered `rtt` ms after it starts. */
   async function fanOut({ pacer, t0, clock }: Paced, n: number, rtt: number, report: RateLimitReport = {}) {
     const starts: number[] = [];
@@ -103,30 +112,15 @@ describe('window pacer: starts, checked against the provider\'s answers', () => 
   });
 
   it('a retry-after holds every later start', async () => {
-    const { clock, pacer, at } = await started(10);
-    const first = await pacer.take();
-    clock.advance(150);
-    first.answered({ retryAfterMs: 5_000 });
-    await pacer.take();
-    expect(at()).toBe(5_150);
+    expect(await nextAfter(10, 150, { retryAfterMs: 5_000 })).toBe(5_150);
   });
 
   it('an answer that counts only our own starts changes nothing', async () => {
-    const { clock, pacer, at } = await started(2);
-    const first = await pacer.take();
-    clock.advance(150);
-    first.answered({ limit: 2, remaining: 1, resetMs: 1_000 });
-    await pacer.take();
-    expect(at()).toBe(150);
+    expect(await nextAfter(2, 150, { limit: 2, remaining: 1, resetMs: 1_000 })).toBe(150);
   });
 
   it('remaining at 0 before our starts explain it (another sender on the account): nothing starts before the reset', async () => {
-    const { clock, pacer, at } = await started(2);
-    const first = await pacer.take();
-    clock.advance(150);
-    first.answered({ limit: 2, remaining: 0, resetMs: 1_000 });
-    await pacer.take();
-    expect(at()).toBe(1_150);
+    expect(await nextAfter(2, 150, { limit: 2, remaining: 0, resetMs: 1_000 })).toBe(1_150);
   });
 
   it('fewer remaining than ours explain: the difference counts as a start of now', async () => {
