@@ -35,7 +35,7 @@ export const signups = pgTable(
   },
   (t) => [
     index('signups_queue_idx').on(t.shopId, t.variantId, t.status, t.seq),
-    index('signups_fit_idx').on(t.shopId, t.variantId, t.status, t.quantity, t.seq),
+    index('signups_fit_idx').on(t.shopId, t.variantId, t.quantity, t.seq).where(sql`${t.status} = 'waiting'`),
     index('signups_shop_created_idx').on(t.shopId, t.createdAt, t.variantId),
     index('signups_shop_seq_idx').on(t.shopId, t.seq),
     index('signups_contact_idx').on(t.contactId),

@@ -46,7 +46,8 @@ export const signups = sqliteTable(
   (t) => [
     index('signups_queue_idx').on(t.shopId, t.variantId, t.status, t.seq),
     // Finds the first waiting signup of a given quantity: allocation's jump past those that do not fit.
-    index('signups_fit_idx').on(t.shopId, t.variantId, t.status, t.quantity, t.seq),
+    // Waiting rows only: a restock marking 10,000 offered writes no entry here for them.
+    index('signups_fit_idx').on(t.shopId, t.variantId, t.quantity, t.seq).where(sql`${t.status} = 'waiting'`),
     // variant_id rides along so analytics filtered by variant count from the index alone.
     index('signups_shop_created_idx').on(t.shopId, t.createdAt, t.variantId),
     // Also the tail of the shop's sequence: nextSeq() reads max(seq) from its end.

@@ -1,4 +1,5 @@
 import { settleOverdue } from '../services/platform/settle.ts';
+import { announceOffers, type AnnouncePayload } from '../services/restock/announce.ts';
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
 import { backorderUpdate } from '../services/backorders/cadence.ts';
@@ -13,8 +14,18 @@ import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sw
 import { pruneSendLimits, scheduleSendLimitsPrune } from '../services/messages/prune-limits.ts';
 import type { JobHandlers } from './queue.ts';
 
+const announcePayload = (p: Record<string, unknown>): AnnouncePayload => ({
+  shopId: String(p.shopId),
+  variantId: String(p.variantId),
+  from: Number(p.from),
+  to: Number(p.to),
+  cause: p.cause === 'cascade' ? 'cascade' : 'restock',
+  restockUnits: Number(p.restockUnits),
+});
+
 /** Every job kind the scheduler knows; each handler lives beside the service it drives and opens its own transactions. */
 export const jobHandlers: JobHandlers = {
+  'offers.announce': async (deps, p) => void (await announceOffers(deps, announcePayload(p))),
   'offers.expire': async (deps, p) => void (await expireDue(deps, String(p.shopId), String(p.variantId))),
   'offers.followup': async (deps, p) => void (await followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt))),
   'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),

@@ -125,6 +125,41 @@ describe('engine-specific SQL: the PostgreSQL twin writes what the SQLite one do
     }
   });
 
+  it('settling a sent batch: the same rows marked sent on both engines, only those still under the batch lease', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
+    copyFileSync(t.source.path, join(dir, 'copy.db'));
+    const lite = new Database(join(dir, 'copy.db'));
+    try {
+      const ids = (lite.prepare('select id from messages order by id limit 3').all() as Array<{ id: number }>).map((r) => r.id);
+      expect(ids).toHaveLength(3);
+      const third = lite.prepare('select provider_id, sent_at from messages where id = ?').get(ids[2]) as Record<string, unknown>;
+      // Two claimed under the batch's lease; the third re-claimed since by someone else.
+      const claim = `update messages set status = 'sending', lease_until = case when id = ${ids[2]} then 6000 else 5000 end where id in (${ids.join(', ')})`;
+      lite.exec(claim);
+      await t.target.db.$client.query(claim);
+      const rows = [
+        { id: ids[0]!, providerId: 'prov-a' },
+        { id: ids[1]!, providerId: null },
+        { id: ids[2]!, providerId: 'prov-c' },
+      ];
+      const batch = { transport: 'resend', now: 7_000, lease: 5_000 };
+      expect(await liteMessages.settleSent(drizzle(lite) as unknown as Tx, rows, batch)).toBe(2);
+      expect(await pgMessages.settleSent(t.target.db as unknown as Tx, rows, batch)).toBe(2);
+      const read = `select id, status, provider_id, transport, sent_at, lease_until, error from messages where id in (${ids.join(', ')}) order by id`;
+      const onLite = lite.prepare(read).all() as Array<Record<string, unknown>>;
+      const onPg = (await t.target.db.$client.query(read)).rows.map((r: Record<string, unknown>) => ({ ...r, id: Number(r.id), sent_at: r.sent_at === null ? null : Number(r.sent_at), lease_until: r.lease_until === null ? null : Number(r.lease_until) }));
+      expect(onPg).toEqual(onLite);
+      expect(onLite.map((r) => [r.status, r.provider_id, r.sent_at, r.lease_until])).toEqual([
+        ['sent', 'prov-a', 7_000, null],
+        ['sent', null, 7_000, null],
+        ['sending', third.provider_id, third.sent_at, 6_000],
+      ]);
+    } finally {
+      lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('retention: each batched delete clears the same rows in batches on both engines, and the replies read the same after', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waitline-parity-'));
     copyFileSync(t.source.path, join(dir, 'copy.db'));

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../../index.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { perConnection, type Db, type Tx } from '../../index.ts';
+import { affected } from '../../raw.ts';
 import { messages } from '../../schema/index.ts';
 import type { Write } from '../statement.ts';
 
@@ -39,3 +40,39 @@ export interface RenderedRow {
 export async function storeRendered(tx: Tx, rows: readonly RenderedRow[], renderedAt: Date): Promise<void> {
   for (const { id, ...out } of rows) await tx.update(messages).set({ ...out, renderedAt }).where(eq(messages.id, id));
 }
+
+/** A message the provider took, with the id it gave (if any). */
+export interface SentRow {
+  id: number;
+  providerId: string | null;
+}
+
+/** The settling of a batch the provider took: by whom, when, and the lease the batch was claimed under. */
+export interface SentBatch {
+  transport: string;
+  now: number;
+  lease: number;
+}
+
+/**
+ * Marks messages sent, only those still `sending` under the batch's lease (a
+ * sender that outlived its lease changes nothing); answers how many. A prepared
+ * update per row, each an in-process call here (PostgreSQL settles a batch in
+ * one statement).
+ */
+export async function settleSent(tx: Tx, rows: readonly SentRow[], batch: SentBatch): Promise<number> {
+  const sent = sentStatement(tx);
+  let n = 0;
+  for (const { id, providerId } of rows) n += affected(await sent.execute({ id, providerId, transport: batch.transport, now: batch.now, lease: batch.lease }));
+  return n;
+}
+
+// Placeholders bypass the columns' encoders, so times go in as ms.
+const p = (name: string) => sql`${sql.placeholder(name)}`;
+const sentStatement = perConnection((db: Db) =>
+  db
+    .update(messages)
+    .set({ status: 'sent', providerId: p('providerId'), transport: p('transport'), sentAt: p('now'), leaseUntil: null, error: null })
+    .where(and(eq(messages.id, sql.placeholder('id')), eq(messages.status, 'sending'), eq(messages.leaseUntil, sql.placeholder('lease'))))
+    .prepare(),
+);

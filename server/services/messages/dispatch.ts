@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { CHANNELS, contacts, messages } from '../../../db/schema/index.ts';
 import { perConnection, type Db } from '../../../db/index.ts';
 import { affected } from '../../../db/raw.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { backoffMs } from '../../lib/backoff.ts';
@@ -133,15 +134,14 @@ async function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: 
     const q = settleStatements(tx);
     const now = clock.now().getTime();
     const lease = batch.leaseUntil.getTime();
+    const sent = batch.messages.flatMap((message, i) => (outcomes[i]?.ok ? [{ id: message.id, providerId: outcomes[i]!.providerId ?? null }] : []));
+    report.sent += await twins(tx).messages.settleSent(tx, sent, { transport: transport.name, now, lease });
     for (const [i, message] of batch.messages.entries()) {
       const outcome = outcomes[i] ?? { ok: false, retryable: true, error: 'no outcome from transport' };
-      if (!outcome.ok && outcome.error === NOT_SENT) {
+      if (outcome.ok) continue;
+      if (outcome.error === NOT_SENT) {
         // Never left: back to the queue as it was, for whichever process dispatches now.
         await q.release.execute({ id: message.id, lease });
-        continue;
-      }
-      if (outcome.ok) {
-        report.sent += affected(await q.sent.execute({ providerId: outcome.providerId ?? null, transport: transport.name, now, id: message.id, lease }));
         continue;
       }
       if (outcome.retryable && message.attempts < MAX_SEND_ATTEMPTS) {
@@ -162,14 +162,14 @@ async function settle(deps: Deps, transport: Transport, batch: Batch, outcomes: 
 
 /**
  * Settling touches only rows still under our lease, so a sender that outlived
- * its lease changes nothing. Prepared once per connection: a backlog settles
- * row by row. Placeholders bypass the columns' encoders, so times go in as ms.
+ * its lease changes nothing. What the provider took settles in one go
+ * (db/sql/<engine>/messages.ts `settleSent`); the rest, rarer, row by row,
+ * each statement prepared once per connection. Placeholders bypass the columns' encoders, so times go in as ms.
  */
 const p = (name: string) => sql`${sql.placeholder(name)}`;
 const settleStatements = perConnection((db: Db) => {
   const ours = and(eq(messages.id, sql.placeholder('id')), eq(messages.status, 'sending'), eq(messages.leaseUntil, sql.placeholder('lease')));
   return {
-    sent: db.update(messages).set({ status: 'sent', providerId: p('providerId'), transport: p('transport'), sentAt: p('now'), leaseUntil: null, error: null }).where(ours).prepare(),
     retry: db.update(messages).set({ status: 'queued', sendAfter: p('sendAfter'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
     failed: db.update(messages).set({ status: 'failed', transport: p('transport'), leaseUntil: null, error: p('error') }).where(ours).prepare(),
     release: db.update(messages).set({ status: 'queued', leaseUntil: null, attempts: sql`${messages.attempts} - 1` }).where(ours).prepare(),

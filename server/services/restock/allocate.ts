@@ -7,9 +7,12 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { emitAll } from '../webhooks/outbound.ts';
+import { emitAll, emits } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
 import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
+
+/** The job that tells a round past its first page: one per variant and round instant. */
+export const announceKey = (shopId: string, variantId: string, at: Date) => `announce:${shopId}:${variantId}:${at.getTime()}`;
 
 /** The largest quantity one signup may ask for (validated at the edge). */
 export const MAX_QUANTITY = 100;
@@ -20,6 +23,12 @@ const TAIL_PAGE = 500;
 const HEAD_PAGE = 2_000;
 /** Contacts read per statement: a round of 10,000 reads them in 5. */
 const CONTACTS_PAGE = 2_000;
+/**
+ * The offers of a round told in the round's own transaction. A larger round
+ * tells the rest from job `offers.announce` (announce.ts), a page at a time,
+ * right after the commit: the first emails leave while the rest are written.
+ */
+export const TOLD_IN_ROUND = 1_000;
 
 export interface AllocateArgs {
   shop: Shop;
@@ -58,7 +67,9 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   const expiresAt = new Date(now.getTime() + holdMs);
   const expires = expiresAt.toISOString();
   const tokens = chosen.map(() => rowToken(now));
-  const people = await contactsById(tx, chosen.map((c) => c.contactId));
+  // Whom this transaction tells, and everyone offered only where the shop's webhooks name them.
+  const events = emits(shop, 'offer.created');
+  const people = await contactsById(tx, (events ? chosen : chosen.slice(0, TOLD_IN_ROUND)).map((c) => c.contactId));
   // On PostgreSQL the round is written while its messages are built below.
   const written = await twins(tx).offers.writeOffers(
     tx,
@@ -67,16 +78,79 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   );
   const created = written.ids.map((id, i) => ({ id, token: tokens[i]! }));
 
+  // The first page of the round is told in its own transaction; the rest right after its commit (announce.ts).
+  const round: TellRound = { shop, variant, cause: args.cause, restockUnits: args.restockUnits, expiresAt };
   const batch = MessageBatch.for(tx, now);
+  tellOffers(
+    batch,
+    deps,
+    round,
+    chosen.slice(0, TOLD_IN_ROUND).map((c, i) => ({ ...c, offer: created[i]!, contact: people.get(c.contactId)! })),
+  );
+  const offered = events
+    ? chosen.map((c, i) => {
+        const contact = people.get(c.contactId)!;
+        return {
+          offer: { id: created[i]!.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expires },
+          contact: { email: contact.email, phone: contact.phone },
+        };
+      })
+    : [];
+  // Someone chosen left the line after it was read: offering to them would hold units for nobody.
+  const marked = await written.marked;
+  if (marked !== chosen.length) throw new Error(`allocate: ${chosen.length - marked} chosen signup(s) of ${variant.id} were no longer waiting`);
+
+  // One job per round, not per offer: every hold of this round ends at the same instant.
+  const ofVariant = { shopId: shop.id, variantId: variant.id };
+  await enqueueJobs(
+    tx,
+    [
+      { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: ofVariant },
+      // A follow-up only makes sense while the hold still runs.
+      ...(followMs < holdMs
+        ? [{ kind: 'offers.followup', key: `followup:${shop.id}:${variant.id}:${now.getTime()}`, runAt: new Date(now.getTime() + followMs), payload: { ...ofVariant, offeredAt: now.getTime() } }]
+        : []),
+      // Whoever the first page left out is told by the first replica free after the commit.
+      ...(created.length > TOLD_IN_ROUND
+        ? [{ kind: 'offers.announce', key: announceKey(shop.id, variant.id, now), runAt: now, payload: { ...ofVariant, from: created[TOLD_IN_ROUND]!.id, to: created.at(-1)!.id, cause: args.cause, restockUnits: args.restockUnits } }]
+        : []),
+    ],
+    now,
+  );
+
+  await emitAll(tx, shop, 'offer.created', offered, now);
+  await batch.flush();
+  return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
+}
+
+export interface TellRound {
+  shop: Shop;
+  variant: Variant;
+  cause: AllocateArgs['cause'];
+  restockUnits: number;
+  expiresAt: Date;
+}
+
+export interface TellOffer {
+  offer: { id: number; token: string };
+  /** The signup's id, token and kind. */
+  id: number;
+  token: string;
+  kind: HeadRow['kind'];
+  quantity: number;
+  position: number;
+  contact: Contact;
+}
+
+/** Each offer's email and, where consented, SMS: what is held, until when, and the link that claims it. */
+export function tellOffers(batch: MessageBatch, deps: Deps, round: TellRound, told: readonly TellOffer[]): void {
   const { publicUrl } = deps.config;
-  const item = itemName(variant);
-  const product = offerProduct(variant);
-  const events: Array<Record<string, unknown>> = [];
-  for (const [i, c] of chosen.entries()) {
-    const offer = created[i]!;
-    const contact = people.get(c.contactId)!;
-    const common = { shop, contact, signupId: c.id, offerId: offer.id, key: `offer:${offer.id}` };
-    const claimUrl = `${publicUrl}/claim/${offer.token}`;
+  const item = itemName(round.variant);
+  const product = offerProduct(round.variant);
+  const expiresAt = round.expiresAt.toISOString();
+  for (const c of told) {
+    const common = { shop: round.shop, contact: c.contact, signupId: c.id, offerId: c.offer.id, key: `offer:${c.offer.id}` };
+    const claimUrl = `${publicUrl}/claim/${c.offer.token}`;
     batch.email({
       ...common,
       track: true,
@@ -84,43 +158,18 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
       props: {
         item,
         kind: c.kind,
-        reason: args.cause,
-        units: args.restockUnits,
+        reason: round.cause,
+        units: round.restockUnits,
         quantity: c.quantity,
         position: c.position,
-        expiresAt: expires,
+        expiresAt,
         claimUrl,
-        leaveUrl: `${publicUrl}/u/${contact.token}?s=${c.token}`,
+        leaveUrl: `${publicUrl}/u/${c.contact.token}?s=${c.token}`,
         product,
       },
     });
-    batch.sms({ ...common, template: 'offer', props: { item, expiresAt: expires, claimUrl } });
-    events.push({
-      offer: { id: offer.id, signupId: c.id, variantId: variant.id, units: c.quantity, position: c.position, reason: args.cause, expiresAt: expires },
-      contact: { email: contact.email, phone: contact.phone },
-    });
+    batch.sms({ ...common, template: 'offer', props: { item, expiresAt, claimUrl } });
   }
-  // Someone chosen left the line after it was read: offering to them would hold units for nobody.
-  const marked = await written.marked;
-  if (marked !== chosen.length) throw new Error(`allocate: ${chosen.length - marked} chosen signup(s) of ${variant.id} were no longer waiting`);
-
-  // One job per round, not per offer: every hold of this round ends at the same instant.
-  const round = { shopId: shop.id, variantId: variant.id };
-  await enqueueJobs(
-    tx,
-    [
-      { kind: 'offers.expire', key: `expire:${shop.id}:${variant.id}:${expiresAt.getTime()}`, runAt: expiresAt, payload: round },
-      // A follow-up only makes sense while the hold still runs.
-      ...(followMs < holdMs
-        ? [{ kind: 'offers.followup', key: `followup:${shop.id}:${variant.id}:${now.getTime()}`, runAt: new Date(now.getTime() + followMs), payload: { ...round, offeredAt: now.getTime() } }]
-        : []),
-    ],
-    now,
-  );
-
-  await emitAll(tx, shop, 'offer.created', events, now);
-  await batch.flush();
-  return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
 }
 
 /** What the offer shows of the item: the shop's own title, variant, picture and price. */

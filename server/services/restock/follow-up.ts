@@ -5,6 +5,7 @@ import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
 import { contactsById } from './allocate.ts';
+import { toldOffers } from './announce.ts';
 
 /**
  * Job `offers.followup`, due `followUpAfter` after a round of offers: each hold
@@ -48,8 +49,10 @@ export async function followUpRound(deps: Deps, shopId: string, variantId: strin
     const batch = MessageBatch.for(tx, now);
     const item = itemName(variant);
     const { publicUrl } = deps.config;
+    // A reminder of a hold nobody announced yet (announce.ts) would be the first word of it.
+    const told = await toldOffers(tx, round.map((r) => r.offer.id));
     for (const { offer, signup } of round) {
-      if (engaged.has(offer.id)) continue;
+      if (engaged.has(offer.id) || !told.has(offer.id)) continue;
       const contact = people.get(signup.contactId)!;
       const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:followup`, respectQuietHours: true };
       const claimUrl = `${publicUrl}/claim/${offer.token}`;

@@ -13,6 +13,7 @@ import { serveBackorders } from '../backorders/serve.ts';
 import { endOffer } from './end-offer.ts';
 import { queueReads } from './queue.ts';
 import { tellStillWaiting } from './still-waiting.ts';
+import { toldOffers } from './announce.ts';
 
 export type InventoryChange = { available: number } | { adjust: number };
 
@@ -142,7 +143,9 @@ async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Vari
     await tx.update(signups).set({ status: 'waiting', updatedAt: now }).where(and(eq(signups.id, offer.signupId), eq(signups.status, 'offered')));
   }
   const item = itemName(variant);
-  for (const offer of withdrawn) {
+  // A hold of a large round may end before its announcement (announce.ts): who never heard of it is not told it ended.
+  const told = await toldOffers(tx, withdrawn.map((o) => o.id));
+  for (const offer of withdrawn.filter((o) => told.has(o.id))) {
     const signup = (await tx.select().from(signups).where(eq(signups.id, offer.signupId)))[0]!;
     const contact = (await contactsById(tx, [signup.contactId])).get(signup.contactId)!;
     const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../../db/index.ts';
 import { restocks, type Restock } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { roundCounts, type MessageCounts } from './round.ts';
+import { announcing } from './announce.ts';
 
 export interface RestockProgress {
   offers: number;
@@ -21,7 +22,8 @@ export async function restockProgress(db: DbOrTx, restock: Restock): Promise<Res
     offers,
     messages,
     percent: messages.total === 0 ? 100 : Math.round((100 * settled) / messages.total),
-    done: messages.queued === 0,
+    // A round larger than a page is still being told (announce.ts): not done, though its first page may all be sent.
+    done: messages.queued === 0 && !(await announcing(db, restock.shopId, restock.variantId, restock.createdAt)),
   };
 }
 

@@ -14,9 +14,11 @@ export async function emit(tx: Tx, shop: Shop, event: OutboundEvent, data: Recor
 }
 
 /** emit() for many events of one shop in multi-row inserts (a batch of signups, a restock's offers). */
+/** Whether the shop's webhooks take this event: a caller with many to build may skip building them. */
+export const emits = (shop: Shop, event: OutboundEvent): boolean => shop.settings.webhooks?.events.includes(event) ?? false;
+
 export async function emitAll(tx: Tx, shop: Shop, event: OutboundEvent, all: Array<Record<string, unknown>>, now: Date): Promise<void> {
-  const hooks = shop.settings.webhooks;
-  if (!hooks || !hooks.events.includes(event) || all.length === 0) return;
+  if (!emits(shop, event) || all.length === 0) return;
   // 500 rows a statement: SQLite binds at most 32,766 parameters.
   for (let i = 0; i < all.length; i += 500) await insertDeliveries(tx, shop, event, all.slice(i, i + 500), now);
 }
