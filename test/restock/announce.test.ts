@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, messages, offers } from '../../db/schema/index.ts';
+import { transaction } from '../../db/transaction.ts';
 import { TOLD_IN_ROUND } from '../../server/services/restock/allocate.ts';
 import { announceOffers, type AnnouncePayload } from '../../server/services/restock/announce.ts';
 import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
@@ -46,9 +47,16 @@ describe('a round larger than one page', () => {
     expect(announce).toMatchObject({ status: 'pending', payload: { from: round[TOLD_IN_ROUND]!.id, to: round.at(-1)!.id, cause: 'restock', restockUnits: LINE } });
     expect(announce!.runAt.getTime()).toBe(t.clock.now().getTime());
 
+    // Its first page all sent, the restock is still not done: the job has the rest to tell.
+    const progress = async () => (await shop.admin('GET', `/v1/admin/restocks/${res.body.restockId}`)).body.restock.progress;
+    await transaction(t.deps.db, (tx) => tx.update(messages).set({ status: 'sent' }));
+    expect(await progress()).toMatchObject({ done: false, messages: { queued: 0 } });
+
     await runJobs(t);
     round = await offersAndTold();
     expect(round.every((o) => o.messages.length === 1 && o.messages[0]!.template === 'offer')).toBe(true);
+    await transaction(t.deps.db, (tx) => tx.update(messages).set({ status: 'sent' }));
+    expect(await progress()).toMatchObject({ done: true, offers: LINE });
     // In line order: the dispatcher sends by id.
     const ids = round.map((o) => o.messages[0]!.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));

@@ -11,8 +11,17 @@ import { emitAll, emits } from '../webhooks/outbound.ts';
 import { itemName } from '../variants/upsert.ts';
 import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
 
-/** The job that tells a round past its first page: one per variant and round instant. */
-export const announceKey = (shopId: string, variantId: string, at: Date) => `announce:${shopId}:${variantId}:${at.getTime()}`;
+/**
+ * The job that tells a round past its first page, named by its variant, its
+ * instant and its first untold offer: two rounds never share a key, so one can
+ * never be dropped as the other's repeat. `announceKeyRange` spans an instant's.
+ */
+export const announceKey = (shopId: string, variantId: string, at: Date, from: number) => `announce:${shopId}:${variantId}:${at.getTime()}:${from}`;
+export const announceKeyRange = (shopId: string, variantId: string, at: Date) => ({
+  from: `announce:${shopId}:${variantId}:${at.getTime()}:`,
+  // ';' sorts right after ':'.
+  to: `announce:${shopId}:${variantId}:${at.getTime()};`,
+});
 
 /** The largest quantity one signup may ask for (validated at the edge). */
 export const MAX_QUANTITY = 100;
@@ -112,7 +121,7 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
         : []),
       // Whoever the first page left out is told by the first replica free after the commit.
       ...(created.length > TOLD_IN_ROUND
-        ? [{ kind: 'offers.announce', key: announceKey(shop.id, variant.id, now), runAt: now, payload: { ...ofVariant, from: created[TOLD_IN_ROUND]!.id, to: created.at(-1)!.id, cause: args.cause, restockUnits: args.restockUnits } }]
+        ? [{ kind: 'offers.announce', key: announceKey(shop.id, variant.id, now, created[TOLD_IN_ROUND]!.id), runAt: now, payload: { ...ofVariant, from: created[TOLD_IN_ROUND]!.id, to: created.at(-1)!.id, cause: args.cause, restockUnits: args.restockUnits } }]
         : []),
     ],
     now,

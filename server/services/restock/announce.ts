@@ -1,11 +1,11 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { jobs, messages, offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { announceKey, contactsById, tellOffers, TOLD_IN_ROUND, type AllocateArgs } from './allocate.ts';
+import { announceKeyRange, contactsById, tellOffers, TOLD_IN_ROUND, type AllocateArgs } from './allocate.ts';
 
 export interface AnnouncePayload {
   shopId: string;
@@ -82,8 +82,13 @@ export async function toldOffers(tx: Tx, offerIds: readonly number[]): Promise<S
   return told;
 }
 
-/** Whether the round of this instant still has offers to tell: its job is not done yet. */
+/** Whether the round of this instant still has offers to tell: a job of it is not done yet (a range of the jobs' key index). */
 export async function announcing(db: DbOrTx, shopId: string, variantId: string, at: Date): Promise<boolean> {
-  const [job] = await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.key, announceKey(shopId, variantId, at)));
-  return job !== undefined && (job.status === 'pending' || job.status === 'running');
+  const keys = announceKeyRange(shopId, variantId, at);
+  const [job] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(gte(jobs.key, keys.from), lt(jobs.key, keys.to), inArray(jobs.status, ['pending', 'running'])))
+    .limit(1);
+  return job !== undefined;
 }
