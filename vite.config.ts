@@ -61,6 +61,9 @@ const SQLITE_ONLY = [
 
 const test: InlineConfig = {
   pool: 'forks',
+  // Most files spend their time waiting on PostgreSQL, child servers or timers, so three forks keep
+  // two cores busy; vitest's default (cores − 1) would run one file at a time here.
+  maxWorkers: 3,
   // The CSV round trip measures live heap; it needs to ask for a collection.
   execArgv: ['--expose-gc'],
   testTimeout: 20_000,

@@ -55,7 +55,7 @@ describe('a server killed while expired holds cascade', () => {
       const job = await until(async () => {
         const id = (await q.runningExpiry()).find((j) => !killedJobs.has(j));
         return id !== undefined && (await q.expiryOpen()) ? id : undefined;
-      }, sample, 20_000);
+      }, sample, { timeoutMs: 20_000 });
       await killed(scene.child);
       killedJobs.add(job);
       // The transaction died with the process: the holds it was ending are still active.
@@ -63,8 +63,9 @@ describe('a server killed while expired holds cascade', () => {
       scene.child = await startServer(env);
     }
 
-    // Three rounds offered and expired, and the last expiry found nobody left.
-    await until(async () => ((await q.expiredOffers()) === LINE ? true : undefined), sample, 30_000);
+    // Three rounds offered and expired, and the last expiry found nobody left. Each round takes
+    // its 2-second holds and a transaction over its units; waited for while the count moves.
+    await until(async () => ((await q.expiredOffers()) === LINE ? true : undefined), sample, { stillMs: 30_000, progress: q.expiredOffers, everyMs: 20 });
     expect(violations).toEqual([]);
 
     // What an uninterrupted run gives: the k-th in line (0-based) is offered once, in
@@ -92,7 +93,7 @@ describe('a server killed while expired holds cascade', () => {
       const rows = await q.offerMessagesByStatus();
       return rows.every((r) => r.status === 'sent' || r.status === 'suppressed') ? rows : undefined;
     };
-    const rows = await until(settled, async () => {}, 60_000);
+    const rows = await until(settled, async () => {}, { stillMs: 30_000, progress: q.settledOfferMessages, everyMs: 20 });
     await new Promise((r) => setTimeout(r, 500));
     const sent = rows.find((r) => r.status === 'sent')?.n ?? 0;
     expect(rows.reduce((n, r) => n + r.n, 0)).toBe(LINE);
@@ -103,15 +104,29 @@ describe('a server killed while expired holds cascade', () => {
   }, 150_000);
 });
 
-/** Polls `probe` every few ms (running `each` too) until it returns a value. */
-async function until<T>(probe: () => Promise<T | undefined>, each: () => Promise<void>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+interface Wait {
+  /** Gives up this long after the start… */
+  timeoutMs?: number;
+  /** …or this long after `progress` last changed: a loaded machine slows the work, and only work that stops fails. */
+  stillMs?: number;
+  progress?: () => Promise<number>;
+  /** Between polls: a few ms to catch a transaction open; more where the server needs the CPU. */
+  everyMs?: number;
+}
+
+/** Polls `probe` (running `each` too) until it returns a value. */
+async function until<T>(probe: () => Promise<T | undefined>, each: () => Promise<void>, wait: Wait): Promise<T> {
+  const limit = wait.timeoutMs ?? wait.stillMs!;
+  let deadline = Date.now() + limit;
+  let last = await wait.progress?.();
   for (;;) {
     await each();
     const found = await probe();
     if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 2));
+    const now = await wait.progress?.();
+    if (wait.stillMs !== undefined && now !== last) [last, deadline] = [now, Date.now() + wait.stillMs];
+    if (Date.now() > deadline) throw new Error(`timed out waiting${wait.progress ? ` (progress stuck at ${now})` : ''}`);
+    await new Promise((r) => setTimeout(r, wait.everyMs ?? 2));
   }
 }
 
@@ -168,6 +183,7 @@ function queries({ engine, rows }: CrashScene, server: string) {
       (await rows<{ status: string; n: number }>(`select status, count(*) as n from messages where template = 'offer' group by status order by status`)).map(
         (r) => ({ status: r.status, n: Number(r.n) }),
       ),
+    settledOfferMessages: () => one(`select count(*) from messages where template = 'offer' and status in ('sent', 'suppressed')`),
     suppressedReasons: async () => (await column(`select distinct error from messages where template = 'offer' and status = 'suppressed'`)) as string[],
   };
 }
