@@ -88,5 +88,5 @@ it('350 waiting, 200 restocked: offers, honest notices, cascade, follow-ups and 
     conversionRate: 0.72,
   });
   expect((await shop.admin('GET', '/v1/admin/variants')).body.variants[0]).toMatchObject({ inventory: 20, activeHolds: 20, available: 0, queueLength: 100 });
-  // Hundreds of requests, each its own commit: on PostgreSQL each is a round trip.
-}, 60_000);
+  // Hundreds of requests, each its own commit: on PostgreSQL each is a round trip, slower still beside other suites.
+}, 120_000);
