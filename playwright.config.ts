@@ -29,6 +29,8 @@ export default defineConfig({
       PORT: String(port),
       WAITLINE_DB: process.env.E2E_DB,
       WAITLINE_ADMIN_TOKEN: 'e2e-root-token',
+      // Fixed, so the run writes no key file (32 bytes, base64).
+      WAITLINE_SECRET_KEY: 'ZTJlLXNlY3JldC1rZXktMzItYnl0ZXMtbG9uZyEhISE=',
       WAITLINE_TICK_MS: '200',
       // Every browser and every API call here comes from 127.0.0.1: the default 20 signups a minute per IP
       // would throttle the suite itself (test/api/abuse.test.ts proves the limit).

@@ -1,4 +1,5 @@
 import { configBench } from './config.ts';
+import { connectBench } from './connect.ts';
 import { etaBench } from './eta.ts';
 import { fanoutBench } from './fanout.ts';
 import { jobsBench } from './jobs.ts';
@@ -24,6 +25,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   wake: wakeBench,
   jobs: jobsBench,
   replicas: replicasBench,
+  connect: connectBench,
 };
 
 export async function runBenches(chosen: string[]): Promise<void> {

@@ -7,7 +7,7 @@ import { createDeps } from '../server/deps.ts';
 import { enqueueJobs } from '../server/jobs/queue.ts';
 import { transaction } from '../db/transaction.ts';
 import { onEachEngine, type BenchEngine } from './engines.ts';
-import { num } from './lib.ts';
+import { BENCH_SECRET_KEY, num } from './lib.ts';
 
 /**
  * Issue 18: jobs ≥ 1,000 a second, none run twice. `BENCH_JOBS` no-op jobs
@@ -51,7 +51,7 @@ async function jobsOn(engine: BenchEngine): Promise<string> {
 function worker(env: Record<string, string>): Promise<{ ran: number[]; first: number; last: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/jobs-worker.ts'], {
-      env: { ...process.env, NODE_ENV: 'production', ...env },
+      env: { ...process.env, NODE_ENV: 'production', WAITLINE_SECRET_KEY: BENCH_SECRET_KEY, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -10,9 +10,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** WAITLINE_SECRET_KEY for bench servers: production refuses to start without one, and a fixed key writes no key file. */
+export const BENCH_SECRET_KEY = Buffer.alloc(32, 'waitline-bench').toString('base64');
+
 /** A TypeScript entry point in its own process, so the load generator does not share its event loop; run as in production. */
 export async function startProcess(entry: string, env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, NODE_ENV: 'production', WAITLINE_SECRET_KEY: BENCH_SECRET_KEY, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {

@@ -24,6 +24,12 @@ export const UNTRACKED_TABLES: ReadonlySet<string> = new Set([
   // Every rate-limited request writes a counter here on PostgreSQL (db/rate-store.ts), under no shop:
   // tracked, each would tell every replica that every shop changed.
   'rate_limits',
+  // A store connection's sync progress, its webhooks' arrivals and the widget's sightings: written
+  // often, read only fresh by the Connect page (connection_webhooks has no shop column, so a write
+  // there would flush every shop's answers).
+  'connections',
+  'connection_webhooks',
+  'widget_sightings',
 ]);
 
 /** Told `shopId` when that shop's rows may have changed, or `null` when anything may have. */

@@ -1,3 +1,4 @@
+import { connectRoutes } from './routes/connect.ts';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './context.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: Deps) {
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);
   app.route('/', webhookRoutes);
+  app.route('/', connectRoutes);
   app.route('/', adminAppRoutes);
   mountDocs(app, deps.config.publicUrl);
   app.route('/', assetRoutes);

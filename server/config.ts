@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { newSecretKey, parseSecretKey } from './lib/secrets.ts';
 import { token } from './lib/tokens.ts';
 
 export interface Config {
@@ -9,6 +11,14 @@ export interface Config {
   adminToken: string;
   /** True when the admin token was generated for this run (and should be printed). */
   adminTokenGenerated: boolean;
+  /** `WAITLINE_SECRET_KEY`: seals store credentials at rest (server/lib/secrets.ts). */
+  secretKey: Buffer;
+  /**
+   * True when WAITLINE_SECRET_KEY was not set (development only): `secretKey`
+   * is then a stand-in for this run, until the server start replaces it with
+   * the one kept beside the database (`secretKeyPath`).
+   */
+  secretKeyGenerated: boolean;
   ratePerIp: number;
   ratePerEmail: number;
   /** Proxies in front of us: X-Forwarded-For is read this many entries from the right (0: ignored). */
@@ -50,8 +60,10 @@ export interface Config {
   retentionMs: number;
   /** How often the retention sweep runs: a 24th of the retention, between 1 s and 1 h. */
   retentionSweepMs: number;
-  /** Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
-  shopifyApiUrl: string | null;
+  /** `SHOPIFY_API_ORIGIN`: the Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
+  shopifyApiOrigin: string | null;
+  /** How long a Shopify install ticket (the OAuth install link) works: default 10 minutes. */
+  connectTicketMs: number;
   /**
    * Lets shop-given URLs (webhooks, store APIs) reach loopback and private
    * addresses: local development and tests only. Metadata addresses stay closed.
@@ -102,6 +114,27 @@ function proxyHops(env: Env): number {
   return n;
 }
 
+/**
+ * `WAITLINE_SECRET_KEY`: required in production, where a lost or made-up key
+ * would leave every stored credential unreadable. In development a missing
+ * one is generated (and kept by the server start: `secretKeyPath`).
+ */
+function secretKey(env: Env): { secretKey: Buffer; secretKeyGenerated: boolean } {
+  const raw = env.WAITLINE_SECRET_KEY?.trim();
+  if (raw) {
+    const key = parseSecretKey(raw);
+    if (!key) throw new Error('WAITLINE_SECRET_KEY must be 32 bytes as base64 or base64url, or 64 hex characters (make one with `openssl rand -base64 32`)');
+    return { secretKey: key, secretKeyGenerated: false };
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new Error('WAITLINE_SECRET_KEY is required in production: it seals store credentials at rest. Make one with `openssl rand -base64 32` and keep it safe');
+  }
+  return { secretKey: newSecretKey(), secretKeyGenerated: true };
+}
+
+/** Where development keeps its generated secret key: beside the SQLite database (its default path on PostgreSQL). */
+export const secretKeyPath = (config: Pick<Config, 'dbPath'>): string => join(dirname(config.dbPath), 'secret.key');
+
 /** Reads the environment once, at the edge; nothing deeper reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8787);
@@ -116,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     adminToken: adminToken || `wl_admin_${token(18)}`,
     adminTokenGenerated: !adminToken,
+    ...secretKey(env),
     ratePerIp: int(env, 'WAITLINE_RATE_PER_IP', 20),
     ratePerEmail: int(env, 'WAITLINE_RATE_PER_EMAIL', 5),
     trustProxy: proxyHops(env),
@@ -142,7 +176,8 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateWebhooks: truthy(env.WAITLINE_ALLOW_PRIVATE_WEBHOOKS),
     retentionMs,
     retentionSweepMs: Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 24))),
-    shopifyApiUrl: env.SHOPIFY_API_URL?.replace(/\/+$/, '') || null,
+    shopifyApiOrigin: env.SHOPIFY_API_ORIGIN?.replace(/\/+$/, '') || null,
+    connectTicketMs: int(env, 'WAITLINE_CONNECT_TICKET_MS', 10 * 60_000),
     twilio: twilioReady
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID!,

@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock.ts';
 import type { Transports } from './transports/types.ts';
 import type { OutboundNet } from './net/guarded.ts';
 import type { RateLimiter } from './lib/rate-limit.ts';
+import type { Sealer } from './lib/secrets.ts';
 
 /** Everything a service may touch, passed in so tests can swap the clock, the file and the transports. */
 export interface Deps {
@@ -16,6 +17,8 @@ export interface Deps {
   limiter: RateLimiter;
   /** Signs click-tracking links (`server/lib/signing.ts`). */
   secret: string;
+  /** Seals and opens store credentials kept at rest, with WAITLINE_SECRET_KEY. */
+  secrets: Sealer;
   /** Tells the dispatcher that new messages were committed; a no-op where nothing dispatches. */
   wake: () => void;
   /** Name resolution and sockets for URLs shops give us (webhooks, store APIs); tests inject their own. */

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
 import { systemNet } from './net/guarded.ts';
 import { signingSecret } from './lib/signing.ts';
+import { sealer } from './lib/secrets.ts';
 import { createOutboxTransport } from './transports/outbox.ts';
 import { createTransports } from './transports/index.ts';
 
@@ -31,6 +32,7 @@ export async function createDeps(config: Config, overrides: { clock?: Clock; log
     transports,
     limiter: createRateLimiter(clock, database.db),
     secret: await signingSecret(database.db),
+    secrets: sealer(config.secretKey),
     wake: () => {},
     net: { ...systemNet },
     log:

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, secretKeyPath, type Config } from './config.ts';
+import { keptSecretKey, sealer } from './lib/secrets.ts';
 import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
 import { createScheduler } from './jobs/scheduler.ts';
@@ -11,14 +12,22 @@ import { scheduleLapseSweep } from './services/signups/lapse.ts';
 import { scheduleLateEtaCheck } from './services/purchase-orders/late.ts';
 import { scheduleRetentionSweep } from './services/retention/sweep.ts';
 import { scheduleSendLimitsPrune } from './services/messages/prune-limits.ts';
+import { sightingsWritten } from './services/storefront/sightings.ts';
 
 const started = performance.now();
-const config = loadConfig();
-const deps = await createDeps(config).catch((error: unknown) => {
-  // PostgreSQL unreachable (or a migration that failed): one clear line, and exit 1 for the supervisor.
+// A bad setting, PostgreSQL unreachable (or a migration that failed): one clear line, and exit 1 for the supervisor.
+function cannotStart(error: unknown): never {
   console.error(`Waitline cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-});
+}
+const startLines: string[] = [];
+const config = loadedConfig();
+const deps = await createDeps(config).catch(cannotStart);
+// Only once the database opened, so a start that fails leaves no key file behind.
+if (config.secretKeyGenerated) {
+  config.secretKey = keepSecretKey(config);
+  deps.secrets = sealer(config.secretKey);
+}
 // SQLite only: keeps the WAL file from growing under a steady stream of readers.
 const checkpointer = deps.engine === 'sqlite' ? startCheckpointer(deps.db, config.dbPath, deps.log) : null;
 const scheduler = createScheduler(deps);
@@ -45,6 +54,7 @@ const server = serve({ fetch: app.fetch, port: config.port }, async () => {
     `  email: ${deps.transports.email.name}, sms: ${deps.transports.sms.name}`,
   ];
   if (config.adminTokenGenerated) lines.push(`  WAITLINE_ADMIN_TOKEN was not set; for this run it is ${config.adminToken}`);
+  lines.push(...startLines);
   if (config.demo) {
     const { keys, created } = await ensureDemoShop(deps);
     lines.push(
@@ -68,8 +78,38 @@ async function shutdown(signal: string) {
   wake.stop();
   await scheduler.stop();
   await checkpointer?.stop();
+  await sightingsWritten();
   await deps.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+function loadedConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    return cannotStart(error);
+  }
+}
+
+/**
+ * Development without WAITLINE_SECRET_KEY: the key sealing store credentials
+ * is kept in a file beside the database, so a restart still opens them. It is
+ * printed once, when made, for the operator to carry to production.
+ */
+function keepSecretKey(loaded: Config): Buffer {
+  const path = secretKeyPath(loaded);
+  try {
+    const { key, created } = keptSecretKey(path);
+    if (created) {
+      startLines.push(
+        `  WAITLINE_SECRET_KEY was not set; made one and kept it in ${path}: ${key.toString('base64')}`,
+        '  set WAITLINE_SECRET_KEY in production (it is required there): store credentials are sealed with it',
+      );
+    }
+    return key;
+  } catch (error) {
+    return cannotStart(error);
+  }
+}

@@ -8,6 +8,8 @@ import { freePort } from '../bench/lib.ts';
  */
 
 export const ROOT = 'child-server-root-token';
+/** WAITLINE_SECRET_KEY for every test server (here and test/helpers.ts): fixed, so no test writes a generated key file. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 'waitline-tests').toString('base64');
 
 /** The child's environment on the SQLite file at `dbPath`, or on PostgreSQL when `extra` names a `DATABASE_URL`. */
 export async function serverEnv(dbPath: string, resendUrl: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -19,6 +21,7 @@ export async function serverEnv(dbPath: string, resendUrl: string, extra: Record
     // Not the shell's: a DATABASE_URL left exported would move the child off the file the test reads.
     DATABASE_URL: '',
     WAITLINE_ADMIN_TOKEN: ROOT,
+    WAITLINE_SECRET_KEY: TEST_SECRET_KEY,
     WAITLINE_DEMO: '0',
     WAITLINE_TICK_MS: '100',
     WAITLINE_LEASE_MS: '1000',

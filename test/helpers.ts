@@ -9,6 +9,7 @@ import { loadConfig } from '../server/config.ts';
 import { createDeps } from '../server/deps.ts';
 import { createTestClock } from '../server/lib/clock.ts';
 import { dispatchMessages } from '../server/services/messages/dispatch.ts';
+import { TEST_SECRET_KEY } from './child-server.ts';
 import { freshPgDatabase } from './pg/database.ts';
 
 export const ROOT_TOKEN = 'root-token-for-tests';
@@ -35,6 +36,7 @@ export async function setup(env: Record<string, string> = {}, options: { engine?
     WAITLINE_DB: join(dir, 'waitline.db'),
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     WAITLINE_ADMIN_TOKEN: ROOT_TOKEN,
+    WAITLINE_SECRET_KEY: TEST_SECRET_KEY,
     PUBLIC_URL: 'https://waitline.test',
     WAITLINE_TRUST_PROXY: '1',
     // The test clock moves only when told: a new dispatcher sends at once.

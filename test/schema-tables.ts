@@ -34,6 +34,9 @@ export const TABLE_NAMES = [
   'platformLevels',
   'platformOrderLines',
   'rateLimits',
+  'connections',
+  'connectionWebhooks',
+  'widgetSightings',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, session } from './api.ts';
+import { Connect } from './Connect.tsx';
 import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
@@ -12,8 +13,8 @@ import { Settings } from './Settings.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'products' | 'restock' | 'suppliers' | 'messages' | 'escalations' | 'settings';
-const PAGES: Record<Page, string> = { overview: 'Overview', products: 'Products', restock: 'Restock', suppliers: 'Suppliers', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
+type Page = 'overview' | 'connect' | 'products' | 'restock' | 'suppliers' | 'messages' | 'escalations' | 'settings';
+const PAGES: Record<Page, string> = { overview: 'Overview', connect: 'Connect', products: 'Products', restock: 'Restock', suppliers: 'Suppliers', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -88,7 +89,9 @@ function App() {
         </button>
       </header>
       <main>
-        {page === 'restock' ? (
+        {page === 'connect' ? (
+          <Connect />
+        ) : page === 'restock' ? (
           <Restock />
         ) : page === 'suppliers' ? (
           <Suppliers />

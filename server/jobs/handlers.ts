@@ -7,6 +7,7 @@ import type { CadenceStage } from '../services/backorders/record.ts';
 import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
+import { syncCatalog } from '../services/connections/sync.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
@@ -31,6 +32,7 @@ export const jobHandlers: JobHandlers = {
   'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
   'preorder.update': async (deps, p, job) => await preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'shopify.webhook': async (deps, p) => await processShopifyEvent(deps, Number(p.eventId)),
+  'connections.sync': async (deps, p) => await syncCatalog(deps, Number(p.connectionId)),
   'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
   'signups.lapse': async (deps) => {
     await scheduleLapseSweep(deps);

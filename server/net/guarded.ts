@@ -34,15 +34,24 @@ export interface GuardedRequest {
   maxBody?: number;
 }
 
+/** What came back: header names lower-cased, repeated headers joined with ", " as fetch joins them. */
+export interface GuardedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /**
  * One HTTP request to a URL someone else gave us. Every call resolves the name
  * afresh, refuses if any address it resolves to is closed (loopback, private,
  * link-local, metadata), then connects to exactly the address it checked, so
  * a name that rebinds between the check and the connection cannot redirect
- * it. Redirects are never followed: the caller sees the 3xx status. The whole
- * exchange, lookup included, has one deadline.
+ * it. Redirects are never followed: the caller sees the 3xx status. Every
+ * answer brings its headers, and its body up to `maxBody` bytes whatever its
+ * status, so a caller can honour a 429's Retry-After or read why a 400 refused.
+ * The whole exchange, lookup included, has one deadline.
  */
-export async function guardedRequest(net: OutboundNet, url: string, req: GuardedRequest): Promise<{ status: number; body: string }> {
+export async function guardedRequest(net: OutboundNet, url: string, req: GuardedRequest): Promise<GuardedAnswer> {
   const timeoutMs = req.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -88,7 +97,7 @@ async function pick(net: OutboundNet, raw: string, allowPrivate: boolean): Promi
   return { url, name, address: addresses[0]!.address };
 }
 
-function exchange(net: OutboundNet, target: Target, req: GuardedRequest, signal: AbortSignal): Promise<{ status: number; body: string }> {
+function exchange(net: OutboundNet, target: Target, req: GuardedRequest, signal: AbortSignal): Promise<GuardedAnswer> {
   const { url, name, address } = target;
   const https = url.protocol === 'https:';
   const port = Number(url.port) || (https ? 443 : 80);
@@ -110,23 +119,41 @@ function exchange(net: OutboundNet, target: Target, req: GuardedRequest, signal:
     request.on('error', fail);
     request.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
+      const headers = headersOf(res);
       const max = req.maxBody ?? 0;
-      if (max === 0 || status < 200 || status >= 300) {
+      if (max === 0) {
         res.destroy();
-        return resolve({ status, body: '' });
+        return resolve({ status, headers, body: '' });
       }
+      // A 2xx answer past the limit is an error; an error answer past it is cut short, because its
+      // status (and a 429's Retry-After) is the news and the body only explains it.
+      const ok = status >= 200 && status < 300;
       const chunks: Buffer[] = [];
       let size = 0;
+      const done = () => resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') });
       res.on('data', (chunk: Buffer) => {
+        if (size + chunk.length > max) {
+          if (ok) return res.destroy(new OutboundError('answer too large'));
+          chunks.push(chunk.subarray(0, max - size));
+          res.destroy();
+          return done();
+        }
         size += chunk.length;
-        if (size > max) return res.destroy(new OutboundError('answer too large'));
         chunks.push(chunk);
       });
       res.on('error', fail);
-      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', done);
     });
     request.end(req.body);
   });
+}
+
+function headersOf(res: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }
 
 /** Socket and TLS errors in words that reveal nothing of the far end. */

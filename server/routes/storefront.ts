@@ -14,6 +14,7 @@ import { signupStatus, cancelSignup } from '../services/signups/status.ts';
 import { signupByToken } from '../services/signups/find.ts';
 import { holdStatus } from '../services/restock/hold-status.ts';
 import { storefrontConfig } from '../services/storefront/config.ts';
+import { noteWidgetSeen } from '../services/storefront/sightings.ts';
 
 const keyQuery = z.object({ key: z.string().max(100).optional() });
 
@@ -61,7 +62,11 @@ const cachedConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 async function answerConfig(c: Context<AppEnv>, q: ConfigQuery): Promise<Response> {
-  const shop = await storefrontShop(c, q.key);
+  const shop = await shopByPublishableKey(c.get('deps'), q.key, c.req.raw);
+  c.set('shop', shop);
+  // Before the origin check: a refused page is what the Connect page most needs to show.
+  noteWidgetSeen(c.get('deps'), shop, c.req.header('origin'));
+  assertOrigin(shop, c.req.header('origin'));
   const answer = await storefrontConfig(c.get('deps').db, shop, { locale: q.locale ?? shop.settings.locale, variants: q.variants });
   // Never stale: a CDN or browser may keep the answer but asks again each time, and a 304 costs no body.
   c.header('Cache-Control', 'public, no-cache');

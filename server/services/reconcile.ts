@@ -1,21 +1,26 @@
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
-import { shops, variants } from '../../db/schema/index.ts';
+import { shops, variants, type Shop } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Deps } from '../context.ts';
 import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
-import { guardedPost, shopifyAdapter, trustedPost } from '../platforms/shopify.ts';
+import { shopifyAdminDeps } from '../platforms/shopify/http.ts';
+import { shopifyAdapter } from '../platforms/shopify/inventory.ts';
 import type { InventoryAdapter } from '../platforms/types.ts';
 import { recordPlatformLevel } from './platform/settle.ts';
+import { freshCredentials } from './connections/shopify.ts';
+import { connectionOf } from './connections/store.ts';
 
-/** The adapter that can tell a shop's stock: Shopify with an access token, else none. */
-export const adapterFor = (deps: Pick<Deps, 'config' | 'net'>, shop: { settings: { shopify: { accessToken: string | null } | null } }): InventoryAdapter =>
-  shop.settings.shopify?.accessToken
-    ? shopifyAdapter(
-        deps.config.shopifyApiUrl,
-        deps.config.shopifyApiUrl ? trustedPost : guardedPost(deps.net, deps.config.allowPrivateWebhooks),
-      )
-    : noneAdapter;
+/**
+ * The adapter that can tell a shop's stock: Shopify with its connection's
+ * token (renewed first when it is about to lapse), or with a token set by
+ * hand in settings; else none.
+ */
+export async function adapterFor(deps: Deps, shop: Shop): Promise<InventoryAdapter> {
+  const connection = await connectionOf(deps.db, shop.id, 'shopify');
+  const token = connection ? (await freshCredentials(deps, connection)).accessToken : shop.settings.shopify?.accessToken;
+  return token ? shopifyAdapter(shopifyAdminDeps(deps), token) : noneAdapter;
+}
 
 /**
  * Webhooks get lost. For every variant someone is waiting on (a waitlist,
@@ -25,7 +30,10 @@ export const adapterFor = (deps: Pick<Deps, 'config' | 'net'>, shop: { settings:
 export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapterFor): Promise<{ shops: number; checked: number; changed: number }> {
   const report = { shops: 0, checked: 0, changed: 0 };
   for (const shop of await deps.db.select().from(shops).where(isNotNull(shops.shopifyDomain)).orderBy(asc(shops.id))) {
-    const adapter = adapterOf(deps, shop);
+    const adapter = await adapterOf(deps, shop).catch((error) => {
+      deps.log('reconciliation: no token for a shop', { shop: shop.id, error: error instanceof Error ? error.message : String(error) });
+      return noneAdapter;
+    });
     if (adapter.name === 'none') continue;
     const waitedOn = await deps.db
       .select()

@@ -1,3 +1,4 @@
+import { TEST_SECRET_KEY } from '../child-server.ts';
 import { spawn } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
 import { connectPg } from '../../db/pg.ts';
@@ -46,7 +47,7 @@ describe('the server on DATABASE_URL', () => {
   it('prints one clear line and exits 1 when PostgreSQL cannot be reached', async () => {
     const port = await closedPort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      env: { ...process.env, DATABASE_URL: `postgres://waitline:s3cret@127.0.0.1:${port}/shop`, PORT: String(await closedPort()), WAITLINE_DEMO: '0' },
+      env: { ...process.env, DATABASE_URL: `postgres://waitline:s3cret@127.0.0.1:${port}/shop`, PORT: String(await closedPort()), WAITLINE_DEMO: '0', WAITLINE_SECRET_KEY: TEST_SECRET_KEY },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,6 +1,9 @@
 import { EXAMPLES } from '../fuzz/examples.ts';
 import type { Shop } from '../fuzz/world.ts';
 
+/** The Shopify store connected to shop A. */
+export const A_STORE = 'a-store.myshopify.com';
+
 /** A variant only shop A has; both shops also have 4401–4403, the same platform ids. */
 export const A_ONLY = 'a-only-9';
 
@@ -66,6 +69,13 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'POST /v1/admin/purchase-orders/:id/receive': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}/receive`, body: { quantity: 1 } },
     'POST /v1/admin/purchase-orders/:id/close': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}/close` },
     'GET /v1/admin/suppliers': { path: `/v1/admin/suppliers?cursor=${a.supplierIds[0]! - 1}` },
+    // A's store is connected to A (tenants.test.ts gives it a connection): B may neither see it, take it, nor end it.
+    'GET /v1/admin/connections': { path: '/v1/admin/connections' },
+    'PUT /v1/admin/connections/shopify': { path: '/v1/admin/connections/shopify', body: { shop: A_STORE, accessToken: 'shpat_b_token_0001', apiSecret: 'b_api_secret_0001' } },
+    'POST /v1/admin/connections/shopify/ticket': { path: '/v1/admin/connections/shopify/ticket', body: { shop: A_STORE, clientId: 'b-client-id-01', clientSecret: 'b-client-secret-01' } },
+    'POST /v1/admin/connections/:platform/sync': { path: '/v1/admin/connections/shopify/sync' },
+    'GET /v1/admin/connections/:platform/progress': { path: '/v1/admin/connections/shopify/progress' },
+    'DELETE /v1/admin/connections/:platform': { path: '/v1/admin/connections/shopify' },
   };
 }
 

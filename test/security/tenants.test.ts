@@ -4,7 +4,8 @@ import { execute, first, rows } from '../../db/raw.ts';
 import { transaction } from '../../db/transaction.ts';
 import { testEngine, type TestEnv } from '../helpers.ts';
 import { fuzzEnv, populatedShop, tokens, type Shop } from '../fuzz/world.ts';
-import { A_ONLY, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
+import { connections, connectionWebhooks } from '../../db/schema/index.ts';
+import { A_ONLY, A_STORE, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
 
 /**
  * No data crosses between shops (SPEC §2). Two shops with the same variant
@@ -26,12 +27,21 @@ beforeAll(async () => {
   await a.admin('PUT', `/v1/admin/variants/${A_ONLY}`, { productTitle: 'A only', mode: 'waitlist', inventory: 0 });
   await t.call('POST', '/v1/storefront/signups', { body: { key: a.pk, variantId: A_ONLY, email: a.email('solo') } });
   a = { ...a, ...(await tokens(t, a.id)) };
+  // A's connected store: its sealed credentials and subscriptions are A's alone.
+  await transaction(t.deps.db, async (tx) => {
+    const now = t.clock.now();
+    const [row] = await tx
+      .insert(connections)
+      .values({ shopId: a.id, platform: 'shopify', account: A_STORE, method: 'token', credentials: t.deps.secrets.seal({ accessToken: 'shpat_a_token', webhookSecret: 'a_secret' }), scopes: ['read_products'], origins: [`https://${A_STORE}`], syncStatus: 'done', productsImported: 1, variantsImported: 1, createdAt: now, updatedAt: now })
+      .returning();
+    await tx.insert(connectionWebhooks).values({ connectionId: row!.id, topic: 'orders/create', subscriptionId: 'gid://shopify/WebhookSubscription/1', registeredAt: now });
+  });
   // A's endpoint is paused: no request of B's may resume it (B saving its own settings included).
   await transaction(t.deps.db, (tx) =>
     execute(tx, sql`insert into webhook_endpoints (shop_id, channel, failures, last_error, failing_since, disabled_at) values (${a.id}, 'webhooks', 12, 'answered 500', 1, 2)`),
   );
   // What would show that A's data leaked: its id, contacts' emails, and every token and public id it owns.
-  aSecrets = [a.id, a.pk, '.a@example.com', a.supplierName, A_ONLY, ...a.signupTokens, ...a.offerTokens, ...a.contactTokens, ...a.backorderTokens, ...a.messageIds, WEBHOOKS.url];
+  aSecrets = [a.id, a.pk, A_STORE, '.a@example.com', a.supplierName, A_ONLY, ...a.signupTokens, ...a.offerTokens, ...a.contactTokens, ...a.backorderTokens, ...a.messageIds, WEBHOOKS.url];
   expect(a.escalationIds.length && a.offerTokens.length && a.backorderTokens.length && a.messageIds.length).toBeGreaterThan(0);
   const counts = [];
   for (const table of ['webhook_deliveries', 'webhook_endpoints', 'queue_actions', 'purchase_orders', 'restocks']) counts.push(await count(table, a.id));
@@ -134,6 +144,11 @@ describe('admin routes with the wrong shop', () => {
     // An order id is unique per shop: B's order with A's order id is new in B.
     expect(outcomes['POST /v1/admin/orders']).toBe(201);
     expect(outcomes['POST /v1/admin/signups/:id/remove']).toBe(404);
+    // A's store is A's: B cannot connect it (before anything reaches Shopify), and B has none to sync or end.
+    expect(outcomes['PUT /v1/admin/connections/shopify']).toBe(409);
+    expect(outcomes['POST /v1/admin/connections/shopify/ticket']).toBe(409);
+    expect(outcomes['DELETE /v1/admin/connections/:platform']).toBe(404);
+    expect(outcomes['POST /v1/admin/connections/:platform/sync']).toBe(404);
     // A's contact is not B's to see or erase.
     expect(outcomes['GET /v1/admin/contacts/export']).toBe(404);
     expect(outcomes['POST /v1/admin/contacts/erase']).toBe(404);

@@ -25,7 +25,7 @@ let admin: Awaited<ReturnType<TestEnv['createShop']>>['admin'];
 let run = 0;
 beforeAll(async () => {
   stub = await startShopifyStub(TOKEN);
-  t = await setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000' });
+  t = await setup({ SHOPIFY_API_ORIGIN: stub.url, WAITLINE_RECONCILE_MS: '600000' });
   admin = (await t.createShop('Arrival Store', { shopify: { domain: DOMAIN, webhookSecret: SHOPIFY_SECRET, accessToken: TOKEN } })).admin;
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ let stub: ShopifyStub;
 const TOKEN = 'shpat_test_0123456789';
 beforeEach(async () => {
   stub = await startShopifyStub(TOKEN);
-  t = await setup({ SHOPIFY_API_URL: stub.url, WAITLINE_RECONCILE_MS: '600000', WAITLINE_RATE_PER_IP: '0' });
+  t = await setup({ SHOPIFY_API_ORIGIN: stub.url, WAITLINE_RECONCILE_MS: '600000', WAITLINE_RATE_PER_IP: '0' });
 });
 afterEach(async () => {
   await t.cleanup();
@@ -56,7 +56,7 @@ describe('reconciliation', () => {
     const shop = await shopifyShop();
     await t.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: '44012345678901', email: 'a@example.com' } });
     stub.levels.set('46012345678901', { '71234567890': 1 });
-    stub.failNext = true;
+    stub.fail(6, 503); // every try of the pass: the Admin API client retries a few times first
     expect(await reconcile(t.deps)).toMatchObject({ changed: 0 });
     expect(t.logs.some((l) => l.startsWith('reconciliation failed for a shop'))).toBe(true);
     expect(await reconcile(t.deps)).toMatchObject({ changed: 1 });

@@ -15,6 +15,7 @@ import { restocksRoutes } from './restocks.ts';
 import { purchaseOrdersRoutes } from './purchase-orders.ts';
 import { contactsRoutes } from './contacts.ts';
 import { backordersRoutes } from './backorders.ts';
+import { connectionsRoutes } from './connections.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -35,4 +36,5 @@ export const adminRoutes = createRouter()
   .route('/', restocksRoutes)
   .route('/', purchaseOrdersRoutes)
   .route('/', contactsRoutes)
-  .route('/', backordersRoutes);
+  .route('/', backordersRoutes)
+  .route('/', connectionsRoutes);

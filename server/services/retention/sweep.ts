@@ -1,6 +1,6 @@
 import { lte } from 'drizzle-orm';
 import { affected, runWrite } from '../../../db/raw.ts';
-import { retiredPublishableKeys } from '../../../db/schema/index.ts';
+import { retiredPublishableKeys, widgetSightings } from '../../../db/schema/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import type { Write } from '../../../db/sql/statement.ts';
 import { transaction } from '../../../db/transaction.ts';
@@ -28,6 +28,8 @@ export interface RetentionResult {
   deliveriesDeleted: number;
   /** Publishable keys past their grace period, forgotten. */
   keysDeleted: number;
+  /** Pages the widget was last seen on longer ago than the retention (made-up Origins included). */
+  sightingsDeleted: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>
     keysDeleted: await transaction(deps.db, async (tx) =>
       affected(await tx.delete(retiredPublishableKeys).where(lte(retiredPublishableKeys.expiresAt, new Date(now)))),
     ),
+    sightingsDeleted: await transaction(deps.db, async (tx) => affected(await tx.delete(widgetSightings).where(lte(widgetSightings.lastSeenAt, new Date(cutoff))))),
   };
 }
 

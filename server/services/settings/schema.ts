@@ -102,7 +102,8 @@ export const settingsSchema = z.object({
         .trim()
         .toLowerCase()
         .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain'),
-      webhookSecret: z.string().min(8).max(256),
+      /** Set by hand (a custom app's secret); null when a connection holds it, sealed (server/services/connections). */
+      webhookSecret: z.string().min(8).max(256).nullable(),
       /** Location ids whose stock counts as sellable; null counts every location. */
       locations: z.array(z.string().regex(/^\d{1,20}$/, 'must be a Shopify location id')).max(100).nullable().default(null),
       /** Admin API access token (read_inventory), for the reconciliation pass; null turns it off. */

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { shops, type Shop } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
-import { Invalid } from '../../lib/errors.ts';
+import { Conflict, Invalid } from '../../lib/errors.ts';
+import { connectionOf } from '../connections/store.ts';
 import { hostRefused } from '../../net/addresses.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
 import { enableEndpoint } from '../webhooks/endpoints.ts';
@@ -68,6 +69,9 @@ export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
   refuseClosedUrls(patch, deps.config.allowPrivateWebhooks);
+  if (patch.shopify !== undefined && (await connectionOf(deps.db, shop.id, 'shopify'))) {
+    throw Conflict('Shopify is connected through /v1/admin/connections/shopify: disconnect it there to set these by hand', 'shopify');
+  }
   const now = deps.clock.now();
   return claimingShopifyDomain(() =>
     transaction(deps.db, async (tx) => {
@@ -89,7 +93,7 @@ export function presentSettings(settings: ShopSettings) {
   return {
     ...settings,
     shopify: settings.shopify
-      ? { ...settings.shopify, webhookSecret: MASK, accessToken: settings.shopify.accessToken ? MASK : null }
+      ? { ...settings.shopify, webhookSecret: settings.shopify.webhookSecret ? MASK : null, accessToken: settings.shopify.accessToken ? MASK : null }
       : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
     webhooks: settings.webhooks ? { ...settings.webhooks, secret: MASK } : null,

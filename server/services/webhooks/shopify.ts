@@ -12,16 +12,19 @@ import { cancelBackorder } from '../backorders/cancel.ts';
 import { ingestOrder } from '../orders/ingest.ts';
 import { closePendingLines, recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariant } from '../variants/upsert.ts';
+import { disconnect } from '../connections/disconnect.ts';
+import { connectedWebhookSecret, connectionOf, webhookArrived } from '../connections/store.ts';
 
-export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled'] as const;
+export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled', 'app/uninstalled'] as const;
 
 /**
  * The shop by `X-Shopify-Shop-Domain`, if the body's HMAC (base64 SHA-256,
- * keyed with the shop's webhook secret) matches, compared in constant time.
+ * keyed with the shop's webhook secret: its connection's app secret, or the
+ * one set by hand in settings) matches, compared in constant time.
  */
-export async function verifyShopify(deps: Pick<Deps, 'db'>, domain: string | undefined, hmac: string | undefined, rawBody: string): Promise<Shop> {
+export async function verifyShopify(deps: Pick<Deps, 'db' | 'secrets'>, domain: string | undefined, hmac: string | undefined, rawBody: string): Promise<Shop> {
   const [shop] = domain ? await deps.db.select().from(shops).where(eq(shops.shopifyDomain, domain.trim().toLowerCase())) : [];
-  const secret = shop?.settings.shopify?.webhookSecret;
+  const secret = shop && ((await connectedWebhookSecret(deps, shop.id)) ?? shop.settings.shopify?.webhookSecret);
   if (!shop || !secret || !hmac) throw Unauthorized('Webhook signature could not be verified');
   const expected = createHmac('sha256', secret).update(rawBody, 'utf8').digest('base64');
   if (!safeEqual(expected, hmac)) throw Unauthorized('Webhook signature could not be verified');
@@ -49,6 +52,7 @@ export async function receiveShopify(
       .onConflictDoNothing()
       .returning({ id: webhookEvents.id });
     if (!row) return 'duplicate' as const;
+    await webhookArrived(tx, args.shop.id, 'shopify', args.topic, now);
     await enqueueJobs(tx, [{ kind: 'shopify.webhook', key: `shopify:${row.id}`, runAt: now, payload: { eventId: row.id } }], now);
     return 'queued' as const;
   });
@@ -71,6 +75,8 @@ export async function processShopifyEvent(deps: Deps, eventId: number): Promise<
       return void (await ingestShopifyOrder(deps, shop, p));
     case 'orders/cancelled':
       return cancelShopifyOrder(deps, shop, p);
+    case 'app/uninstalled':
+      return uninstalled(deps, shop);
   }
 }
 
@@ -186,6 +192,11 @@ async function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>
     holdToken: typeof hold === 'string' && /^[\w-]{10,64}$/.test(hold) ? hold : undefined,
     placedAt: platformTime(p.created_at, deps.clock.now()),
   });
+}
+
+/** app/uninstalled: the store revoked our token; the connection ends here too (a shop without one has nothing to end). */
+async function uninstalled(deps: Deps, shop: Shop): Promise<void> {
+  if (await connectionOf(deps.db, shop.id, 'shopify')) await disconnect(deps, shop, 'shopify', 'store');
 }
 
 /** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */

@@ -1,0 +1,227 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, events } from './api.ts';
+import { Alert, useApi } from './ui.tsx';
+
+interface Catalog {
+  status: 'queued' | 'running' | 'done' | 'failed';
+  products: number;
+  variants: number;
+  variantsTotal: number | null;
+}
+interface Connection {
+  platform: string;
+  account: string;
+  method: 'client_credentials' | 'oauth' | 'token';
+  scopes: string[];
+  catalog: Catalog;
+  webhooks: Array<{ topic: string; registeredAt: string; lastArrivedAt: string | null }>;
+  origins: Array<{ origin: string; allowed: boolean }>;
+  error: string | null;
+}
+interface Connections {
+  connections: Connection[];
+  widget: { seen: Array<{ origin: string; allowed: boolean; lastSeenAt: string }> };
+}
+
+/** "2 minutes ago": how long since `at`, in the largest whole unit. */
+export function ago(at: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(at)) / 1000));
+  const [n, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : s < 86_400 ? [Math.floor(s / 3600), 'hour'] : [Math.floor(s / 86_400), 'day'];
+  return n === 0 ? 'just now' : `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+}
+
+/** A checklist line: done or not, what it says, and what to do when it is not. */
+function Check({ ok, label, children }: { ok: boolean; label: string; children?: preact.ComponentChildren }) {
+  return (
+    <li class={ok ? 'check done' : 'check'}>
+      <span aria-hidden="true">{ok ? '✓' : '○'}</span> <strong>{label}</strong>
+      <span class="sr-only">{ok ? ' (done)' : ' (not yet)'}</span>
+      {children ? <div class="muted">{children}</div> : null}
+    </li>
+  );
+}
+
+/** The form: a Dev Dashboard app's client id and secret, or an admin-created app's token and API secret. */
+function ConnectShopify({ onConnected }: { onConnected: () => void }) {
+  const [method, setMethod] = useState<'client' | 'oauth' | 'token'>('client');
+  const [fields, setFields] = useState({ shop: '', clientId: '', clientSecret: '', accessToken: '', apiSecret: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const set = (name: keyof typeof fields) => (e: Event) => setFields({ ...fields, [name]: (e.target as HTMLInputElement).value });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    const { shop, clientId, clientSecret, accessToken, apiSecret } = fields;
+    try {
+      if (method === 'oauth') {
+        // The ticket is the only thing the browser carries to Shopify and back.
+        const { installUrl } = await api<{ installUrl: string }>('/v1/admin/connections/shopify/ticket', { method: 'POST', body: { shop, clientId, clientSecret } });
+        location.assign(installUrl);
+        return;
+      }
+      await api('/v1/admin/connections/shopify', { method: 'PUT', body: method === 'client' ? { shop, clientId, clientSecret } : { shop, accessToken, apiSecret } });
+      onConnected();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-busy={busy}>
+      <h3>Connect Shopify</h3>
+      <label>
+        Store domain <input name="shop" required placeholder="your-store.myshopify.com" value={fields.shop} onInput={set('shop')} />
+      </label>
+      <fieldset>
+        <legend>Your app</legend>
+        <label>
+          <input type="radio" name="method" checked={method === 'client'} onChange={() => setMethod('client')} /> Made in the Dev Dashboard (client ID and secret)
+        </label>
+        <label>
+          <input type="radio" name="method" checked={method === 'oauth'} onChange={() => setMethod('oauth')} /> Made in the Dev Dashboard, installed with the store owner's approval (OAuth)
+        </label>
+        <label>
+          <input type="radio" name="method" checked={method === 'token'} onChange={() => setMethod('token')} /> Made in the store admin before 2026 (access token)
+        </label>
+      </fieldset>
+      {method !== 'token' ? (
+        <>
+          <label>
+            Client ID <input name="clientId" required autocomplete="off" value={fields.clientId} onInput={set('clientId')} />
+          </label>
+          <label>
+            Client secret <input name="clientSecret" type="password" required autocomplete="off" value={fields.clientSecret} onInput={set('clientSecret')} />
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            Admin API access token <input name="accessToken" type="password" required autocomplete="off" value={fields.accessToken} onInput={set('accessToken')} />
+          </label>
+          <label>
+            API secret key <input name="apiSecret" type="password" required autocomplete="off" value={fields.apiSecret} onInput={set('apiSecret')} />
+          </label>
+        </>
+      )}
+      <Alert message={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Checking with Shopify…' : method === 'oauth' ? 'Continue to Shopify' : 'Connect'}
+      </button>
+    </form>
+  );
+}
+
+/** The import's progress, live from the server's event stream while it runs. */
+function CatalogProgress({ platform, catalog, onDone }: { platform: string; catalog: Catalog; onDone: () => void }) {
+  const [live, setLive] = useState(catalog);
+  useEffect(() => {
+    setLive(catalog);
+    if (catalog.status === 'done' || catalog.status === 'failed') return;
+    const stop = new AbortController();
+    void events(
+      `/v1/admin/connections/${platform}/progress`,
+      (_event, data) => {
+        const next = (data as { catalog: Catalog | null }).catalog;
+        if (!next) return;
+        setLive(next);
+        if (next.status === 'done' || next.status === 'failed') onDone();
+      },
+      stop.signal,
+    ).catch(() => undefined);
+    return () => stop.abort();
+  }, [platform, catalog.status]);
+  const total = live.variantsTotal ?? undefined;
+  return (
+    <>
+      {live.products} products, {live.variants} variants{total !== undefined ? ` of ${total}` : ''}
+      {live.status === 'done' ? null : <progress aria-label="Catalog import" max={total} value={total !== undefined ? Math.min(live.variants, total) : undefined} />}
+    </>
+  );
+}
+
+/** Where the widget was last seen, or why it may not have been. */
+function WidgetSeen({ seen, origins }: { seen: Connections['widget']['seen']; origins: Connection['origins'] }) {
+  const allowed = seen.find((s) => s.allowed);
+  const refused = seen.find((s) => !s.allowed);
+  if (allowed)
+    return (
+      <Check ok label="Widget seen on the storefront">
+        Widget seen on {allowed.origin} {ago(allowed.lastSeenAt)}
+      </Check>
+    );
+  return (
+    <Check ok={false} label="Widget seen on the storefront">
+      {refused
+        ? `Not seen yet: the widget was called from ${refused.origin} ${ago(refused.lastSeenAt)}, which is not an allowed origin. Add it in Settings.`
+        : `Not seen yet. Paste the widget tag into your theme (Settings → Install and keys), then open a product page on ${origins[0]?.origin ?? 'your store'}.`}
+    </Check>
+  );
+}
+
+/** The Connect page: connect a store, then watch each step of the checklist come true. */
+export function Connect() {
+  const state = useApi<Connections>('/v1/admin/connections');
+  // An OAuth install that failed after Shopify's redirect comes back with the reason in the fragment.
+  const [error, setError] = useState(() => new URLSearchParams(location.hash.slice(1)).get('error') ?? '');
+  const act = async (path: string, method: string, question?: string) => {
+    if (question && !confirm(question)) return;
+    try {
+      await api(path, { method });
+      setError('');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+    await state.reload();
+  };
+  if (!state.data) return state.error ? <Alert message={state.error} /> : <p class="muted">Loading…</p>;
+  const shopify = state.data.connections.find((c) => c.platform === 'shopify');
+  if (!shopify)
+    return (
+      <>
+        <Alert message={error} />
+        <ConnectShopify onConnected={() => void state.reload()} />
+      </>
+    );
+  const heard = shopify.webhooks.filter((w) => w.lastArrivedAt);
+  return (
+    <section class="card">
+      <h3>Shopify: {shopify.account}</h3>
+      <Alert message={error || shopify.error || ''} />
+      <ul class="checklist">
+        <Check ok={!shopify.error} label="Credentials verified">
+          {shopify.method === 'client_credentials' ? 'Client credentials (tokens renewed daily)' : shopify.method === 'oauth' ? 'Installed through OAuth' : 'Admin API token'}; scopes{' '}
+          {shopify.scopes.join(', ')}
+        </Check>
+        <Check ok={shopify.catalog.status === 'done'} label="Catalog imported">
+          <CatalogProgress platform="shopify" catalog={shopify.catalog} onDone={() => void state.reload()} />
+        </Check>
+        <Check ok={shopify.webhooks.length > 0} label="Webhooks registered">
+          <ul>
+            {shopify.webhooks.map((w) => (
+              <li key={w.topic}>
+                <code>{w.topic}</code>: {w.lastArrivedAt ? `last arrived ${ago(w.lastArrivedAt)}` : 'nothing yet'}
+              </li>
+            ))}
+          </ul>
+          {heard.length === 0 ? 'Deliveries appear here as the store sends them.' : null}
+        </Check>
+        <Check ok={shopify.origins.length > 0 && shopify.origins.every((o) => o.allowed)} label="Storefront origins allowed">
+          {shopify.origins.map((o) => o.origin).join(', ')}
+        </Check>
+        <WidgetSeen seen={state.data.widget.seen} origins={shopify.origins} />
+      </ul>
+      <button type="button" class="secondary" disabled={shopify.catalog.status === 'queued' || shopify.catalog.status === 'running'} onClick={() => void act('/v1/admin/connections/shopify/sync', 'POST')}>
+        Import the catalog again
+      </button>{' '}
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => void act('/v1/admin/connections/shopify', 'DELETE', 'Disconnect this store? Its webhooks are removed; your variants and waiting lines stay.')}
+      >
+        Disconnect
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Deps } from '../../context.ts';
+import { guardedRequest, OutboundError, type OutboundNet } from '../../net/guarded.ts';
+import { ShopifyError } from './errors.ts';
+
+export const SHOPIFY_API_VERSION = '2025-10';
+
+/**
+ * How requests leave: trusted (SHOPIFY_API_ORIGIN set by the operator: plain fetch) or guarded
+ * (a shop-given domain: server/net/guarded.ts, private ranges refused). Answers status, headers, body.
+ */
+export type ShopifyHttp = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+
+export interface ShopifyAdminDeps {
+  /** Replaces https://{shop} in every URL when set (SHOPIFY_API_ORIGIN: tests point it at a stub). */
+  origin: string | null;
+  http: ShopifyHttp;
+  sleep(ms: number): Promise<void>;
+}
+
+const TIMEOUT_MS = 30_000;
+/** A catalog page of a few products with 100 variants each is far below this. */
+const MAX_ANSWER = 16 * 1024 * 1024;
+
+/** The operator's own origin is configuration we trust: plain fetch, redirects not followed. */
+export const trustedHttp: ShopifyHttp = async (url, init) => {
+  const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+};
+
+/**
+ * A shop-given domain goes through the address guard like every webhook URL. The guard answers
+ * headers and bodies of every status, so a 429's Retry-After and a 400's {"error"} arrive as by fetch.
+ */
+export const guardedHttp =
+  (net: OutboundNet, allowPrivate: boolean): ShopifyHttp =>
+  (url, init) => guardedRequest(net, url, { ...init, allowPrivate, timeoutMs: TIMEOUT_MS, maxBody: MAX_ANSWER });
+
+/** The deps for a Deps: config.shopifyApiOrigin means trusted http, else the guarded path. */
+export function shopifyAdminDeps(deps: Pick<Deps, 'config' | 'net' | 'clock'>): ShopifyAdminDeps {
+  const origin = deps.config.shopifyApiOrigin;
+  return {
+    origin,
+    http: origin ? trustedHttp : guardedHttp(deps.net, deps.config.allowPrivateWebhooks),
+    sleep: (ms) => deps.clock.sleep(ms),
+  };
+}
+
+const MYSHOPIFY = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/**
+ * Where a store's Admin API lives: the configured origin, else the shop's own myshopify domain.
+ * Any other name is refused before a request is made, so a client secret only ever goes to Shopify.
+ */
+export function storeOrigin(deps: Pick<ShopifyAdminDeps, 'origin'>, shop: string): string {
+  if (!MYSHOPIFY.test(shop)) throw new ShopifyError('invalid', 'The shop must be its *.myshopify.com domain');
+  return deps.origin ?? `https://${shop}`;
+}
+
+/** A refused address is the caller's mistake; any other way the request did not arrive can pass. */
+export const refusedAddress = (error: unknown) =>
+  error instanceof OutboundError && /address not allowed|invalid URL/.test(error.message);

@@ -1,0 +1,66 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/index.ts';
+import { connections, connectionWebhooks, shops, type Connection, type ConnectionWebhook, type Platform, type Shop } from '../../../db/schema/index.ts';
+import { widgetSightings } from '../storefront/sightings.ts';
+
+/** How the Connect page sees one connection: never its credentials. */
+export function presentConnection(connection: Connection, hooks: ConnectionWebhook[], shop: Shop) {
+  return {
+    platform: connection.platform,
+    account: connection.account,
+    method: connection.method,
+    status: connection.syncStatus === 'failed' ? 'error' : 'connected',
+    scopes: connection.scopes,
+    tokenExpiresAt: connection.tokenExpiresAt,
+    catalog: {
+      status: connection.syncStatus,
+      products: connection.productsImported,
+      variants: connection.variantsImported,
+      variantsTotal: connection.variantsTotal,
+      startedAt: connection.syncStartedAt,
+      finishedAt: connection.syncFinishedAt,
+    },
+    webhooks: hooks.map((h) => ({ topic: h.topic, registeredAt: h.registeredAt, lastArrivedAt: h.lastArrivedAt })),
+    origins: connection.origins.map((origin) => ({ origin, allowed: shop.settings.allowedOrigins.includes(origin) })),
+    error: connection.error,
+    connectedAt: connection.createdAt,
+  };
+}
+
+export type ConnectionView = ReturnType<typeof presentConnection>;
+
+/** One connection as the Connect page sees it, read fresh (the shop's origins included). */
+export async function connectionView(db: DbOrTx, shopId: string, platform: Platform): Promise<ConnectionView | null> {
+  const [shop] = await db.select().from(shops).where(eq(shops.id, shopId));
+  const [connection] = await db.select().from(connections).where(and(eq(connections.shopId, shopId), eq(connections.platform, platform)));
+  if (!shop || !connection) return null;
+  const hooks = await db.select().from(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id)).orderBy(asc(connectionWebhooks.topic));
+  return presentConnection(connection, hooks, shop);
+}
+
+/** GET /v1/admin/connections: the shop's connections and where its widget was last seen. */
+export async function listConnections(db: DbOrTx, shop: Shop) {
+  const rows = await db.select().from(connections).where(eq(connections.shopId, shop.id)).orderBy(asc(connections.platform));
+  const hooks = rows.length
+    ? await db
+        .select()
+        .from(connectionWebhooks)
+        .where(
+          inArray(
+            connectionWebhooks.connectionId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(asc(connectionWebhooks.topic))
+    : [];
+  return {
+    connections: rows.map((r) =>
+      presentConnection(
+        r,
+        hooks.filter((h) => h.connectionId === r.id),
+        shop,
+      ),
+    ),
+    widget: { seen: await widgetSightings(db, shop.id) },
+  };
+}
