@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SHOPIFY_API_VERSION } from '../../server/platforms/shopify/http.ts';
 
 /**
- * A local Shopify store answering like the Admin API 2025-10, with the real payload shapes:
+ * A local Shopify store answering like the Admin API (SHOPIFY_API_VERSION), with the real payload shapes:
  * - POST /admin/oauth/access_token: the client credentials and authorization-code grants
  *   https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant
  *   https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
- * - POST /admin/api/2025-10/graphql.json: shop, currentAppInstallation, products, productVariantsCount,
+ * - POST /admin/api/{version}/graphql.json: shop, currentAppInstallation, products, productVariantsCount,
  *   webhookSubscriptions, webhookSubscriptionCreate/Delete and nodes(ids) of InventoryItem, each answer
  *   with extensions.cost, and THROTTLED when the cost bucket cannot hold the query.
  *   https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
@@ -103,7 +104,8 @@ export function generateCatalog(count: number, perProduct = 3, firstId = 8_000_0
   return products;
 }
 
-const GRAPHQL_PATH = /^\/admin\/api\/2025-10\/graphql\.json$/;
+/** Only the version the client asks for: a request to another one is a 404, as for a version Shopify never had. */
+const GRAPHQL_PATH = new RegExp(`^/admin/api/${SHOPIFY_API_VERSION}/graphql\\.json$`);
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
 

@@ -35,7 +35,7 @@ describe('reconciliation', () => {
 
     expect(await reconcile(t.deps)).toEqual({ shops: 1, checked: 1, changed: 1 });
     expect(stub.requests).toHaveLength(1);
-    expect(stub.requests[0]).toMatchObject({ path: '/admin/api/2025-10/graphql.json', token: TOKEN, ids: ['gid://shopify/InventoryItem/46012345678901'] });
+    expect(stub.requests[0]).toMatchObject({ path: '/admin/api/2026-10/graphql.json', token: TOKEN, ids: ['gid://shopify/InventoryItem/46012345678901'] });
     expect(stub.requests[0]!.query).toContain('quantities(names: ["available"])');
     expect((await allMessages(t)).filter((m) => m.template === 'offer').map((m) => m.to)).toEqual(['a@example.com', 'b@example.com']);
 

@@ -59,7 +59,7 @@ function errorMessages(errors: GraphqlAnswer<unknown>['errors']): string {
 }
 
 /**
- * POST /admin/api/2025-10/graphql.json with the store's token. Waits on the cost bucket, retries
+ * POST /admin/api/{SHOPIFY_API_VERSION}/graphql.json with the store's token. Waits on the cost bucket, retries
  * a THROTTLED answer once the bucket should hold the query, and leaves 429, 5xx and lost
  * connections to sendWithRetries.
  * https://shopify.dev/docs/api/admin-graphql/2025-10

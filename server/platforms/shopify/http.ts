@@ -2,7 +2,12 @@ import type { Deps } from '../../context.ts';
 import { guardedRequest, OutboundError, type OutboundNet } from '../../net/guarded.ts';
 import { ShopifyError } from './errors.ts';
 
-export const SHOPIFY_API_VERSION = '2025-10';
+/**
+ * The current stable Admin API version. Each is supported for at least 12 months
+ * (https://shopify.dev/docs/api/usage/versioning); past that, Shopify answers from the
+ * oldest supported one instead. 2025-10 reached that point in October 2026.
+ */
+export const SHOPIFY_API_VERSION = '2026-10';
 
 /**
  * How requests leave: trusted (SHOPIFY_API_ORIGIN set by the operator: plain fetch) or guarded
