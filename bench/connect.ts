@@ -67,7 +67,7 @@ async function connectOn(engine: BenchEngine): Promise<string> {
     return [
       `connect: PUT /v1/admin/connections/shopify (token, scopes, webhooks, origins) in ${Math.round(putMs)} ms`,
       `connect: imported ${imported} of ${variants} variants (${catalog.products} products, ${pages} pages) in ${(importMs / 1000).toFixed(1)} s from the PUT's answer ` +
-        `(${(serverMs / 1000).toFixed(1)} s by the server's startedAt/finishedAt): ${Math.round(imported / (importMs / 1000))} variants/s`,
+        `(${(serverMs / 1000).toFixed(1)} s by the server's startedAt/finishedAt): ${Math.round(imported / (importMs / 1000))} variants/s; the stub and this bench used ${stubCpuS.toFixed(1)} s of CPU meanwhile`,
       `connect: server RSS ${mb(rssBefore)} MB before the import, peak ${mb(memory.peak())} MB during it (VmHWM; sampled VmRSS max ${mb(memory.sampledMax())} MB)`,
       `connect: at Shopify's limits, ${pages} pages × ${(points / pages).toFixed(1)} points actual cost = ${points} points: ` +
         `${atRate(RESTORE_RATES.Standard)} on Standard (${RESTORE_RATES.Standard} points/s), ${atRate(RESTORE_RATES.Plus)} on Plus (${RESTORE_RATES.Plus} points/s)`,

@@ -63,8 +63,8 @@ async function requestToken(deps: ShopifyAdminDeps, shop: string, form: Record<s
 
 /**
  * Shopify answers a wrong client id or secret with 400 {"error":"invalid_client"}, and a used or
- * unknown code with 400 {"error":"invalid_request"}. Behind the address guard the body is not read,
- * so a bare 400 or 401 counts as refused credentials.
+ * unknown code with 400 {"error":"invalid_request"}. An answer without a readable body (a proxy's
+ * bare 400 or 401) counts as refused credentials.
  */
 function tokenError(status: number, body: string, what: string): ShopifyError {
   let code = '';
