@@ -7,9 +7,8 @@ import { validate } from '../../lib/validate.ts';
 import { disconnect } from '../../services/connections/disconnect.ts';
 import { createInstallTicket, ticketSchema } from '../../services/connections/oauth.ts';
 import { connectShopify, shopifyConnectSchema, SHOPIFY_SCOPES } from '../../services/connections/shopify.ts';
-import { connectionOf } from '../../services/connections/store.ts';
 import { resync } from '../../services/connections/resync.ts';
-import { connectionView, listConnections, presentConnection } from '../../services/connections/view.ts';
+import { catalogProgress, connectionView, listConnections } from '../../services/connections/view.ts';
 
 const platformParam = z.object({ platform: z.enum(PLATFORMS, `must be one of ${PLATFORMS.join(', ')}`) });
 
@@ -60,12 +59,11 @@ export const connectionsRoutes = createRouter()
       return streamSSE(c, async (stream) => {
         let last = '';
         while (!stream.aborted) {
-          const connection = await connectionOf(db, shop.id, platform);
-          const catalog = connection ? presentConnection(connection, [], shop).catalog : null;
-          const data = JSON.stringify({ catalog, error: connection?.error ?? null });
+          const progress = await catalogProgress(db, shop, platform);
+          const data = JSON.stringify(progress.data);
           if (data !== last) await stream.writeSSE({ event: 'progress', data });
           last = data;
-          if (!catalog || catalog.status === 'done' || catalog.status === 'failed') return;
+          if (progress.over) return;
           await stream.sleep(PROGRESS_EVERY_MS);
         }
       });

@@ -26,7 +26,7 @@ async function setSync(deps: Deps, id: number, fields: Partial<Connection>): Pro
  * the job, which the queue retries with backoff from the same cursor.
  */
 export async function syncCatalog(deps: Deps, connectionId: number): Promise<void> {
-  let connection = await connectionById(deps.db, connectionId);
+  const connection = await connectionById(deps.db, connectionId);
   if (!connection) return;
   const [shop] = await deps.db.select().from(shops).where(eq(shops.id, connection.shopId));
   try {
@@ -54,7 +54,6 @@ export async function syncCatalog(deps: Deps, connectionId: number): Promise<voi
           })
           .where(eq(connections.id, connectionId)),
       );
-      connection = { ...connection, syncCursor: cursor };
     }
   } catch (error) {
     const refused = error instanceof ShopifyError && (error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'missing_scopes');

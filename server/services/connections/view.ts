@@ -38,6 +38,17 @@ export async function connectionView(db: DbOrTx, shopId: string, platform: Platf
   return presentConnection(connection, hooks, shop);
 }
 
+/**
+ * What the progress stream sends: the import's counts (read fresh, since
+ * whichever replica runs the job writes them), and whether the import is over
+ * (done, failed, or no connection), so the stream can end.
+ */
+export async function catalogProgress(db: DbOrTx, shop: Shop, platform: Platform) {
+  const [connection] = await db.select().from(connections).where(and(eq(connections.shopId, shop.id), eq(connections.platform, platform)));
+  const catalog = connection ? presentConnection(connection, [], shop).catalog : null;
+  return { data: { catalog, error: connection?.error ?? null }, over: !catalog || catalog.status === 'done' || catalog.status === 'failed' };
+}
+
 /** GET /v1/admin/connections: the shop's connections and where its widget was last seen. */
 export async function listConnections(db: DbOrTx, shop: Shop) {
   const rows = await db.select().from(connections).where(eq(connections.shopId, shop.id)).orderBy(asc(connections.platform));
