@@ -4,11 +4,10 @@ import type { RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderShippedProps {
   item: string;
-  /** Units sent now, and units still owed after this shipment. */
+  /** Units in this shipment: the whole line. */
   quantity: number;
-  remaining: number;
   vip: boolean;
-  /** From the merchant's own shipment record (`POST …/fulfilled`), when given. */
+  /** From the platform's fulfillment or the merchant's own record (`POST …/fulfilled`), when given. */
   tracking?: { carrier?: string; trackingNumber?: string; trackingUrl?: string } | null;
 }
 
@@ -21,16 +20,16 @@ function trackingBlocks(t: ReturnType<typeof bind>, tracking: BackorderShippedPr
   return blocks;
 }
 
-/** "Thanks for your patience, it's on its way", for a whole line or a part of it. */
+/** "Thanks for your patience, it's on its way": only once a fulfillment exists (SPEC §5). */
 export function backorderShipped(props: BackorderShippedProps, ctx: RenderContext): RenderedEmail {
-  const t = bind(ctx, { item: props.item, quantity: props.quantity, remaining: props.remaining });
+  const t = bind(ctx, { item: props.item, quantity: props.quantity });
   return renderEmail(
     {
       subject: t('backorder.shipped.subject'),
       heading: t('backorder.shipped.heading'),
       blocks: [
         ...loyalty(ctx, props.vip),
-        { kind: 'p', text: t(props.remaining > 0 ? 'backorder.shipped.partial' : 'backorder.shipped.body') },
+        { kind: 'p', text: t('backorder.shipped.body') },
         ...trackingBlocks(t, props.tracking),
       ],
     },

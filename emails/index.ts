@@ -6,12 +6,13 @@ import { ranOut } from './ran-out.tsx';
 import { offerWithdrawn } from './offer-withdrawn.tsx';
 import { backorderAck } from './backorder-ack.tsx';
 import { backorderUpdate } from './backorder-update.tsx';
+import { backorderAllocated } from './backorder-allocated.tsx';
 import { backorderShipped } from './backorder-shipped.tsx';
 import { backorderCancelled } from './backorder-cancelled.tsx';
 import { backorderRefunded } from './backorder-refunded.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
-import { smsBackorderAck, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
+import { smsBackorderAck, smsBackorderAllocated, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
 import { stillInterested } from './still-interested.tsx';
 import { signupExists } from './signup-exists.tsx';
@@ -37,6 +38,7 @@ export const emailTemplates = {
   'offer-withdrawn': forAudience(lineOf, offerWithdrawn),
   'backorder-ack': forAudience('order', backorderAck),
   'backorder-update': forAudience('order', backorderUpdate),
+  'backorder-allocated': forAudience('order', backorderAllocated),
   'backorder-shipped': forAudience('order', backorderShipped),
   'backorder-cancelled': forAudience('order', backorderCancelled),
   'backorder-refunded': forAudience('order', backorderRefunded),
@@ -57,6 +59,7 @@ export const smsTemplates = {
   'ran-out': smsRanOut,
   'offer-withdrawn': smsOfferWithdrawn,
   'backorder-ack': smsBackorderAck,
+  'backorder-allocated': smsBackorderAllocated,
   'backorder-shipped': smsBackorderShipped,
   'eta-changed': smsEtaChanged,
   'still-interested': smsStillInterested,

@@ -1,7 +1,12 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { shops } from './shops.ts';
 
-export const BACKORDER_STATUSES = ['waiting', 'shipped', 'cancelled'] as const;
+/**
+ * `waiting` for stock; `allocated` once every owed unit was served from stock
+ * (being packed); `shipped` once a fulfillment exists; `cancelled` (the API
+ * shows a cancelled line with a refund on record as `refunded`).
+ */
+export const BACKORDER_STATUSES = ['waiting', 'allocated', 'shipped', 'cancelled'] as const;
 export type BackorderStatus = (typeof BACKORDER_STATUSES)[number];
 
 /**
@@ -19,7 +24,7 @@ export const backorders = sqliteTable(
     contactId: integer('contact_id').notNull(),
     /** Units owed when the order came in. */
     quantity: integer('quantity').notNull(),
-    /** Units sent so far; a line with 0 < served < quantity was partly shipped. */
+    /** Units served from stock so far; a line with 0 < served < quantity was partly served. */
     served: integer('served').notNull().default(0),
     /** Minor units, per unit: the order line's price. */
     price: integer('price').notNull(),
@@ -38,7 +43,7 @@ export const backorders = sqliteTable(
     refundedAt: integer('refunded_at', { mode: 'timestamp_ms' }),
     /** Minor units actually refunded, in the line's currency. */
     refundedAmount: integer('refunded_amount'),
-    /** What the merchant told us of a shipment made outside Waitline (`POST …/fulfilled`), shown to the customer. */
+    /** The shipment's carrier and tracking, from the platform's fulfillment or the merchant's `POST …/fulfilled`, shown to the customer. */
     tracking: text('tracking', { mode: 'json' }).$type<{ carrier?: string; trackingNumber?: string; trackingUrl?: string }>(),
   },
   (t) => [

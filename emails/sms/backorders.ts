@@ -10,6 +10,10 @@ export function smsBackorderShipped(props: { item: string }, ctx: RenderContext)
   return translate(ctx.locale, 'sms.backorder.shipped', { shop: ctx.shop.name, item: props.item }, ctx.strings);
 }
 
+export function smsBackorderAllocated(props: { item: string }, ctx: RenderContext): string {
+  return translate(ctx.locale, 'sms.backorder.allocated', { shop: ctx.shop.name, item: props.item }, ctx.strings);
+}
+
 export function smsEtaChanged(props: { item: string; to: NonNullable<Eta> }, ctx: RenderContext): string {
   return translate(ctx.locale, 'sms.eta', { shop: ctx.shop.name, item: props.item, new: rangeText(ctx, props.to, true) }, ctx.strings);
 }

@@ -30,6 +30,7 @@ async function shown(c: Context<AppEnv>, tokenValue: string) {
 /** What the page says about a line that can no longer be cancelled here, else null. */
 function settled(line: Backorder, t: Awaited<ReturnType<typeof shown>>['t']): string | null {
   if (line.refundedAt) return t('page.backorder.refunded');
+  if (line.status === 'allocated') return t('page.backorder.allocated');
   if (line.status === 'shipped') return t('page.backorder.shipped');
   if (line.status === 'cancelled') return t('page.backorder.cancelled');
   return null;

@@ -29,14 +29,14 @@ async function unsubscribed(shop: Shop) {
 }
 
 describe('after an unsubscribe, the order is still told; marketing is not', () => {
-  it('an unsubscribed buyer gets the backorder ack and the shipped notice, and the opt-out stays', async () => {
+  it('an unsubscribed buyer gets the backorder ack and the in-stock notice, and the opt-out stays', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 }, { quietHours: null });
     await unsubscribed(shop);
     await order(shop, 'o1');
     await t.dispatch();
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
     await t.dispatch();
-    expect(await statuses()).toEqual(['signup-confirmation:sent', 'backorder-ack:sent', 'backorder-shipped:sent']);
+    expect(await statuses()).toEqual(['signup-confirmation:sent', 'backorder-ack:sent', 'backorder-allocated:sent']);
     expect((await contact()).emailOptOutAt).not.toBeNull();
   });
 

@@ -69,10 +69,23 @@ describe('a backorder, from order to thank-you', () => {
     await shop.signup({ email: 'waiter@example.com' });
     const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
     expect(restock.body.allocation).toMatchObject({ backordersServed: 1, offered: 1 });
+    // Stock is here, not shipped: "being packed" until a fulfillment exists (SPEC §5).
+    const allocated = (await mail('o1@example.com')).at(-1)!;
+    expect(allocated).toMatchObject({ template: 'backorder-allocated', subject: 'In stock and being packed: Ocean Tee – S' });
+    expect(allocated.text).toContain("2 × Ocean Tee – S is back in stock and set aside for you. It's being packed now");
+    expect(allocated.text).not.toMatch(/on its way|shipped/i);
+    const [line] = (await shop.admin('GET', '/v1/admin/backorders')).body.backorders;
+    expect(line).toMatchObject({ orderId: 'o1', status: 'allocated', served: 2, nextUpdateAt: null });
+    expect(await templates('waiter@example.com')).toEqual(['signup-confirmation', 'offer']);
+
+    // The merchant ships it: only now is it "on its way".
+    const fulfilled = await shop.admin('POST', `/v1/admin/backorders/${line.id}/fulfilled`, { carrier: 'UPS', trackingNumber: '1Z999' });
+    expect(fulfilled.body.backorder).toMatchObject({ status: 'shipped', tracking: { carrier: 'UPS', trackingNumber: '1Z999' } });
     const shipped = (await mail('o1@example.com')).at(-1)!;
     expect(shipped).toMatchObject({ template: 'backorder-shipped', subject: "It's on its way: Ocean Tee – S" });
     expect(shipped.text).toContain('2 × Ocean Tee – S is on its way to you.');
-    expect(await templates('waiter@example.com')).toEqual(['signup-confirmation', 'offer']);
+    expect(shipped.text).toContain('Tracking: UPS 1Z999');
+    expect((await variant(shop)).inventory).toBe(1); // shipping an allocated line moves no stock
   });
 
   it('says a refined date on day 3 when one was confirmed since the order', async () => {
@@ -95,14 +108,14 @@ describe('a backorder, from order to thank-you', () => {
     let res = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 });
     expect(res.body.allocation).toMatchObject({ backordersServed: 1, offered: 0 });
     const partial = (await mail('a@example.com')).at(-1)!;
-    expect(partial.text).toContain('1 × Ocean Tee – S is on its way to you. The other 1 will follow as soon as it arrives.');
+    expect(partial.text).toContain('1 × Ocean Tee – S is back in stock and being packed for you. The other 1 will follow as soon as it arrives.');
     const escalations = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
     expect(escalations.map((e: { kind: string; orderId: string }) => [e.kind, e.orderId])).toEqual([['partial_shipment', 'a']]);
 
     res = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
     expect(res.body.allocation).toMatchObject({ backordersServed: 2, offered: 1 });
-    expect(await templates('a@example.com')).toEqual(['backorder-ack', 'backorder-shipped', 'backorder-shipped']);
-    expect(await templates('b@example.com')).toEqual(['backorder-ack', 'backorder-shipped']);
+    expect(await templates('a@example.com')).toEqual(['backorder-ack', 'backorder-allocated', 'backorder-allocated']);
+    expect(await templates('b@example.com')).toEqual(['backorder-ack', 'backorder-allocated']);
     expect(await templates('w1@example.com')).toEqual(['signup-confirmation', 'offer']);
   });
 
@@ -160,7 +173,7 @@ describe('cancel for a full refund', () => {
     expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-cancelled']);
     const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
     expect(restock.body.allocation.backordersServed).toBe(1);
-    expect(await templates('o2@example.com')).toContain('backorder-shipped');
+    expect(await templates('o2@example.com')).toContain('backorder-allocated');
 
     const again = await t.call('POST', link);
     expect(again.status).toBe(409);
@@ -170,14 +183,22 @@ describe('cancel for a full refund', () => {
     expect((await t.call('GET', '/b/%3Cx%3E')).status).toBe(400);
   });
 
-  it('refuses to cancel a line that has shipped', async () => {
+  it('refuses to cancel a line that is being packed or has shipped', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', 1);
     const link = (await mail('o1@example.com'))[0]!.text.match(/https:\/\/waitline\.test(\/b\/[\w-]+)/)![1]!;
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
-    const res = await t.call('POST', link);
+    expect((await t.call('GET', link)).body).toContain('This item is in stock and being packed, so it can no longer be cancelled here.');
+    let res = await t.call('POST', link);
+    expect(res.status).toBe(409);
+    expect(res.body).toContain('in stock and being packed');
+    const [line] = (await shop.admin('GET', '/v1/admin/backorders')).body.backorders;
+    expect(line.status).toBe('allocated');
+    await shop.admin('POST', `/v1/admin/backorders/${line.id}/fulfilled`, {});
+    res = await t.call('POST', link);
     expect(res.status).toBe(409);
     expect(res.body).toContain('already shipped');
     expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations).toEqual([]);
+    expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-allocated', 'backorder-shipped']);
   });
 });

@@ -22,8 +22,8 @@ describe('mode off: the form is closed, what is owed is still served', () => {
     expect((await shop.admin('POST', '/v1/admin/orders', order('o-1', 'a@example.com', 2))).body.backorders).toHaveLength(1);
     const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 3 });
     expect(restock.body.allocation.backordersServed).toBe(1);
-    expect((await t.deps.db.select().from(backorders)).map((b) => [b.status, b.served])).toEqual([['shipped', 2]]);
-    expect((await allMessages(t)).filter((m) => m.template === 'backorder-shipped').map((m) => m.to)).toEqual(['a@example.com']);
+    expect((await t.deps.db.select().from(backorders)).map((b) => [b.status, b.served])).toEqual([['allocated', 2]]);
+    expect((await allMessages(t)).filter((m) => m.template === 'backorder-allocated').map((m) => m.to)).toEqual(['a@example.com']);
     // 5 units arrived: 2 were owed, 3 are public.
     const [variant] = (await shop.admin('GET', '/v1/admin/variants')).body.variants;
     expect(variant).toMatchObject({ mode: 'off', inventory: 3, available: 3 });

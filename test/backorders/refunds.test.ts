@@ -66,10 +66,10 @@ describe('a refund is announced only once it is on record', () => {
     expect((await mail('o1@example.com')).map((m) => m.template)).toEqual(['backorder-ack', 'backorder-refunded']);
     const restock = await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 });
     expect(restock.body.allocation.backordersServed).toBe(1);
-    expect((await mail('o2@example.com')).map((m) => m.template)).toContain('backorder-shipped');
+    expect((await mail('o2@example.com')).map((m) => m.template)).toContain('backorder-allocated');
   });
 
-  it('refuses a bad amount, an unknown or foreign line and a shipped one, and stores and sends nothing', async () => {
+  it('refuses a bad amount, an unknown or foreign line and one served from stock, and stores and sends nothing', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', 2);
     await order(shop, 'o2', 1);
@@ -95,9 +95,9 @@ describe('a refund is announced only once it is on record', () => {
     expect(await rowCounts(t)).toEqual(before);
     expect(await first(t.deps.db, sql`select count(*) as n from backorders where refunded_at is not null`)).toEqual({ n: 0 });
 
-    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 }); // both lines ship
-    const shipped = await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {});
-    expect(shipped.status).toBe(409);
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 0 }); // both lines are served
+    const served = await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {});
+    expect(served.status).toBe(409);
     expect((await mail('o1@example.com')).map((m) => m.template)).not.toContain('backorder-refunded');
   });
 });
@@ -152,16 +152,18 @@ describe('GET /v1/admin/backorders', () => {
     for (const id of ['o1', 'o2', 'o3', 'o4']) await order(shop, id, 1);
     await t.call('POST', await cancelLink('o2@example.com'));
     await shop.admin('POST', `/v1/admin/backorders/${await lineId('o3')}/refunded`, {});
-    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 }); // o1 ships
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 }); // o1 is served from stock
     const other = await t.createShop('Other');
     expect((await other.admin('GET', '/v1/admin/backorders')).body).toEqual({ backorders: [], nextCursor: null });
 
     const all = (await shop.admin('GET', '/v1/admin/backorders')).body;
-    expect(all.backorders.map((b: { orderId: string; status: string }) => `${b.orderId}:${b.status}`)).toEqual(['o1:shipped', 'o2:cancelled', 'o3:refunded', 'o4:open']);
+    expect(all.backorders.map((b: { orderId: string; status: string }) => `${b.orderId}:${b.status}`)).toEqual(['o1:allocated', 'o2:cancelled', 'o3:refunded', 'o4:open']);
     expect(all.backorders[3]).toMatchObject({ orderName: 'o4', variantId: '4401', quantity: 1, eta: { earliest: '2026-03-05', latest: '2026-03-10' } });
     expect(all.backorders[3].nextUpdateAt).toBe(new Date(t.clock.now().getTime() + 3 * DAY).toISOString());
     const ids = async (query: string) => (await shop.admin('GET', `/v1/admin/backorders?${query}`)).body.backorders.map((b: { orderId: string }) => b.orderId);
     expect(await ids('status=open')).toEqual(['o4']);
+    expect(await ids('status=allocated')).toEqual(['o1']);
+    expect(await ids('status=shipped')).toEqual([]);
     expect(await ids('status=refunded')).toEqual(['o3']);
     expect(await ids('status=cancelled')).toEqual(['o2']);
     expect(await ids('status=late')).toEqual([]);
@@ -213,7 +215,7 @@ describe('POST /v1/admin/backorders/:id/fulfilled', () => {
     expect((await shop.admin('POST', `/v1/admin/backorders/${id}/refunded`, {})).status).toBe(409);
     expect((await mail('o1@example.com')).filter((m) => m.template === 'backorder-shipped')).toHaveLength(1);
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 });
-    expect((await mail('o2@example.com')).map((m) => m.template)).toContain('backorder-shipped');
+    expect((await mail('o2@example.com')).map((m) => m.template)).toContain('backorder-allocated');
     t.clock.advance(20 * DAY);
     await runJobs(t);
     expect((await mail('o1@example.com')).map((m) => m.template)).toEqual(['backorder-ack', 'backorder-shipped']);

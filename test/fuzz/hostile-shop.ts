@@ -91,6 +91,10 @@ export async function hostileShop(t: TestEnv, evil: string) {
   }
   await ok('POST', '/v1/admin/variants/4403/inventory', { adjust: 5 });
   await runJobs(t);
+  // order-1's stock is in and being packed; the merchant ships it, with tracking.
+  const packed = (await one(sql`select id as v from backorders where shop_id = ${shop.id} and order_id = 'order-1'`))!;
+  await ok('POST', `/v1/admin/backorders/${packed}/fulfilled`, { carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://ups.example/t/1Z999' });
+  await runJobs(t);
 
   const [optin] = await t.deps.db
     .select({ props: messages.props })

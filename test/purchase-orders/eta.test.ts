@@ -146,7 +146,7 @@ describe('receiving a purchase order', () => {
     });
     expect((await variant(shop)).inventory).toBe(1);
     const sent = (await allMessages(t)).map((m) => `${m.template}:${m.to}`);
-    expect(sent).toEqual(expect.arrayContaining(['backorder-shipped:o1@example.com', 'offer:a@example.com']));
+    expect(sent).toEqual(expect.arrayContaining(['backorder-allocated:o1@example.com', 'offer:a@example.com']));
 
     const rest = await shop.admin('POST', `/v1/admin/purchase-orders/${purchaseOrder.id}/receive`, { quantity: 6 });
     expect(rest.body).toMatchObject({ purchaseOrder: { status: 'received', receivedQuantity: 6 + 4, outstanding: 0, closedAt: '2026-03-07T12:00:00.000Z' }, allocation: { offered: 1 }, receipt: { slipDays: 3 } });

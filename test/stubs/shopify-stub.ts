@@ -8,8 +8,9 @@ import { SHOPIFY_API_VERSION } from '../../server/platforms/shopify/http.ts';
  *   https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant
  *   https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
  * - POST /admin/api/{version}/graphql.json: shop, currentAppInstallation, products, productVariantsCount,
- *   webhookSubscriptions, webhookSubscriptionCreate/Delete and nodes(ids) of InventoryItem, each answer
- *   with extensions.cost, and THROTTLED when the cost bucket cannot hold the query.
+ *   webhookSubscriptions, webhookSubscriptionCreate/Delete, nodes(ids) of InventoryItem and
+ *   inventoryMoveQuantities (available ⇄ reserved, with @idempotent), each answer with extensions.cost,
+ *   and THROTTLED when the cost bucket cannot hold the query.
  *   https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
  * It matches operations by their root fields and does not parse GraphQL.
  */
@@ -48,10 +49,34 @@ export interface StubRequest {
   ids: string[];
 }
 
+/** The two quantity states the stub keeps per (inventory item, location). */
+export interface StubQuantities {
+  available: number;
+  reserved: number;
+}
+/** One inventoryMoveQuantities that moved stock (replays and refusals are not logged). */
+export interface StubMove {
+  key: string;
+  input: Record<string, any>;
+}
+
 export interface ShopifyStub {
   url: string;
-  /** Stock per inventory item id, per location id; change it to simulate the store. */
+  /** `available` per inventory item id, per location id; change it to simulate the store. */
   levels: Map<string, Record<string, number>>;
+  /** `reserved` per inventory item id, per location id (set aside, not for sale, still on hand). */
+  reservedLevels: Map<string, Record<string, number>>;
+  /** Every inventoryMoveQuantities that moved stock, in order. */
+  moves: StubMove[];
+  /** Idempotency keys the store treats as still being worked on: IDEMPOTENCY_CONCURRENT_REQUEST. */
+  keysInProgress: Set<string>;
+  setQuantities(itemId: string, locationId: string, quantities: Partial<StubQuantities>): void;
+  quantities(itemId: string, locationId: string): StubQuantities;
+  /**
+   * A storefront checkout (or quick-add) of a product that does not continue selling when out of
+   * stock: it succeeds, taking `qty` from available, only while available holds it.
+   */
+  purchase(itemId: string, locationId: string, qty: number): boolean;
   /** Admin API access tokens the store accepts; the grants add the ones they issue. */
   tokens: Set<string>;
   client: { id: string; secret: string };
@@ -124,7 +149,8 @@ export function rootFields(query: string): string[] {
     else if (c === '}') depth--;
     else if (depth === 1 && /[A-Za-z_]/.test(c) && !/[A-Za-z0-9_]/.test(query[i - 1] ?? ' ')) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(query.slice(i))![0];
-      fields.push(name);
+      // A directive (@idempotent) qualifies the field before it; it is not a field.
+      if (query[i - 1] !== '@') fields.push(name);
       i += name.length - 1;
     }
   }
@@ -150,9 +176,30 @@ const requestedCost: Record<string, (v: Record<string, any>) => number> = {
   webhookSubscriptionCreate: () => 10,
   webhookSubscriptionDelete: () => 10,
   nodes: (v) => (v.ids?.length ?? 0) * INVENTORY_ITEM_OBJECTS,
+  inventoryMoveQuantities: () => 10,
 };
 
 type Resolved = { data: unknown; cost: number } | { error: { message: string; extensions?: Record<string, unknown> } };
+
+/**
+ * The quantity names inventoryMoveQuantities accepts, and the reasons Shopify lists.
+ * https://shopify.dev/docs/apps/build/orders-fulfillment/inventory-management-apps#inventory-states
+ * https://shopify.dev/docs/apps/build/orders-fulfillment/inventory-management-apps/manage-quantities-states
+ */
+const STUB_QUANTITY_NAMES = new Set(['available', 'reserved', 'damaged', 'safety_stock', 'quality_control', 'incoming']);
+const MOVE_REASONS = new Set([
+  'correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received', 'movement_canceled',
+  'other', 'promotion', 'quality_control', 'received', 'reservation_created', 'reservation_deleted', 'reservation_updated',
+  'restock', 'safety_stock', 'shrinkage',
+]);
+
+/** JSON with keys sorted, so two inputs compare by content, as Shopify compares an idempotent retry. */
+const stableJson = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(stableJson).join(',')}]`
+    : value && typeof value === 'object'
+      ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`
+      : JSON.stringify(value ?? null);
 
 export async function startShopifyStub(accessToken: string): Promise<ShopifyStub> {
   let failures: Array<{ status: number; retryAfter?: string }> = [];
@@ -174,6 +221,23 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
   const state: ShopifyStub = {
     url: '',
     levels: new Map<string, Record<string, number>>(),
+    reservedLevels: new Map<string, Record<string, number>>(),
+    moves: [] as StubMove[],
+    keysInProgress: new Set<string>(),
+    setQuantities(itemId: string, locationId: string, q: Partial<StubQuantities>) {
+      const now = state.quantities(itemId, locationId);
+      state.levels.set(itemId, { ...state.levels.get(itemId), [locationId]: q.available ?? now.available });
+      state.reservedLevels.set(itemId, { ...state.reservedLevels.get(itemId), [locationId]: q.reserved ?? now.reserved });
+    },
+    quantities(itemId: string, locationId: string) {
+      return { available: state.levels.get(itemId)?.[locationId] ?? 0, reserved: state.reservedLevels.get(itemId)?.[locationId] ?? 0 };
+    },
+    purchase(itemId: string, locationId: string, qty: number) {
+      const { available } = state.quantities(itemId, locationId);
+      if (!Number.isInteger(qty) || qty <= 0 || available < qty) return false;
+      state.setQuantities(itemId, locationId, { available: available - qty });
+      return true;
+    },
     tokens: new Set([accessToken]),
     client: { id: 'stub-client-id', secret: 'stub-client-secret' },
     codes: new Set<string>(),
@@ -268,18 +332,113 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     return { data: { deletedWebhookSubscriptionId: v.id, userErrors: [] }, cost: 10 };
   }
 
-  /** The inventory query reconciliation sends: available quantities per location. */
-  function inventoryNodes(v: Record<string, any>): Resolved {
+  /**
+   * nodes(ids) of InventoryItem with inventoryLevels { location quantities(names: [...]) }: each name asked,
+   * from the same state inventoryMoveQuantities moves (on_hand counts both; names the stub does not keep are 0).
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/InventoryLevel
+   */
+  function inventoryNodes(query: string, v: Record<string, any>): Resolved {
     const ids: string[] = v.ids ?? [];
+    const names = [.../quantities\(\s*names:\s*\[([^\]]*)\]/.exec(query)?.[1]?.matchAll(/"([^"]+)"/g) ?? []].map((m) => m[1]!);
     const nodes = ids.map((gid) => {
-      const perLocation = state.levels.get(gid.split('/').pop()!);
-      if (!perLocation) return null;
-      const edges = Object.entries(perLocation).map(([location, available]) => ({
-        node: { location: { id: `gid://shopify/Location/${location}` }, quantities: [{ name: 'available', quantity: available }] },
-      }));
+      const item = gid.split('/').pop()!;
+      if (!state.levels.has(item) && !state.reservedLevels.has(item)) return null;
+      const locations = new Set([...Object.keys(state.levels.get(item) ?? {}), ...Object.keys(state.reservedLevels.get(item) ?? {})]);
+      const edges = [...locations].map((location) => {
+        const q = state.quantities(item, location);
+        const value = (name: string) => (name === 'available' ? q.available : name === 'reserved' ? q.reserved : name === 'on_hand' ? q.available + q.reserved : 0);
+        return { node: { location: { id: `gid://shopify/Location/${location}` }, quantities: names.map((name) => ({ name, quantity: value(name) })) } };
+      });
       return { id: gid, inventoryLevels: { edges } };
     });
     return { data: nodes, cost: nodes.reduce((n, node) => n + 3 + (node?.inventoryLevels.edges.length ?? 0) * 3, 0) };
+  }
+
+  /**
+   * inventoryMoveQuantities as 2026-10 answers it, checked in full before anything moves.
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventoryMoveQuantities
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/InventoryMoveQuantityTerminalInput
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/enums/InventoryMoveQuantitiesUserErrorCode
+   * https://shopify.dev/docs/api/usage/implementing-idempotency
+   * - The @idempotent directive is required since 2026-04. Shopify documents only that a call without it
+   *   "will result in an error at runtime", not its shape: the stub answers a top-level error.
+   * - A key seen before with the same input replays the first answer and moves nothing; with other input
+   *   it is IDEMPOTENCY_KEY_PARAMETER_MISMATCH; after a first attempt that failed it is
+   *   IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED; a key in `keysInProgress` is IDEMPOTENCY_CONCURRENT_REQUEST.
+   * - Taking more than the `from` state holds is INVALID_QUANTITY_NEGATIVE (the enum has no other code
+   *   for it), and nothing moves.
+   */
+  const seenKeys = new Map<string, { input: string; answer: Resolved; failed: boolean }>();
+  let nextGroup = 5_000_000;
+  function moveQuantities(query: string, v: Record<string, any>): Resolved {
+    if (!state.scopes.includes('write_inventory')) return denied('inventoryMoveQuantities', 'write_inventory');
+    const directive = /@idempotent\(\s*key:\s*(?:\$(\w+)|"([^"]*)")\s*\)/.exec(query);
+    const key = directive ? (directive[1] ? v[directive[1]] : directive[2]) : undefined;
+    if (typeof key !== 'string' || !key) {
+      return { error: { message: 'The @idempotent directive with a key is required for inventoryMoveQuantities.', extensions: { code: 'BAD_REQUEST' } } };
+    }
+    const input = v.input ?? {};
+    const userError = (code: string, message: string, field: string[] = ['input']) => ({ data: { inventoryAdjustmentGroup: null, userErrors: [{ field, message, code }] }, cost: 10 });
+    if (state.keysInProgress.has(key)) return userError('IDEMPOTENCY_CONCURRENT_REQUEST', 'This request is currently in progress, please try again.');
+    const canonical = stableJson(input);
+    const seen = seenKeys.get(key);
+    if (seen && seen.input !== canonical) return userError('IDEMPOTENCY_KEY_PARAMETER_MISMATCH', 'The same idempotency key cannot be used with different operation parameters.');
+    if (seen?.failed) return userError('IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED', 'A previous request with this idempotency key failed. Retry with a new idempotency key.');
+    if (seen) return seen.answer;
+    const answer = applyMove(input, userError);
+    const failed = 'data' in answer && (answer.data as { userErrors: unknown[] }).userErrors.length > 0;
+    if ('data' in answer) seenKeys.set(key, { input: canonical, answer, failed });
+    if (!failed && 'data' in answer) state.moves.push({ key, input });
+    return answer;
+  }
+
+  function applyMove(input: Record<string, any>, userError: (code: string, message: string, field?: string[]) => Resolved): Resolved {
+    if (!MOVE_REASONS.has(input.reason)) return userError('INVALID_REASON', 'The specified reason is invalid.', ['input', 'reason']);
+    if (!input.referenceDocumentUri || !/^[a-z][a-z0-9+.-]*:\/\/./i.test(input.referenceDocumentUri)) {
+      return userError('INVALID_REFERENCE_DOCUMENT', 'The specified reference document is invalid.', ['input', 'referenceDocumentUri']);
+    }
+    const changes: Array<Record<string, any>> = input.changes ?? [];
+    const planned: Array<{ item: string; location: string; from: string; to: string; quantity: number }> = [];
+    for (const [i, change] of changes.entries()) {
+      const at = (...rest: string[]) => ['input', 'changes', String(i), ...rest];
+      for (const side of ['from', 'to'] as const) {
+        const t = change[side] ?? {};
+        // Mandatory since 2026-01, even as null; Shopify says only that leaving it out "returns an error".
+        if (!('changeFromQuantity' in t)) return { error: { message: `changeFromQuantity must be given on ${side}, even as null.`, extensions: { code: 'BAD_REQUEST' } } };
+        if (!STUB_QUANTITY_NAMES.has(t.name)) return userError('INVALID_QUANTITY_NAME', 'The specified quantity name is invalid.', at(side, 'name'));
+        if (t.name === 'available' && t.ledgerDocumentUri != null) return userError('INVALID_AVAILABLE_DOCUMENT', 'A ledger document URI is not allowed when adjusting available.', at(side, 'ledgerDocumentUri'));
+        if (t.name !== 'available' && !t.ledgerDocumentUri) return userError('INVALID_QUANTITY_DOCUMENT', 'A ledger document URI is required except when adjusting available.', at(side, 'ledgerDocumentUri'));
+        if (String(t.ledgerDocumentUri ?? '').startsWith('gid://shopify/')) return userError('INTERNAL_LEDGER_DOCUMENT', 'Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.', at(side, 'ledgerDocumentUri'));
+      }
+      if (change.from.name === change.to.name) return userError('SAME_QUANTITY_NAME', 'The quantity names for each change cannot be the same.', at('to', 'name'));
+      if (change.from.locationId !== change.to.locationId) return userError('DIFFERENT_LOCATIONS', "The quantities can't be moved between different locations.", at('to', 'locationId'));
+      const quantity = Number(change.quantity);
+      if (!Number.isInteger(quantity) || quantity < 0) return userError('INVALID_QUANTITY_NEGATIVE', "The quantity can't be negative.", at('quantity'));
+      if (quantity > 2_000_000_000) return userError('INVALID_QUANTITY_TOO_HIGH', "The quantity can't be higher than 2,000,000,000.", at('quantity'));
+      const item = String(change.inventoryItemId ?? '').split('/').pop()!;
+      const location = String(change.from.locationId ?? '').split('/').pop()!;
+      if (!state.levels.has(item) && !state.reservedLevels.has(item)) return userError('INVALID_INVENTORY_ITEM', 'The specified inventory item could not be found.', at('inventoryItemId'));
+      if (state.levels.get(item)?.[location] === undefined && state.reservedLevels.get(item)?.[location] === undefined) {
+        return userError('ITEM_NOT_STOCKED_AT_LOCATION', 'The inventory item is not stocked at the location.', at('from', 'locationId'));
+      }
+      const held = (name: string) => state.quantities(item, location)[name as keyof StubQuantities] ?? 0;
+      for (const side of ['from', 'to'] as const) {
+        const expected = change[side].changeFromQuantity;
+        if (expected !== null && expected !== held(change[side].name)) return userError('CHANGE_FROM_QUANTITY_STALE', 'The changeFromQuantity argument no longer matches the persisted quantity.', at(side, 'changeFromQuantity'));
+      }
+      if (held(change.from.name) < quantity) return userError('INVALID_QUANTITY_NEGATIVE', "The quantity can't be negative.", at('quantity'));
+      planned.push({ item, location, from: change.from.name, to: change.to.name, quantity });
+    }
+    for (const p of planned) {
+      const q = state.quantities(p.item, p.location);
+      state.setQuantities(p.item, p.location, { ...q, [p.from]: q[p.from as keyof StubQuantities] - p.quantity, [p.to]: q[p.to as keyof StubQuantities] + p.quantity });
+    }
+    const changesOut = planned.flatMap((p) => [
+      { name: p.from, delta: -p.quantity, quantityAfterChange: null, ledgerDocumentUri: null, item: { id: `gid://shopify/InventoryItem/${p.item}` }, location: { id: `gid://shopify/Location/${p.location}` } },
+      { name: p.to, delta: p.quantity, quantityAfterChange: null, ledgerDocumentUri: null, item: { id: `gid://shopify/InventoryItem/${p.item}` }, location: { id: `gid://shopify/Location/${p.location}` } },
+    ]);
+    const group = { id: `gid://shopify/InventoryAdjustmentGroup/${nextGroup++}`, createdAt: new Date().toISOString(), reason: input.reason, referenceDocumentUri: input.referenceDocumentUri, changes: changesOut };
+    return { data: { inventoryAdjustmentGroup: group, userErrors: [] }, cost: 10 };
   }
 
   function resolve(field: string, query: string, v: Record<string, any>): Resolved {
@@ -306,7 +465,9 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
       case 'webhookSubscriptionDelete':
         return deleteWebhook(v);
       case 'nodes':
-        return query.includes('inventoryLevels') ? inventoryNodes(v) : { error: { message: 'The stub answers nodes(ids) for InventoryItem only' } };
+        return query.includes('inventoryLevels') ? inventoryNodes(query, v) : { error: { message: 'The stub answers nodes(ids) for InventoryItem only' } };
+      case 'inventoryMoveQuantities':
+        return moveQuantities(query, v);
       default:
         return { error: { message: `Field '${field}' doesn't exist on type 'QueryRoot'`, extensions: { code: 'undefinedField' } } };
     }

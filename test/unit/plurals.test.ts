@@ -71,7 +71,8 @@ describe('every template has its footer reason, from the registry', () => {
   it.each([
     ['offer-followup', { ...line, kind: 'preorder', quantity: 1, expiresAt: '2026-03-03T12:00:00Z', remainingMs: 3600_000, claimUrl: url }, 'because you pre-ordered Tee at Acme.'],
     ['offer-followup', { ...line, quantity: 1, expiresAt: '2026-03-03T12:00:00Z', remainingMs: 3600_000, claimUrl: url }, 'because you joined the waitlist for Tee at Acme.'],
-    ['backorder-shipped', { item: 'Tee', quantity: 1, remaining: 0, vip: false }, 'because you placed an order for Tee at Acme.'],
+    ['backorder-allocated', { item: 'Tee', quantity: 1, remaining: 0, vip: false }, 'because you placed an order for Tee at Acme.'],
+    ['backorder-shipped', { item: 'Tee', quantity: 1, vip: false }, 'because you placed an order for Tee at Acme.'],
     ['eta-changed', { item: 'Tee', from: null, to: { earliest: '2026-04-01', latest: '2026-04-09' }, reason: null, action: { label: 'leave', url } }, 'because you pre-ordered Tee at Acme.'],
     ['contact-confirm', { kind: 'email', value: 'a@example.com', confirmUrl: url }, 'because someone used this address or number at Acme.'],
   ] as const)('%s', (name, props, reason) => {

@@ -112,7 +112,7 @@ async function play(s: Scenario, arrivals: Delivery[]) {
     owed,
     queued,
     acknowledged: await told('backorder-ack'),
-    shipped: await told('backorder-shipped'),
+    allocated: await told('backorder-allocated'),
     pending: pending.length,
     inventory: variant!.inventory,
     expected: {
@@ -151,7 +151,7 @@ describe('Shopify arrival order', () => {
       [{ kind: 'order', k: 0 }, { kind: 'level', k: 0 }],
     ] as Delivery[][]) {
       const r = await play(s, arrivals);
-      expect(r).toMatchObject({ owed: [0], acknowledged: [], shipped: [], pending: 0, inventory: 0 });
+      expect(r).toMatchObject({ owed: [0], acknowledged: [], allocated: [], pending: 0, inventory: 0 });
     }
   });
 
@@ -162,7 +162,7 @@ describe('Shopify arrival order', () => {
       [{ kind: 'order', k: 0 }, { kind: 'order', k: 1 }, { kind: 'level', k: 0 }, { kind: 'level', k: 1 }],
     ] as Delivery[][]) {
       const r = await play(s, arrivals);
-      expect(r).toMatchObject({ owed: [0, 2], shipped: [], pending: 0, inventory: -2 });
+      expect(r).toMatchObject({ owed: [0, 2], allocated: [], pending: 0, inventory: -2 });
       expect(r.acknowledged).toEqual(r.expected.acknowledged);
     }
   });
@@ -175,7 +175,7 @@ describe('Shopify arrival order', () => {
         // The backorder queue is in the platform's order time, whatever arrived first.
         expect(r.queued).toEqual(r.expected.queued);
         expect(r.acknowledged).toEqual(r.expected.acknowledged);
-        expect(r.shipped).toEqual([]);
+        expect(r.allocated).toEqual([]);
         expect(r.pending).toBe(0);
         expect(r.inventory).toBe(truth(s).at(-1)!.level);
       }),

@@ -69,7 +69,7 @@ describe('Shopify levels and orders', () => {
     await deliver('orders/create', { ...order(6012345678911, 1, minutesAgo(5)), email: 'earlier@example.com' });
     expect((await allMessages(t)).filter((m) => m.template === 'backorder-ack').map((m) => m.to)).toEqual(['later@example.com', 'earlier@example.com']);
     await deliver('inventory_levels/update', level(-1, minutesAgo(0)));
-    expect((await allMessages(t)).filter((m) => m.template === 'backorder-shipped').map((m) => m.to)).toEqual(['earlier@example.com']);
+    expect((await allMessages(t)).filter((m) => m.template === 'backorder-allocated').map((m) => m.to)).toEqual(['earlier@example.com']);
   });
 
   it('an order cancelled before its level is known is owed nothing and nobody is told it is on backorder', async () => {

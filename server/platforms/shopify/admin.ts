@@ -2,6 +2,7 @@ import { catalogProduct, PRODUCTS_PER_PAGE, PRODUCTS_QUERY, VARIANTS_COUNT_QUERY
 import { ShopifyError } from './errors.ts';
 import { graphqlClient } from './graphql.ts';
 import type { ShopifyAdminDeps } from './http.ts';
+import { moveQuantities, type QuantityMove } from './reserve.ts';
 import { deleteWebhooks, registerWebhooks } from './webhooks.ts';
 
 export type { CatalogProduct } from './catalog.ts';
@@ -16,6 +17,8 @@ export interface ShopifyAdmin {
   deleteWebhooks(ids: readonly string[]): Promise<void>;
   products(after: string | null, first?: number): Promise<{ products: CatalogProduct[]; endCursor: string | null; hasNextPage: boolean }>;
   variantsCount(): Promise<number | null>;
+  /** available ⇄ reserved at one location, idempotent per key: see reserve.ts for the error kinds. */
+  moveQuantities(move: QuantityMove): Promise<{ adjustmentGroupId: string | null }>;
 }
 
 export interface StoreFacts {
@@ -85,5 +88,7 @@ export function shopifyAdmin(deps: ShopifyAdminDeps, shop: string, accessToken: 
       const answer = await graphql<{ productVariantsCount: { count: number; precision: string } | null }>(VARIANTS_COUNT_QUERY);
       return answer.productVariantsCount?.count ?? null;
     },
+
+    moveQuantities: (move) => moveQuantities(graphql, move),
   };
 }

@@ -1,5 +1,20 @@
-/** Why a call to a store's Admin API failed, in the few kinds the Connect page explains to a merchant. */
-export type ShopifyErrorKind = 'unauthorized' | 'forbidden' | 'missing_scopes' | 'not_found' | 'unavailable' | 'invalid';
+/**
+ * Why a call to a store's Admin API failed, in the few kinds the Connect page explains to a merchant,
+ * and the three an inventory move (reserve.ts) adds for the job that retries it:
+ * - 'in_progress': the same idempotency key is still being worked on; retry later with the SAME key.
+ * - 'retry_with_new_key': a previous request under this key failed; retry with a NEW key.
+ * - 'insufficient_quantity': the `from` state holds less than the move; nothing moved.
+ */
+export type ShopifyErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'missing_scopes'
+  | 'not_found'
+  | 'unavailable'
+  | 'invalid'
+  | 'in_progress'
+  | 'retry_with_new_key'
+  | 'insufficient_quantity';
 
 export class ShopifyError extends Error {
   readonly kind: ShopifyErrorKind;

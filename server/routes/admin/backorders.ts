@@ -34,7 +34,7 @@ const listQuery = z
   .strict();
 
 export const backordersRoutes = createRouter()
-  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, shipped, cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), async (c) =>
+  .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, allocated (in stock, being packed), shipped (a fulfillment exists), cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), async (c) =>
     c.json(await listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
   )
   .post(
@@ -46,7 +46,7 @@ export const backordersRoutes = createRouter()
   )
   .post(
     '/backorders/:id/fulfilled',
-    doc('Pre-orders and backorders', 'secret', 'Records that the merchant shipped what a backorder line still owed outside Waitline; the line leaves the queue and the customer is told it is on its way, with tracking when given. 409 unless the line is open.'),
+    doc('Pre-orders and backorders', 'secret', 'Records that the merchant shipped a backorder line: one allocated from stock, or one still open and sent from elsewhere (it then leaves the queue). The customer is told it is on its way, with tracking when given. 409 unless the line is open or allocated.'),
     validate('param', idParam),
     validate('json', fulfilBody),
     async (c) => c.json({ backorder: await recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),

@@ -39,30 +39,34 @@ export async function lockedLine<T extends { line: Backorder }>(tx: Tx, find: ()
 }
 
 /**
- * The line leaves the queue (the next in line moves up), its owed units no
- * longer count against stock, and nothing queued about it goes out. `shipped`
- * is for a line the merchant sent outside Waitline: every unit counts as served.
- * `line` was read under its variant's lock (`lockedLine`). Only a waiting line
- * is released; null when it no longer was, and nothing changed.
+ * The line is settled: it leaves the queue (the next in line moves up), the
+ * units it still owed no longer count against stock, and nothing queued about
+ * it goes out. A line may be released while it waits for stock or once its
+ * stock is allocated (then nothing is owed). `shipped` is for a line with a
+ * fulfillment: every unit counts as served. `line` was read under its
+ * variant's lock (`lockedLine`); null when it changed since, and nothing changed.
  */
 export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder | null> {
+  if (line.status !== 'waiting' && line.status !== 'allocated') return null;
   const owed = line.quantity - line.served;
-  const [cancelled] = await tx
+  const [released] = await tx
     .update(backorders)
     .set({ status: as, resolvedAt: now, ...(as === 'shipped' ? { served: line.quantity } : {}) })
-    .where(and(eq(backorders.id, line.id), eq(backorders.status, 'waiting')))
+    .where(and(eq(backorders.id, line.id), eq(backorders.status, line.status), eq(backorders.served, line.served)))
     .returning();
-  if (!cancelled) return null;
+  if (!released) return null;
   // The owed units were taken below zero; with the line gone they are not owed.
-  await tx
-    .update(variants)
-    .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
-    .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)));
+  if (owed > 0) {
+    await tx
+      .update(variants)
+      .set({ inventory: sql`${variants.inventory} + ${owed}`, updatedAt: now })
+      .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)));
+  }
   await tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
-  return cancelled;
+  return released;
 }
 
-export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'shipped';
+export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'allocated' | 'shipped';
 
 /**
  * What is still owed is cancelled (releaseLine). When the customer cancels,
@@ -84,6 +88,8 @@ export async function cancelBackorder(
     if (line.refundedAt) return { outcome: 'refunded' as const, line, shop };
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
     if (line.status === 'shipped') return { outcome: 'shipped' as const, line, shop };
+    // Being packed: a customer no longer cancels it alone; the merchant still may, on the platform.
+    if (line.status === 'allocated' && opts.by === 'customer') return { outcome: 'allocated' as const, line, shop };
     const now = deps.clock.now();
     const owed = line.quantity - line.served;
     const item = itemName(variant);

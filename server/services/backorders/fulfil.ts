@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import { backorders, variants, type Shop } from '../../../db/schema/index.ts';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
+import { backorders, variants, type Backorder, type Contact, type Shop } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
@@ -15,34 +16,74 @@ export interface Tracking {
   trackingUrl?: string;
 }
 
+/** Lines a shipment can still be recorded for: waiting for stock, or allocated and being packed. */
+export const SHIPPABLE = ['waiting', 'allocated'] as const;
+
 /**
- * `POST /v1/admin/backorders/:id/fulfilled`: the merchant shipped what a line
- * still owed, outside Waitline (another warehouse, a manual parcel). The
- * shipment exists, so the customer is told it is on its way, with tracking
- * when given (SPEC §5). The line leaves the queue and its owed units stop
- * counting against stock, so the next line is served by the next rise. A line
- * already shipped, cancelled or refunded is a 409, and nobody is told twice.
+ * A fulfillment exists for this line, so the customer is told it is on its way,
+ * with tracking when known (SPEC §5: "shipped" means a fulfillment exists). An
+ * allocated line already had its units; a line still waiting was shipped from
+ * elsewhere, so its owed units stop counting against stock (releaseLine).
+ * `line` was read under its variant's lock (`lockedLine`).
+ * Null when the line was no longer shippable, and nothing changed.
+ */
+async function shipLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, tracking: Tracking, now: Date): Promise<Backorder | null> {
+  const stored = Object.keys(tracking).length > 0 ? tracking : null;
+  if (!(await releaseLine(tx, line, now, 'shipped'))) return null;
+  const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
+  if (!shipped) return null;
+  const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
+  const item = variant ? itemName(variant) : line.variantId;
+  const batch = MessageBatch.for(tx, now);
+  const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped` };
+  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
+    batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
+  }
+  await batch.flush();
+  return shipped;
+}
+
+/**
+ * `POST /v1/admin/backorders/:id/fulfilled`: the merchant shipped a line
+ * (packed from stock Waitline allocated, or from another warehouse) and says so,
+ * with tracking when given. A line already shipped, cancelled or refunded is a
+ * 409, and nobody is told twice.
  */
 export async function recordFulfilment(deps: Deps, shop: Shop, id: number, tracking: Tracking) {
   const result = await transaction(deps.db, async (tx) => {
     const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
     const already = () => Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
-    if (line.status !== 'waiting') throw already();
-    const now = deps.clock.now();
-    const owed = line.quantity - line.served;
-    if (!(await releaseLine(tx, line, now, 'shipped'))) throw already();
-    const stored = Object.keys(tracking).length > 0 ? tracking : null;
-    const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
+    if (!(SHIPPABLE as readonly string[]).includes(line.status)) throw already();
+    const shipped = await shipLine(tx, shop, line, contact, tracking, deps.clock.now());
+    if (!shipped) throw already();
     const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
-    const item = variant ? itemName(variant) : line.variantId;
-    const batch = MessageBatch.for(tx, now);
-    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.quantity}` };
-    if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: owed, remaining: 0, vip: isVip(shop, contact), tracking: stored } })) {
-      batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
-    }
-    await batch.flush();
-    return presentBackorder(tx, shipped!, variant);
+    return presentBackorder(tx, shipped, variant);
   });
   deps.wake();
   return result;
+}
+
+/**
+ * A platform fulfillment that leaves nothing of an order's line for this
+ * variant to ship: every backorder line of that order and variant has shipped.
+ * Each line is shipped in its own transaction under its variant's lock; a line
+ * cancelled or shipped meanwhile is left as it is. Returns how many shipped.
+ */
+export async function shipOrderLines(deps: Deps, shop: Shop, orderId: string, variantId: string, tracking: Tracking): Promise<number> {
+  const open = await deps.db
+    .select({ id: backorders.id })
+    .from(backorders)
+    .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, orderId), eq(backorders.variantId, variantId), inArray(backorders.status, [...SHIPPABLE])))
+    .orderBy(asc(backorders.id));
+  let shipped = 0;
+  for (const { id } of open) {
+    const done = await transaction(deps.db, async (tx) => {
+      const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
+      if (!(SHIPPABLE as readonly string[]).includes(line.status)) return false;
+      return (await shipLine(tx, shop, line, contact, tracking, deps.clock.now())) !== null;
+    });
+    if (done) shipped++;
+  }
+  if (shipped > 0) deps.wake();
+  return shipped;
 }

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/index.ts';
 import { backorders, escalations, purchaseOrders, variants } from '../../../db/schema/index.ts';
 import { presentBackorder } from './view.ts';
 
-export const BACKORDER_FILTERS = ['open', 'shipped', 'cancelled', 'refunded', 'late', 'escalated'] as const;
+export const BACKORDER_FILTERS = ['open', 'allocated', 'shipped', 'cancelled', 'refunded', 'late', 'escalated'] as const;
 
 export interface BackorderListQuery {
   status?: (typeof BACKORDER_FILTERS)[number];
@@ -25,8 +25,9 @@ export async function listBackorders(db: DbOrTx, shopId: string, today: string, 
     case 'open':
       where.push(open);
       break;
+    case 'allocated':
     case 'shipped':
-      where.push(eq(backorders.status, 'shipped'));
+      where.push(eq(backorders.status, q.status));
       break;
     case 'cancelled':
       where.push(eq(backorders.status, 'cancelled'), isNull(backorders.refundedAt));

@@ -10,8 +10,10 @@ import { isVip } from './record.ts';
 
 /**
  * The part of a rise below zero: units go to backorder lines in order-time
- * FIFO, before any waitlist offer. A line fully served has shipped; a line
- * served in part is a partial shipment, which a person should know about.
+ * FIFO, before any waitlist offer. A line fully served is `allocated`: its
+ * stock is there and being packed, and the customer hears exactly that. It is
+ * `shipped` only once a fulfillment exists (fulfil.ts). A line served in part
+ * is a partial shipment, which a person should know about.
  * Returns how many lines were served. The caller holds the variant's lock
  * (restock/inventory.ts), as does every release of a line (cancel.ts).
  */
@@ -35,18 +37,18 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
     const left = line.quantity - line.served - give;
     const marked = await tx
       .update(backorders)
-      .set({ served: sql`${backorders.served} + ${give}`, ...(left === 0 ? { status: 'shipped', resolvedAt: now } : {}) })
+      .set({ served: sql`${backorders.served} + ${give}`, ...(left === 0 ? { status: 'allocated' } : {}) })
       .where(and(eq(backorders.id, line.id), eq(backorders.status, 'waiting'), eq(backorders.served, line.served)));
     // A line changed since it was read: only a release that skipped the variant's lock does that.
     if (affected(marked) === 0) throw new Error(`serveBackorders: backorder ${line.id} changed while it was served`);
     if (left === 0) {
-      // Cadence messages still queued for a shipped line would be wrong now.
-      await tx.update(messages).set({ status: 'suppressed', error: 'backorder shipped' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
+      // Cadence messages still queued for a line whose stock is here would be wrong now.
+      await tx.update(messages).set({ status: 'suppressed', error: 'backorder allocated' }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
     }
     const contact = (await tx.select().from(contacts).where(eq(contacts.id, line.contactId)))[0]!;
-    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped:${line.served + give}` };
-    if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
-      batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
+    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:allocated:${line.served + give}` };
+    if (!batch.email({ ...common, template: 'backorder-allocated', props: { item, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
+      batch.sms({ ...common, template: 'backorder-allocated', props: { item } });
     }
     if (left > 0) {
       await openEscalation(tx, deps, {
@@ -55,7 +57,7 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
         key: `${line.id}`,
         orderId: line.orderId,
         contactId: line.contactId,
-        summary: `Order ${line.orderId}: ${give} of ${line.quantity - line.served} × ${item} shipped; ${left} still owed.`,
+        summary: `Order ${line.orderId}: ${give} of ${line.quantity - line.served} × ${item} in stock and set aside; ${left} still owed.`,
         recommendedAction: 'Confirm with the customer whether to wait for the rest or cancel the remainder for a refund.',
         now,
       });

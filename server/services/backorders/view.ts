@@ -17,9 +17,10 @@ export async function shopLine(db: DbOrTx, shopId: string, id: number) {
 
 /**
  * A backorder line as the admin API shows it (SPEC §4). `refunded` is a
- * cancelled line whose refund is on record; `shipped` means every owed unit went out.
+ * cancelled line whose refund is on record; `allocated` has its stock and is
+ * being packed; `shipped` means a fulfillment exists.
  */
-export function backorderStatus(line: Backorder): 'open' | 'shipped' | 'cancelled' | 'refunded' {
+export function backorderStatus(line: Backorder): 'open' | 'allocated' | 'shipped' | 'cancelled' | 'refunded' {
   if (line.refundedAt) return 'refunded';
   if (line.status === 'waiting') return 'open';
   return line.status;

@@ -11,6 +11,7 @@ import type { EmailOptOutReason } from '../../../db/schema/index.ts';
 export const ORDER_NOTICES: ReadonlySet<string> = new Set([
   'backorder-ack',
   'backorder-update',
+  'backorder-allocated',
   'backorder-shipped',
   'backorder-cancelled',
   'backorder-refunded',

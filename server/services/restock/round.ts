@@ -68,7 +68,7 @@ export interface RoundCounts {
 
 /**
  * The round's offers, and what its messages are doing: its offers (email and
- * SMS), its "still #k" notices and the "on its way" notices of the backorders
+ * SMS), its "still #k" notices and the "in stock, being packed" notices of the backorders
  * it served. Messages held for quiet hours are left out until they are tried,
  * so they do not keep a restock from finishing. Each part is an index range,
  * so a round of 10,000 offers is counted without reading anything else, and
@@ -86,7 +86,7 @@ export async function roundCounts(db: DbOrTx, r: RoundKey): Promise<RoundCounts>
   // The backorders a rise serves are told in the restock's transaction, so at its instant.
   if (r.backordersServed > 0) {
     parts.push(sql`${byStatus} from ${backorders} inner join ${messages} on ${eq(messages.backorderId, backorders.id)}
-        where ${and(eq(backorders.shopId, r.shopId), eq(backorders.variantId, r.variantId), eq(messages.template, 'backorder-shipped'), eq(messages.createdAt, r.createdAt))}
+        where ${and(eq(backorders.shopId, r.shopId), eq(backorders.variantId, r.variantId), eq(messages.template, 'backorder-allocated'), eq(messages.createdAt, r.createdAt))}
         group by ${messages.status}, ${later}`);
   }
   const found = await rows<{ part: string; status: MessageStatus | null; later: number; n: number }>(db, sql.join(parts, sql` union all `));

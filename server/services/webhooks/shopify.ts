@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
@@ -9,13 +9,23 @@ import { Unauthorized } from '../../lib/errors.ts';
 import { storedInventoryItemId, storedProductId, storedVariantId, withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import { cancelBackorder } from '../backorders/cancel.ts';
+import { shipOrderLines, type Tracking } from '../backorders/fulfil.ts';
+import { refundOrderLines } from '../backorders/refund.ts';
 import { ingestOrder } from '../orders/ingest.ts';
 import { closePendingLines, recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariant } from '../variants/upsert.ts';
 import { disconnect } from '../connections/disconnect.ts';
 import { connectedWebhookSecret, connectionOf, webhookArrived } from '../connections/store.ts';
 
-export const SHOPIFY_TOPICS = ['products/update', 'inventory_levels/update', 'orders/create', 'orders/cancelled', 'app/uninstalled'] as const;
+export const SHOPIFY_TOPICS = [
+  'products/update',
+  'inventory_levels/update',
+  'orders/create',
+  'orders/cancelled',
+  'fulfillments/create',
+  'refunds/create',
+  'app/uninstalled',
+] as const;
 
 /**
  * The shop by `X-Shopify-Shop-Domain`, if the body's HMAC (base64 SHA-256,
@@ -75,6 +85,10 @@ export async function processShopifyEvent(deps: Deps, eventId: number): Promise<
       return void (await ingestShopifyOrder(deps, shop, p));
     case 'orders/cancelled':
       return cancelShopifyOrder(deps, shop, p);
+    case 'fulfillments/create':
+      return shopifyFulfillment(deps, shop, p);
+    case 'refunds/create':
+      return shopifyRefund(deps, shop, p);
     case 'app/uninstalled':
       return uninstalled(deps, shop);
   }
@@ -205,7 +219,73 @@ async function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>
   const owed = await deps.db
     .select({ token: backorders.token })
     .from(backorders)
-    .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, String(p.id)), eq(backorders.status, 'waiting')))
+    .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, String(p.id)), inArray(backorders.status, ['waiting', 'allocated'])))
     .orderBy(asc(backorders.id));
   for (const line of owed) await cancelBackorder(deps, line.token, { by: 'merchant' });
+}
+
+/** A link we may put on a button in an email: http(s) only, bounded. */
+const linkOf = (value: unknown): string | undefined => {
+  const url = typeof value === 'string' ? value.trim() : '';
+  if (!url || url.length > 2048) return undefined;
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The parcel as a fulfillment names it; the first of several tracking numbers. */
+function trackingOf(p: Record<string, any>): Tracking {
+  const first = (one: unknown, many: unknown) => (typeof one === 'string' && one ? one : Array.isArray(many) ? many.find((x) => typeof x === 'string' && x) : undefined);
+  const tracking: Tracking = {};
+  const carrier = text(p.tracking_company, 100);
+  const number = text(first(p.tracking_number, p.tracking_numbers), 100);
+  const url = linkOf(first(p.tracking_url, p.tracking_urls));
+  if (carrier) tracking.carrier = carrier;
+  if (number) tracking.trackingNumber = number;
+  if (url) tracking.trackingUrl = url;
+  return tracking;
+}
+
+/**
+ * fulfillments/create: a shipment exists, so a backorder it covers is
+ * "shipped", with the carrier and tracking (SPEC §5). An order line's units
+ * in stock ship first; its backordered units have shipped only when the line
+ * has nothing left to fulfil (`fulfillable_quantity` 0, or `fulfillment_status`
+ * "fulfilled" where an older payload lacks the count). A fulfillment that is
+ * cancelled, failed or still pending at a fulfillment service is no shipment.
+ * https://shopify.dev/docs/api/admin-rest/latest/resources/fulfillment
+ */
+async function shopifyFulfillment(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
+  if (p.order_id === undefined || p.order_id === null) return;
+  if (p.status !== undefined && p.status !== null && p.status !== 'success') return;
+  const orderId = String(p.order_id);
+  const tracking = trackingOf(p);
+  for (const item of objects(p.line_items)) {
+    if (!item.variant_id) continue;
+    const left = Number.isSafeInteger(item.fulfillable_quantity) ? item.fulfillable_quantity : item.fulfillment_status === 'fulfilled' ? 0 : null;
+    if (left !== 0) continue;
+    await shipOrderLines(deps, shop, orderId, storedVariantId(String(item.variant_id)), tracking);
+  }
+}
+
+/**
+ * refunds/create: money went back on the platform. Only a refund with a
+ * successful refund transaction moved money, so only then is a customer told
+ * (SPEC §5). Each refunded order line pays back its backorder lines' owed
+ * units, at the line's refunded price per unit.
+ * https://shopify.dev/docs/api/admin-rest/latest/resources/refund
+ */
+async function shopifyRefund(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
+  if (p.order_id === undefined || p.order_id === null) return;
+  const confirmed = objects(p.transactions).some((t) => t.kind === 'refund' && t.status === 'success');
+  if (!confirmed) return;
+  for (const r of objects(p.refund_line_items)) {
+    const variantId = r.line_item?.variant_id;
+    const quantity = Number(r.quantity);
+    if (!variantId || !Number.isSafeInteger(quantity) || quantity <= 0) continue;
+    const perUnit = Math.round(minor(r.subtotal) / quantity);
+    await refundOrderLines(deps, shop, String(p.order_id), storedVariantId(String(variantId)), { units: quantity, perUnit });
+  }
 }
