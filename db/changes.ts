@@ -30,6 +30,8 @@ export const UNTRACKED_TABLES: ReadonlySet<string> = new Set([
   'connections',
   'connection_webhooks',
   'widget_sightings',
+  // The platform reservations ledger: written by its job on every hold change, read by no cached answer.
+  'platform_reservations',
 ]);
 
 /** Told `shopId` when that shop's rows may have changed, or `null` when anything may have. */

@@ -118,6 +118,8 @@ test('client credentials: the checklist fills in, the catalog import shows its p
   await expect(webhooks).toContainText('(done)');
   await expect(line(page, 'Storefront origins allowed')).toContainText(`${STOREFRONT}, https://shop.example.com`);
   await expect(line(page, 'Storefront origins allowed')).toContainText('(done)');
+  await expect(line(page, 'Held units reserved on the store')).toContainText('Nothing held right now.');
+  await expect(line(page, 'Held units reserved on the store')).toContainText('(done)');
   const widget = line(page, 'Widget seen on the storefront');
   await expect(widget).toContainText(`Not seen yet. Paste the widget tag into your theme (Settings → Install and keys), then open a product page on ${STOREFRONT}.`);
   await page.screenshot({ path: info.outputPath('connect-checklist.png'), fullPage: true });

@@ -65,6 +65,12 @@ export interface Config {
   /** How long a Shopify install ticket (the OAuth install link) works: default 10 minutes. */
   connectTicketMs: number;
   /**
+   * WAITLINE_CART_WINDOW_MS (default 30 minutes): after a holder follows the
+   * claim link, how long their unit stays out of the platform's reservation so
+   * they can buy it; then it is reserved again if the hold is still unclaimed.
+   */
+  cartWindowMs: number;
+  /**
    * Lets shop-given URLs (webhooks, store APIs) reach loopback and private
    * addresses: local development and tests only. Metadata addresses stay closed.
    */
@@ -178,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionSweepMs: Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 24))),
     shopifyApiOrigin: env.SHOPIFY_API_ORIGIN?.replace(/\/+$/, '') || null,
     connectTicketMs: int(env, 'WAITLINE_CONNECT_TICKET_MS', 10 * 60_000),
+    cartWindowMs: int(env, 'WAITLINE_CART_WINDOW_MS', 30 * 60_000),
     twilio: twilioReady
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID!,

@@ -37,6 +37,7 @@ export const TABLE_NAMES = [
   'connections',
   'connectionWebhooks',
   'widgetSightings',
+  'platformReservations',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

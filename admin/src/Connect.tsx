@@ -16,6 +16,7 @@ interface Connection {
   catalog: Catalog;
   webhooks: Array<{ topic: string; registeredAt: string; lastArrivedAt: string | null }>;
   origins: Array<{ origin: string; allowed: boolean }>;
+  reservations: { units: number; variants: number; problems: Array<{ variantId: string; error: string; at: string }> } | null;
   error: string | null;
 }
 interface Connections {
@@ -211,6 +212,22 @@ export function Connect() {
           {shopify.origins.map((o) => o.origin).join(', ')}
         </Check>
         <WidgetSeen seen={state.data.widget.seen} origins={shopify.origins} />
+        {shopify.reservations ? (
+          <Check ok={shopify.reservations.problems.length === 0} label="Held units reserved on the store">
+            {shopify.reservations.units === 0
+              ? 'Nothing held right now. While a hold runs, its units are moved to “reserved” in Shopify, so nobody else can buy them.'
+              : `${shopify.reservations.units} unit${shopify.reservations.units === 1 ? '' : 's'} of ${shopify.reservations.variants} variant${shopify.reservations.variants === 1 ? '' : 's'} reserved in Shopify for the people holding them.`}
+            {shopify.reservations.problems.length > 0 ? (
+              <ul>
+                {shopify.reservations.problems.map((p) => (
+                  <li key={p.variantId}>
+                    Variant <code>{p.variantId}</code>: {p.error} ({ago(p.at)})
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </Check>
+        ) : null}
       </ul>
       <button type="button" class="secondary" disabled={shopify.catalog.status === 'queued' || shopify.catalog.status === 'running'} onClick={() => void act('/v1/admin/connections/shopify/sync', 'POST')}>
         Import the catalog again
@@ -218,7 +235,7 @@ export function Connect() {
       <button
         type="button"
         class="secondary"
-        onClick={() => void act('/v1/admin/connections/shopify', 'DELETE', 'Disconnect this store? Its webhooks are removed; your variants and waiting lines stay.')}
+        onClick={() => void act('/v1/admin/connections/shopify', 'DELETE', 'Disconnect this store? Units reserved for holds go back on sale and its webhooks are removed; your variants and waiting lines stay.')}
       >
         Disconnect
       </button>

@@ -3,7 +3,7 @@ import { PLATFORMS } from '../schema/connections.ts';
 import { int64, timestampMs } from './columns.ts';
 import { shops } from './shops.ts';
 
-/** The Postgres twin of db/schema/connections.ts. */
+/** The Postgres twins of db/schema/connections.ts. */
 export const connections = pgTable(
   'connections',
   {
@@ -55,4 +55,25 @@ export const widgetSightings = pgTable(
     lastSeenAt: timestampMs('last_seen_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.origin] })],
+);
+
+export const platformReservations = pgTable(
+  'platform_reservations',
+  {
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id),
+    variantId: text('variant_id').notNull(),
+    inventoryItemId: text('inventory_item_id').notNull(),
+    locationId: text('location_id'),
+    reserved: int64('reserved').notNull(),
+    moves: int64('moves').notNull(),
+    pendingDelta: int64('pending_delta'),
+    pendingLocationId: text('pending_location_id'),
+    pendingKey: text('pending_key'),
+    pendingAt: timestampMs('pending_at'),
+    error: text('error'),
+    updatedAt: timestampMs('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.variantId] })],
 );

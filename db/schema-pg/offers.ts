@@ -23,6 +23,7 @@ export const offers = pgTable(
     resolvedAt: timestampMs('resolved_at'),
     openedAt: timestampMs('opened_at'),
     clickedAt: timestampMs('clicked_at'),
+    cartUntil: timestampMs('cart_until'),
   },
   (t) => [
     index('offers_variant_status_idx').on(t.shopId, t.variantId, t.status),

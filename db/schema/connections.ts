@@ -83,3 +83,37 @@ export const widgetSightings = sqliteTable(
 );
 
 export type WidgetSighting = typeof widgetSightings.$inferSelect;
+
+/**
+ * Units Waitline holds for offers, taken out of the platform's sellable stock
+ * (Shopify: moved from `available` to `reserved` at one location), per variant.
+ * `reserved` is what the platform confirmed. A move is written here before it
+ * is asked for (`pending*`) and confirmed after, so a crash in between retries
+ * it with the same idempotency key and the platform does it once.
+ */
+export const platformReservations = sqliteTable(
+  'platform_reservations',
+  {
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id),
+    variantId: text('variant_id').notNull(),
+    inventoryItemId: text('inventory_item_id').notNull(),
+    /** Where the units are reserved; null while none are. */
+    locationId: text('location_id'),
+    reserved: integer('reserved').notNull(),
+    /** Moves asked for so far: each move's idempotency key carries its number. */
+    moves: integer('moves').notNull(),
+    /** The move asked for and not yet confirmed: + reserves, − gives back. */
+    pendingDelta: integer('pending_delta'),
+    pendingLocationId: text('pending_location_id'),
+    pendingKey: text('pending_key'),
+    pendingAt: integer('pending_at', { mode: 'timestamp_ms' }),
+    /** Why the last move failed (the stock was sold meanwhile, say), for the Connect page; null when it went through. */
+    error: text('error'),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.variantId] })],
+);
+
+export type PlatformReservation = typeof platformReservations.$inferSelect;

@@ -33,6 +33,12 @@ export const offers = sqliteTable(
      */
     openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
     clickedAt: integer('clicked_at', { mode: 'timestamp_ms' }),
+    /**
+     * Until when the holder is taken to be at the checkout, after following the
+     * claim link (`config.cartWindowMs` from the latest click): the platform's
+     * reservation is lifted for them meanwhile, so they can buy the unit.
+     */
+    cartUntil: integer('cart_until', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('offers_variant_status_idx').on(t.shopId, t.variantId, t.status),

@@ -1,4 +1,5 @@
 import { settleOverdue } from '../services/platform/settle.ts';
+import { RESERVE_JOB, syncReservations } from '../services/platform/reservations.ts';
 import { announceOffers, type AnnouncePayload } from '../services/restock/announce.ts';
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
@@ -34,6 +35,7 @@ export const jobHandlers: JobHandlers = {
   'shopify.webhook': async (deps, p) => await processShopifyEvent(deps, Number(p.eventId)),
   'connections.sync': async (deps, p) => await syncCatalog(deps, Number(p.connectionId)),
   'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
+  [RESERVE_JOB]: async (deps, p) => await syncReservations(deps, String(p.shopId), String(p.variantId)),
   'signups.lapse': async (deps) => {
     await scheduleLapseSweep(deps);
     await lapseSweep(deps);

@@ -93,6 +93,11 @@ export interface ShopifyStub {
   failNext: boolean;
   /** The next `count` requests answer `status` (429 carries Retry-After: `retryAfter` seconds). */
   fail(count: number, status: number, retryAfter?: string): void;
+  /**
+   * While true, an inventoryMoveQuantities is done (and logged in `moves`) but never answered: the
+   * store committed it and the caller never hears back, as when the caller dies mid-request.
+   */
+  stallMoves: boolean;
   /** Moves the stub's time on, refilling the cost bucket as that much waiting would. */
   elapse(ms: number): void;
   close(): Promise<void>;
@@ -247,6 +252,7 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     webhooks: [] as StubWebhook[],
     throttle: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100 },
     requests: [] as StubRequest[],
+    stallMoves: false,
     get failNext() {
       return failures.length > 0;
     },
@@ -509,6 +515,8 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
       }
     }
     t.currentlyAvailable -= actual;
+    // Done, and the answer never leaves: the socket stays open until the caller goes (or close()).
+    if (state.stallMoves && fields.includes('inventoryMoveQuantities')) return;
     const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: status() } };
     json(res, 200, errors.length ? { errors, data: null, extensions } : { data, extensions });
   }

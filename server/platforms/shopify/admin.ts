@@ -2,6 +2,7 @@ import { catalogProduct, PRODUCTS_PER_PAGE, PRODUCTS_QUERY, VARIANTS_COUNT_QUERY
 import { ShopifyError } from './errors.ts';
 import { graphqlClient } from './graphql.ts';
 import type { ShopifyAdminDeps } from './http.ts';
+import { itemLevels } from './inventory.ts';
 import { moveQuantities, type QuantityMove } from './reserve.ts';
 import { deleteWebhooks, registerWebhooks } from './webhooks.ts';
 
@@ -19,6 +20,8 @@ export interface ShopifyAdmin {
   variantsCount(): Promise<number | null>;
   /** available ⇄ reserved at one location, idempotent per key: see reserve.ts for the error kinds. */
   moveQuantities(move: QuantityMove): Promise<{ adjustmentGroupId: string | null }>;
+  /** One inventory item's `available` per location, read now. */
+  levels(inventoryItemId: string): Promise<Array<{ locationId: string; available: number }>>;
 }
 
 export interface StoreFacts {
@@ -90,5 +93,6 @@ export function shopifyAdmin(deps: ShopifyAdminDeps, shop: string, accessToken: 
     },
 
     moveQuantities: (move) => moveQuantities(graphql, move),
+    levels: (inventoryItemId) => itemLevels(graphql, inventoryItemId),
   };
 }

@@ -29,6 +29,15 @@ const PAGE = 6;
 
 type Answer = { nodes: Array<{ id: string; inventoryLevels: { edges: Level[] } } | null> };
 
+/** One inventory item's `available` per location, read now. */
+export async function itemLevels(graphql: ReturnType<typeof graphqlClient>, inventoryItemId: string): Promise<Array<{ locationId: string; available: number }>> {
+  const answer = await graphql<Answer>(INVENTORY_QUERY, { ids: [`gid://shopify/InventoryItem/${inventoryItemId}`] });
+  return (answer.nodes[0]?.inventoryLevels.edges ?? []).map((e) => ({
+    locationId: numericId(e.node.location.id),
+    available: e.node.quantities.find((q) => q.name === 'available')?.quantity ?? 0,
+  }));
+}
+
 /**
  * Reads inventory through the Shopify Admin GraphQL API with the shop's access
  * token: each variant's inventory item, summed over the locations the shop

@@ -1,14 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { connections, connectionWebhooks, shops, type Platform, type Shop } from '../../../db/schema/index.ts';
+import { connections, connectionWebhooks, platformReservations, shops, type Platform, type Shop } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
+import { releaseReservations } from '../platform/reservations.ts';
 import { adminForConnection } from './shopify.ts';
 import { connectionOf } from './store.ts';
 
 /**
- * Ends a connection. `by: 'merchant'` (DELETE from the dashboard) first
- * deletes the webhook subscriptions on the store, where it can (a store that
+ * Ends a connection. `by: 'merchant'` (DELETE from the dashboard) first gives
+ * back the units reserved for holds and deletes the webhook subscriptions on
+ * the store, where it can (a store that
  * does not answer keeps them, and their deliveries are refused from then on);
  * `by: 'store'` (app/uninstalled) cannot, the token being revoked already.
  * Then, in one transaction: the connection and its sealed credentials go, and
@@ -20,8 +22,10 @@ export async function disconnect(deps: Deps, shop: Shop, platform: Platform, by:
   if (!connection) throw NotFound(`A ${platform} connection`);
   if (by === 'merchant' && platform === 'shopify') {
     try {
+      const admin = await adminForConnection(deps, connection);
+      await releaseReservations(deps, shop, admin);
       const hooks = await deps.db.select().from(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id));
-      await (await adminForConnection(deps, connection)).deleteWebhooks(hooks.map((h) => h.subscriptionId));
+      await admin.deleteWebhooks(hooks.map((h) => h.subscriptionId));
     } catch (error) {
       deps.log('connection: webhook subscriptions left on the store', { shop: shop.id, platform, error: error instanceof Error ? error.message : String(error) });
     }
@@ -31,6 +35,8 @@ export async function disconnect(deps: Deps, shop: Shop, platform: Platform, by:
     const settings = current!.settings;
     await tx.delete(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id));
     await tx.delete(connections).where(eq(connections.id, connection.id));
+    // What Waitline reserved on the store is given back above, or (uninstalled) cannot be any more.
+    if (platform === 'shopify') await tx.delete(platformReservations).where(eq(platformReservations.shopId, shop.id));
     await tx
       .update(shops)
       .set({

@@ -1,10 +1,26 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { connections, connectionWebhooks, shops, type Connection, type ConnectionWebhook, type Platform, type Shop } from '../../../db/schema/index.ts';
+import { connections, connectionWebhooks, platformReservations, shops, type Connection, type ConnectionWebhook, type Platform, type Shop } from '../../../db/schema/index.ts';
 import { widgetSightings } from '../storefront/sightings.ts';
 
+/** Units reserved on the store for holds right now, and the variants whose last reservation failed (and why). */
+export interface ReservationSummary {
+  units: number;
+  variants: number;
+  problems: Array<{ variantId: string; error: string; at: Date }>;
+}
+
+async function reservationSummary(db: DbOrTx, shopId: string): Promise<ReservationSummary> {
+  const ledger = await db.select().from(platformReservations).where(eq(platformReservations.shopId, shopId)).orderBy(desc(platformReservations.updatedAt));
+  return {
+    units: ledger.reduce((n, r) => n + r.reserved, 0),
+    variants: ledger.filter((r) => r.reserved > 0).length,
+    problems: ledger.filter((r) => r.error).slice(0, 20).map((r) => ({ variantId: r.variantId, error: r.error!, at: r.updatedAt })),
+  };
+}
+
 /** How the Connect page sees one connection: never its credentials. */
-export function presentConnection(connection: Connection, hooks: ConnectionWebhook[], shop: Shop) {
+export function presentConnection(connection: Connection, hooks: ConnectionWebhook[], shop: Shop, reservations: ReservationSummary | null = null) {
   return {
     platform: connection.platform,
     account: connection.account,
@@ -22,6 +38,7 @@ export function presentConnection(connection: Connection, hooks: ConnectionWebho
     },
     webhooks: hooks.map((h) => ({ topic: h.topic, registeredAt: h.registeredAt, lastArrivedAt: h.lastArrivedAt })),
     origins: connection.origins.map((origin) => ({ origin, allowed: shop.settings.allowedOrigins.includes(origin) })),
+    reservations,
     error: connection.error,
     connectedAt: connection.createdAt,
   };
@@ -35,7 +52,7 @@ export async function connectionView(db: DbOrTx, shopId: string, platform: Platf
   const [connection] = await db.select().from(connections).where(and(eq(connections.shopId, shopId), eq(connections.platform, platform)));
   if (!shop || !connection) return null;
   const hooks = await db.select().from(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id)).orderBy(asc(connectionWebhooks.topic));
-  return presentConnection(connection, hooks, shop);
+  return presentConnection(connection, hooks, shop, platform === 'shopify' ? await reservationSummary(db, shopId) : null);
 }
 
 /**
@@ -64,12 +81,14 @@ export async function listConnections(db: DbOrTx, shop: Shop) {
         )
         .orderBy(asc(connectionWebhooks.topic))
     : [];
+  const reservations = rows.some((r) => r.platform === 'shopify') ? await reservationSummary(db, shop.id) : null;
   return {
     connections: rows.map((r) =>
       presentConnection(
         r,
         hooks.filter((h) => h.connectionId === r.id),
         shop,
+        r.platform === 'shopify' ? reservations : null,
       ),
     ),
     widget: { seen: await widgetSightings(db, shop.id) },

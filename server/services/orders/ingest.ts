@@ -19,6 +19,7 @@ import {
   type Shop,
 } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { holdsChanged } from '../platform/reservations.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { Invalid } from '../../lib/errors.ts';
 import { upsertContact } from '../contacts/upsert.ts';
@@ -102,6 +103,7 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
       const credit = contact ? await creditSignup(tx, shop, contact, item.variantId, heldOffer, now) : null;
       if (credit?.offer?.status === 'active' && now < credit.offer.expiresAt && (await endOffer(tx, credit.offer, 'purchased', now))) {
         line.fromHold = Math.min(credit.offer.units, item.quantity);
+        await holdsChanged(tx, shop.id, variant.id, now);
       }
       // Fulfillable units are the ones on hand: the platform ships from them whatever we hold,
       // so a sale into held units withdraws holds (below) rather than owing the buyer.

@@ -6,6 +6,7 @@ import { contacts, orders, shops, platformLevels, platformOrderLines, type Platf
 import type { Deps } from '../../context.ts';
 import { recordBackorders, type OwedLine } from '../backorders/record.ts';
 import { applyInventory, lockedVariant } from '../restock/inventory.ts';
+import { ourReservation } from './reserved.ts';
 
 /*
  * The rule (SPEC §2, on a connected platform the platform's level is the truth):
@@ -89,11 +90,20 @@ export async function closePendingLines(tx: Tx, shopId: string, orderId: string)
     .where(and(eq(platformOrderLines.shopId, shopId), eq(platformOrderLines.orderId, orderId), eq(platformOrderLines.status, 'pending')));
 }
 
-/** Records a level the platform reported (or reconciliation read) at `at`, then settles the variant. */
-export async function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, level: number, at: Date): Promise<boolean> {
+/**
+ * Records a level the platform reported (or reconciliation read) at `at`, then
+ * settles the variant. `available` is the platform's sellable count: the units
+ * Waitline reserved there for holds are added back (SPEC §2), so a reservation
+ * never reads as a sale. While a reservation move is in flight the level is
+ * left out: whether it counts the move is unknown, and the move's job reads
+ * the level again once it is done (platform/reservations.ts).
+ */
+export async function recordPlatformLevel(tx: Tx, deps: Deps, shop: Shop, variantId: string, available: number, at: Date): Promise<boolean> {
   // The variant's lock first (settling takes it too): a level another replica records meanwhile is then read in full.
   await twins(tx).locks.lockVariants(tx, shop.id, [variantId]);
-  await tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level });
+  const reserved = await ourReservation(tx, shop.id, variantId);
+  if (reserved === null) return false;
+  await tx.insert(platformLevels).values({ shopId: shop.id, variantId, at, level: available + reserved });
   return settlePlatformVariant(tx, deps, shop, variantId);
 }
 

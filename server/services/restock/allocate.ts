@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { contacts, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { holdsChanged } from '../platform/reservations.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
@@ -128,6 +129,7 @@ export async function allocate(tx: Tx, deps: Deps, args: AllocateArgs): Promise<
   );
 
   await emitAll(tx, shop, 'offer.created', offered, now);
+  await holdsChanged(tx, shop.id, variant.id, now);
   await batch.flush();
   return { offered: chosen.length, unitsHeld: chosen.reduce((n, c) => n + c.quantity, 0) };
 }

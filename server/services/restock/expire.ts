@@ -3,6 +3,7 @@ import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { offers, shops, signups } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { holdsChanged } from '../platform/reservations.ts';
 import { cascade, endOffer } from './end-offer.ts';
 import { emit } from '../webhooks/outbound.ts';
 
@@ -36,6 +37,7 @@ export async function expireDue(deps: Deps, shopId: string, variantId: string): 
     }
     if (freed === 0 || !shop) return 0;
     await cascade(tx, deps, shop, { variantId, units: freed, restockId: due[0]!.restockId }, now);
+    await holdsChanged(tx, shopId, variantId, now);
     return due.length;
   });
   if (expired > 0) deps.wake();

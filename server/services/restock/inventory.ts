@@ -4,6 +4,7 @@ import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { offers, restocks, signups, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { holdsChanged } from '../platform/reservations.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
@@ -154,4 +155,5 @@ async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Vari
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
   await batch.flush();
+  if (withdrawn.length > 0) await holdsChanged(tx, shop.id, variant.id, now);
 }

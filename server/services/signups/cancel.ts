@@ -3,6 +3,7 @@ import type { Tx } from '../../../db/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { ACTIVE_SIGNUP_STATUSES, messages, offers, shops, signups, type Signup, type SignupStatus } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
+import { holdsChanged } from '../platform/reservations.ts';
 import { cascade, endOffer } from '../restock/end-offer.ts';
 
 export type LeaveStatus = Extract<SignupStatus, 'cancelled' | 'unsubscribed' | 'lapsed'>;
@@ -34,6 +35,7 @@ export async function leaveQueue(tx: Tx, deps: Deps, signup: Signup, status: Lea
   if (offer && (await endOffer(tx, offer, 'cancelled', now))) {
     const [shop] = await tx.select().from(shops).where(eq(shops.id, signup.shopId));
     await cascade(tx, deps, shop!, offer, now);
+    await holdsChanged(tx, signup.shopId, signup.variantId, now);
   }
   return left;
 }
