@@ -38,6 +38,7 @@ export const TABLE_NAMES = [
   'connectionWebhooks',
   'widgetSightings',
   'platformReservations',
+  'writeBacks',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

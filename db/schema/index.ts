@@ -29,3 +29,4 @@ export * from './platform-levels.ts';
 export * from './platform-order-lines.ts';
 export * from './rate-limits.ts';
 export * from './connections.ts';
+export * from './write-backs.ts';

@@ -1,5 +1,6 @@
 import { settleOverdue } from '../services/platform/settle.ts';
 import { RESERVE_JOB, syncReservations } from '../services/platform/reservations.ts';
+import { REFUND_JOB, writeBackRefund } from '../services/backorders/write-back.ts';
 import { announceOffers, type AnnouncePayload } from '../services/restock/announce.ts';
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
@@ -36,6 +37,7 @@ export const jobHandlers: JobHandlers = {
   'connections.sync': async (deps, p) => await syncCatalog(deps, Number(p.connectionId)),
   'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
   [RESERVE_JOB]: async (deps, p) => await syncReservations(deps, String(p.shopId), String(p.variantId)),
+  [REFUND_JOB]: async (deps, p) => await writeBackRefund(deps, Number(p.backorderId)),
   'signups.lapse': async (deps) => {
     await scheduleLapseSweep(deps);
     await lapseSweep(deps);

@@ -1,14 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { rows } from '../../db/raw.ts';
 import { platformReservations } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
-import { shopifyAdmin } from '../../server/platforms/shopify/admin.ts';
-import { trustedHttp } from '../../server/platforms/shopify/http.ts';
 import { reconcile } from '../../server/services/reconcile.ts';
-import { allMessages, runJobs, setup, type TestEnv } from '../helpers.ts';
-import { generateCatalog, startShopifyStub, type ShopifyStub } from '../stubs/shopify-stub.ts';
-import { shopifySign } from '../webhooks/helpers.ts';
+import { allMessages, runJobs, type TestEnv } from '../helpers.ts';
+import type { ShopifyStub } from '../stubs/shopify-stub.ts';
+import { connectedStore, LOCATION, STORE, type ConnectedStore } from './connected-store.ts';
 
 /*
  * Issue 19, point 5: while a unit is held it is out of Shopify's sellable stock
@@ -19,53 +17,21 @@ import { shopifySign } from '../webhooks/helpers.ts';
  * connected store, a stub answering like the Admin API, and every webhook
  * signed through POST /webhooks/shopify.
  */
-const STORE = 'stub-store.myshopify.com';
 const TOKEN = 'shpat_reserve_test_token';
-const LOCATION = '71234567890';
 const HOUR = 3_600_000;
 
+const store = connectedStore(TOKEN);
 let t: TestEnv;
 let stub: ShopifyStub;
-let shop: Awaited<ReturnType<TestEnv['createShop']>>;
+let shop: ConnectedStore['shop'];
 let variantId: string;
 let itemId: string;
-/** Shopify stamps each level report; ours follow the test clock, a second apart. */
-let levelAt = 0;
-const nextLevelAt = () => new Date((levelAt = Math.max(levelAt + 1000, t.clock.now().getTime()))).toISOString();
-
-beforeEach(async () => {
-  stub = await startShopifyStub(TOKEN);
-  stub.products = generateCatalog(1, 1);
-  const [variant] = stub.products[0]!.variants;
-  variant!.inventoryQuantity = 0;
-  variantId = variant!.id;
-  itemId = variant!.inventoryItemId;
-  stub.setQuantities(itemId, LOCATION, { available: 0, reserved: 0 });
-  t = await setup({ SHOPIFY_API_ORIGIN: stub.url, WAITLINE_RATE_PER_IP: '0', WAITLINE_RATE_PER_EMAIL: '0', WAITLINE_RECONCILE_MS: '86400000' });
-  shop = await t.createShop('Stub Store');
-  expect((await shop.admin('PUT', '/v1/admin/connections/shopify', { shop: STORE, clientId: stub.client.id, clientSecret: stub.client.secret })).status).toBe(200);
-  await runJobs(t);
-  await shop.admin('PATCH', '/v1/admin/settings', { quietHours: null });
-});
-afterEach(async () => {
-  await t.cleanup();
-  await stub.close();
-});
-
-let delivered = 0;
-async function webhook(topic: string, body: Record<string, unknown>) {
-  const raw = JSON.stringify(body);
-  const res = await t.call('POST', '/webhooks/shopify', {
-    raw,
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': STORE, 'x-shopify-webhook-id': `reserve-${++delivered}`, 'x-shopify-hmac-sha256': shopifySign(raw, stub.client.secret) },
-  });
-  expect(res.status).toBe(200);
-  await runJobs(t);
-}
+beforeEach(() => void ({ t, stub, shop, variantId, itemId } = store));
+const { webhook } = store;
 
 /** Shopify tells us the location's `available`, as it does after every change there (ours included). */
 const levelWebhook = () =>
-  webhook('inventory_levels/update', { inventory_item_id: Number(itemId), location_id: Number(LOCATION), available: stub.quantities(itemId, LOCATION).available, updated_at: nextLevelAt() });
+  webhook('inventory_levels/update', { inventory_item_id: Number(itemId), location_id: Number(LOCATION), available: stub.quantities(itemId, LOCATION).available, updated_at: store.stamp() });
 
 /** The store receives `units` more: its level webhook restocks the line. */
 async function receive(units: number) {
@@ -117,7 +83,7 @@ describe('holds the store respects', () => {
       email: 'first@example.com',
       currency: 'USD',
       total_price: '10.99',
-      created_at: nextLevelAt(),
+      created_at: store.stamp(),
       line_items: [{ variant_id: Number(variantId), quantity: 1, price: '10.99' }],
       note_attributes: [{ name: 'waitline_hold', value: token }],
     });
@@ -186,7 +152,7 @@ describe('holds the store respects', () => {
         .insert(platformReservations)
         .values({ shopId: shop.id, variantId, inventoryItemId: itemId, reserved: 0, moves: 1, pendingKey: key, pendingDelta: 1, pendingLocationId: LOCATION, pendingAt: t.clock.now(), updatedAt: t.clock.now() }),
     );
-    const admin = shopifyAdmin({ origin: stub.url, http: trustedHttp, sleep: async () => {} }, STORE, TOKEN);
+    const admin = store.admin();
     const move = { inventoryItemId: itemId, locationId: LOCATION, quantity: 1, from: 'available' as const, to: 'reserved' as const, referenceDocumentUri: `gid://waitline/Variant/${variantId}`, ledgerDocumentUri: `gid://waitline/Reservation/${key}`, idempotencyKey: key };
     await admin.moveQuantities(move);
     // While the move is in flight, a level report is not recorded: it may or may not count the move.
@@ -216,11 +182,8 @@ describe('disconnecting', () => {
 
 /** The level webhook stored and its restock run, but no reservation job yet: what a kill right after the restock leaves. */
 async function levelWebhookWithoutJobs() {
-  const raw = JSON.stringify({ inventory_item_id: Number(itemId), location_id: Number(LOCATION), available: stub.quantities(itemId, LOCATION).available, updated_at: nextLevelAt() });
-  await t.call('POST', '/webhooks/shopify', {
-    raw,
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': 'inventory_levels/update', 'x-shopify-shop-domain': STORE, 'x-shopify-webhook-id': `reserve-${++delivered}`, 'x-shopify-hmac-sha256': shopifySign(raw, stub.client.secret) },
-  });
+  const body = { inventory_item_id: Number(itemId), location_id: Number(LOCATION), available: stub.quantities(itemId, LOCATION).available, updated_at: store.stamp() };
+  expect((await store.deliver('inventory_levels/update', body)).status).toBe(200);
   const { processShopifyEvent } = await import('../../server/services/webhooks/shopify.ts');
   const [event] = await rows<{ id: number }>(t.deps.db, sql`select id from webhook_events order by id desc limit 1`);
   await processShopifyEvent(t.deps, Number(event!.id));

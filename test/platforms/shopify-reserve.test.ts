@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INVENTORY_QUERY } from '../../server/platforms/shopify/inventory.ts';
-import { shopifyAdmin, ShopifyError, type ShopifyAdmin, type ShopifyAdminDeps } from '../../server/platforms/shopify/admin.ts';
-import { trustedHttp } from '../../server/platforms/shopify/http.ts';
+import { ShopifyError, type ShopifyAdmin } from '../../server/platforms/shopify/admin.ts';
 import { MOVE_QUANTITIES_MUTATION, moveVariables, type QuantityMove } from '../../server/platforms/shopify/reserve.ts';
 import { startShopifyStub, type ShopifyStub } from '../stubs/shopify-stub.ts';
+import { stubAdmin } from './stub-admin.ts';
 
 const SHOP = 'stub-store.myshopify.com';
 const TOKEN = 'shpat_admin_token_for_tests';
@@ -16,16 +16,7 @@ let waits: number[];
 
 beforeEach(async () => {
   stub = await startShopifyStub(TOKEN);
-  waits = [];
-  const deps: ShopifyAdminDeps = {
-    origin: stub.url,
-    http: trustedHttp,
-    sleep: async (ms) => {
-      waits.push(ms);
-      stub.elapse(ms);
-    },
-  };
-  admin = shopifyAdmin(deps, SHOP, TOKEN);
+  ({ admin, waits } = stubAdmin(stub, SHOP, TOKEN));
   stub.setQuantities(ITEM, LOCATION, { available: 3, reserved: 0 });
 });
 afterEach(() => stub.close());

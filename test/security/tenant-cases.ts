@@ -48,6 +48,7 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'GET /v1/admin/escalations': { path: `/v1/admin/escalations?cursor=${a.escalationIds[0]! + 1}` },
     'GET /v1/admin/backorders': { path: `/v1/admin/backorders?variantId=${A_ONLY}&supplierId=${a.supplierIds[0]}&cursor=0` },
     'POST /v1/admin/backorders/:id/fulfilled': { path: `/v1/admin/backorders/${a.backorderIds[0]}/fulfilled`, body: body('POST /v1/admin/backorders/:id/fulfilled') },
+    'GET /v1/admin/write-backs': { path: `/v1/admin/write-backs?cursor=${Number.MAX_SAFE_INTEGER}&limit=200` },
     'POST /v1/admin/backorders/:id/refunded': { path: `/v1/admin/backorders/${a.backorderIds[0]}/refunded`, body: body('POST /v1/admin/backorders/:id/refunded') },
     'POST /v1/admin/escalations/:id/resolve': { path: `/v1/admin/escalations/${a.escalationIds[0]}/resolve`, body: { resolution: 'closed by B' } },
     'GET /v1/admin/webhooks/deliveries': { path: '/v1/admin/webhooks/deliveries?cursor=999999' },

@@ -9,8 +9,9 @@ import { SHOPIFY_API_VERSION } from '../../server/platforms/shopify/http.ts';
  *   https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
  * - POST /admin/api/{version}/graphql.json: shop, currentAppInstallation, products, productVariantsCount,
  *   webhookSubscriptions, webhookSubscriptionCreate/Delete, nodes(ids) of InventoryItem and
- *   inventoryMoveQuantities (available ⇄ reserved, with @idempotent), each answer with extensions.cost,
- *   and THROTTLED when the cost bucket cannot hold the query.
+ *   inventoryMoveQuantities (available ⇄ reserved, with @idempotent), order(id) with suggestedRefund, and
+ *   refundCreate (with @idempotent), each answer with extensions.cost, and THROTTLED when the cost
+ *   bucket cannot hold the query.
  *   https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
  * It matches operations by their root fields and does not parse GraphQL.
  */
@@ -60,6 +61,54 @@ export interface StubMove {
   input: Record<string, any>;
 }
 
+/** A line of a stub order; `price` is the unit price, a decimal string. */
+export interface StubOrderLine {
+  id: string;
+  variantId: string | null;
+  quantity: number;
+  price: string;
+  /** Units shipped already (0 unless given). */
+  fulfilled?: number;
+}
+/** A payment transaction on an order, amounts as decimal strings. */
+export interface StubTransaction {
+  id: string;
+  kind: 'SALE' | 'CAPTURE' | 'AUTHORIZATION' | 'REFUND';
+  status: 'SUCCESS' | 'FAILURE' | 'PENDING';
+  gateway: string;
+  amount: string;
+  parentId: string | null;
+}
+export interface StubRefund {
+  id: string;
+  note: string | null;
+  createdAt: string;
+  lineItems: Array<{ lineItemId: string; quantity: number; restockType: string }>;
+  transactionIds: string[];
+}
+export interface StubOrder {
+  id: string;
+  name: string;
+  currencyCode: string;
+  lineItems: Array<StubOrderLine & { fulfilled: number; refunded: number; cancelled: number }>;
+  transactions: StubTransaction[];
+  refunds: StubRefund[];
+}
+/** One refundCreate that refunded: the refund's numeric id, the key and the input sent. */
+export interface StubRefundMade {
+  id: string;
+  key: string;
+  input: Record<string, any>;
+}
+export interface StubOrderInput {
+  id: string;
+  name: string;
+  currencyCode: string;
+  lineItems: StubOrderLine[];
+  /** Default: one successful SALE of the order's total through shopify_payments. */
+  transactions?: Array<Omit<StubTransaction, 'parentId'> & { parentId?: string | null }>;
+}
+
 export interface ShopifyStub {
   url: string;
   /** `available` per inventory item id, per location id; change it to simulate the store. */
@@ -98,6 +147,13 @@ export interface ShopifyStub {
    * store committed it and the caller never hears back, as when the caller dies mid-request.
    */
   stallMoves: boolean;
+  /** Orders by numeric id; `addOrder` makes them. Refunds are recorded on them. */
+  orders: Map<string, StubOrder>;
+  addOrder(order: StubOrderInput): StubOrder;
+  /** Every refundCreate that refunded, in order (replays and refusals are not logged). */
+  refundsMade: StubRefundMade[];
+  /** While true, a refundCreate is done (recorded, logged in `refundsMade`) but never answered, as `stallMoves`. */
+  stallRefunds: boolean;
   /** Moves the stub's time on, refilling the cost bucket as that much waiting would. */
   elapse(ms: number): void;
   close(): Promise<void>;
@@ -172,7 +228,7 @@ const MAX_QUERY_COST = 1000;
 const PRODUCT_OBJECTS = 4; // product, featuredMedia, preview, image
 const VARIANT_OBJECTS = 3; // variant, inventoryItem, image
 const INVENTORY_ITEM_OBJECTS = 1 + 2 + 50 * 3; // item, inventoryLevels(first: 50) of level, location, quantities
-const requestedCost: Record<string, (v: Record<string, any>) => number> = {
+const requestedCost: Record<string, (v: Record<string, any>, query: string) => number> = {
   shop: () => 2,
   currentAppInstallation: () => 2,
   products: (v) => 2 + Number(v.first ?? 0) * (PRODUCT_OBJECTS + 2 + 100 * VARIANT_OBJECTS),
@@ -182,6 +238,9 @@ const requestedCost: Record<string, (v: Record<string, any>) => number> = {
   webhookSubscriptionDelete: () => 10,
   nodes: (v) => (v.ids?.length ?? 0) * INVENTORY_ITEM_OBJECTS,
   inventoryMoveQuantities: () => 10,
+  // Roughly: the order, and two objects for every node each `first:` in the query may answer.
+  order: (_, query) => 1 + [...query.matchAll(/first:\s*(\d+)/g)].reduce((n, m) => n + 2 * Number(m[1]), 0),
+  refundCreate: () => 10,
 };
 
 type Resolved = { data: unknown; cost: number } | { error: { message: string; extensions?: Record<string, unknown> } };
@@ -205,6 +264,18 @@ const stableJson = (value: unknown): string =>
     : value && typeof value === 'object'
       ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`
       : JSON.stringify(value ?? null);
+
+/** Money as Shopify writes it (a decimal string) ⇄ integer minor units of a currency. */
+const currencyDigits = (currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+const minor = (amount: string, digits: number) => Math.round(Number(amount) * 10 ** digits);
+const decimal = (units: number, digits: number) => (units / 10 ** digits).toFixed(digits);
+
+/** The key of an @idempotent(key: $var | "literal") directive, or undefined. */
+function directiveKey(query: string, v: Record<string, any>): string | undefined {
+  const directive = /@idempotent\(\s*key:\s*(?:\$(\w+)|"([^"]*)")\s*\)/.exec(query);
+  const key = directive ? (directive[1] ? v[directive[1]] : directive[2]) : undefined;
+  return typeof key === 'string' && key ? key : undefined;
+}
 
 export async function startShopifyStub(accessToken: string): Promise<ShopifyStub> {
   let failures: Array<{ status: number; retryAfter?: string }> = [];
@@ -253,6 +324,23 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     throttle: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100 },
     requests: [] as StubRequest[],
     stallMoves: false,
+    orders: new Map<string, StubOrder>(),
+    refundsMade: [] as StubRefundMade[],
+    stallRefunds: false,
+    addOrder(input: StubOrderInput) {
+      const digits = currencyDigits(input.currencyCode);
+      const total = input.lineItems.reduce((n, l) => n + minor(l.price, digits) * l.quantity, 0);
+      const order: StubOrder = {
+        id: input.id,
+        name: input.name,
+        currencyCode: input.currencyCode,
+        lineItems: input.lineItems.map((l) => ({ ...l, fulfilled: l.fulfilled ?? 0, refunded: 0, cancelled: 0 })),
+        transactions: (input.transactions ?? [{ id: String(Number(input.id) * 10 + 1), kind: 'SALE', status: 'SUCCESS', gateway: 'shopify_payments', amount: decimal(total, digits) }]).map((t) => ({ ...t, parentId: t.parentId ?? null })),
+        refunds: [],
+      };
+      state.orders.set(order.id, order);
+      return order;
+    },
     get failNext() {
       return failures.length > 0;
     },
@@ -447,6 +535,189 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     return { data: { inventoryAdjustmentGroup: group, userErrors: [] }, cost: 10 };
   }
 
+  /**
+   * order(id) with lineItems, refunds and, when asked, suggestedRefund(refundLineItems: $var): Shopify's
+   * shape with presentment money equal to shop money (one currency per order). The stub keeps no
+   * taxes, discounts or shipping; a suggestion clamps each line to what is still refundable and takes
+   * the money from the paid transactions in order. Restocking is recorded, not applied to any level.
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/queries/order
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/SuggestedRefund
+   */
+  const paid = (o: StubOrder) => o.transactions.filter((t) => (t.kind === 'SALE' || t.kind === 'CAPTURE') && t.status === 'SUCCESS');
+  const leftOn = (o: StubOrder, parent: StubTransaction, digits: number) =>
+    minor(parent.amount, digits) - o.transactions.filter((t) => t.kind === 'REFUND' && t.status === 'SUCCESS' && t.parentId === parent.id).reduce((n, t) => n + minor(t.amount, digits), 0);
+  const moneyBag = (units: number, o: StubOrder, digits: number) => {
+    const money = { amount: decimal(units, digits), currencyCode: o.currencyCode };
+    return { shopMoney: money, presentmentMoney: money };
+  };
+  const firstOf = (query: string, field: string) => Number(new RegExp(`${field}\\(\\s*first:\\s*(\\d+)`).exec(query)?.[1] ?? 250);
+
+  function orderField(query: string, v: Record<string, any>): Resolved {
+    if (!state.scopes.some((s) => s === 'read_orders' || s === 'write_orders')) return denied('order', 'read_orders');
+    const o = state.orders.get(String(v.id ?? '').split('/').pop()!);
+    if (!o) return { data: null, cost: 1 };
+    const digits = currencyDigits(o.currencyCode);
+    const lines = o.lineItems.slice(0, firstOf(query, 'lineItems'));
+    const refunds = o.refunds.slice(0, firstOf(query, 'refunds'));
+    const data: Record<string, unknown> = {
+      id: `gid://shopify/Order/${o.id}`,
+      name: o.name,
+      currencyCode: o.currencyCode,
+      presentmentCurrencyCode: o.currencyCode,
+      lineItems: {
+        nodes: lines.map((l) => ({
+          id: `gid://shopify/LineItem/${l.id}`,
+          quantity: l.quantity,
+          currentQuantity: l.quantity - l.refunded,
+          refundableQuantity: l.quantity - l.refunded,
+          unfulfilledQuantity: l.quantity - l.fulfilled - l.cancelled,
+          variant: l.variantId ? { id: `gid://shopify/ProductVariant/${l.variantId}` } : null,
+        })),
+        pageInfo: { hasNextPage: o.lineItems.length > lines.length, endCursor: null },
+      },
+      refunds: refunds.map((r) => {
+        const shown = r.lineItems.slice(0, firstOf(query, 'refundLineItems'));
+        const total = o.transactions.filter((t) => r.transactionIds.includes(t.id)).reduce((n, t) => n + minor(t.amount, digits), 0);
+        return {
+          id: `gid://shopify/Refund/${r.id}`,
+          note: r.note,
+          createdAt: r.createdAt,
+          totalRefundedSet: moneyBag(total, o, digits),
+          refundLineItems: {
+            nodes: shown.map((l) => ({ lineItem: { id: `gid://shopify/LineItem/${l.lineItemId}` }, quantity: l.quantity, restockType: l.restockType })),
+            pageInfo: { hasNextPage: r.lineItems.length > shown.length, endCursor: null },
+          },
+        };
+      }),
+    };
+    const asked = /suggestedRefund\(([^)]*)\)/.exec(query);
+    if (asked) {
+      const name = /refundLineItems:\s*\$(\w+)/.exec(asked[1]!)?.[1];
+      const wanted: Array<Record<string, any>> = (name ? v[name] : null) ?? [];
+      const suggested = [];
+      for (const w of wanted) {
+        const l = o.lineItems.find((x) => `gid://shopify/LineItem/${x.id}` === w.lineItemId);
+        if (!l) return { error: { message: `Invalid id: ${String(w.lineItemId)}`, extensions: { code: 'RESOURCE_NOT_FOUND' } } };
+        suggested.push({ l, quantity: Math.max(0, Math.min(Number(w.quantity), l.quantity - l.refunded)), restockType: w.restockType ?? 'NO_RESTOCK' });
+      }
+      const amount = suggested.reduce((n, x) => n + minor(x.l.price, digits) * x.quantity, 0);
+      const maximum = paid(o).reduce((n, t) => n + leftOn(o, t, digits), 0);
+      let rest = Math.min(amount, maximum);
+      const transactions = [];
+      for (const t of paid(o)) {
+        const take = Math.min(rest, leftOn(o, t, digits));
+        if (take <= 0) continue;
+        rest -= take;
+        transactions.push({
+          kind: 'SUGGESTED_REFUND',
+          gateway: t.gateway,
+          amountSet: moneyBag(take, o, digits),
+          maximumRefundableSet: moneyBag(leftOn(o, t, digits), o, digits),
+          parentTransaction: { id: `gid://shopify/OrderTransaction/${t.id}`, kind: t.kind },
+        });
+      }
+      data.suggestedRefund = {
+        amountSet: moneyBag(Math.min(amount, maximum), o, digits),
+        subtotalSet: moneyBag(amount, o, digits),
+        maximumRefundableSet: moneyBag(maximum, o, digits),
+        refundLineItems: suggested.map((x) => ({ lineItem: { id: `gid://shopify/LineItem/${x.l.id}` }, quantity: x.quantity, restockType: x.restockType, priceSet: moneyBag(minor(x.l.price, digits), o, digits) })),
+        suggestedTransactions: transactions,
+      };
+    }
+    return { data, cost: 1 + lines.length * 2 + refunds.length * 3 };
+  }
+
+  /**
+   * refundCreate as 2026-10 answers it: @idempotent required (since 2026-04), the same key rules as
+   * inventoryMoveQuantities (in progress, mismatch, previous attempt failed, replay), userErrors of
+   * plain UserError (field, message: asking for `code` is a GraphQL error), checked in full first.
+   * Refunding more units than a line has left is "Quantity cannot refund more items than were purchased"
+   * on refundLineItems.N.quantity; more money than a transaction has left is the stub's own wording.
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/refundCreate
+   * https://shopify.dev/docs/api/usage/implementing-idempotency
+   */
+  const seenRefundKeys = new Map<string, { input: string; answer: Resolved; failed: boolean }>();
+  let nextRefund = 900_000_000;
+  let nextTransaction = 700_000_000;
+  function refundCreate(query: string, v: Record<string, any>): Resolved {
+    if (!state.scopes.includes('write_orders')) return denied('refundCreate', 'write_orders');
+    const key = directiveKey(query, v);
+    if (!key) return { error: { message: 'The @idempotent directive with a key is required for refundCreate.', extensions: { code: 'BAD_REQUEST' } } };
+    if (/userErrors\s*\{[^}]*\bcode\b/.test(query.slice(query.indexOf('refundCreate')))) {
+      return { error: { message: "Field 'code' doesn't exist on type 'UserError'", extensions: { code: 'undefinedField' } } };
+    }
+    const input = v.input ?? {};
+    const userError = (message: string, field: string[] | null = null): Resolved => ({ data: { order: null, refund: null, userErrors: [{ field, message }] }, cost: 10 });
+    if (state.keysInProgress.has(key)) return userError('This request is currently in progress, please try again.');
+    const canonical = stableJson(input);
+    const seen = seenRefundKeys.get(key);
+    if (seen && seen.input !== canonical) return userError('The same idempotency key cannot be used with different operation parameters.');
+    if (seen?.failed) return userError('A previous request with this idempotency key failed. Retry with a new idempotency key.');
+    if (seen) return seen.answer;
+    const answer = applyRefund(input, userError);
+    const failed = 'data' in answer && (answer.data as { userErrors: unknown[] }).userErrors.length > 0;
+    if ('data' in answer) seenRefundKeys.set(key, { input: canonical, answer, failed });
+    if (!failed && 'data' in answer) state.refundsMade.push({ id: String((answer.data as { refund: { id: string } }).refund.id.split('/').pop()), key, input });
+    return answer;
+  }
+
+  function applyRefund(input: Record<string, any>, userError: (message: string, field?: string[] | null) => Resolved): Resolved {
+    const o = state.orders.get(String(input.orderId ?? '').split('/').pop()!);
+    if (!o) return userError('Order does not exist', ['orderId']);
+    if (input.currency != null && input.currency !== o.currencyCode) return userError('Currency must be the presentment currency of the order', ['currency']);
+    const digits = currencyDigits(o.currencyCode);
+    const lines: Array<{ l: StubOrder['lineItems'][number]; quantity: number; restockType: string }> = [];
+    for (const [i, r] of ((input.refundLineItems ?? []) as Array<Record<string, any>>).entries()) {
+      const at = (f: string) => ['refundLineItems', String(i), f];
+      const l = o.lineItems.find((x) => `gid://shopify/LineItem/${x.id}` === r.lineItemId);
+      if (!l) return userError('Line item does not exist', at('lineItemId'));
+      const restockType = r.restockType ?? 'NO_RESTOCK';
+      if (!['CANCEL', 'NO_RESTOCK', 'RETURN'].includes(restockType)) return userError('Restock type is not accepted', at('restockType'));
+      const quantity = Number(r.quantity);
+      const before = lines.filter((x) => x.l === l).reduce((n, x) => n + x.quantity, 0);
+      if (!Number.isInteger(quantity) || quantity < 1) return userError('Quantity must be greater than 0', at('quantity'));
+      if (before + quantity > l.quantity - l.refunded) return userError('Quantity cannot refund more items than were purchased', at('quantity'));
+      lines.push({ l, quantity, restockType });
+    }
+    const money: Array<{ parent: StubTransaction; units: number; gateway: string }> = [];
+    for (const [i, t] of ((input.transactions ?? []) as Array<Record<string, any>>).entries()) {
+      const at = (f: string) => ['transactions', String(i), f];
+      if (t.kind !== 'REFUND') return userError('Kind is not supported for a refund', at('kind'));
+      const parent = paid(o).find((p) => `gid://shopify/OrderTransaction/${p.id}` === t.parentId);
+      if (!parent) return userError('Parent transaction does not exist', at('parentId'));
+      if (t.gateway !== parent.gateway) return userError('Gateway does not match the parent transaction', at('gateway'));
+      const units = minor(String(t.amount), digits);
+      const taken = money.filter((m) => m.parent === parent).reduce((n, m) => n + m.units, 0);
+      if (!(units > 0)) return userError('Amount must be greater than 0', at('amount'));
+      if (taken + units > leftOn(o, parent, digits)) return userError('Amount exceeds the maximum refundable amount of the transaction', at('amount'));
+      money.push({ parent, units, gateway: parent.gateway });
+    }
+    if (lines.length === 0 && money.length === 0) return userError('A refund needs line items or transactions');
+    for (const x of lines) {
+      x.l.refunded += x.quantity;
+      if (x.restockType === 'CANCEL') x.l.cancelled += x.quantity;
+    }
+    const made = money.map((m) => ({ id: String(nextTransaction++), kind: 'REFUND' as const, status: 'SUCCESS' as const, gateway: m.gateway, amount: decimal(m.units, digits), parentId: m.parent.id }));
+    o.transactions.push(...made);
+    const refund: StubRefund = {
+      id: String(nextRefund++),
+      note: input.note ?? null,
+      createdAt: new Date(Date.now() + skewMs).toISOString(),
+      lineItems: lines.map((x) => ({ lineItemId: x.l.id, quantity: x.quantity, restockType: x.restockType })),
+      transactionIds: made.map((t) => t.id),
+    };
+    o.refunds.push(refund);
+    const total = money.reduce((n, m) => n + m.units, 0);
+    return {
+      data: {
+        order: { id: `gid://shopify/Order/${o.id}` },
+        refund: { id: `gid://shopify/Refund/${refund.id}`, note: refund.note, createdAt: refund.createdAt, totalRefundedSet: moneyBag(total, o, digits) },
+        userErrors: [],
+      },
+      cost: 10,
+    };
+  }
+
   function resolve(field: string, query: string, v: Record<string, any>): Resolved {
     const total = state.products.reduce((n, p) => n + p.variants.length, 0);
     switch (field) {
@@ -474,6 +745,10 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
         return query.includes('inventoryLevels') ? inventoryNodes(query, v) : { error: { message: 'The stub answers nodes(ids) for InventoryItem only' } };
       case 'inventoryMoveQuantities':
         return moveQuantities(query, v);
+      case 'order':
+        return orderField(query, v);
+      case 'refundCreate':
+        return refundCreate(query, v);
       default:
         return { error: { message: `Field '${field}' doesn't exist on type 'QueryRoot'`, extensions: { code: 'undefinedField' } } };
     }
@@ -485,7 +760,7 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     const fields = rootFields(query);
     refill();
     const t = state.throttle;
-    const requested = fields.reduce((n, f) => n + (requestedCost[f]?.(variables) ?? 1), 0);
+    const requested = fields.reduce((n, f) => n + (requestedCost[f]?.(variables, query) ?? 1), 0);
     const status = () => ({ maximumAvailable: t.maximumAvailable, currentlyAvailable: Math.floor(t.currentlyAvailable), restoreRate: t.restoreRate });
     if (requested > MAX_QUERY_COST) {
       return json(res, 200, {
@@ -517,6 +792,7 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     t.currentlyAvailable -= actual;
     // Done, and the answer never leaves: the socket stays open until the caller goes (or close()).
     if (state.stallMoves && fields.includes('inventoryMoveQuantities')) return;
+    if (state.stallRefunds && fields.includes('refundCreate')) return;
     const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: status() } };
     json(res, 200, errors.length ? { errors, data: null, extensions } : { data, extensions });
   }

@@ -3,10 +3,12 @@ import { ShopifyError } from './errors.ts';
 import { graphqlClient } from './graphql.ts';
 import type { ShopifyAdminDeps } from './http.ts';
 import { itemLevels } from './inventory.ts';
+import { orderRefunds, refundLineItems, type OrderRefunds, type RefundLines, type RefundMade } from './refunds.ts';
 import { moveQuantities, type QuantityMove } from './reserve.ts';
 import { deleteWebhooks, registerWebhooks } from './webhooks.ts';
 
 export type { CatalogProduct } from './catalog.ts';
+export type { OrderRefunds, RefundLines, RefundMade } from './refunds.ts';
 export { ShopifyError, type ShopifyErrorKind } from './errors.ts';
 export { SHOPIFY_API_VERSION, shopifyAdminDeps, type ShopifyAdminDeps, type ShopifyHttp } from './http.ts';
 export { authorizationCodeToken, clientCredentialsToken } from './tokens.ts';
@@ -22,6 +24,10 @@ export interface ShopifyAdmin {
   moveQuantities(move: QuantityMove): Promise<{ adjustmentGroupId: string | null }>;
   /** One inventory item's `available` per location, read now. */
   levels(inventoryItemId: string): Promise<Array<{ locationId: string; available: number }>>;
+  /** An order's lines and the refunds made on it (null: no such order), read before any refund is retried. */
+  orderRefunds(orderId: string): Promise<OrderRefunds | null>;
+  /** Refunds unshipped lines, cancelled, once per key: see refunds.ts for the error kinds. */
+  refundLineItems(input: RefundLines): Promise<RefundMade>;
 }
 
 export interface StoreFacts {
@@ -94,5 +100,7 @@ export function shopifyAdmin(deps: ShopifyAdminDeps, shop: string, accessToken: 
 
     moveQuantities: (move) => moveQuantities(graphql, move),
     levels: (inventoryItemId) => itemLevels(graphql, inventoryItemId),
+    orderRefunds: (orderId) => orderRefunds(graphql, orderId),
+    refundLineItems: (input) => refundLineItems(graphql, input),
   };
 }

@@ -4,6 +4,8 @@
  * - 'in_progress': the same idempotency key is still being worked on; retry later with the SAME key.
  * - 'retry_with_new_key': a previous request under this key failed; retry with a NEW key.
  * - 'insufficient_quantity': the `from` state holds less than the move; nothing moved.
+ * And one a refund (refunds.ts) adds:
+ * - 'not_refundable': the order no longer holds that many refundable units (or that much money); nothing refunded.
  */
 export type ShopifyErrorKind =
   | 'unauthorized'
@@ -14,7 +16,8 @@ export type ShopifyErrorKind =
   | 'invalid'
   | 'in_progress'
   | 'retry_with_new_key'
-  | 'insufficient_quantity';
+  | 'insufficient_quantity'
+  | 'not_refundable';
 
 export class ShopifyError extends Error {
   readonly kind: ShopifyErrorKind;

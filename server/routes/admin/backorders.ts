@@ -6,6 +6,7 @@ import { recordRefund } from '../../services/backorders/refund.ts';
 import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
 import { httpUrl, plainText, variantId } from '../../lib/fields.ts';
 import { recordFulfilment } from '../../services/backorders/fulfil.ts';
+import { listWriteBacks } from '../../services/backorders/write-back.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const refundBody = z
@@ -20,6 +21,13 @@ const fulfilBody = z
     carrier: plainText(100).optional(),
     trackingNumber: plainText(100).optional(),
     trackingUrl: httpUrl.optional(),
+  })
+  .strict();
+
+const pageQuery = z
+  .object({
+    cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 
@@ -50,4 +58,10 @@ export const backordersRoutes = createRouter()
     validate('param', idParam),
     validate('json', fulfilBody),
     async (c) => c.json({ backorder: await recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  )
+  .get(
+    '/write-backs',
+    doc('Pre-orders and backorders', 'secret', 'What Waitline did on the connected store (refunds of cancelled backorder lines), who asked (`customer:<contact id>`, `key:…`, `person:…`), and how it ended: `pending`, `done` with the amount the store confirmed and its id, or `failed` with why (a person then has a `refund` escalation). Newest first.'),
+    validate('query', pageQuery),
+    async (c) => c.json(await listWriteBacks(c.get('deps').db, c.get('shop').id, c.req.valid('query'))),
   );

@@ -10,6 +10,7 @@ import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName } from '../variants/upsert.ts';
 import { needsReview } from './review.ts';
+import { requestStoreRefund } from './write-back.ts';
 
 /** The backorder behind a cancel link, with what the page shows. */
 export async function backorderByToken(db: DbOrTx, tokenValue: string) {
@@ -69,10 +70,11 @@ export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cance
 export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'allocated' | 'shipped';
 
 /**
- * What is still owed is cancelled (releaseLine). When the customer cancels,
- * the merchant gets a `refund` escalation to pay it back and the customer is
- * told the refund was *requested*: money is announced only once a refund is on
- * record (services/backorders/refund.ts). A large order is not cancelled by its
+ * What is still owed is cancelled (releaseLine). When the customer cancels, a
+ * connected Shopify store is asked for the refund (write-back.ts), else the
+ * merchant gets a `refund` escalation to pay it back; either way the customer
+ * is told the refund was *requested*: money is announced only once a refund is
+ * on record (services/backorders/refund.ts). A large order is not cancelled by its
  * customer alone: the request goes to a person (`cancel_request`) and nothing
  * changes yet. When the merchant cancelled on the platform, nobody needs telling.
  * A second cancel, or one after shipping, changes nothing, even at the same
@@ -110,7 +112,8 @@ export async function cancelBackorder(
     const cancelled = await releaseLine(tx, line, now);
     if (!cancelled) return { outcome: 'already' as const, line, shop };
     if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
-    await openEscalation(tx, deps, {
+    // A connected store refunds the line itself (write-back.ts); else a person does.
+    if (!(await requestStoreRefund(tx, shop, cancelled, `customer:${contact.id}`, now))) await openEscalation(tx, deps, {
       shop,
       kind: 'refund',
       key: `${line.id}`,

@@ -16,7 +16,7 @@ import { presentBackorder, shopLine } from './view.ts';
  * customer's cancel opened is resolved. `line` was read under its variant's
  * lock and owes units; null when it was refunded meanwhile, and nothing changed.
  */
-async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, amount: number, now: Date): Promise<Backorder | null> {
+export async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, amount: number, now: Date): Promise<Backorder | null> {
   if (line.status === 'waiting') await releaseLine(tx, line, now);
   const [refunded] = await tx
     .update(backorders)
