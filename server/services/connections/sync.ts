@@ -4,7 +4,8 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { ShopifyError, type CatalogProduct } from '../../platforms/shopify/admin.ts';
 import { recordPlatformLevel } from '../platform/settle.ts';
-import { upsertVariant } from '../variants/upsert.ts';
+import { upsertVariantIn } from '../variants/upsert.ts';
+import { twins } from '../../../db/sql/index.ts';
 import { connectionById } from './store.ts';
 import { adminForConnection } from './shopify.ts';
 
@@ -63,30 +64,38 @@ export async function syncCatalog(deps: Deps, connectionId: number): Promise<voi
   deps.wake();
 }
 
-/** One page of products into variants; answers how many variants it held. */
+/**
+ * One page of products into variants, in one transaction (a commit per
+ * variant made PostgreSQL the bottleneck); answers how many variants it held.
+ * The page's variants are locked first, in id order, as every writer of
+ * several variants does.
+ */
 async function importPage(deps: Deps, shop: Shop, products: CatalogProduct[], askedAt: Date): Promise<number> {
   const domain = shop.settings.shopify?.domain;
   // With named locations the total across every location is not the shop's level: webhooks and reconciliation give it per location.
   const countsEveryLocation = !shop.settings.shopify?.locations;
-  let count = 0;
-  for (const product of products) {
-    for (const v of product.variants) {
-      count++;
-      await upsertVariant(deps, shop, v.id, {
-        productId: product.id,
-        productTitle: product.title.slice(0, 255),
-        title: v.title.slice(0, 255),
-        price: v.price,
-        productType: product.productType,
-        tags: product.tags.slice(0, 250),
-        inventoryItemId: v.inventoryItemId,
-        imageUrl: v.imageUrl ?? product.imageUrl,
-        url: domain && product.handle ? `https://${domain}/products/${encodeURIComponent(product.handle)}?variant=${v.id}` : null,
-      });
-      if (countsEveryLocation && v.inventoryQuantity !== null) {
-        await transaction(deps.db, (tx) => recordPlatformLevel(tx, deps, shop, v.id, v.inventoryQuantity!, askedAt));
+  const count = await transaction(deps.db, async (tx) => {
+    await twins(tx).locks.lockVariants(tx, shop.id, products.flatMap((p) => p.variants.map((v) => v.id)));
+    let n = 0;
+    for (const product of products) {
+      for (const v of product.variants) {
+        n++;
+        await upsertVariantIn(tx, deps, shop, v.id, {
+          productId: product.id,
+          productTitle: product.title.slice(0, 255),
+          title: v.title.slice(0, 255),
+          price: v.price,
+          productType: product.productType,
+          tags: product.tags.slice(0, 250),
+          inventoryItemId: v.inventoryItemId,
+          imageUrl: v.imageUrl ?? product.imageUrl,
+          url: domain && product.handle ? `https://${domain}/products/${encodeURIComponent(product.handle)}?variant=${v.id}` : null,
+        });
+        if (countsEveryLocation && v.inventoryQuantity !== null) await recordPlatformLevel(tx, deps, shop, v.id, v.inventoryQuantity, askedAt);
       }
     }
-  }
+    return n;
+  });
+  deps.wake();
   return count;
 }

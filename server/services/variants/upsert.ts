@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { variants, type Shop, type Variant, type VariantMode } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
@@ -28,9 +29,15 @@ export interface VariantInput {
  * The row is locked before it is read, as every stock change locks it.
  */
 export async function upsertVariant(deps: Deps, shop: Shop, id: string, input: VariantInput): Promise<{ variant: Variant; created: boolean }> {
-  const { db, clock } = deps;
+  const result = await transaction(deps.db, (tx) => upsertVariantIn(tx, deps, shop, id, input));
+  deps.wake();
+  return result;
+}
+
+/** The same in the caller's transaction (a catalog page writes its variants in one). */
+export async function upsertVariantIn(tx: Tx, deps: Deps, shop: Shop, id: string, input: VariantInput): Promise<{ variant: Variant; created: boolean }> {
   const shopId = shop.id;
-  const now = clock.now();
+  const now = deps.clock.now();
   const { eta, inventory, ...rest } = input;
   const fields = { ...rest, ...(inventory !== undefined ? { inventory } : {}) };
   const values = {
@@ -38,30 +45,26 @@ export async function upsertVariant(deps: Deps, shop: Shop, id: string, input: V
     // A range the merchant sets overrides purchase-order ETAs; clearing it leaves no ETA to override with.
     ...(eta !== undefined ? { etaEarliest: eta?.earliest ?? null, etaLatest: eta?.latest ?? null, etaSource: eta ? ('merchant' as const) : null, etaBasis: null } : {}),
   };
-  const result = await transaction(db, async (tx) => {
-    const existing = await lockedVariant(tx, shopId, id);
-    if (existing) {
-      const { inventory: _, ...others } = values;
-      let variant = (
-        await tx
-          .update(variants)
-          .set({ ...others, updatedAt: now })
-          .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
-          .returning()
-      )[0]!;
-      if (inventory !== undefined && inventory !== existing.inventory) variant = (await applyInventory(tx, deps, shop, variant, inventory)).variant;
-      return { variant, created: false };
-    }
-    const variant = (
+  const existing = await lockedVariant(tx, shopId, id);
+  if (existing) {
+    const { inventory: _, ...others } = values;
+    let variant = (
       await tx
-        .insert(variants)
-        .values({ ...values, shopId, id, createdAt: now, updatedAt: now })
+        .update(variants)
+        .set({ ...others, updatedAt: now })
+        .where(and(eq(variants.shopId, shopId), eq(variants.id, id)))
         .returning()
     )[0]!;
-    return { variant, created: true };
-  });
-  deps.wake();
-  return result;
+    if (inventory !== undefined && inventory !== existing.inventory) variant = (await applyInventory(tx, deps, shop, variant, inventory)).variant;
+    return { variant, created: false };
+  }
+  const variant = (
+    await tx
+      .insert(variants)
+      .values({ ...values, shopId, id, createdAt: now, updatedAt: now })
+      .returning()
+  )[0]!;
+  return { variant, created: true };
 }
 
 export const presentEta = (v: Variant) => (v.etaEarliest && v.etaLatest ? { earliest: v.etaEarliest, latest: v.etaLatest } : null);
