@@ -71,6 +71,14 @@ export interface Config {
    */
   cartWindowMs: number;
   /**
+   * WAITLINE_SHOPIFY_BULK_OVER (default 5000): a Shopify catalog of more
+   * variants than this is imported with a bulk operation (one export file,
+   * no cost bucket, every variant of a product) instead of pages.
+   */
+  shopifyBulkOver: number;
+  /** WAITLINE_SHOPIFY_BULK_POLL_MS (default 5 s): how often the import asks whether the export is ready. */
+  shopifyBulkPollMs: number;
+  /**
    * Lets shop-given URLs (webhooks, store APIs) reach loopback and private
    * addresses: local development and tests only. Metadata addresses stay closed.
    */
@@ -185,6 +193,8 @@ export function loadConfig(env: Env = process.env): Config {
     shopifyApiOrigin: env.SHOPIFY_API_ORIGIN?.replace(/\/+$/, '') || null,
     connectTicketMs: int(env, 'WAITLINE_CONNECT_TICKET_MS', 10 * 60_000),
     cartWindowMs: int(env, 'WAITLINE_CART_WINDOW_MS', 30 * 60_000),
+    shopifyBulkOver: int(env, 'WAITLINE_SHOPIFY_BULK_OVER', 5000),
+    shopifyBulkPollMs: int(env, 'WAITLINE_SHOPIFY_BULK_POLL_MS', 5000),
     twilio: twilioReady
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID!,

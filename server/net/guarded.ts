@@ -32,6 +32,12 @@ export interface GuardedRequest {
   timeoutMs?: number;
   /** Bytes of the answer to read; 0 reads none (webhooks need only the status). */
   maxBody?: number;
+  /**
+   * Hands a 2xx body to the caller chunk by chunk instead of buffering it (the answer's `body` is then
+   * ''), still at most `maxBody` bytes in all (so set it). The stream pauses while a returned promise is pending,
+   * and a chunk the caller throws on ends the request with the caller's own error.
+   */
+  onData?: (chunk: Buffer) => void | Promise<void>;
 }
 
 /** What came back: header names lower-cased, repeated headers joined with ", " as fetch joins them. */
@@ -128,6 +134,7 @@ function exchange(net: OutboundNet, target: Target, req: GuardedRequest, signal:
       // A 2xx answer past the limit is an error; an error answer past it is cut short, because its
       // status (and a 429's Retry-After) is the news and the body only explains it.
       const ok = status >= 200 && status < 300;
+      if (ok && req.onData) return stream(res, req.onData, max, () => resolve({ status, headers, body: '' }), reject);
       const chunks: Buffer[] = [];
       let size = 0;
       const done = () => resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') });
@@ -146,6 +153,38 @@ function exchange(net: OutboundNet, target: Target, req: GuardedRequest, signal:
     });
     request.end(req.body);
   });
+}
+
+/**
+ * A 2xx body to `onData`, one chunk at a time: past `max` bytes in all it is an error, as when buffering.
+ * The answer resolves only once the last chunk's promise has settled.
+ */
+function stream(res: IncomingMessage, onData: (chunk: Buffer) => void | Promise<void>, max: number, done: () => void, reject: (error: unknown) => void) {
+  let size = 0;
+  let failed = false;
+  let last: Promise<void> = Promise.resolve();
+  const stop = (error: unknown) => {
+    if (failed) return;
+    failed = true;
+    res.destroy();
+    reject(error);
+  };
+  res.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > max) return stop(new OutboundError('answer too large'));
+    try {
+      const pending = onData(chunk);
+      if (!pending) return;
+      res.pause();
+      last = pending.then(() => void (failed || res.resume()));
+      void last.catch(stop);
+    } catch (error) {
+      stop(error);
+    }
+  });
+  res.on('error', (error) => stop(error instanceof OutboundError ? error : new OutboundError(describe(error))));
+  res.on('end', () => last.then(() => failed || done(), stop));
 }
 
 function headersOf(res: IncomingMessage): Record<string, string> {

@@ -181,6 +181,7 @@ describe('PUT /v1/admin/connections/shopify', () => {
 });
 
 describe('the catalog import', () => {
+  // The timeout is sized for a loaded machine: 44 pages and their retries on PostgreSQL, beside CI's other workers.
   it('resumes where it stopped when the store fails mid-import, and counts every variant once', async () => {
     stub.products = generateCatalog(260, 2);
     // 44 pages at once: a bucket that holds them, so only the failures below stop the import.
@@ -210,7 +211,7 @@ describe('the catalog import', () => {
     // Not from the first page again: only the pages not yet in were asked for.
     expect(pages() - pagesAtRetry).toBe(Math.ceil((130 - importedMidway) / PRODUCTS_PER_PAGE));
     expect((await shop.admin('GET', '/v1/admin/variants?limit=500')).body.variants).toHaveLength(260);
-  });
+  }, 60_000);
 
   it('streams its progress as server-sent events until it is done', async () => {
     const shop = await t.createShop();

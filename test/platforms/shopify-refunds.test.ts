@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ShopifyError, type RefundLines, type ShopifyAdmin } from '../../server/platforms/shopify/admin.ts';
+import type { RefundLines, ShopifyAdmin } from '../../server/platforms/shopify/admin.ts';
 import { minorUnits, REFUND_CREATE_MUTATION } from '../../server/platforms/shopify/refunds.ts';
 import { startShopifyStub, type ShopifyStub } from '../stubs/shopify-stub.ts';
-import { stubAdmin } from './stub-admin.ts';
+import { shopifyFailure, stubAdmin } from './stub-admin.ts';
 
 const SHOP = 'stub-store.myshopify.com';
 const TOKEN = 'shpat_admin_token_for_tests';
@@ -39,14 +39,7 @@ const refund = (over: Partial<RefundLines> = {}): RefundLines => ({
   ...over,
 });
 
-async function failure(promise: Promise<unknown>): Promise<ShopifyError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ShopifyError);
-  return error as ShopifyError;
-}
+const failure = shopifyFailure;
 
 const line = async (id: string) => (await admin.orderRefunds(ORDER))!.lineItems.find((l) => l.id === id)!;
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INVENTORY_QUERY } from '../../server/platforms/shopify/inventory.ts';
-import { ShopifyError, type ShopifyAdmin } from '../../server/platforms/shopify/admin.ts';
+import type { ShopifyAdmin } from '../../server/platforms/shopify/admin.ts';
 import { MOVE_QUANTITIES_MUTATION, moveVariables, type QuantityMove } from '../../server/platforms/shopify/reserve.ts';
 import { startShopifyStub, type ShopifyStub } from '../stubs/shopify-stub.ts';
-import { stubAdmin } from './stub-admin.ts';
+import { shopifyFailure, stubAdmin } from './stub-admin.ts';
 
 const SHOP = 'stub-store.myshopify.com';
 const TOKEN = 'shpat_admin_token_for_tests';
@@ -34,14 +34,7 @@ const hold = (over: Partial<QuantityMove> = {}): QuantityMove => ({
 });
 const release = (over: Partial<QuantityMove> = {}) => hold({ from: 'reserved', to: 'available', idempotencyKey: 'hold-1-release', ...over });
 
-async function failure(promise: Promise<unknown>): Promise<ShopifyError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ShopifyError);
-  return error as ShopifyError;
-}
+const failure = shopifyFailure;
 
 const moveCalls = () => stub.requests.filter((r) => r.operation === 'inventoryMoveQuantities').length;
 

@@ -1,4 +1,5 @@
-import { shopifyAdmin, type ShopifyAdmin, type ShopifyAdminDeps } from '../../server/platforms/shopify/admin.ts';
+import { expect } from 'vitest';
+import { ShopifyError, shopifyAdmin, type ShopifyAdmin, type ShopifyAdminDeps } from '../../server/platforms/shopify/admin.ts';
 import { trustedHttp } from '../../server/platforms/shopify/http.ts';
 import type { ShopifyStub } from '../stubs/shopify-stub.ts';
 
@@ -17,4 +18,14 @@ export function stubAdmin(stub: ShopifyStub, shop: string, token: string): { adm
     },
   };
   return { admin: shopifyAdmin(deps, shop, token), deps, waits };
+}
+
+/** The ShopifyError a call ends in; the test fails if it succeeds or throws anything else. */
+export async function shopifyFailure(promise: Promise<unknown>): Promise<ShopifyError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ShopifyError);
+  return error as ShopifyError;
 }

@@ -10,8 +10,10 @@ import { SHOPIFY_API_VERSION } from '../../server/platforms/shopify/http.ts';
  * - POST /admin/api/{version}/graphql.json: shop, currentAppInstallation, products, productVariantsCount,
  *   webhookSubscriptions, webhookSubscriptionCreate/Delete, nodes(ids) of InventoryItem and
  *   inventoryMoveQuantities (available ⇄ reserved, with @idempotent), order(id) with suggestedRefund, and
- *   refundCreate (with @idempotent), each answer with extensions.cost, and THROTTLED when the cost
- *   bucket cannot hold the query.
+ *   refundCreate (with @idempotent), bulkOperationRunQuery and bulkOperation(id)/node(id) of the catalog
+ *   export, each answer with extensions.cost, and THROTTLED when the cost bucket cannot hold the query.
+ * - GET /bulk-operations/{id}.jsonl: a completed export's file, streamed (`bulk` controls it).
+ *   https://shopify.dev/docs/api/usage/bulk-operations/queries
  *   https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
  * It matches operations by their root fields and does not parse GraphQL.
  */
@@ -109,6 +111,30 @@ export interface StubOrderInput {
   transactions?: Array<Omit<StubTransaction, 'parentId'> & { parentId?: string | null }>;
 }
 
+/** One bulkOperationRunQuery the stub accepted. */
+export interface StubBulkOperation {
+  id: string;
+  status: 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  /** Polls of bulkOperation(id)/node(id) so far. */
+  polls: number;
+  errorCode: string | null;
+  /** The bulk query and the groupObjects argument as sent. */
+  query: string;
+  groupObjects: boolean | null;
+}
+export interface StubBulk {
+  /** The poll that sees an operation COMPLETED (default 2: the first sees RUNNING). */
+  pollsToComplete: number;
+  /** When set (e.g. 'INTERNAL_SERVER_ERROR'), an operation ends FAILED with this errorCode and no file. */
+  fail: string | null;
+  /** When set, the next download is cut off (the connection dropped) after this many lines; once. */
+  cutAfterLines: number | null;
+  /** Export file downloads begun. */
+  downloads: number;
+  /** Every operation started, in order. */
+  operations: StubBulkOperation[];
+}
+
 export interface ShopifyStub {
   url: string;
   /** `available` per inventory item id, per location id; change it to simulate the store. */
@@ -154,6 +180,11 @@ export interface ShopifyStub {
   refundsMade: StubRefundMade[];
   /** While true, a refundCreate is done (recorded, logged in `refundsMade`) but never answered, as `stallMoves`. */
   stallRefunds: boolean;
+  /**
+   * The catalog export: one bulk query at a time (a second while one runs is OPERATION_IN_PROGRESS),
+   * CREATED → RUNNING → COMPLETED as it is polled, its file the JSONL of `products` when downloaded.
+   */
+  bulk: StubBulk;
   /** Moves the stub's time on, refilling the cost bucket as that much waiting would. */
   elapse(ms: number): void;
   close(): Promise<void>;
@@ -195,6 +226,17 @@ const GRAPHQL_PATH = new RegExp(`^/admin/api/${SHOPIFY_API_VERSION}/graphql\\.js
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
 
+/** A variant as the Admin API's ProductVariant answers it (pages, `product(id:)` and the bulk export alike). */
+const variantNode = (x: StubVariant) => ({
+  id: `gid://shopify/ProductVariant/${x.id}`,
+  title: x.title,
+  price: x.price,
+  sku: x.sku,
+  inventoryQuantity: x.inventoryQuantity,
+  inventoryItem: { id: `gid://shopify/InventoryItem/${x.inventoryItemId}` },
+  image: x.imageUrl ? { url: x.imageUrl } : null,
+});
+
 /** The top-level field names of a query or mutation: enough to route it, without parsing GraphQL. */
 export function rootFields(query: string): string[] {
   const fields: string[] = [];
@@ -233,6 +275,7 @@ const requestedCost: Record<string, (v: Record<string, any>, query: string) => n
   currentAppInstallation: () => 2,
   products: (v) => 2 + Number(v.first ?? 0) * (PRODUCT_OBJECTS + 2 + 100 * VARIANT_OBJECTS),
   productVariantsCount: () => 1,
+  product: () => 1 + 2 + 100 * VARIANT_OBJECTS,
   webhookSubscriptions: () => 2 + 100,
   webhookSubscriptionCreate: () => 10,
   webhookSubscriptionDelete: () => 10,
@@ -241,6 +284,9 @@ const requestedCost: Record<string, (v: Record<string, any>, query: string) => n
   // Roughly: the order, and two objects for every node each `first:` in the query may answer.
   order: (_, query) => 1 + [...query.matchAll(/first:\s*(\d+)/g)].reduce((n, m) => n + 2 * Number(m[1]), 0),
   refundCreate: () => 10,
+  bulkOperationRunQuery: () => 10,
+  bulkOperation: () => 1,
+  node: () => 1,
 };
 
 type Resolved = { data: unknown; cost: number } | { error: { message: string; extensions?: Record<string, unknown> } };
@@ -327,6 +373,7 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     orders: new Map<string, StubOrder>(),
     refundsMade: [] as StubRefundMade[],
     stallRefunds: false,
+    bulk: { pollsToComplete: 2, fail: null, cutAfterLines: null, downloads: 0, operations: [] },
     addOrder(input: StubOrderInput) {
       const digits = currencyDigits(input.currencyCode);
       const total = input.lineItems.reduce((n, l) => n + minor(l.price, digits) * l.quantity, 0);
@@ -371,7 +418,24 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     error: { message: `Access denied for ${field} field. Required access: \`${scope}\` access scope.`, extensions: { code: 'ACCESS_DENIED' } },
   });
 
-  /** https://shopify.dev/docs/api/admin-graphql/2025-10/queries/products */
+  /** 100 of a product's variants from `offset`, with the connection's pageInfo (the cursor is the offset). */
+  function variantsPage(p: StubProduct, offset: number) {
+    const nodes = p.variants.slice(offset, offset + 100).map(variantNode);
+    const end = offset + nodes.length;
+    return { pageInfo: { hasNextPage: end < p.variants.length, endCursor: nodes.length ? Buffer.from(String(end)).toString('base64') : null }, nodes };
+  }
+
+  /** `product(id:)` with its variants after a cursor: what the catalog import reads past a product's first 100. */
+  function product(v: Record<string, any>): Resolved {
+    if (!state.scopes.some((s) => s === 'read_products' || s === 'write_products')) return denied('product', 'read_products');
+    const found = state.products.find((p) => `gid://shopify/Product/${p.id}` === v.id);
+    if (!found) return { data: null, cost: 1 };
+    const offset = v.after ? Number(Buffer.from(String(v.after), 'base64').toString()) : 0;
+    const variants = variantsPage(found, offset);
+    return { data: { variants }, cost: 1 + 2 + variants.nodes.length * VARIANT_OBJECTS };
+  }
+
+  /** https://shopify.dev/docs/api/admin-graphql/2026-10/queries/products */
   function products(v: Record<string, any>): Resolved {
     if (!state.scopes.some((s) => s === 'read_products' || s === 'write_products')) return denied('products', 'read_products');
     const first = Number(v.first);
@@ -388,17 +452,7 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
       productType: p.productType,
       tags: p.tags,
       featuredMedia: p.imageUrl ? { preview: { image: { url: p.imageUrl } } } : null,
-      variants: {
-        nodes: p.variants.slice(0, 100).map((x) => ({
-          id: `gid://shopify/ProductVariant/${x.id}`,
-          title: x.title,
-          price: x.price,
-          sku: x.sku,
-          inventoryQuantity: x.inventoryQuantity,
-          inventoryItem: { id: `gid://shopify/InventoryItem/${x.inventoryItemId}` },
-          image: x.imageUrl ? { url: x.imageUrl } : null,
-        })),
-      },
+      variants: variantsPage(p, 0),
     }));
     const cost = 2 + page.reduce((n, p) => n + PRODUCT_OBJECTS + 2 + Math.min(100, p.variants.length) * VARIANT_OBJECTS, 0);
     const pageInfo = { hasNextPage: rest.length > first, hasPreviousPage: lastId > 0, startCursor: page[0] ? cursor(page[0]) : null, endCursor: page.length ? cursor(page.at(-1)!) : null };
@@ -718,6 +772,78 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
     };
   }
 
+  /**
+   * bulkOperationRunQuery: one bulk query at a time, as before 2026-01 (since then Shopify allows five
+   * and answers LIMIT_REACHED past them); the stub keeps the stricter rule so "in progress" is testable.
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/bulkOperationRunQuery
+   * https://shopify.dev/docs/api/admin-graphql/2026-10/enums/BulkOperationUserErrorCode
+   */
+  let nextBulk = 4_000_000_000;
+  function runBulkQuery(query: string, v: Record<string, any>): Resolved {
+    const bulkQuery = String(v.query ?? /query:\s*"((?:[^"\\]|\\.)*)"/.exec(query)?.[1] ?? '');
+    const userError = (code: string, message: string, field: string[] | null = null): Resolved => ({ data: { bulkOperation: null, userErrors: [{ field, message, code }] }, cost: 10 });
+    const running = state.bulk.operations.find((o) => o.status === 'CREATED' || o.status === 'RUNNING');
+    if (running) return userError('OPERATION_IN_PROGRESS', `A bulk query operation for this app and shop is already in progress: ${running.id}.`);
+    if (!/\bedges\s*\{\s*node\s*\{/.test(bulkQuery)) return userError('INVALID', 'Bulk queries must contain at least one connection.', ['query']);
+    const groupObjects = /groupObjects:\s*(true|false)/.exec(query)?.[1];
+    const op: StubBulkOperation = { id: `gid://shopify/BulkOperation/${nextBulk++}`, status: 'CREATED', polls: 0, errorCode: null, query: bulkQuery, groupObjects: groupObjects ? groupObjects === 'true' : null };
+    state.bulk.operations.push(op);
+    return { data: { bulkOperation: { id: op.id, status: op.status }, userErrors: [] }, cost: 10 };
+  }
+
+  /** https://shopify.dev/docs/api/admin-graphql/2026-10/objects/BulkOperation (objectCount is an UnsignedInt64: a string) */
+  function pollBulk(id: string) {
+    const op = state.bulk.operations.find((o) => o.id === id);
+    if (!op) return null;
+    if (op.status === 'CREATED' || op.status === 'RUNNING') {
+      op.polls++;
+      if (op.polls < state.bulk.pollsToComplete) op.status = 'RUNNING';
+      else if (state.bulk.fail) Object.assign(op, { status: 'FAILED', errorCode: state.bulk.fail });
+      else op.status = 'COMPLETED';
+    }
+    const objects = state.products.reduce((n, p) => n + 1 + p.variants.length, 0);
+    const done = op.status === 'COMPLETED';
+    return {
+      id: op.id,
+      status: op.status,
+      errorCode: op.errorCode,
+      objectCount: String(done ? objects : op.status === 'RUNNING' ? Math.floor(objects / 2) : 0),
+      // No file for an empty result, as Shopify answers.
+      url: done && objects > 0 ? `${state.url}/bulk-operations/${op.id.split('/').pop()}.jsonl?X-Goog-Signature=stub` : null,
+      partialDataUrl: null,
+    };
+  }
+
+  /** The export's lines: each product, then each of its variants with __parentId (grouped output). */
+  function* exportLines(): Generator<string> {
+    for (const p of state.products) {
+      const gid = `gid://shopify/Product/${p.id}`;
+      yield JSON.stringify({ id: gid, title: p.title, handle: p.handle, productType: p.productType, tags: p.tags, featuredMedia: p.imageUrl ? { preview: { image: { url: p.imageUrl } } } : null });
+      for (const x of p.variants) {
+        yield JSON.stringify({ ...variantNode(x), __parentId: gid });
+      }
+    }
+  }
+
+  /** Streams a completed export's file, waiting on the socket; `cutAfterLines` drops the connection midway. */
+  async function serveExport(res: ServerResponse, path: string) {
+    const id = /^\/bulk-operations\/(\d+)\.jsonl(?:\?|$)/.exec(path)?.[1];
+    const op = state.bulk.operations.find((o) => o.id === `gid://shopify/BulkOperation/${id}`);
+    if (!op || op.status !== 'COMPLETED') return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code></Error>');
+    state.bulk.downloads++;
+    const cut = state.bulk.cutAfterLines;
+    state.bulk.cutAfterLines = null;
+    res.writeHead(200, { 'content-type': 'application/jsonl' });
+    let sent = 0;
+    for (const line of exportLines()) {
+      if (cut !== null && sent >= cut) return void res.destroy();
+      if (!res.write(`${line}\n`)) await new Promise((r) => res.once('drain', r));
+      if (res.destroyed) return;
+      sent++;
+    }
+    res.end();
+  }
+
   function resolve(field: string, query: string, v: Record<string, any>): Resolved {
     const total = state.products.reduce((n, p) => n + p.variants.length, 0);
     switch (field) {
@@ -727,6 +853,8 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
         return { data: { accessScopes: state.scopes.map((handle) => ({ handle })) }, cost: 2 };
       case 'products':
         return products(v);
+      case 'product':
+        return product(v);
       case 'productVariantsCount': {
         // The count stops at 10,000 unless the query lifts the limit.
         const capped = !/productVariantsCount\(\s*limit:\s*null/.test(query) && total > 10_000;
@@ -749,6 +877,11 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
         return orderField(query, v);
       case 'refundCreate':
         return refundCreate(query, v);
+      case 'bulkOperationRunQuery':
+        return runBulkQuery(query, v);
+      case 'bulkOperation':
+      case 'node':
+        return { data: pollBulk(String(v.id ?? '')), cost: 1 };
       default:
         return { error: { message: `Field '${field}' doesn't exist on type 'QueryRoot'`, extensions: { code: 'undefinedField' } } };
     }
@@ -818,6 +951,8 @@ export async function startShopifyStub(accessToken: string): Promise<ShopifyStub
 
   function answer(req: IncomingMessage, res: ServerResponse, raw: string) {
     const path = req.url ?? '';
+    // The export file lives on a storage host in production, outside the Admin API: no token, not logged.
+    if (req.method === 'GET' && path.startsWith('/bulk-operations/')) return void serveExport(res, path).catch(() => res.destroy());
     const token = req.headers['x-shopify-access-token'] as string | undefined;
     const form = /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
       ? Object.fromEntries(new URLSearchParams(raw))

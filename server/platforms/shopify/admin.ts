@@ -1,4 +1,5 @@
-import { catalogProduct, PRODUCTS_PER_PAGE, PRODUCTS_QUERY, VARIANTS_COUNT_QUERY, type CatalogProduct, type ProductsPage } from './catalog.ts';
+import { bulkOperation, readCatalogExport, startCatalogExport, type BulkOperation, type ReadExportOptions } from './bulk.ts';
+import { catalogProduct, catalogVariant, PRODUCT_VARIANTS_QUERY, PRODUCTS_PER_PAGE, PRODUCTS_QUERY, VARIANTS_COUNT_QUERY, type CatalogProduct, type ProductsPage, type VariantsPage } from './catalog.ts';
 import { ShopifyError } from './errors.ts';
 import { graphqlClient } from './graphql.ts';
 import type { ShopifyAdminDeps } from './http.ts';
@@ -7,10 +8,11 @@ import { orderRefunds, refundLineItems, type OrderRefunds, type RefundLines, typ
 import { moveQuantities, type QuantityMove } from './reserve.ts';
 import { deleteWebhooks, registerWebhooks } from './webhooks.ts';
 
+export type { BulkOperation, BulkStatus, ExportedProduct, ReadExportOptions } from './bulk.ts';
 export type { CatalogProduct } from './catalog.ts';
 export type { OrderRefunds, RefundLines, RefundMade } from './refunds.ts';
 export { ShopifyError, type ShopifyErrorKind } from './errors.ts';
-export { SHOPIFY_API_VERSION, shopifyAdminDeps, type ShopifyAdminDeps, type ShopifyHttp } from './http.ts';
+export { SHOPIFY_API_VERSION, shopifyAdminDeps, type ShopifyAdminDeps, type ShopifyDownload, type ShopifyHttp } from './http.ts';
 export { authorizationCodeToken, clientCredentialsToken } from './tokens.ts';
 
 export interface ShopifyAdmin {
@@ -28,6 +30,12 @@ export interface ShopifyAdmin {
   orderRefunds(orderId: string): Promise<OrderRefunds | null>;
   /** Refunds unshipped lines, cancelled, once per key: see refunds.ts for the error kinds. */
   refundLineItems(input: RefundLines): Promise<RefundMade>;
+  /** Starts a bulk export of the whole catalog: 'in_progress' while another runs. See bulk.ts. */
+  startCatalogExport(): Promise<Pick<BulkOperation, 'id' | 'status'>>;
+  /** A bulk operation's status, and its file's URL once COMPLETED. */
+  bulkOperation(id: string): Promise<BulkOperation>;
+  /** Streams an export's file in batches of products, from `skipLines` on; answers the lines read. */
+  readCatalogExport(url: string, options: ReadExportOptions): Promise<number>;
 }
 
 export interface StoreFacts {
@@ -83,10 +91,20 @@ export function shopifyAdmin(deps: ShopifyAdminDeps, shop: string, accessToken: 
     deleteWebhooks: (ids) => deleteWebhooks(graphql, ids),
 
     /** A larger `first` would be refused outright as too costly, so it is lowered to what one query may ask. */
+    /** A product with more than the page's 100 variants has the rest read here, so the page comes back whole. */
     async products(after, first = PRODUCTS_PER_PAGE) {
       const { products } = await graphql<ProductsPage>(PRODUCTS_QUERY, { first: Math.max(1, Math.min(first, PRODUCTS_PER_PAGE)), after });
+      const whole = products.nodes.map(catalogProduct);
+      for (const [i, node] of products.nodes.entries()) {
+        for (let next = node.variants.pageInfo?.hasNextPage ? node.variants.pageInfo.endCursor : null; next; ) {
+          const answer = await graphql<VariantsPage>(PRODUCT_VARIANTS_QUERY, { id: node.id, after: next });
+          if (!answer.product) break;
+          whole[i]!.variants.push(...answer.product.variants.nodes.map(catalogVariant));
+          next = answer.product.variants.pageInfo.hasNextPage ? answer.product.variants.pageInfo.endCursor : null;
+        }
+      }
       return {
-        products: products.nodes.map(catalogProduct),
+        products: whole,
         endCursor: products.pageInfo.endCursor,
         hasNextPage: products.pageInfo.hasNextPage,
       };
@@ -102,5 +120,11 @@ export function shopifyAdmin(deps: ShopifyAdminDeps, shop: string, accessToken: 
     levels: (inventoryItemId) => itemLevels(graphql, inventoryItemId),
     orderRefunds: (orderId) => orderRefunds(graphql, orderId),
     refundLineItems: (input) => refundLineItems(graphql, input),
+    startCatalogExport: () => startCatalogExport(graphql),
+    bulkOperation: (id) => bulkOperation(graphql, id),
+    async readCatalogExport(url, options) {
+      if (!deps.download) throw new ShopifyError('invalid', 'No download transport: build the deps with shopifyAdminDeps');
+      return readCatalogExport(deps.download, url, options);
+    },
   };
 }

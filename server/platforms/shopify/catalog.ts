@@ -18,8 +18,8 @@ export interface CatalogProduct {
 }
 
 /**
- * One page of products, oldest first (ids grow with creation), each with up to 100 variants.
- * Products with more variants than that need a bulk operation, which this milestone does not run.
+ * One page of products, oldest first (ids grow with creation), each with its first 100 variants;
+ * a product with more (Shopify allows 2,048) has the rest read by PRODUCT_VARIANTS_QUERY.
  * https://shopify.dev/docs/api/admin-graphql/2025-10/queries/products
  * https://shopify.dev/docs/api/admin-graphql/2025-10/objects/ProductVariant
  */
@@ -30,11 +30,29 @@ export const PRODUCTS_QUERY = `query WaitlineCatalog($first: Int!, $after: Strin
       id title handle productType tags
       featuredMedia { preview { image { url } } }
       variants(first: 100) {
+        pageInfo { hasNextPage endCursor }
         nodes { id title price sku inventoryQuantity inventoryItem { id } image { url } }
       }
     }
   }
 }`;
+
+/**
+ * The variants of one product after the first 100, a page at a time.
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/queries/product
+ */
+export const PRODUCT_VARIANTS_QUERY = `query WaitlineProductVariants($id: ID!, $after: String) {
+  product(id: $id) {
+    variants(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id title price sku inventoryQuantity inventoryItem { id } image { url } }
+    }
+  }
+}`;
+
+export interface VariantsPage {
+  product: { variants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: VariantNode[] } } | null;
+}
 
 /**
  * The requested cost of a page is about 2 + first × 306 (each product's 100 variants are priced
@@ -54,10 +72,10 @@ export interface ProductNode {
   productType: string;
   tags: string[];
   featuredMedia: { preview: { image: { url: string } | null } | null } | null;
-  variants: { nodes: VariantNode[] };
+  variants: { pageInfo?: { hasNextPage: boolean; endCursor: string | null }; nodes: VariantNode[] };
 }
 
-interface VariantNode {
+export interface VariantNode {
   id: string;
   title: string;
   /** Money is a decimal string, e.g. "19.99". */
@@ -80,6 +98,16 @@ const minor = (price: string) => Math.round(Number(price) * 100);
 /** Shopify names the only variant of a product without options "Default Title"; we show none. */
 const variantTitle = (title: string) => (title === 'Default Title' ? '' : title);
 
+export const catalogVariant = (v: VariantNode): CatalogProduct['variants'][number] => ({
+  id: numericId(v.id),
+  title: variantTitle(v.title),
+  price: minor(v.price),
+  sku: v.sku || null,
+  inventoryItemId: v.inventoryItem ? numericId(v.inventoryItem.id) : null,
+  inventoryQuantity: v.inventoryQuantity ?? null,
+  imageUrl: v.image?.url ?? null,
+});
+
 export function catalogProduct(node: ProductNode): CatalogProduct {
   return {
     id: numericId(node.id),
@@ -88,14 +116,6 @@ export function catalogProduct(node: ProductNode): CatalogProduct {
     productType: node.productType || null,
     tags: node.tags,
     imageUrl: node.featuredMedia?.preview?.image?.url ?? null,
-    variants: node.variants.nodes.map((v) => ({
-      id: numericId(v.id),
-      title: variantTitle(v.title),
-      price: minor(v.price),
-      sku: v.sku || null,
-      inventoryItemId: v.inventoryItem ? numericId(v.inventoryItem.id) : null,
-      inventoryQuantity: v.inventoryQuantity ?? null,
-      imageUrl: v.image?.url ?? null,
-    })),
+    variants: node.variants.nodes.map(catalogVariant),
   };
 }
