@@ -18,8 +18,9 @@ export type ClaimOutcome =
  * on the offer and nothing more: a hold is claimed by an order, never by a
  * GET. The click's time also opens the holder's checkout window, which on a
  * connected store lifts the platform's reservation of their units for
- * `cartWindowMs`; a scanner's click only lifts it for that long. The click is the offer's, not a message's, so it does not stand in for
- * the follow-up's "opened or clicked the message". A hold is active strictly
+ * `cartWindowMs`; a scanner's click only lifts it for that long. The click is
+ * the offer's, not a message's, so it does not stand in for the follow-up's
+ * "opened or clicked the message". A hold is active strictly
  * before `expiresAt`: at that instant the expiry job and a claim agree it has
  * ended, so a race has one outcome.
  */
@@ -64,7 +65,6 @@ async function handToCart(deps: Deps, { offer }: OfferContext): Promise<void> {
   await Promise.race([moved, late]);
   clearTimeout(timer);
 }
-
 
 /**
  * Shopify: a cart permalink carrying the hold as a cart attribute, which comes
