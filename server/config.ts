@@ -62,6 +62,8 @@ export interface Config {
   retentionSweepMs: number;
   /** `SHOPIFY_API_ORIGIN`: the Shopify Admin API origin; tests point it at a local stub. Default: https://{shop domain}. */
   shopifyApiOrigin: string | null;
+  /** `BIGCOMMERCE_API_ORIGIN`: the BigCommerce API origin; tests point it at a local stub. Default: https://api.bigcommerce.com. */
+  bigcommerceApiOrigin: string | null;
   /** How long a Shopify install ticket (the OAuth install link) works: default 10 minutes. */
   connectTicketMs: number;
   /**
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionMs,
     retentionSweepMs: Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 24))),
     shopifyApiOrigin: env.SHOPIFY_API_ORIGIN?.replace(/\/+$/, '') || null,
+    bigcommerceApiOrigin: env.BIGCOMMERCE_API_ORIGIN?.replace(/\/+$/, '') || null,
     connectTicketMs: int(env, 'WAITLINE_CONNECT_TICKET_MS', 10 * 60_000),
     cartWindowMs: int(env, 'WAITLINE_CART_WINDOW_MS', 30 * 60_000),
     shopifyBulkOver: int(env, 'WAITLINE_SHOPIFY_BULK_OVER', 5000),

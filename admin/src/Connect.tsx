@@ -114,6 +114,96 @@ function ConnectShopify({ onConnected }: { onConnected: () => void }) {
   );
 }
 
+/** A form whose fields go as they are to PUT /v1/admin/connections/{platform}. */
+function ConnectWith({ platform, name, fields: spec, help, onConnected }: { platform: string; name: string; fields: Array<{ name: string; label: string; placeholder?: string; secret?: boolean }>; help: preact.ComponentChildren; onConnected: () => void }) {
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await api(`/v1/admin/connections/${platform}`, { method: 'PUT', body: fields });
+      onConnected();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-busy={busy}>
+      <h3>Connect {name}</h3>
+      <p class="muted">{help}</p>
+      {spec.map((f) => (
+        <label key={f.name}>
+          {f.label}{' '}
+          <input
+            name={f.name}
+            required
+            autocomplete="off"
+            type={f.secret ? 'password' : 'text'}
+            placeholder={f.placeholder}
+            value={fields[f.name] ?? ''}
+            onInput={(e) => setFields({ ...fields, [f.name]: (e.target as HTMLInputElement).value })}
+          />
+        </label>
+      ))}
+      <Alert message={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? `Checking with ${name}…` : 'Connect'}
+      </button>
+    </form>
+  );
+}
+
+const PLATFORMS = { shopify: 'Shopify', woocommerce: 'WooCommerce', bigcommerce: 'BigCommerce' } as const;
+type PlatformKey = keyof typeof PLATFORMS;
+
+/** Which store to connect, and its form. */
+function ConnectStore({ onConnected }: { onConnected: () => void }) {
+  const [platform, setPlatform] = useState<PlatformKey>('shopify');
+  return (
+    <>
+      <fieldset class="card">
+        <legend>Your store runs on</legend>
+        {(Object.keys(PLATFORMS) as PlatformKey[]).map((p) => (
+          <label key={p}>
+            <input type="radio" name="platform" checked={platform === p} onChange={() => setPlatform(p)} /> {PLATFORMS[p]}
+          </label>
+        ))}
+      </fieldset>
+      {platform === 'shopify' ? <ConnectShopify onConnected={onConnected} /> : null}
+      {platform === 'woocommerce' ? (
+        <ConnectWith
+          platform="woocommerce"
+          name="WooCommerce"
+          help="In WordPress: WooCommerce → Settings → Advanced → REST API → Add key, with Read/Write permission. Paste the store's address and the key here."
+          fields={[
+            { name: 'storeUrl', label: 'Store address', placeholder: 'https://shop.example.com' },
+            { name: 'consumerKey', label: 'Consumer key', placeholder: 'ck_…' },
+            { name: 'consumerSecret', label: 'Consumer secret', placeholder: 'cs_…', secret: true },
+          ]}
+          onConnected={onConnected}
+        />
+      ) : null}
+      {platform === 'bigcommerce' ? (
+        <ConnectWith
+          platform="bigcommerce"
+          name="BigCommerce"
+          help="In the control panel: Settings → Store-level API accounts → Create API account, with Products, Orders and Store Inventory set to modify, and Information & Settings to read-only. The store hash is the part after /stores/ in its API path."
+          fields={[
+            { name: 'storeHash', label: 'Store hash', placeholder: 'abc123def' },
+            { name: 'accessToken', label: 'Access token', secret: true },
+          ]}
+          onConnected={onConnected}
+        />
+      ) : null}
+    </>
+  );
+}
+
 /** The import's progress, live from the server's event stream while it runs. */
 function CatalogProgress({ platform, catalog, onDone }: { platform: string; catalog: Catalog; onDone: () => void }) {
   const [live, setLive] = useState(catalog);
@@ -177,30 +267,36 @@ export function Connect() {
     await state.reload();
   };
   if (!state.data) return state.error ? <Alert message={state.error} /> : <p class="muted">Loading…</p>;
-  const shopify = state.data.connections.find((c) => c.platform === 'shopify');
-  if (!shopify)
+  const store = state.data.connections[0];
+  if (!store)
     return (
       <>
         <Alert message={error} />
-        <ConnectShopify onConnected={() => void state.reload()} />
+        <ConnectStore onConnected={() => void state.reload()} />
       </>
     );
-  const heard = shopify.webhooks.filter((w) => w.lastArrivedAt);
+  const name = PLATFORMS[store.platform as PlatformKey] ?? store.platform;
+  const heard = store.webhooks.filter((w) => w.lastArrivedAt);
   return (
     <section class="card">
-      <h3>Shopify: {shopify.account}</h3>
-      <Alert message={error || shopify.error || ''} />
+      <h3>
+        {name}: {store.account}
+      </h3>
+      <Alert message={error || store.error || ''} />
       <ul class="checklist">
-        <Check ok={!shopify.error} label="Credentials verified">
-          {shopify.method === 'client_credentials' ? 'Client credentials (tokens renewed daily)' : shopify.method === 'oauth' ? 'Installed through OAuth' : 'Admin API token'}; scopes{' '}
-          {shopify.scopes.join(', ')}
+        <Check ok={!store.error} label="Credentials verified">
+          {store.platform !== 'shopify'
+            ? store.platform === 'woocommerce'
+              ? 'REST API key'
+              : 'API account token'
+            : `${store.method === 'client_credentials' ? 'Client credentials (tokens renewed daily)' : store.method === 'oauth' ? 'Installed through OAuth' : 'Admin API token'}; scopes ${store.scopes.join(', ')}`}
         </Check>
-        <Check ok={shopify.catalog.status === 'done'} label="Catalog imported">
-          <CatalogProgress platform="shopify" catalog={shopify.catalog} onDone={() => void state.reload()} />
+        <Check ok={store.catalog.status === 'done'} label="Catalog imported">
+          <CatalogProgress platform={store.platform} catalog={store.catalog} onDone={() => void state.reload()} />
         </Check>
-        <Check ok={shopify.webhooks.length > 0} label="Webhooks registered">
+        <Check ok={store.webhooks.length > 0} label="Webhooks registered">
           <ul>
-            {shopify.webhooks.map((w) => (
+            {store.webhooks.map((w) => (
               <li key={w.topic}>
                 <code>{w.topic}</code>: {w.lastArrivedAt ? `last arrived ${ago(w.lastArrivedAt)}` : 'nothing yet'}
               </li>
@@ -208,18 +304,20 @@ export function Connect() {
           </ul>
           {heard.length === 0 ? 'Deliveries appear here as the store sends them.' : null}
         </Check>
-        <Check ok={shopify.origins.length > 0 && shopify.origins.every((o) => o.allowed)} label="Storefront origins allowed">
-          {shopify.origins.map((o) => o.origin).join(', ')}
+        <Check ok={store.origins.length > 0 && store.origins.every((o) => o.allowed)} label="Storefront origins allowed">
+          {store.origins.map((o) => o.origin).join(', ')}
         </Check>
-        <WidgetSeen seen={state.data.widget.seen} origins={shopify.origins} />
-        {shopify.reservations ? (
-          <Check ok={shopify.reservations.problems.length === 0} label="Held units reserved on the store">
-            {shopify.reservations.units === 0
-              ? 'Nothing held right now. While a hold runs, its units are moved to “reserved” in Shopify, so nobody else can buy them.'
-              : `${shopify.reservations.units} unit${shopify.reservations.units === 1 ? '' : 's'} of ${shopify.reservations.variants} variant${shopify.reservations.variants === 1 ? '' : 's'} reserved in Shopify for the people holding them.`}
-            {shopify.reservations.problems.length > 0 ? (
+        <WidgetSeen seen={state.data.widget.seen} origins={store.origins} />
+        {store.reservations ? (
+          <Check ok={store.reservations.problems.length === 0} label="Held units reserved on the store">
+            {store.reservations.units === 0
+              ? store.platform === 'shopify'
+                ? 'Nothing held right now. While a hold runs, its units are moved to “reserved” in Shopify, so nobody else can buy them.'
+                : `Nothing held right now. While a hold runs, its units are taken out of ${name}'s stock, so nobody else can buy them, and put back when it ends.`
+              : `${store.reservations.units} unit${store.reservations.units === 1 ? '' : 's'} of ${store.reservations.variants} variant${store.reservations.variants === 1 ? '' : 's'} held in ${name} for the people holding them.`}
+            {store.reservations.problems.length > 0 ? (
               <ul>
-                {shopify.reservations.problems.map((p) => (
+                {store.reservations.problems.map((p) => (
                   <li key={p.variantId}>
                     Variant <code>{p.variantId}</code>: {p.error} ({ago(p.at)})
                   </li>
@@ -229,13 +327,13 @@ export function Connect() {
           </Check>
         ) : null}
       </ul>
-      <button type="button" class="secondary" disabled={shopify.catalog.status === 'queued' || shopify.catalog.status === 'running'} onClick={() => void act('/v1/admin/connections/shopify/sync', 'POST')}>
+      <button type="button" class="secondary" disabled={store.catalog.status === 'queued' || store.catalog.status === 'running'} onClick={() => void act(`/v1/admin/connections/${store.platform}/sync`, 'POST')}>
         Import the catalog again
       </button>{' '}
       <button
         type="button"
         class="secondary"
-        onClick={() => void act('/v1/admin/connections/shopify', 'DELETE', 'Disconnect this store? Units reserved for holds go back on sale and its webhooks are removed; your variants and waiting lines stay.')}
+        onClick={() => void act(`/v1/admin/connections/${store.platform}`, 'DELETE', 'Disconnect this store? Units reserved for holds go back on sale and its webhooks are removed; your variants and waiting lines stay.')}
       >
         Disconnect
       </button>

@@ -72,6 +72,7 @@ export const platformReservations = pgTable(
     pendingLocationId: text('pending_location_id'),
     pendingKey: text('pending_key'),
     pendingAt: timestampMs('pending_at'),
+    pendingBefore: int64('pending_before'),
     error: text('error'),
     updatedAt: timestampMs('updated_at').notNull(),
   },

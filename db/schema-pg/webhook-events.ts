@@ -6,7 +6,7 @@ export const webhookEvents = pgTable(
   'webhook_events',
   {
     id: int64('id').primaryKey().generatedByDefaultAsIdentity(),
-    source: text('source', { enum: ['shopify', 'resend', 'twilio'] }).notNull(),
+    source: text('source', { enum: ['shopify', 'woocommerce', 'bigcommerce', 'resend', 'twilio'] }).notNull(),
     deliveryId: text('delivery_id').notNull(),
     eventId: text('event_id'),
     shopId: text('shop_id'),

@@ -109,6 +109,11 @@ export const platformReservations = sqliteTable(
     pendingLocationId: text('pending_location_id'),
     pendingKey: text('pending_key'),
     pendingAt: integer('pending_at', { mode: 'timestamp_ms' }),
+    /**
+     * The sellable level read just before a store without idempotency keys (WooCommerce, BigCommerce) was
+     * asked to adjust: after a crash, the level now tells whether the adjustment was made (platform/store-holds.ts).
+     */
+    pendingBefore: integer('pending_before'),
     /** Why the last move failed (the stock was sold meanwhile, say), for the Connect page; null when it went through. */
     error: text('error'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),

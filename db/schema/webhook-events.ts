@@ -8,7 +8,7 @@ export const webhookEvents = sqliteTable(
   'webhook_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    source: text('source', { enum: ['shopify', 'resend', 'twilio'] }).notNull(),
+    source: text('source', { enum: ['shopify', 'woocommerce', 'bigcommerce', 'resend', 'twilio'] }).notNull(),
     /** X-Shopify-Webhook-Id, svix-id, or Twilio's MessageSid (+ status). */
     deliveryId: text('delivery_id').notNull(),
     /** X-Shopify-Event-Id: shared by the subscriptions of one event. */

@@ -9,6 +9,7 @@ import type { CadenceStage } from '../services/backorders/record.ts';
 import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
+import { processStoreEvent, STORE_WEBHOOK_JOB } from '../services/webhooks/store.ts';
 import { syncCatalog } from '../services/connections/sync.ts';
 import { reconcile, scheduleReconcile } from '../services/reconcile.ts';
 import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
@@ -34,6 +35,7 @@ export const jobHandlers: JobHandlers = {
   'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
   'preorder.update': async (deps, p, job) => await preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'shopify.webhook': async (deps, p) => await processShopifyEvent(deps, Number(p.eventId)),
+  [STORE_WEBHOOK_JOB]: async (deps, p) => await processStoreEvent(deps, Number(p.eventId)),
   'connections.sync': async (deps, p) => await syncCatalog(deps, Number(p.connectionId)),
   'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
   [RESERVE_JOB]: async (deps, p) => await syncReservations(deps, String(p.shopId), String(p.variantId)),

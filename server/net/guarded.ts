@@ -25,7 +25,7 @@ export class OutboundError extends Error {}
 export const DELIVERY_TIMEOUT_MS = 5000;
 
 export interface GuardedRequest {
-  method: 'POST' | 'GET';
+  method: 'POST' | 'GET' | 'PUT' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
   allowPrivate: boolean;

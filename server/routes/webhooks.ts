@@ -1,8 +1,10 @@
 import { createRouter } from '../context.ts';
 import { doc } from '../lib/openapi.ts';
-import { Invalid } from '../lib/errors.ts';
+import { Invalid, Unauthorized } from '../lib/errors.ts';
+import { BIGCOMMERCE_SECRET_HEADER } from '../platforms/bigcommerce/api.ts';
 import { receiveResend, verifyResend } from '../services/webhooks/resend.ts';
 import { receiveShopify, verifyShopify } from '../services/webhooks/shopify.ts';
+import { receiveStore, verifyBigCommerce, verifyWooCommerce } from '../services/webhooks/store.ts';
 import { receiveTwilioInbound, receiveTwilioStatus, verifyTwilio, type TwilioParams } from '../services/webhooks/twilio.ts';
 
 /**
@@ -17,17 +19,40 @@ export const webhookRoutes = createRouter()
     const webhookId = c.req.header('x-shopify-webhook-id');
     const topic = c.req.header('x-shopify-topic');
     if (!webhookId || !topic) throw Invalid('X-Shopify-Webhook-Id and X-Shopify-Topic are required');
-    let payload: unknown;
-    try {
-      payload = withoutNul(JSON.parse(raw));
-    } catch {
-      throw Invalid('The body is not JSON');
-    }
-    // Signed is not well-formed: `null` or an array would reach a NOT NULL column or a topic handler.
-    if (!isObject(payload)) throw Invalid('The body is not a JSON object');
+    const payload = jsonObject(raw);
     const status = await receiveShopify(c.get('deps'), { shop, topic, webhookId, eventId: c.req.header('x-shopify-event-id') ?? null, payload });
     return c.json({ ok: true, status });
   })
+  .post(
+    '/webhooks/woocommerce',
+    doc('Webhooks in', 'signature', 'WooCommerce: X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook’s own secret), the store by X-WC-Webhook-Source; product.updated, order.created, order.updated. The unsigned ping WooCommerce sends when a webhook is created is answered 200 and stores nothing.'),
+    async (c) => {
+      const raw = await c.req.text();
+      const signature = c.req.header('x-wc-webhook-signature');
+      // WooCommerce checks a new webhook's address with an unsigned `webhook_id=N`: nothing to verify, nothing to do.
+      if (!signature && /^webhook_id=\d{1,20}$/.test(raw.trim())) return c.json({ ok: true, status: 'ping' });
+      const headers = { source: c.req.header('x-wc-webhook-source'), webhookId: c.req.header('x-wc-webhook-id'), signature, deliveryId: c.req.header('x-wc-webhook-delivery-id') };
+      const delivery = await verifyWooCommerce(c.get('deps'), headers, raw);
+      const payload = jsonObject(raw);
+      return c.json({ ok: true, status: await receiveStore(c.get('deps'), { ...delivery, payload }) });
+    },
+  )
+  .post(
+    '/webhooks/bigcommerce',
+    doc('Webhooks in', 'signature', 'BigCommerce: the secret header Waitline set when it created the webhook, the store by the payload’s producer (stores/{hash}); store/sku/inventory/updated, store/product/inventory/updated, store/order/created, store/order/statusUpdated.'),
+    async (c) => {
+      const raw = await c.req.text();
+      // The payload names the store whose secret the header must carry: read, not trusted, until that holds.
+      let payload: Record<string, unknown>;
+      try {
+        payload = jsonObject(raw);
+      } catch {
+        throw Unauthorized('Webhook signature could not be verified');
+      }
+      const delivery = await verifyBigCommerce(c.get('deps'), c.req.header(BIGCOMMERCE_SECRET_HEADER), payload, raw);
+      return c.json({ ok: true, status: await receiveStore(c.get('deps'), { ...delivery, payload }) });
+    },
+  )
   .post('/webhooks/resend', doc('Webhooks in', 'signature', 'Resend (Standard Webhooks): opens, clicks, delivery, bounces, complaints.'), async (c) => {
     const raw = await c.req.text();
     const id = c.req.header('svix-id');
@@ -58,6 +83,18 @@ function withoutNul<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutNul) as T;
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
   return value;
+}
+
+/** A signed body as a JSON object without U+0000, or 400: signed is not well-formed, and `null` or an array would reach a NOT NULL column or a topic handler. */
+function jsonObject(raw: string): Record<string, unknown> {
+  let payload: unknown;
+  try {
+    payload = withoutNul(JSON.parse(raw));
+  } catch {
+    throw Invalid('The body is not JSON');
+  }
+  if (!isObject(payload)) throw Invalid('The body is not a JSON object');
+  return payload;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

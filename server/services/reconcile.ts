@@ -1,26 +1,42 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
-import { shops, variants, type Shop } from '../../db/schema/index.ts';
+import { and, asc, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { connections, shops, variants, type Shop } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Deps } from '../context.ts';
 import { schedulePeriodic } from '../jobs/queue.ts';
 import { noneAdapter } from '../platforms/none.ts';
 import { shopifyAdminDeps } from '../platforms/shopify/http.ts';
 import { shopifyAdapter } from '../platforms/shopify/inventory.ts';
+import type { StoreApi } from '../platforms/store.ts';
 import type { InventoryAdapter } from '../platforms/types.ts';
 import { recordPlatformLevel } from './platform/settle.ts';
 import { freshCredentials } from './connections/shopify.ts';
-import { connectionOf } from './connections/store.ts';
+import { apiForConnection, isStorePlatform } from './connections/store-api.ts';
 
 /**
- * The adapter that can tell a shop's stock: Shopify with its connection's
- * token (renewed first when it is about to lapse), or with a token set by
+ * The adapter that can tell a shop's stock: its connected store (a Shopify
+ * token is renewed first when it is about to lapse), or a Shopify token set by
  * hand in settings; else none.
  */
 export async function adapterFor(deps: Deps, shop: Shop): Promise<InventoryAdapter> {
-  const connection = await connectionOf(deps.db, shop.id, 'shopify');
+  const [connection] = await deps.db.select().from(connections).where(eq(connections.shopId, shop.id)).orderBy(asc(connections.id)).limit(1);
+  if (connection && isStorePlatform(connection.platform)) return storeAdapter(apiForConnection(deps, connection));
   const token = connection ? (await freshCredentials(deps, connection)).accessToken : shop.settings.shopify?.accessToken;
   return token ? shopifyAdapter(shopifyAdminDeps(deps), token) : noneAdapter;
 }
+
+/** A WooCommerce or BigCommerce store's stock, by where each variant's stock lives (its stockRef, kept as inventoryItemId). */
+const storeAdapter = (api: StoreApi): InventoryAdapter => ({
+  name: api.platform,
+  async fetchInventory(_shop, variants) {
+    const levels = await api.stockLevels([...new Set(variants.map((v) => v.inventoryItemId!).filter(Boolean))]);
+    const stock = new Map<string, number>();
+    for (const v of variants) {
+      const level = v.inventoryItemId ? levels.get(v.inventoryItemId) : undefined;
+      if (level !== undefined) stock.set(v.id, level);
+    }
+    return stock;
+  },
+});
 
 /**
  * Webhooks get lost. For every variant someone is waiting on (a waitlist,
@@ -29,7 +45,8 @@ export async function adapterFor(deps: Deps, shop: Shop): Promise<InventoryAdapt
  */
 export async function reconcile(deps: Deps, adapterOf: typeof adapterFor = adapterFor): Promise<{ shops: number; checked: number; changed: number }> {
   const report = { shops: 0, checked: 0, changed: 0 };
-  for (const shop of await deps.db.select().from(shops).where(isNotNull(shops.shopifyDomain)).orderBy(asc(shops.id))) {
+  const connected = or(isNotNull(shops.shopifyDomain), sql`exists (select 1 from connections c where c.shop_id = ${shops.id})`);
+  for (const shop of await deps.db.select().from(shops).where(connected).orderBy(asc(shops.id))) {
     const adapter = await adapterOf(deps, shop).catch((error) => {
       deps.log('reconciliation: no token for a shop', { shop: shop.id, error: error instanceof Error ? error.message : String(error) });
       return noneAdapter;

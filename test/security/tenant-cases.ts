@@ -4,6 +4,10 @@ import type { Shop } from '../fuzz/world.ts';
 /** The Shopify store connected to shop A. */
 export const A_STORE = 'a-store.myshopify.com';
 
+/** A's WooCommerce store and BigCommerce store hash, also connected to A. */
+export const A_WOO = 'https://a-woo.example';
+export const A_BC = 'aaa111bbb';
+
 /** A variant only shop A has; both shops also have 4401–4403, the same platform ids. */
 export const A_ONLY = 'a-only-9';
 
@@ -73,6 +77,8 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     // A's store is connected to A (tenants.test.ts gives it a connection): B may neither see it, take it, nor end it.
     'GET /v1/admin/connections': { path: '/v1/admin/connections' },
     'PUT /v1/admin/connections/shopify': { path: '/v1/admin/connections/shopify', body: { shop: A_STORE, accessToken: 'shpat_b_token_0001', apiSecret: 'b_api_secret_0001' } },
+    'PUT /v1/admin/connections/woocommerce': { path: '/v1/admin/connections/woocommerce', body: { storeUrl: A_WOO, consumerKey: 'ck_b_key_00001', consumerSecret: 'cs_b_secret_0001' } },
+    'PUT /v1/admin/connections/bigcommerce': { path: '/v1/admin/connections/bigcommerce', body: { storeHash: A_BC, accessToken: 'b_bc_token_0001' } },
     'POST /v1/admin/connections/shopify/ticket': { path: '/v1/admin/connections/shopify/ticket', body: { shop: A_STORE, clientId: 'b-client-id-01', clientSecret: 'b-client-secret-01' } },
     'POST /v1/admin/connections/:platform/sync': { path: '/v1/admin/connections/shopify/sync' },
     'GET /v1/admin/connections/:platform/progress': { path: '/v1/admin/connections/shopify/progress' },

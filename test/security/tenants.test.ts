@@ -5,7 +5,7 @@ import { transaction } from '../../db/transaction.ts';
 import { testEngine, type TestEnv } from '../helpers.ts';
 import { fuzzEnv, populatedShop, tokens, type Shop } from '../fuzz/world.ts';
 import { connections, connectionWebhooks } from '../../db/schema/index.ts';
-import { A_ONLY, A_STORE, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
+import { A_BC, A_ONLY, A_STORE, A_WOO, adminAttacks, storefrontAttacks, type Attack } from './tenant-cases.ts';
 
 /**
  * No data crosses between shops (SPEC §2). Two shops with the same variant
@@ -35,6 +35,11 @@ beforeAll(async () => {
       .values({ shopId: a.id, platform: 'shopify', account: A_STORE, method: 'token', credentials: t.deps.secrets.seal({ accessToken: 'shpat_a_token', webhookSecret: 'a_secret' }), scopes: ['read_products'], origins: [`https://${A_STORE}`], syncStatus: 'done', productsImported: 1, variantsImported: 1, createdAt: now, updatedAt: now })
       .returning();
     await tx.insert(connectionWebhooks).values({ connectionId: row!.id, topic: 'orders/create', subscriptionId: 'gid://shopify/WebhookSubscription/1', registeredAt: now });
+    const store = { method: 'token' as const, scopes: [], syncStatus: 'done' as const, productsImported: 1, variantsImported: 1, createdAt: now, updatedAt: now };
+    await tx.insert(connections).values([
+      { shopId: a.id, platform: 'woocommerce', account: A_WOO, credentials: t.deps.secrets.seal({ consumerKey: 'ck_a', consumerSecret: 'cs_a', webhookSecrets: {} }), origins: [A_WOO], ...store },
+      { shopId: a.id, platform: 'bigcommerce', account: A_BC, credentials: t.deps.secrets.seal({ accessToken: 'a_bc_token', webhookSecrets: {} }), origins: ['https://a-bc.example'], ...store },
+    ]);
   });
   // A's endpoint is paused: no request of B's may resume it (B saving its own settings included).
   await transaction(t.deps.db, (tx) =>
@@ -147,6 +152,8 @@ describe('admin routes with the wrong shop', () => {
     // A's store is A's: B cannot connect it (before anything reaches Shopify), and B has none to sync or end.
     expect(outcomes['PUT /v1/admin/connections/shopify']).toBe(409);
     expect(outcomes['POST /v1/admin/connections/shopify/ticket']).toBe(409);
+    expect(outcomes['PUT /v1/admin/connections/woocommerce']).toBe(409);
+    expect(outcomes['PUT /v1/admin/connections/bigcommerce']).toBe(409);
     expect(outcomes['DELETE /v1/admin/connections/:platform']).toBe(404);
     expect(outcomes['POST /v1/admin/connections/:platform/sync']).toBe(404);
     // A's contact is not B's to see or erase.

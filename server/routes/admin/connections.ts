@@ -4,6 +4,7 @@ import { PLATFORMS } from '../../../db/schema/index.ts';
 import { createRouter } from '../../context.ts';
 import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
+import { bigConnectSchema, connectStore, wooConnectSchema } from '../../services/connections/connect-store.ts';
 import { disconnect } from '../../services/connections/disconnect.ts';
 import { createInstallTicket, ticketSchema } from '../../services/connections/oauth.ts';
 import { connectShopify, shopifyConnectSchema, SHOPIFY_SCOPES } from '../../services/connections/shopify.ts';
@@ -32,6 +33,34 @@ export const connectionsRoutes = createRouter()
       const deps = c.get('deps');
       await connectShopify(deps, c.get('shop'), c.req.valid('json'));
       return c.json({ connection: await connectionView(deps.db, c.get('shop').id, 'shopify') });
+    },
+  )
+  .put(
+    '/connections/woocommerce',
+    doc(
+      'Connections',
+      'secret',
+      'Connects a WooCommerce store: `{storeUrl, consumerKey, consumerSecret}` (a REST API key with Read/Write permission, from WooCommerce → Settings → Advanced → REST API). Over https the key is sent by Basic auth, over plain http requests are OAuth 1.0a-signed. The address must not resolve to a private one. Registers the webhooks (product.updated, order.created, order.updated), allows the storefront origin and starts the catalog import; a 4xx names what is wrong, and nothing is stored then.',
+    ),
+    validate('json', wooConnectSchema),
+    async (c) => {
+      const deps = c.get('deps');
+      await connectStore(deps, c.get('shop'), { platform: 'woocommerce', body: c.req.valid('json') });
+      return c.json({ connection: await connectionView(deps.db, c.get('shop').id, 'woocommerce') });
+    },
+  )
+  .put(
+    '/connections/bigcommerce',
+    doc(
+      'Connections',
+      'secret',
+      'Connects a BigCommerce store: `{storeHash, accessToken}` (a store-level API account with Products, Orders and Information & Settings; modify for Products and Orders). Registers the webhooks, allows the storefront origins and starts the catalog import; a 4xx names what is wrong, and nothing is stored then.',
+    ),
+    validate('json', bigConnectSchema),
+    async (c) => {
+      const deps = c.get('deps');
+      await connectStore(deps, c.get('shop'), { platform: 'bigcommerce', body: c.req.valid('json') });
+      return c.json({ connection: await connectionView(deps.db, c.get('shop').id, 'bigcommerce') });
     },
   )
   .post(

@@ -8,7 +8,9 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { ShopifyError } from '../../platforms/shopify/admin.ts';
 import { money } from '../../../emails/index.ts';
 import { adminForConnection } from '../connections/shopify.ts';
-import { connectionOf } from '../connections/store.ts';
+import { apiForConnection, isStorePlatform } from '../connections/store-api.ts';
+import { shopConnection } from '../connections/store.ts';
+import { StoreError, type StoreApi } from '../../platforms/store.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { lockedLine, refundOf } from './cancel.ts';
 import { refundLine } from './refund.ts';
@@ -39,11 +41,12 @@ const refundKey = (shopId: string, line: Backorder) => `waitline-refund-${create
  * connection: then a person refunds, as before.
  */
 export async function requestStoreRefund(tx: Tx, shop: Shop, line: Backorder, requestedBy: string, now: Date): Promise<boolean> {
-  if (!(await connectionOf(tx, shop.id, 'shopify'))) return false;
+  const connection = await shopConnection(tx, shop.id);
+  if (!connection) return false;
   const key = refundKey(shop.id, line);
   await tx
     .insert(writeBacks)
-    .values({ shopId: shop.id, platform: 'shopify', kind: 'refund', orderId: line.orderId, backorderId: line.id, requestedBy, idempotencyKey: key, status: 'pending', createdAt: now })
+    .values({ shopId: shop.id, platform: connection.platform, kind: 'refund', orderId: line.orderId, backorderId: line.id, requestedBy, idempotencyKey: key, status: 'pending', createdAt: now })
     .onConflictDoNothing();
   await enqueueJobs(tx, [{ kind: REFUND_JOB, key: `refund:${key}`, runAt: now, payload: { backorderId: line.id } }], now);
   return true;
@@ -60,8 +63,9 @@ export async function writeBackRefund(deps: Deps, backorderId: number): Promise<
   const { line } = await shopLine(deps.db, shop.id, backorderId);
   // Recorded already: the store's own refunds/create webhook, or the merchant, got there first.
   if (line.refundedAt) return finish(deps, wb, { status: 'done', amount: line.refundedAmount, error: null });
-  const connection = await connectionOf(deps.db, shop.id, 'shopify');
-  if (!connection) return fail(deps, shop, wb, line, 'The store was disconnected before the refund was made');
+  const connection = await shopConnection(deps.db, shop.id);
+  if (!connection || connection.platform !== wb.platform) return fail(deps, shop, wb, line, 'The store was disconnected before the refund was made');
+  if (isStorePlatform(connection.platform)) return storeRefund(deps, shop, wb, line, apiForConnection(deps, connection));
   const admin = await adminForConnection(deps, connection);
   const owed = line.quantity - line.served;
   try {
@@ -89,7 +93,35 @@ export async function writeBackRefund(deps: Deps, backorderId: number): Promise<
   }
 }
 
-/** Shopify confirmed the refund: the line is refunded and the customer told, once, in one transaction with the log. */
+/**
+ * The same on WooCommerce (`POST /orders/{id}/refunds` with `api_refund`) or
+ * BigCommerce (a refund quote, then the refund to the order's online payment).
+ * Neither takes an idempotency key: the refunds read back first, by the mark in
+ * their note, are what keeps a retry from refunding twice. A refund the store
+ * recorded without the gateway returning the money is not a refund the
+ * customer can be told of: a person finishes it.
+ */
+async function storeRefund(deps: Deps, shop: Shop, wb: WriteBack, line: Backorder, api: StoreApi): Promise<void> {
+  const owed = line.quantity - line.served;
+  try {
+    let made = (await api.refunds(line.orderId)).find((r) => r.note?.includes(markOf(line)));
+    if (!made) {
+      const order = await api.order(line.orderId);
+      if (!order) return fail(deps, shop, wb, line, `Order ${line.orderId} is not on the store`);
+      const item = order.lines.find((l) => l.variantId === line.variantId && l.quantity >= owed);
+      if (!item) return fail(deps, shop, wb, line, `No line of order ${line.orderId} for this variant holds ${owed} unit(s)`);
+      made = await api.refund({ orderId: line.orderId, lines: [{ lineId: item.id, quantity: owed, amount: refundOf(line) }], note: `Backorder cancelled by the customer ${markOf(line)}` });
+    }
+    if (!made.confirmed) return fail(deps, shop, wb, line, `The store recorded refund ${made.id}, but its payment gateway did not return the money`);
+    await confirm(deps, shop, wb, line, { refundId: made.id, amount: made.amount, currencyCode: line.currency });
+  } catch (error) {
+    if (error instanceof StoreError && ['not_refundable', 'invalid', 'forbidden', 'unauthorized'].includes(error.kind)) return fail(deps, shop, wb, line, error.message);
+    // The store did not answer: the job tries again, reading the refunds back first.
+    throw error;
+  }
+}
+
+/** The store confirmed the refund: the line is refunded and the customer told, once, in one transaction with the log. */
 async function confirm(deps: Deps, shop: Shop, wb: WriteBack, line: Backorder, made: { refundId: string; amount: number; currencyCode: string }) {
   await transaction(deps.db, async (tx) => {
     const { line: locked, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, line.id));
@@ -129,7 +161,7 @@ async function fail(deps: Deps, shop: Shop, wb: WriteBack, line: Backorder, erro
       orderId: line.orderId,
       contactId: line.contactId,
       summary: `Customer cancelled ${line.quantity - line.served} unit(s) of order ${line.orderId}; Waitline could not refund ${amount} on the store: ${error}`,
-      recommendedAction: `Refund ${amount} on order ${line.orderId} in your store admin; the customer is told once Shopify reports it (or record it: POST /v1/admin/backorders/${line.id}/refunded).`,
+      recommendedAction: `Refund ${amount} on order ${line.orderId} in your store admin; the customer is told once the store reports it (or record it: POST /v1/admin/backorders/${line.id}/refunded).`,
       now: deps.clock.now(),
     });
   });

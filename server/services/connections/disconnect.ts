@@ -4,6 +4,8 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { releaseReservations } from '../platform/reservations.ts';
+import { releaseStoreHolds } from '../platform/store-holds.ts';
+import { apiForConnection, isStorePlatform } from './store-api.ts';
 import { adminForConnection } from './shopify.ts';
 import { connectionOf } from './store.ts';
 
@@ -20,12 +22,18 @@ import { connectionOf } from './store.ts';
 export async function disconnect(deps: Deps, shop: Shop, platform: Platform, by: 'merchant' | 'store'): Promise<void> {
   const connection = await connectionOf(deps.db, shop.id, platform);
   if (!connection) throw NotFound(`A ${platform} connection`);
-  if (by === 'merchant' && platform === 'shopify') {
+  if (by === 'merchant') {
     try {
-      const admin = await adminForConnection(deps, connection);
-      await releaseReservations(deps, shop, admin);
       const hooks = await deps.db.select().from(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id));
-      await admin.deleteWebhooks(hooks.map((h) => h.subscriptionId));
+      if (isStorePlatform(platform)) {
+        const api = apiForConnection(deps, connection);
+        await releaseStoreHolds(deps, shop, api);
+        await api.deleteWebhooks(hooks.map((h) => h.subscriptionId));
+      } else {
+        const admin = await adminForConnection(deps, connection);
+        await releaseReservations(deps, shop, admin);
+        await admin.deleteWebhooks(hooks.map((h) => h.subscriptionId));
+      }
     } catch (error) {
       deps.log('connection: webhook subscriptions left on the store', { shop: shop.id, platform, error: error instanceof Error ? error.message : String(error) });
     }
@@ -36,7 +44,7 @@ export async function disconnect(deps: Deps, shop: Shop, platform: Platform, by:
     await tx.delete(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id));
     await tx.delete(connections).where(eq(connections.id, connection.id));
     // What Waitline reserved on the store is given back above, or (uninstalled) cannot be any more.
-    if (platform === 'shopify') await tx.delete(platformReservations).where(eq(platformReservations.shopId, shop.id));
+    await tx.delete(platformReservations).where(eq(platformReservations.shopId, shop.id));
     await tx
       .update(shops)
       .set({

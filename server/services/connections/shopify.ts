@@ -5,10 +5,10 @@ import { connections, connectionWebhooks, shops, type Connection, type Shop } fr
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { AppError, Conflict, Invalid, Unavailable } from '../../lib/errors.ts';
+import { AppError, Invalid, Unavailable } from '../../lib/errors.ts';
 import { clientCredentialsToken, shopifyAdmin, shopifyAdminDeps, ShopifyError, type ShopifyAdmin } from '../../platforms/shopify/admin.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
-import { connectionOf, shopifyCredentials, type ShopifyCredentials } from './store.ts';
+import { connectionOf, refuseTaken, shopifyCredentials, type ShopifyCredentials } from './store.ts';
 
 /**
  * What Waitline asks of a store, each for one promise: the catalog
@@ -142,11 +142,7 @@ export async function connectShopify(deps: Deps, shop: Shop, input: ShopifyConne
  * Shopify (the same check runs again, under the write, when it is stored).
  */
 export async function refuseTakenStore(deps: { db: DbOrTx }, shop: Shop, domain: string): Promise<void> {
-  const taken = await deps.db
-    .select({ shopId: connections.shopId })
-    .from(connections)
-    .where(and(eq(connections.platform, 'shopify'), eq(connections.account, domain)));
-  if (taken.some((t) => t.shopId !== shop.id)) throw Conflict('This Shopify store is connected to another shop', 'shop');
+  await refuseTaken(deps.db, shop, 'shopify', domain);
 }
 
 /** The rest of a connect, once a token is in hand (from either body of PUT, or from an OAuth install). */

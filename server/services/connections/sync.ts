@@ -9,13 +9,9 @@ import { recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariantIn } from '../variants/upsert.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { connectionById } from './store.ts';
+import { advance, failedFor, setSync } from './progress.ts';
+import { syncStoreCatalog } from './store-sync.ts';
 import { adminForConnection } from './shopify.ts';
-
-const failedFor = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
-
-async function setSync(deps: Deps, id: number, fields: Partial<Connection>): Promise<void> {
-  await transaction(deps.db, (tx) => tx.update(connections).set({ ...fields, updatedAt: deps.clock.now() }).where(eq(connections.id, id)));
-}
 
 /**
  * Job `connections.sync`: imports the store's catalog, each variant (title,
@@ -34,6 +30,7 @@ export async function syncCatalog(deps: Deps, connectionId: number): Promise<voi
   let connection = await connectionById(deps.db, connectionId);
   if (!connection) return;
   const [shop] = await deps.db.select().from(shops).where(eq(shops.id, connection.shopId));
+  if (connection.platform !== 'shopify') return syncStoreCatalog(deps, shop!, connection);
   try {
     const admin = await adminForConnection(deps, connection);
     if (connection.syncStatus !== 'running') {
@@ -53,21 +50,6 @@ export async function syncCatalog(deps: Deps, connectionId: number): Promise<voi
   }
   deps.wake();
 }
-
-/** Moves the import on by what a page or batch held, in the transaction that wrote it; `next` null ends it. */
-const advance = (deps: Deps, connectionId: number, counts: { products: number; variants: number }, next: string | null) => (tx: Tx) =>
-  tx
-    .update(connections)
-    .set({
-      syncCursor: next,
-      productsImported: sql`${connections.productsImported} + ${counts.products}`,
-      variantsImported: sql`${connections.variantsImported} + ${counts.variants}`,
-      ...(next === null ? { syncStatus: 'done' as const, syncFinishedAt: deps.clock.now() } : {}),
-      // A page that came in means the store answers again.
-      error: null,
-      updatedAt: deps.clock.now(),
-    })
-    .where(eq(connections.id, connectionId));
 
 async function pagedImport(deps: Deps, shop: Shop, connectionId: number, admin: ShopifyAdmin, from: string | null): Promise<void> {
   for (let cursor = from, more = true; more; ) {

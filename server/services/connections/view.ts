@@ -52,7 +52,7 @@ export async function connectionView(db: DbOrTx, shopId: string, platform: Platf
   const [connection] = await db.select().from(connections).where(and(eq(connections.shopId, shopId), eq(connections.platform, platform)));
   if (!shop || !connection) return null;
   const hooks = await db.select().from(connectionWebhooks).where(eq(connectionWebhooks.connectionId, connection.id)).orderBy(asc(connectionWebhooks.topic));
-  return presentConnection(connection, hooks, shop, platform === 'shopify' ? await reservationSummary(db, shopId) : null);
+  return presentConnection(connection, hooks, shop, await reservationSummary(db, shopId));
 }
 
 /**
@@ -81,14 +81,14 @@ export async function listConnections(db: DbOrTx, shop: Shop) {
         )
         .orderBy(asc(connectionWebhooks.topic))
     : [];
-  const reservations = rows.some((r) => r.platform === 'shopify') ? await reservationSummary(db, shop.id) : null;
+  const reservations = rows.length > 0 ? await reservationSummary(db, shop.id) : null;
   return {
     connections: rows.map((r) =>
       presentConnection(
         r,
         hooks.filter((h) => h.connectionId === r.id),
         shop,
-        r.platform === 'shopify' ? reservations : null,
+        reservations,
       ),
     ),
     widget: { seen: await widgetSightings(db, shop.id) },

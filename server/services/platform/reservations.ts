@@ -1,16 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
-import { first } from '../../../db/raw.ts';
-import { offers, platformReservations, shops, variants, type PlatformReservation, type Shop, type Variant } from '../../../db/schema/index.ts';
+import { platformReservations, shops, variants, type Shop, type Variant } from '../../../db/schema/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { ShopifyError, type ShopifyAdmin } from '../../platforms/shopify/admin.ts';
 import { adminForConnection } from '../connections/shopify.ts';
-import { connectionOf } from '../connections/store.ts';
+import { apiForConnection, isStorePlatform } from '../connections/store-api.ts';
+import { shopConnection } from '../connections/store.ts';
+import { bringStoreToHolds } from './store-holds.ts';
 import { recordPlatformLevel } from './settle.ts';
+import { heldVariants, MOVES_PER_RUN, note, wanted, whereRow } from './ledger.ts';
 
 /*
  * Holds the store respects (SPEC §2: held units are not for sale). While a hold
@@ -40,25 +42,9 @@ export const RESERVE_JOB = 'shopify.reserve';
  * are idempotent, so one that finds nothing to move ends at once.
  */
 export async function holdsChanged(tx: Tx, shopId: string, variantId: string, now: Date, at: Date = now): Promise<void> {
-  if (!(await connectionOf(tx, shopId, 'shopify'))) return;
+  if (!(await shopConnection(tx, shopId))) return;
   const key = `${RESERVE_JOB}:${shopId}:${variantId}:${at.getTime()}:${randomUUID()}`;
   await enqueueJobs(tx, [{ kind: RESERVE_JOB, key, runAt: at, payload: { shopId, variantId } }], now);
-}
-
-/** Units of the variant's active holds whose holder is not at the checkout now. */
-async function wanted(tx: Tx, shopId: string, variantId: string, now: Date): Promise<number> {
-  const row = await first<{ n: number | string | null }>(
-    tx,
-    sql`select coalesce(sum(${offers.units}), 0) as n from ${offers}
-        where ${and(
-          eq(offers.shopId, shopId),
-          eq(offers.variantId, variantId),
-          eq(offers.status, 'active'),
-          gt(offers.expiresAt, now),
-          or(isNull(offers.cartUntil), lte(offers.cartUntil, now)),
-        )}`,
-  );
-  return Number(row?.n ?? 0);
 }
 
 interface Level {
@@ -78,8 +64,6 @@ const counted = (shop: Shop, locationId: string) => !shop.settings.shopify?.loca
 /** The idempotency key of the variant's `n`th move: short, and the same on every retry of that move. */
 const moveKey = (shopId: string, variantId: string, n: number) =>
   `waitline-reserve-${createHash('sha256').update(`${shopId}\n${variantId}`).digest('base64url').slice(0, 22)}-${n}`;
-
-const whereRow = (shopId: string, variantId: string) => and(eq(platformReservations.shopId, shopId), eq(platformReservations.variantId, variantId));
 
 /**
  * Under the variant's lock: the move in flight if there is one (retried as it
@@ -118,12 +102,6 @@ async function planMove(tx: Tx, shop: Shop, variant: Variant, levels: Level[], r
   return plan;
 }
 
-/** Why the holds could not be reserved, for the merchant; nothing is in flight. */
-async function note(tx: Tx, shop: Shop, variant: Variant, row: PlatformReservation | undefined, error: string, now: Date) {
-  if (row) await tx.update(platformReservations).set({ error, updatedAt: now }).where(whereRow(shop.id, variant.id));
-  else await tx.insert(platformReservations).values({ shopId: shop.id, variantId: variant.id, inventoryItemId: variant.inventoryItemId!, reserved: 0, moves: 0, error, updatedAt: now });
-}
-
 /** The move went through (or was refused for good): the ledger says so, once. */
 async function settle(deps: Deps, shopId: string, variantId: string, plan: Plan, error: string | null) {
   const now = deps.clock.now();
@@ -149,20 +127,19 @@ async function recordLevel(deps: Deps, shop: Shop, variant: Variant, levels: Lev
   await transaction(deps.db, (tx) => recordPlatformLevel(tx, deps, shop, variant.id, total, askedAt));
 }
 
-/** A few moves at most per run: each trigger schedules its own run, and holds rarely change faster. */
-const MOVES_PER_RUN = 4;
-
 /**
- * Job `shopify.reserve`: moves the variant's reservation on Shopify to what
- * its holds want. A move Shopify refuses for want of stock is noted and not
- * retried until holds change again; a store that does not answer fails the
- * job, which retries the same move with the same key.
+ * Job `shopify.reserve`: moves the variant's reservation on the shop's store
+ * to what its holds want (WooCommerce and BigCommerce: store-holds.ts). A
+ * move Shopify refuses for want of stock is noted and not retried until holds
+ * change again; a store that does not answer fails the job, which retries the
+ * same move with the same key.
  */
 export async function syncReservations(deps: Deps, shopId: string, variantId: string): Promise<void> {
   const [shop] = await deps.db.select().from(shops).where(eq(shops.id, shopId));
-  const connection = shop && (await connectionOf(deps.db, shopId, 'shopify'));
+  const connection = shop && (await shopConnection(deps.db, shopId));
   const [variant] = connection ? await deps.db.select().from(variants).where(and(eq(variants.shopId, shopId), eq(variants.id, variantId))) : [];
   if (!shop || !connection || !variant?.inventoryItemId) return;
+  if (isStorePlatform(connection.platform)) return bringStoreToHolds(deps, shop, variant, apiForConnection(deps, connection), false);
   await bringToHolds(deps, shop, variant, await adminForConnection(deps, connection), false);
 }
 
@@ -173,12 +150,7 @@ export async function syncReservations(deps: Deps, shopId: string, variantId: st
  * the log says so.
  */
 export async function releaseReservations(deps: Deps, shop: Shop, admin: ShopifyAdmin): Promise<void> {
-  const held = await deps.db
-    .select({ variant: variants })
-    .from(platformReservations)
-    .innerJoin(variants, and(eq(variants.shopId, platformReservations.shopId), eq(variants.id, platformReservations.variantId)))
-    .where(and(eq(platformReservations.shopId, shop.id), or(gt(platformReservations.reserved, 0), isNotNull(platformReservations.pendingKey))));
-  for (const { variant } of held) {
+  for (const variant of await heldVariants(deps.db, shop.id)) {
     try {
       await bringToHolds(deps, shop, variant, admin, true);
     } catch (error) {

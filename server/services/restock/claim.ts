@@ -2,7 +2,7 @@ import { eq, and, isNull } from 'drizzle-orm';
 import { transaction } from '../../../db/transaction.ts';
 import { offers, type Shop, type Variant, type Offer } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
-import { connectionOf } from '../connections/store.ts';
+import { shopConnection } from '../connections/store.ts';
 import { holdsChanged, syncReservations } from '../platform/reservations.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { createSignup } from '../signups/create.ts';
@@ -56,7 +56,7 @@ const HAND_TO_CART_MS = 3000;
  * to the job scheduled in the transaction, which retries.
  */
 async function handToCart(deps: Deps, { offer }: OfferContext): Promise<void> {
-  if (!(await connectionOf(deps.db, offer.shopId, 'shopify'))) return;
+  if (!(await shopConnection(deps.db, offer.shopId))) return;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, HAND_TO_CART_MS)));
   const moved = syncReservations(deps, offer.shopId, offer.variantId).catch((error) =>

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { backorders, inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { inventoryLevels, shops, variants, webhookEvents, type Shop } from '../../../db/schema/index.ts';
 import { twins } from '../../../db/sql/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
@@ -8,11 +8,11 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { Unauthorized } from '../../lib/errors.ts';
 import { storedInventoryItemId, storedProductId, storedVariantId, withoutControls } from '../../lib/fields.ts';
 import { safeEqual } from '../../lib/tokens.ts';
-import { cancelBackorder } from '../backorders/cancel.ts';
 import { shipOrderLines, type Tracking } from '../backorders/fulfil.ts';
 import { refundOrderLines } from '../backorders/refund.ts';
 import { ingestOrder } from '../orders/ingest.ts';
-import { closePendingLines, recordPlatformLevel } from '../platform/settle.ts';
+import { platformOrderCancelled } from '../platform/order-events.ts';
+import { recordPlatformLevel } from '../platform/settle.ts';
 import { upsertVariant } from '../variants/upsert.ts';
 import { disconnect } from '../connections/disconnect.ts';
 import { connectedWebhookSecret, connectionOf, webhookArrived } from '../connections/store.ts';
@@ -214,15 +214,7 @@ async function uninstalled(deps: Deps, shop: Shop): Promise<void> {
 }
 
 /** orders/cancelled: what the order was still owed leaves the queue (Shopify restocks through its own inventory webhook). */
-async function cancelShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>): Promise<void> {
-  await transaction(deps.db, (tx) => closePendingLines(tx, shop.id, String(p.id)));
-  const owed = await deps.db
-    .select({ token: backorders.token })
-    .from(backorders)
-    .where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, String(p.id)), inArray(backorders.status, ['waiting', 'allocated'])))
-    .orderBy(asc(backorders.id));
-  for (const line of owed) await cancelBackorder(deps, line.token, { by: 'merchant' });
-}
+const cancelShopifyOrder = (deps: Deps, shop: Shop, p: Record<string, any>) => platformOrderCancelled(deps, shop, String(p.id));
 
 /** A link we may put on a button in an email: http(s) only, bounded. */
 const linkOf = (value: unknown): string | undefined => {

@@ -1,0 +1,1 @@
+ALTER TABLE "platform_reservations" ADD COLUMN "pending_before" bigint;

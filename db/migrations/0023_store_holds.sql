@@ -1,0 +1,1 @@
+ALTER TABLE `platform_reservations` ADD `pending_before` integer;
