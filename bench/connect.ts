@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateBigCommerceCatalog, startBigCommerceStub } from '../test/stubs/bigcommerce-stub.ts';
 import { generateCatalog, startShopifyStub, type ShopifyStub } from '../test/stubs/shopify-stub.ts';
+import { generateWooCatalog, startWooCommerceStub } from '../test/stubs/woocommerce-stub.ts';
 import { onEachEngine, type BenchEngine } from './engines.ts';
 import { BENCH_ROOT, freePort, num, startProcess, stop } from './lib.ts';
 
@@ -17,7 +19,64 @@ import { BENCH_ROOT, freePort, num, startProcess, stop } from './lib.ts';
  * Each engine imports twice: by pages (the threshold for a bulk operation set out of reach) and by
  * a bulk operation's export file (the default for a catalog this size), polled every 200 ms.
  */
-export const connectBench = () => onEachEngine(async (engine) => [await connectOn(engine, 'pages'), await connectOn(engine, 'bulk')].join('\n'));
+export const connectBench = () =>
+  onEachEngine(async (engine) => [await connectOn(engine, 'pages'), await connectOn(engine, 'bulk'), await storeConnectOn(engine, 'woocommerce'), await storeConnectOn(engine, 'bigcommerce')].join('\n'));
+
+/**
+ * Issue 20: the same for a WooCommerce store (20 products a page, each variable product's variations
+ * read after it, every request OAuth-signed over http) and a BigCommerce store (50 products a page,
+ * variants included), against their stubs. The WooCommerce stub is on loopback, which the address
+ * guard allows only with WAITLINE_ALLOW_PRIVATE_WEBHOOKS; BigCommerce's origin is configured.
+ */
+async function storeConnectOn(engine: BenchEngine, platform: 'woocommerce' | 'bigcommerce'): Promise<string> {
+  const variants = num('BENCH_VARIANTS', 20_000);
+  const woo = platform === 'woocommerce' ? await startWooCommerceStub({ consumerKey: `ck_${'b'.repeat(40)}`, consumerSecret: `cs_${'b'.repeat(40)}` }) : null;
+  const big = platform === 'bigcommerce' ? await startBigCommerceStub({ storeHash: 'bench1234', accessToken: 'bc_bench_token_0001' }) : null;
+  // About 3 variants to a product, as in the Shopify run: a WooCommerce catalog alternates simple and variable products.
+  if (woo) woo.products = generateWooCatalog(Math.round(variants / 2.5), 4);
+  if (big) big.products = generateBigCommerceCatalog(variants, 3);
+  const dir = mkdtempSync(join(tmpdir(), 'waitline-connect-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess(
+    'server/index.ts',
+    {
+      PORT: String(port),
+      // BigCommerce takes only https webhook destinations; nothing is delivered to it here.
+      PUBLIC_URL: 'https://waitline.bench',
+      ...engine.env(join(dir, 'bench.db')),
+      WAITLINE_ADMIN_TOKEN: BENCH_ROOT,
+      WAITLINE_DEMO: '0',
+      WAITLINE_RATE_PER_IP: '0',
+      WAITLINE_ALLOW_PRIVATE_WEBHOOKS: woo ? '1' : '',
+      BIGCOMMERCE_API_ORIGIN: big?.url ?? '',
+      RESEND_API_KEY: '',
+      TWILIO_ACCOUNT_SID: '',
+    },
+    `${url}/health`,
+  );
+  try {
+    const admin = await shopAdmin(url);
+    const start = performance.now();
+    const put = woo
+      ? await admin('PUT', '/v1/admin/connections/woocommerce', { storeUrl: woo.url, consumerKey: woo.consumerKey, consumerSecret: woo.consumerSecret })
+      : await admin('PUT', '/v1/admin/connections/bigcommerce', { storeHash: 'bench1234', accessToken: 'bc_bench_token_0001' });
+    const putMs = performance.now() - start;
+    if (put.status !== 200) throw new Error(`connect answered ${put.status}: ${JSON.stringify(put.body)}`);
+    const catalog = await importDone(admin);
+    const importMs = performance.now() - start - putMs;
+    const imported = catalog.variants as number;
+    const requests = (woo ?? big)!.requests.length;
+    return (
+      `connect (${platform}): PUT in ${Math.round(putMs)} ms; imported ${imported} variants (${catalog.products} products, ${requests} requests to the stub) ` +
+      `in ${(importMs / 1000).toFixed(1)} s: ${Math.round(imported / (importMs / 1000))} variants/s`
+    );
+  } finally {
+    await stop(server);
+    await (woo ?? big)!.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Restore rates, points a second: https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits */
 const RESTORE_RATES = { Standard: 100, Plus: 1000 };

@@ -198,6 +198,37 @@ describe('webhooks from BigCommerce', () => {
   });
 });
 
+describe('any arrival order gives the same backorders', () => {
+  type Step = 'a' | 'b' | 'stock' | 'reconcile';
+  it.each<[string, Step[]]>([
+    ['orders, then stock', ['a', 'b', 'stock']],
+    ['stock, then the orders backwards', ['stock', 'b', 'a']],
+    ['one order, reconciliation, the other', ['b', 'reconcile', 'a']],
+    ['reconciliation before any order (nobody waits yet, so it reads nothing), then the orders', ['reconcile', 'a', 'b']],
+  ])('%s: of 1 in stock, order A (1) is filled and order B (2) is owed 2', async (_, steps) => {
+    const shop = await connected();
+    await stockBecomes(1);
+    const line = (quantity: number, email: string) => stub.addOrder({ createdAt: tick(), email, lines: [{ variantId: hoodie.variants[0]!.id, productId: hoodie.id, quantity, price: 40 }] });
+    const a = line(1, 'a@example.com');
+    const b = line(2, 'b@example.com');
+    stub.setStock(hoodie.variants[0]!.id, -2);
+    tick();
+    for (const step of steps) {
+      if (step === 'a' || step === 'b') await webhook('store/order/created', { type: 'order', id: (step === 'a' ? a : b).id });
+      else if (step === 'stock') await webhook('store/sku/inventory/updated', { type: 'sku', id: hoodie.variants[0]!.id, inventory: { product_id: hoodie.id } });
+      else {
+        await reconcile(t.deps);
+        await runJobs(t);
+      }
+    }
+    // A line no level has covered yet is judged on what is known once WAITLINE_SETTLE_MS has passed.
+    t.clock.advance(6 * 60_000);
+    await runJobs(t);
+    const owed = (await shop.admin('GET', '/v1/admin/backorders')).body.backorders.map((l: { orderId: string; quantity: number }) => [l.orderId, l.quantity]);
+    expect(owed).toEqual([[String(b.id), 2]]);
+  });
+});
+
 describe('holds on BigCommerce', () => {
   it('a held unit comes off the store’s stock by a relative adjustment, is not read as a sale, and goes back at claim and on disconnect', async () => {
     const shop = await connected();

@@ -749,7 +749,7 @@ export async function startWooCommerceStub(options: WooStubOptions): Promise<Woo
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    void handle(req, res).catch((error: unknown) => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));
     });
