@@ -21,8 +21,8 @@ let shop: Awaited<ReturnType<TestEnv['createShop']>>;
 
 beforeEach(async () => {
   stub = await startShopifyStub(TOKEN);
-  // 300 small products and one of 250 variants: 1,150 variants, past the threshold of 500.
-  stub.products = [...generateCatalog(900, 3), ...generateCatalog(250, 250, 9_000_000_000_000)];
+  // 100 small products and one of 250 variants: 550 variants, past the threshold of 500.
+  stub.products = [...generateCatalog(300, 3), ...generateCatalog(250, 250, 9_000_000_000_000)];
   t = await setup({ SHOPIFY_API_ORIGIN: stub.url, WAITLINE_SHOPIFY_BULK_OVER: '500', WAITLINE_SHOPIFY_BULK_POLL_MS: String(POLL_MS), WAITLINE_RECONCILE_MS: '86400000' });
   shop = await t.createShop('Stub Store');
 });
@@ -50,8 +50,8 @@ describe('a large catalog by bulk operation', () => {
   it('exports once, polls until ready, and reads every variant of every product from the file', async () => {
     await connect();
     await untilOver();
-    expect(await catalog()).toMatchObject({ status: 'done', products: 301, variants: 1150, variantsTotal: 1150 });
-    expect(await variantCount()).toBe(1150);
+    expect(await catalog()).toMatchObject({ status: 'done', products: 101, variants: 550, variantsTotal: 550 });
+    expect(await variantCount()).toBe(550);
     expect(pagesAsked()).toBe(0);
     expect(stub.bulk.downloads).toBe(1);
     // The product of 250 variants came in whole, past the 100 one page of the paged query holds.
@@ -59,24 +59,24 @@ describe('a large catalog by bulk operation', () => {
   });
 
   it('a download cut short resumes after the lines already in, and counts nothing twice', async () => {
-    stub.bulk.cutAfterLines = 700;
+    stub.bulk.cutAfterLines = 400;
     await connect();
     await untilOver();
-    expect(await catalog()).toMatchObject({ status: 'done', products: 301, variants: 1150 });
-    expect(await variantCount()).toBe(1150);
+    expect(await catalog()).toMatchObject({ status: 'done', products: 101, variants: 550 });
+    expect(await variantCount()).toBe(550);
     expect(stub.bulk.downloads).toBe(2);
   });
 
   it('an export Shopify fails falls back to pages', async () => {
     stub.bulk.fail = 'INTERNAL_SERVER_ERROR';
-    // Paging 1,150 variants would wait on the cost bucket for minutes of the stub's time; this test is about the fallback.
+    // Paging 550 variants would wait on the cost bucket for minutes of the stub's time; this test is about the fallback.
     stub.throttle = { maximumAvailable: 1e9, currentlyAvailable: 1e9, restoreRate: 1e9 };
     await connect();
     await untilOver();
-    expect(await catalog()).toMatchObject({ status: 'done', products: 301, variants: 1150 });
+    expect(await catalog()).toMatchObject({ status: 'done', products: 101, variants: 550 });
     expect(pagesAsked()).toBeGreaterThan(0);
     // A page holds a product's first 100 variants; the import reads the rest of the big one after them.
-    expect(await variantCount()).toBe(1150);
+    expect(await variantCount()).toBe(550);
     expect(await variantCount('9000000000000')).toBe(250);
   });
 });
