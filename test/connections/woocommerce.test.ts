@@ -107,6 +107,26 @@ describe('PUT /v1/admin/connections/woocommerce', () => {
     );
   });
 
+  it('connecting again replaces the webhooks: deleted on the same store, or on the old store when it moved', async () => {
+    const shop = await connected();
+    const first = stub.webhooks.map((w) => w.id);
+    expect((await shop.admin('PUT', '/v1/admin/connections/woocommerce', { storeUrl: stub.url, consumerKey: KEY, consumerSecret: SECRET })).status).toBe(200);
+    expect(stub.webhooks).toHaveLength(3);
+    expect(stub.webhooks.some((w) => first.includes(w.id))).toBe(false);
+
+    const other = await startWooCommerceStub({ consumerKey: KEY, consumerSecret: SECRET, now: () => t!.clock.now() });
+    try {
+      // The other store has a webhook of its own with the same id as one of ours: it is not ours to delete.
+      other.webhooks.push({ ...stub.webhooks[0]!, delivery_url: 'https://another-app.example/hook' });
+      expect((await shop.admin('PUT', '/v1/admin/connections/woocommerce', { storeUrl: other.url, consumerKey: KEY, consumerSecret: SECRET })).status).toBe(200);
+      expect(stub.webhooks).toEqual([]);
+      expect(other.webhooks.map((w) => w.delivery_url).filter((u) => u.includes('another-app'))).toHaveLength(1);
+      expect(other.webhooks).toHaveLength(4);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('wrong keys, a read-only key, no store, or a private address: a 4xx naming it, and nothing stored', async () => {
     const shop = await t!.createShop('Linen & Co');
     const wrong = await shop.admin('PUT', '/v1/admin/connections/woocommerce', { storeUrl: stub.url, consumerKey: KEY, consumerSecret: `cs_${'f'.repeat(40)}` });

@@ -9,7 +9,7 @@ import { AppError, Invalid } from '../../lib/errors.ts';
 import { STORE_HASH } from '../../platforms/bigcommerce/api.ts';
 import { StoreError, type StorePlatform } from '../../platforms/store.ts';
 import { normaliseStoreUrl } from '../../platforms/woocommerce/api.ts';
-import { storeApi, type StoreCredentials } from './store-api.ts';
+import { apiForConnection, storeApi, type StoreCredentials } from './store-api.ts';
 import { connectionOf, platformName, refuseTaken } from './store.ts';
 
 const key = (prefix: string) =>
@@ -104,10 +104,12 @@ export async function connectStore(deps: Deps, shop: Shop, input: StoreConnectIn
     await api.deleteWebhooks(hooks.map((h) => h.id)).catch(() => undefined);
     throw error;
   }
-  // The replaced connection's webhooks are still on the store, with secrets no longer kept: they would only be refused.
-  const stale = replaced.map((h) => h.subscriptionId).filter((id) => !hooks.some((h) => h.id === id));
+  // The replaced connection's webhooks are still on its store, with secrets no longer kept: they would only be refused.
+  // Deleted on that store: with the new keys when it is the same one, else with its own (ids mean nothing elsewhere).
+  const stale = replaced.map((h) => h.subscriptionId).filter((id) => previous!.account !== account || !hooks.some((h) => h.id === id));
   if (stale.length > 0) {
-    await api.deleteWebhooks(stale).catch((error) => deps.log('connection: old webhooks left on the store', { shop: shop.id, platform, error: error instanceof Error ? error.message : String(error) }));
+    const owner = previous!.account === account ? api : apiForConnection(deps, previous!);
+    await owner.deleteWebhooks(stale).catch((error) => deps.log('connection: old webhooks left on the store', { shop: shop.id, platform, error: error instanceof Error ? error.message : String(error) }));
   }
   return connection;
 }
