@@ -10,6 +10,7 @@ import { STORE_HASH } from '../../platforms/bigcommerce/api.ts';
 import { StoreError, type StorePlatform } from '../../platforms/store.ts';
 import { normaliseStoreUrl } from '../../platforms/woocommerce/api.ts';
 import { apiForConnection, storeApi, type StoreCredentials } from './store-api.ts';
+import { importFromStart } from './progress.ts';
 import { connectionOf, platformName, refuseTaken } from './store.ts';
 
 const key = (prefix: string) =>
@@ -131,15 +132,7 @@ async function save(
     scopes: [],
     tokenExpiresAt: null,
     origins,
-    syncStatus: 'queued' as const,
-    syncCursor: null,
-    productsImported: 0,
-    variantsImported: 0,
-    variantsTotal: null,
-    syncStartedAt: null,
-    syncFinishedAt: null,
-    error: null,
-    updatedAt: now,
+    ...importFromStart(now),
   };
   const connection = await transaction(deps.db, async (tx) => {
     await refuseTaken(tx, shop, platform, account);

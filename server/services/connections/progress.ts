@@ -7,6 +7,19 @@ import type { Deps } from '../../context.ts';
 /** What the Connect page shows of a failure: the message, bounded. */
 export const failedFor = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
+/** A connection's import set back to the start, queued: on connect, and on POST …/sync. */
+export const importFromStart = (now: Date) => ({
+  syncStatus: 'queued' as const,
+  syncCursor: null,
+  productsImported: 0,
+  variantsImported: 0,
+  variantsTotal: null,
+  syncStartedAt: null,
+  syncFinishedAt: null,
+  error: null,
+  updatedAt: now,
+});
+
 /** The import's status fields, in their own transaction. */
 export async function setSync(deps: Deps, id: number, fields: Partial<Connection>): Promise<void> {
   await transaction(deps.db, (tx) => tx.update(connections).set({ ...fields, updatedAt: deps.clock.now() }).where(eq(connections.id, id)));

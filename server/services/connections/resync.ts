@@ -4,6 +4,7 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { Conflict, NotFound } from '../../lib/errors.ts';
+import { importFromStart } from './progress.ts';
 import { connectionOf } from './store.ts';
 
 /**
@@ -19,7 +20,7 @@ export async function resync(deps: Deps, shop: Shop, platform: Platform): Promis
   const started = await transaction(deps.db, async (tx) => {
     const [row] = await tx
       .update(connections)
-      .set({ syncStatus: 'queued', syncCursor: null, productsImported: 0, variantsImported: 0, variantsTotal: null, syncStartedAt: null, syncFinishedAt: null, error: null, updatedAt: now })
+      .set(importFromStart(now))
       .where(and(eq(connections.id, connection.id), inArray(connections.syncStatus, ['done', 'failed'])))
       .returning({ id: connections.id });
     if (!row) return false;

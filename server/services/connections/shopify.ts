@@ -8,6 +8,7 @@ import { enqueueJob } from '../../jobs/queue.ts';
 import { AppError, Invalid, Unavailable } from '../../lib/errors.ts';
 import { clientCredentialsToken, shopifyAdmin, shopifyAdminDeps, ShopifyError, type ShopifyAdmin } from '../../platforms/shopify/admin.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
+import { importFromStart } from './progress.ts';
 import { connectionOf, refuseTaken, shopifyCredentials, type ShopifyCredentials } from './store.ts';
 
 /**
@@ -181,15 +182,7 @@ async function saveConnection(
     scopes,
     tokenExpiresAt: grant.expiresAt,
     origins,
-    syncStatus: 'queued' as const,
-    syncCursor: null,
-    productsImported: 0,
-    variantsImported: 0,
-    variantsTotal: null,
-    syncStartedAt: null,
-    syncFinishedAt: null,
-    error: null,
-    updatedAt: now,
+    ...importFromStart(now),
   };
   return claimingShopifyDomain(() =>
     transaction(deps.db, async (tx) => {
