@@ -11,7 +11,7 @@ interface Escalation {
   contact: { email: string | null; phone: string | null; ordersCount: number } | null;
   summary: string;
   recommendedAction: string;
-  order: { id: string; total: number; currency: string } | null;
+  order: { id: string; name: string; total: number; currency: string } | null;
   messages: Array<{ id: number; template: string; channel: string; subject: string | null; status: string; createdAt: string }>;
   resolution: string | null;
   createdAt: string;
@@ -27,6 +27,7 @@ const KINDS: Record<string, string> = {
   refund: 'Refund to make',
   cancel_request: 'Asks to cancel',
   sms_budget: 'SMS budget reached',
+  uncounted_stock: 'Back in stock, uncounted',
 };
 
 /** The human queue: each case with its context, the recommended action, and a way to close it. */
@@ -61,7 +62,7 @@ export function Escalations() {
         <article class="card" key={e.id}>
           <h3>
             {KINDS[e.kind] ?? e.kind}
-            {e.orderId ? ` · order ${e.orderId}` : ''}
+            {e.orderId ? ` · order ${e.order?.name ?? e.orderId}` : ''}
           </h3>
           <p>{e.summary}</p>
           <p>

@@ -10,6 +10,7 @@ export const backorders = pgTable(
     id: int64('id').primaryKey().generatedByDefaultAsIdentity(),
     shopId: text('shop_id').notNull().references(() => shops.id),
     orderId: text('order_id').notNull(),
+    orderName: text('order_name').notNull(),
     variantId: text('variant_id').notNull(),
     contactId: int64('contact_id').notNull(),
     quantity: int64('quantity').notNull(),

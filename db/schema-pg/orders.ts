@@ -9,6 +9,7 @@ export const orders = pgTable(
   {
     shopId: text('shop_id').notNull().references(() => shops.id),
     id: text('id').notNull(),
+    name: text('name').notNull(),
     contactId: int64('contact_id'),
     currency: text('currency').notNull(),
     total: int64('total').notNull(),

@@ -1,4 +1,4 @@
-import { pgTable, text, json, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, json, boolean, primaryKey, index } from 'drizzle-orm/pg-core';
 import { ETA_SOURCES, VARIANT_MODES, type EtaBasis } from '../schema/variants.ts';
 import { int64, timestampMs } from './columns.ts';
 import { shops } from './shops.ts';
@@ -18,6 +18,7 @@ export const variants = pgTable(
     currency: text('currency'),
     mode: text('mode', { enum: VARIANT_MODES }).notNull().default('waitlist'),
     inventory: int64('inventory').notNull().default(0),
+    uncounted: boolean('uncounted').notNull().default(false),
     etaEarliest: text('eta_earliest'),
     etaLatest: text('eta_latest'),
     etaSource: text('eta_source', { enum: ETA_SOURCES }),

@@ -20,6 +20,8 @@ export const backorders = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     shopId: text('shop_id').notNull().references(() => shops.id),
     orderId: text('order_id').notNull(),
+    /** The order's name as customers know it (orders.name), for every message and page about the line. */
+    orderName: text('order_name').notNull(),
     variantId: text('variant_id').notNull(),
     contactId: integer('contact_id').notNull(),
     /** Units owed when the order came in. */

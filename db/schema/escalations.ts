@@ -11,6 +11,7 @@ export const ESCALATION_KINDS = [
   'refund',
   'cancel_request',
   'sms_budget',
+  'uncounted_stock',
 ] as const;
 export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 

@@ -18,6 +18,8 @@ export const orders = sqliteTable(
   {
     shopId: text('shop_id').notNull().references(() => shops.id),
     id: text('id').notNull(),
+    /** The order number customers know (Shopify `name` "#1042", WooCommerce `number`); the id when the platform has none. */
+    name: text('name').notNull(),
     contactId: integer('contact_id'),
     currency: text('currency').notNull(),
     total: integer('total').notNull(),

@@ -39,6 +39,11 @@ export const variants = sqliteTable(
     mode: text('mode', { enum: VARIANT_MODES }).notNull().default('waitlist'),
     /** The platform's available count; negative when the store oversells (backorders). */
     inventory: integer('inventory').notNull().default(0),
+    /**
+     * The connected store sells it without counting its stock (WooCommerce without "Manage stock", BigCommerce
+     * without inventory tracking) and says it is for sale: `inventory` means nothing, and the widget leaves its page alone.
+     */
+    uncounted: integer('uncounted', { mode: 'boolean' }).notNull().default(false),
     etaEarliest: text('eta_earliest'),
     etaLatest: text('eta_latest'),
     /** null with an ETA is a merchant's ETA from before purchase orders existed. */

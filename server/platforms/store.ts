@@ -75,7 +75,10 @@ export interface StoreVariant {
    * store's origin.
    */
   url: string | null;
-  /** Sellable units the platform counts, null when it does not count this variant's stock. */
+  /**
+   * Sellable units the platform counts. A store that sells it without counting says only whether it
+   * is for sale: 0 when sold out, null when for sale (Waitline then has no count to hold or queue against).
+   */
   stock: number | null;
   stockRef: string | null;
 }

@@ -20,7 +20,7 @@ async function shown(c: Context<AppEnv>, tokenValue: string) {
     shop: shop.name,
     item: itemName(variant),
     quantity: line.quantity - line.served,
-    order: line.orderId,
+    order: line.orderName,
     amount: money(refundOf(line), line.currency, line.locale),
   };
   const t = (key: Parameters<typeof translate>[1]) => translate(line.locale, key, vars, shop.settings.strings);

@@ -150,13 +150,14 @@ describe('a backorder, from order to thank-you', () => {
 describe('cancel for a full refund', () => {
   it('asks first, then cancels, tells the merchant, confirms to the customer, and nothing follows', async () => {
     const shop = await shopWithVariant(t, { inventory: 0, price: 2500 });
-    await order(shop, 'o1', 2);
+    // The store's order number is what the customer and the merchant know it by; the id stays the key.
+    await order(shop, 'o1', 2, { name: '#1042' });
     await order(shop, 'o2', 1);
     const link = (await mail('o1@example.com'))[0]!.text.match(/https:\/\/waitline\.test(\/b\/[\w-]+)/)![1]!;
 
     const page = await t.call('GET', link);
     expect(page.status).toBe(200);
-    expect(page.body).toContain('Cancel 2 × Ocean Tee – S from order o1 for a full refund of $50.00?');
+    expect(page.body).toContain('Cancel 2 × Ocean Tee – S from order #1042 for a full refund of $50.00?');
     expect((await variant(shop)).inventory).toBe(-3);
 
     const done = await t.call('POST', link);
@@ -164,10 +165,12 @@ describe('cancel for a full refund', () => {
     expect(done.body).toContain("Cancelled. We've asked Acme Goods to refund you $50.00; you'll get an email when it's done.");
     expect((await variant(shop)).inventory).toBe(-1); // o2 still owed its unit
     const [refund] = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
-    expect(refund).toMatchObject({ kind: 'refund', orderId: 'o1', status: 'open', recommendedAction: expect.stringContaining('Refund $50.00 on order o1 in your store admin, then record it') });
+    expect(refund).toMatchObject({ kind: 'refund', orderId: 'o1', status: 'open', recommendedAction: expect.stringContaining('Refund $50.00 on order #1042 in your store admin, then record it') });
     expect(refund.contact).toMatchObject({ email: 'o1@example.com' });
-    expect(refund.order).toMatchObject({ id: 'o1', total: 5000, currency: 'USD' });
+    expect(refund.order).toMatchObject({ id: 'o1', name: '#1042', total: 5000, currency: 'USD' });
     expect(refund.messages.map((m: { template: string }) => m.template)).toEqual(['backorder-cancelled', 'backorder-ack']);
+    expect((await mail('o1@example.com')).find((m) => m.template === 'backorder-cancelled')!.text).toContain('#1042');
+    expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders.find((b: { orderId: string }) => b.orderId === 'o1')).toMatchObject({ orderName: '#1042' });
 
     await advanceDays(20);
     expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-cancelled']);
@@ -200,5 +203,17 @@ describe('cancel for a full refund', () => {
     expect(res.body).toContain('already shipped');
     expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations).toEqual([]);
     expect(await templates('o1@example.com')).toEqual(['backorder-ack', 'backorder-allocated', 'backorder-shipped']);
+  });
+});
+
+describe('order names', () => {
+  it('an order is named as the store numbers it, its id when no name is given; a blank name is a 400 and nothing is stored', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0, price: 2500 });
+    expect((await order(shop, 'o1', 1, { name: '  #1042 ' })).body.order).toMatchObject({ id: 'o1', name: '#1042' });
+    expect((await order(shop, 'o2', 1)).body.order).toMatchObject({ id: 'o2', name: 'o2' });
+    const bad = await order(shop, 'o3', 1, { name: ' ' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ field: 'name' });
+    expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders.map((b: { orderName: string }) => b.orderName).sort()).toEqual(['#1042', 'o2']);
   });
 });

@@ -171,7 +171,7 @@ describe('webhooks from BigCommerce', () => {
     await webhook('store/order/created', { type: 'order', id: order.id });
     await stockBecomes(-2);
     const [line] = (await shop.admin('GET', '/v1/admin/backorders')).body.backorders;
-    expect(line).toMatchObject({ orderId: String(order.id), variantId: small(), quantity: 2, status: 'open' });
+    expect(line).toMatchObject({ orderId: String(order.id), orderName: String(order.id), variantId: small(), quantity: 2, status: 'open' });
     expect((await allMessages(t)).map((m) => m.template)).toContain('backorder-ack');
 
     // Stock arrives, the merchant packs and ships it on BigCommerce.

@@ -76,7 +76,8 @@ async function stockBecomes(level: number) {
 }
 /** An order placed on the store, paid: its `product.updated` and `order.created` arrive in either order. */
 async function order(quantity: number, email = 'jane@example.com') {
-  const placed = stub.addOrder({ status: 'processing', email, dateCreated: tick(), lines: [{ productId: hoodie.id, variationId: small(), quantity, price: '40.00' }] });
+  // A sequential-numbers plugin names it: customers know the number, not the id.
+  const placed = stub.addOrder({ status: 'processing', number: `WC-${2040 + quantity}`, email, dateCreated: tick(), lines: [{ productId: hoodie.id, variationId: small(), quantity, price: '40.00' }] });
   await webhook('order.created', placed);
   await webhook('product.updated', stub.productJson(small()));
   return placed as { id: number; line_items: Array<{ id: number }> };
@@ -225,7 +226,7 @@ describe('webhooks from WooCommerce', () => {
     const placed = await order(2);
     expect(stub.stockOf(small())).toBe(-2);
     const [line] = (await shop.admin('GET', '/v1/admin/backorders')).body.backorders;
-    expect(line).toMatchObject({ orderId: String(placed.id), variantId: String(small()), quantity: 2, status: 'open' });
+    expect(line).toMatchObject({ orderId: String(placed.id), orderName: 'WC-2042', variantId: String(small()), quantity: 2, status: 'open' });
 
     await stockBecomes(0);
     expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders[0].status).toBe('allocated');
@@ -245,6 +246,42 @@ describe('webhooks from WooCommerce', () => {
     expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders[0].status).toBe('open');
     await webhook('order.updated', stub.setOrderStatus(placed.id, 'cancelled'));
     expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders[0].status).toBe('cancelled');
+  });
+
+  it('stock nobody counts follows stock_status: sold out opens the line; for sale again, the widget steps aside and a person decides', async () => {
+    // "Manage stock" off: the merchant sets the status by hand, and there is no count.
+    const mug = stub.addSimpleProduct({ name: 'Enamel Mug', price: '18.00', manage_stock: false, stock_status: 'outofstock' });
+    const shirt = stub.addVariableProduct({ name: 'Sail Shirt', price: '30.00' }, [{ option: 'L', price: '30.00', manage_stock: false, stock_status: 'onbackorder' }]);
+    const shop = await connected();
+    const ids = [String(mug.id), String(shirt.variations[0]!.id)];
+    const config = async () => (await t!.call('GET', `/v1/storefront/config?key=${shop.pk}&variants=${ids.join(',')}`)).body.variants;
+    expect(await config()).toMatchObject({ [ids[0]!]: { mode: 'waitlist', available: 0 }, [ids[1]!]: { mode: 'waitlist', available: 0 } });
+    for (const email of ['ann@example.com', 'bob@example.com']) {
+      expect((await t!.call('POST', '/v1/storefront/signups', { body: { key: shop.pk, variantId: ids[0], email } })).status).toBe(201);
+    }
+
+    // Back "In stock" with no count: nobody can be promised a unit, so nobody is told; the merchant is asked.
+    mug.stock_status = 'instock';
+    await webhook('product.updated', stub.productJson(mug.id));
+    expect((await config())[ids[0]!]).toMatchObject({ mode: 'off' });
+    expect((await shop.admin('GET', '/v1/admin/variants')).body.variants.find((v: { id: string }) => v.id === ids[0])).toMatchObject({ uncounted: true });
+    expect((await allMessages(t!)).filter((m) => m.template === 'offer')).toEqual([]);
+    const [asked] = (await shop.admin('GET', '/v1/admin/escalations')).body.escalations;
+    expect(asked).toMatchObject({ kind: 'uncounted_stock', summary: expect.stringContaining('Enamel Mug is for sale on your store again') });
+    expect(asked.summary).toContain('the 2 people waiting were not told');
+    // The same product again changes nothing: one question per time it comes back.
+    await webhook('product.updated', stub.productJson(mug.id));
+    expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations).toHaveLength(1);
+
+    // Sold without a count, an order owes nobody anything.
+    const sold = stub.addOrder({ status: 'processing', email: 'cy@example.com', dateCreated: tick(), lines: [{ productId: mug.id, quantity: 3, price: '18.00' }] });
+    await webhook('order.created', sold);
+    expect((await shop.admin('GET', '/v1/admin/backorders')).body.backorders).toEqual([]);
+
+    // Sold out again: the form comes back for the same line.
+    mug.stock_status = 'outofstock';
+    await webhook('product.updated', stub.productJson(mug.id));
+    expect((await config())[ids[0]!]).toMatchObject({ mode: 'waitlist', available: 0, queueLength: 2 });
   });
 });
 

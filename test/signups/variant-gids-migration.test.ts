@@ -138,6 +138,11 @@ describe('migration 0016: Shopify variant GIDs become the numeric id', () => {
     expect(all(`select id from backorders where variant_id = '222' order by created_at, id`)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
 
+  it('migration 0024: orders from before names were kept are known by their id, as their messages said', () => {
+    expect(all(`select id, name from orders`)).toEqual([{ id: 'o-2', name: 'o-2' }]);
+    expect(all(`select order_id, order_name from backorders order by id`)).toEqual(['o-1', 'o-2', 'o-3'].map((o) => ({ order_id: o, order_name: o })));
+  });
+
   it('the migrated shop answers by either form: one line, positions 1 to 3, the hold still counted', async () => {
     sqlite.close();
     t = await setup({ WAITLINE_DB: file });

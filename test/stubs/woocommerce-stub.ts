@@ -22,6 +22,10 @@ export interface WooStubImage {
   name: string;
   alt: string;
 }
+export type WooStockStatus = 'instock' | 'outofstock' | 'onbackorder';
+/** A managed count's status, as WooCommerce derives it (backorders not allowed). */
+const countedStatus = (quantity: number | null): WooStockStatus => ((quantity ?? 0) > 0 ? 'instock' : 'outofstock');
+
 export interface WooStubVariation {
   id: number;
   sku: string;
@@ -30,6 +34,8 @@ export interface WooStubVariation {
   /** 'parent': the product counts this variation's stock. */
   manage_stock: boolean | 'parent';
   stock_quantity: number | null;
+  /** What the merchant set by hand for stock that is not managed (default `instock`). */
+  stock_status?: WooStockStatus;
   image: WooStubImage | null;
   attributes: Array<{ id: number; name: string; option: string }>;
 }
@@ -43,6 +49,8 @@ export interface WooStubProduct {
   price: string;
   manage_stock: boolean;
   stock_quantity: number | null;
+  /** What the merchant set by hand for stock that is not managed (default `instock`). */
+  stock_status?: WooStockStatus;
   images: WooStubImage[];
   categories: Array<{ id: number; name: string; slug: string }>;
   tags: Array<{ id: number; name: string; slug: string }>;
@@ -108,6 +116,8 @@ export interface WooStubRequest {
 }
 export interface WooOrderInput {
   status?: string;
+  /** The order number customers see; the id unless a sequential-numbers plugin sets its own. */
+  number?: string;
   lines: Array<{ productId: number; variationId?: number; quantity: number; price?: string; name?: string }>;
   email?: string;
   phone?: string;
@@ -282,7 +292,7 @@ export async function startWooCommerceStub(options: WooStubOptions): Promise<Woo
     sale_price: '',
     manage_stock: p.manage_stock,
     stock_quantity: p.manage_stock ? p.stock_quantity : null,
-    stock_status: !p.manage_stock || (p.stock_quantity ?? 0) > 0 ? 'instock' : 'outofstock',
+    stock_status: p.manage_stock ? countedStatus(p.stock_quantity) : (p.stock_status ?? 'instock'),
     backorders: 'no',
     parent_id: 0,
     categories: p.categories,
@@ -301,7 +311,8 @@ export async function startWooCommerceStub(options: WooStubOptions): Promise<Woo
     regular_price: v.price,
     manage_stock: v.manage_stock,
     stock_quantity: v.manage_stock === true ? v.stock_quantity : v.manage_stock === 'parent' ? p.stock_quantity : null,
-    stock_status: 'instock',
+    stock_status:
+      v.manage_stock === true ? countedStatus(v.stock_quantity) : v.manage_stock === 'parent' && p.manage_stock ? countedStatus(p.stock_quantity) : (v.stock_status ?? 'instock'),
     image: v.image,
     attributes: v.attributes,
     meta_data: [],
@@ -431,7 +442,7 @@ export async function startWooCommerceStub(options: WooStubOptions): Promise<Woo
       const paid = input.datePaid !== undefined ? input.datePaid : PAID.has(status) ? created : null;
       const o: WooStubOrder = {
         id,
-        number: String(id),
+        number: input.number ?? String(id),
         status,
         currency: input.currency ?? stub.site.currency,
         date_created_gmt: gmt(created),

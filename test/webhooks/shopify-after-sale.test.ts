@@ -33,7 +33,7 @@ async function backordered() {
   await deliver('products-update');
   await deliver('orders-create');
   const lines = async () => (await shop.admin('GET', '/v1/admin/backorders')).body.backorders;
-  expect(await lines()).toMatchObject([{ orderId: '6012345678901', variantId: VARIANT, quantity: 2, status: 'open' }]);
+  expect(await lines()).toMatchObject([{ orderId: '6012345678901', orderName: '#1042', variantId: VARIANT, quantity: 2, status: 'open' }]);
   const inventory = async () => (await shop.admin('GET', '/v1/admin/variants')).body.variants.find((v: { id: string }) => v.id === VARIANT).inventory;
   return { shop, lines, inventory };
 }
@@ -103,7 +103,7 @@ describe('refunds/create', () => {
     await deliver('refunds-create');
     expect(await lines()).toMatchObject([{ status: 'refunded', refundedAmount: 5000 }]);
     const refunded = (await allMessages(t)).find((m) => m.template === 'backorder-refunded')!;
-    expect(refunded.text).toContain('Demo Store issued your refund of $50.00 for 2 × Ocean Blue Tee – M from order 6012345678901.');
+    expect(refunded.text).toContain('Demo Store issued your refund of $50.00 for 2 × Ocean Blue Tee – M from order #1042.');
     expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations).toMatchObject([{ kind: 'refund', status: 'resolved' }]);
 
     expect((await deliver('refunds-create')).body.status).toBe('duplicate');

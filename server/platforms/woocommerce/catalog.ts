@@ -28,6 +28,7 @@ export const productSchema = z.object({
   price: money,
   manage_stock: z.unknown(),
   stock_quantity: quantity,
+  stock_status: z.unknown(),
   images: z.array(image).nullish().catch(null),
   categories: named,
   tags: named,
@@ -41,6 +42,7 @@ export const variationSchema = z.object({
   price: money,
   manage_stock: z.unknown(),
   stock_quantity: quantity,
+  stock_status: z.unknown(),
   image: image,
   attributes: z.array(z.object({ option: title }).catch({ option: '' })).nullish(),
 });
@@ -51,11 +53,17 @@ const NO_STOCK_TYPES = new Set(['grouped', 'external']);
 /** Types whose sellable units are their variations (variable-subscription is the Subscriptions extension's). */
 const VARIABLE_TYPES = new Set(['variable', 'variable-subscription']);
 
+/**
+ * Without "Manage stock" WooCommerce counts nothing and the merchant sets `stock_status` by hand:
+ * `outofstock` and `onbackorder` are sold out (nothing for sale now), `instock` is for sale in numbers nobody counts.
+ */
+const uncounted = (status: unknown): Pick<StoreVariant, 'stock' | 'stockRef'> => ({ stock: status === 'instock' ? null : 0, stockRef: null });
+
 /** Stock counts only when WooCommerce manages it; 'parent' on a variation means the product's count is shared. */
 function variationStock(product: WooProduct, variation: WooVariation): Pick<StoreVariant, 'stock' | 'stockRef'> {
   if (variation.manage_stock === true) return { stock: variation.stock_quantity ?? 0, stockRef: `product/${product.id}/variation/${variation.id}` };
   if (variation.manage_stock === 'parent' && product.manage_stock === true) return { stock: product.stock_quantity ?? 0, stockRef: `product/${product.id}` };
-  return { stock: null, stockRef: null };
+  return uncounted(variation.stock_status);
 }
 
 export function storeProduct(product: WooProduct, variations: WooVariation[]): StoreProduct {
@@ -84,8 +92,7 @@ export function storeProduct(product: WooProduct, variations: WooVariation[]): S
           sku: product.sku,
           imageUrl,
           url: product.permalink,
-          stock: product.manage_stock === true ? (product.stock_quantity ?? 0) : null,
-          stockRef: product.manage_stock === true ? `product/${product.id}` : null,
+          ...(product.manage_stock === true ? { stock: product.stock_quantity ?? 0, stockRef: `product/${product.id}` } : uncounted(product.stock_status)),
         },
       ];
   return {

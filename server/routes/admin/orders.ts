@@ -10,6 +10,7 @@ const money = z.number().int('must be in minor units').min(0).max(100_000_000_00
 const orderBody = z
   .object({
     id: platformId,
+    name: z.string().trim().min(1, 'must not be empty').max(255).optional(),
     email,
     phone: phoneText.optional(),
     ordersCount: z.number().int().min(0).max(1_000_000).optional(),

@@ -39,7 +39,7 @@ export async function backorderUpdate(deps: Deps, backorderId: number, stage: Ca
         key: `${line.id}`,
         orderId: line.orderId,
         contactId: contact.id,
-        summary: `VIP customer (${contact.ordersCount} orders) still waiting on ${item} from order ${line.orderId} after two weeks.`,
+        summary: `VIP customer (${contact.ordersCount} orders) still waiting on ${item} from order ${line.orderName} after two weeks.`,
         recommendedAction: 'Contact them personally with the latest ETA; consider a goodwill gesture or expedited shipping.',
         now,
       });

@@ -103,7 +103,7 @@ export async function cancelBackorder(
         key: `${line.id}`,
         orderId: line.orderId,
         contactId: contact.id,
-        summary: `Customer asks to cancel ${owed} × ${item} from order ${line.orderId} (${money(amount, line.currency, 'en')}). A large order: nothing was cancelled.`,
+        summary: `Customer asks to cancel ${owed} × ${item} from order ${line.orderName} (${money(amount, line.currency, 'en')}). A large order: nothing was cancelled.`,
         recommendedAction: `Contact the customer. To cancel, cancel the line in your store admin, refund it, then record the refund (POST /v1/admin/backorders/${line.id}/refunded) so they are told.`,
         now,
       });
@@ -119,8 +119,8 @@ export async function cancelBackorder(
       key: `${line.id}`,
       orderId: line.orderId,
       contactId: contact.id,
-      summary: `Customer cancelled ${owed} × ${item} from order ${line.orderId}: refund ${money(amount, line.currency, 'en')}.`,
-      recommendedAction: `Refund ${money(amount, line.currency, 'en')} on order ${line.orderId} in your store admin, then record it (POST /v1/admin/backorders/${line.id}/refunded) so the customer is told.`,
+      summary: `Customer cancelled ${owed} × ${item} from order ${line.orderName}: refund ${money(amount, line.currency, 'en')}.`,
+      recommendedAction: `Refund ${money(amount, line.currency, 'en')} on order ${line.orderName} in your store admin, then record it (POST /v1/admin/backorders/${line.id}/refunded) so the customer is told.`,
       now,
     });
     const batch = MessageBatch.for(tx, now);
@@ -130,7 +130,7 @@ export async function cancelBackorder(
       backorderId: line.id,
       key: `backorder:${line.id}:cancelled`,
       template: 'backorder-cancelled',
-      props: { item, quantity: owed, order: line.orderId, amount, currency: line.currency },
+      props: { item, quantity: owed, order: line.orderName, amount, currency: line.currency },
     });
     await batch.flush();
     return { outcome: 'cancelled' as const, line: cancelled, shop };

@@ -1,5 +1,5 @@
 import type { Tx } from '../../../db/index.ts';
-import { backorders, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import { backorders, type Contact, type Order, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
@@ -29,26 +29,27 @@ export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount >= sh
 export async function recordBackorders(
   tx: Tx,
   deps: Deps,
-  args: { shop: Shop; contact: Contact; orderId: string; currency: string; total: number; lines: OwedLine[]; now: Date; placedAt?: Date },
+  args: { shop: Shop; contact: Contact; order: Pick<Order, 'id' | 'name' | 'currency' | 'total'>; lines: OwedLine[]; now: Date; placedAt?: Date },
 ): Promise<Array<{ id: number; variantId: string; quantity: number }>> {
-  const { shop, contact, now } = args;
+  const { shop, contact, order, now } = args;
   const { backorderCadence: cadence, escalation } = shop.settings;
   const batch = MessageBatch.for(tx, now);
   const vip = isVip(shop, contact);
   // A person reviews any cancellation of a large order, so its ack offers to ask, not to cancel.
-  const review = args.total > escalation.orderValue;
+  const review = order.total > escalation.orderValue;
   const recorded = [];
   for (const line of args.lines) {
     const [inserted] = await tx
       .insert(backorders)
       .values({
         shopId: shop.id,
-        orderId: args.orderId,
+        orderId: order.id,
+        orderName: order.name,
         variantId: line.variant.id,
         contactId: contact.id,
         quantity: line.quantity,
         price: line.price,
-        currency: args.currency,
+        currency: order.currency,
         token: rowToken(now),
         locale: contact.locale,
         // The queue is in order time: when the platform placed it, if that is known.
@@ -78,23 +79,23 @@ export async function recordBackorders(
       await openEscalation(tx, deps, {
         shop,
         kind: 'eta_long',
-        key: `${args.orderId}`,
-        orderId: args.orderId,
+        key: order.id,
+        orderId: order.id,
         contactId: contact.id,
-        summary: `Order ${args.orderId}: ${item} is expected as late as ${eta.latest}, more than ${escalation.etaDays} days out.`,
+        summary: `Order ${order.name}: ${item} is expected as late as ${eta.latest}, more than ${escalation.etaDays} days out.`,
         recommendedAction: 'Call or email the customer personally: confirm they want to wait, offer an alternative or a discount.',
         now,
       });
     }
   }
-  if (recorded.length > 0 && args.total > escalation.orderValue) {
+  if (recorded.length > 0 && order.total > escalation.orderValue) {
     await openEscalation(tx, deps, {
       shop,
       kind: 'order_value',
-      key: args.orderId,
-      orderId: args.orderId,
+      key: order.id,
+      orderId: order.id,
       contactId: contact.id,
-      summary: `Order ${args.orderId} (${money(args.total, args.currency, 'en')}) has backordered items.`,
+      summary: `Order ${order.name} (${money(order.total, order.currency, 'en')}) has backordered items.`,
       recommendedAction: 'Reach out personally with the ETA and a direct contact; consider expediting or a partial shipment.',
       now,
     });

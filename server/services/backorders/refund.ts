@@ -36,7 +36,7 @@ export async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: C
     backorderId: line.id,
     key: `backorder:${line.id}:refunded`,
     template: 'backorder-refunded',
-    props: { item: variant ? itemName(variant) : line.variantId, quantity: line.quantity - line.served, order: line.orderId, amount, currency: line.currency },
+    props: { item: variant ? itemName(variant) : line.variantId, quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
   });
   await batch.flush();
   return refunded;

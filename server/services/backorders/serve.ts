@@ -57,7 +57,7 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
         key: `${line.id}`,
         orderId: line.orderId,
         contactId: line.contactId,
-        summary: `Order ${line.orderId}: ${give} of ${line.quantity - line.served} × ${item} in stock and set aside; ${left} still owed.`,
+        summary: `Order ${line.orderName}: ${give} of ${line.quantity - line.served} × ${item} in stock and set aside; ${left} still owed.`,
         recommendedAction: 'Confirm with the customer whether to wait for the rest or cancel the remainder for a refund.',
         now,
       });

@@ -43,8 +43,7 @@ export async function presentBackorder(db: DbOrTx, line: Backorder, variant: Var
   return {
     id: line.id,
     orderId: line.orderId,
-    // Orders keep no separate name yet: the platform id is what the customer was told.
-    orderName: line.orderId,
+    orderName: line.orderName,
     variantId: line.variantId,
     quantity: line.quantity,
     served: line.served,

@@ -5,6 +5,7 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { StoreError, type StoreProduct } from '../../platforms/store.ts';
 import { recordPlatformLevel } from '../platform/settle.ts';
+import { backUncounted, wasCounted } from '../platform/uncounted.ts';
 import { upsertVariantIn } from '../variants/upsert.ts';
 import { advance, failedFor, setSync } from './progress.ts';
 import { apiForConnection } from './store-api.ts';
@@ -48,7 +49,7 @@ export async function syncStoreCatalog(deps: Deps, shop: Shop, connection: Conne
  * `then`: title, price, image, page and where the stock lives; a counted stock
  * is recorded as the level the platform had when it was asked (`askedAt`),
  * which settles the variant's orders (platform/settle.ts) and runs a restock
- * when it rose. The variants are locked first, in id order, as every writer of
+ * when it rose; one for sale but not counted is marked so (platform/uncounted.ts). The variants are locked first, in id order, as every writer of
  * several variants does. Used by the import and by the product webhooks alike.
  */
 export async function importStoreProducts(
@@ -63,7 +64,9 @@ export async function importStoreProducts(
     await twins(tx).locks.lockVariants(tx, shop.id, products.flatMap((p) => p.variants.map((v) => v.id)));
     for (const product of products) {
       for (const v of product.variants) {
-        await upsertVariantIn(tx, deps, shop, v.id, {
+        const uncounted = v.stock === null;
+        const comesBack = uncounted && (await wasCounted(tx, shop.id, v.id));
+        const { variant } = await upsertVariantIn(tx, deps, shop, v.id, {
           productId: product.id,
           productTitle: product.title.slice(0, 255),
           title: v.title.slice(0, 255),
@@ -73,8 +76,10 @@ export async function importStoreProducts(
           inventoryItemId: v.stockRef,
           imageUrl: v.imageUrl ?? product.imageUrl,
           url: pageUrl(v.url, connection.origins[0]),
+          uncounted,
         });
         if (v.stock !== null) await recordPlatformLevel(tx, deps, shop, v.id, v.stock, askedAt);
+        if (comesBack) await backUncounted(tx, shop, variant, askedAt);
       }
     }
     await then?.(tx);

@@ -29,7 +29,7 @@ export async function presentEscalations(db: DbOrTx, shopId: string, rows: Escal
       contact: contact ? { email: contact.email, phone: contact.phone, ordersCount: contact.ordersCount, locale: contact.locale } : null,
       summary: e.summary,
       recommendedAction: e.recommendedAction,
-      order: order ? { id: order.id, total: order.total, currency: order.currency, lines: order.lines, createdAt: order.createdAt.toISOString() } : null,
+      order: order ? { id: order.id, name: order.name, total: order.total, currency: order.currency, lines: order.lines, createdAt: order.createdAt.toISOString() } : null,
       messages: history,
       resolution: e.resolution,
       createdAt: e.createdAt.toISOString(),

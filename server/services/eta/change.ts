@@ -114,7 +114,7 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
         key: b.orderId,
         orderId: b.orderId,
         contactId: b.contactId,
-        summary: `Order ${b.orderId}: ${item} now expected as late as ${to.latest}.`,
+        summary: `Order ${b.orderName}: ${item} now expected as late as ${to.latest}.`,
         recommendedAction: 'Call or email the customer personally: confirm they want to wait, offer an alternative or a discount.',
         now,
       });

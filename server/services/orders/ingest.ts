@@ -33,6 +33,8 @@ import { hasPlatformLevel, settlePlatformVariant } from '../platform/settle.ts';
 
 export interface OrderInput {
   id: string;
+  /** The order number customers know (`#1042`); the id when not given. */
+  name?: string;
   email?: string;
   phone?: string;
   ordersCount?: number;
@@ -47,7 +49,7 @@ export interface OrderInput {
 }
 
 export interface IngestedOrder {
-  order: { id: string; lines: OrderLine[] };
+  order: { id: string; name: string; lines: OrderLine[] };
   conversions: Array<{ signupId: number; attribution: Attribution; revenue: number; currency: string }>;
   /** Lines owed to the customer, acknowledged and queued in order-time FIFO. */
   backorders: Array<{ id: number; variantId: string; quantity: number }>;
@@ -76,7 +78,7 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
       const credited = await tx.select().from(conversions).where(and(eq(conversions.shopId, shop.id), eq(conversions.orderId, input.id))).orderBy(asc(conversions.id));
       const owedLines = await tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).orderBy(asc(backorders.id));
       return {
-        order: { id: seen.id, lines: seen.lines },
+        order: { id: seen.id, name: seen.name, lines: seen.lines },
         conversions: credited.map(present),
         backorders: owedLines.map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })),
         created: false,
@@ -108,7 +110,10 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
       // Fulfillable units are the ones on hand: the platform ships from them whatever we hold,
       // so a sale into held units withdraws holds (below) rather than owing the buyer.
       const rest = item.quantity - line.fromHold;
-      if (input.placedAt && (await hasPlatformLevel(tx, shop.id, variant.id))) {
+      if (variant.uncounted) {
+        // The store sells it without counting: nobody's stock to take from, nothing owed.
+        line.fromStock = rest;
+      } else if (input.placedAt && (await hasPlatformLevel(tx, shop.id, variant.id))) {
         // The platform's level is the truth and already counts this order: its shortfall is
         // judged against that level once known (settle below), never against our own count.
         line.fromStock = rest;
@@ -151,20 +156,18 @@ export async function ingestOrder(deps: Deps, shop: Shop, input: OrderInput): Pr
         }
       }
     }
-    await tx
+    const [order] = await tx
       .insert(orders)
-      .values({ shopId: shop.id, id: input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now });
-    const backordered =
-      contact && owed.length > 0
-        ? await recordBackorders(tx, deps, { shop, contact, orderId: input.id, currency: input.currency, total: input.total, lines: owed, now })
-        : [];
+      .values({ shopId: shop.id, id: input.id, name: input.name ?? input.id, contactId: contact?.id ?? null, currency: input.currency, total: input.total, lines, createdAt: now })
+      .returning();
+    const backordered = contact && owed.length > 0 ? await recordBackorders(tx, deps, { shop, contact, order: order!, lines: owed, now }) : [];
     for (const variantId of onPlatform) await settlePlatformVariant(tx, deps, shop, variantId);
     if (onPlatform.size > 0) {
       const judged = await tx.select().from(backorders).where(and(eq(backorders.shopId, shop.id), eq(backorders.orderId, input.id))).orderBy(asc(backorders.id));
       backordered.push(...judged.map((b) => ({ id: b.id, variantId: b.variantId, quantity: b.quantity })));
       await enqueueJobs(tx, [...onPlatform].map((variantId) => ({ kind: 'platform.settle', key: `settle:${shop.id}:${variantId}:${input.id}`, runAt: new Date(now.getTime() + deps.config.settleMs), payload: { shopId: shop.id, variantId } })), now);
     }
-    return { order: { id: input.id, lines }, conversions: credited, backorders: backordered, created: true };
+    return { order: { id: order!.id, name: order!.name, lines }, conversions: credited, backorders: backordered, created: true };
   });
   if (result.created) deps.wake();
   return result;

@@ -63,7 +63,7 @@ export async function settlePlatformVariant(tx: Tx, deps: Deps, shop: Shop, vari
     const contact = order?.contactId ? (await tx.select().from(contacts).where(eq(contacts.id, order.contactId)))[0] : undefined;
     if (!order || !contact) continue;
     const owedLines: OwedLine[] = owed.map((o) => ({ variant, quantity: o.quantity, price: o.line.price }));
-    await recordBackorders(tx, deps, { shop, contact, orderId, currency: order.currency, total: order.total, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
+    await recordBackorders(tx, deps, { shop, contact, order, lines: owedLines, now, placedAt: owed[0]!.line.placedAt });
   }
 
   const latest = levels[levels.length - 1]!;

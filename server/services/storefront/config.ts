@@ -33,7 +33,8 @@ async function computeConfig(db: Db, shop: Shop, query: ConfigQuery) {
   const byId = Object.fromEntries(
     list.map((v) => {
       const s = stats.get(v.id)!;
-      return [v.id, { mode: v.mode, available: s.available, eta: presentEta(v), preorderRemaining: s.preorderRemaining, queueLength: s.queueLength }];
+      // A store that sells it without counting has it for sale: nothing to wait for.
+      return [v.id, { mode: v.uncounted ? 'off' : v.mode, available: s.available, eta: presentEta(v), preorderRemaining: s.preorderRemaining, queueLength: s.queueLength }];
     }),
   );
   const { settings } = shop;

@@ -20,6 +20,7 @@ export interface VariantInput {
   inventoryItemId?: string | null;
   productType?: string | null;
   tags?: string[];
+  uncounted?: boolean;
 }
 
 /**
@@ -82,6 +83,7 @@ export function presentVariant(v: Variant) {
     currency: v.currency,
     mode: v.mode,
     inventory: v.inventory,
+    uncounted: v.uncounted,
     eta: presentEta(v),
     preorderLimit: v.preorderLimit,
     inventoryItemId: v.inventoryItemId,

@@ -197,6 +197,7 @@ async function ingestShopifyOrder(deps: Deps, shop: Shop, p: Record<string, any>
   if (tracked.length === 0) return;
   return ingestOrder(deps, shop, {
     id: String(p.id),
+    name: typeof p.name === 'string' && p.name.trim() ? p.name.trim().slice(0, 255) : undefined,
     email: email ? String(email).trim().toLowerCase() : undefined,
     phone: undefined,
     ordersCount: typeof p.customer?.orders_count === 'number' ? p.customer.orders_count : undefined,

@@ -164,6 +164,7 @@ export async function orderChanged(deps: Deps, shop: Shop, api: StoreApi, orderI
   if (lines.length === 0) return;
   await ingestOrder(deps, shop, {
     id: order.id,
+    name: order.name,
     email: order.email?.trim().toLowerCase() || undefined,
     phone: undefined,
     currency: order.currency,
