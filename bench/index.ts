@@ -1,5 +1,6 @@
 import { configBench } from './config.ts';
 import { connectBench } from './connect.ts';
+import { emailsBench } from './emails.ts';
 import { etaBench } from './eta.ts';
 import { fanoutBench } from './fanout.ts';
 import { jobsBench } from './jobs.ts';
@@ -26,6 +27,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   jobs: jobsBench,
   replicas: replicasBench,
   connect: connectBench,
+  emails: emailsBench,
 };
 
 export async function runBenches(chosen: string[]): Promise<void> {

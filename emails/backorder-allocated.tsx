@@ -1,9 +1,11 @@
-import { renderEmail } from './layout.tsx';
+import { renderEmail } from './layout.ts';
 import { bind, loyalty } from './parts.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderAllocatedProps {
   item: string;
+  /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
+  product?: ProductInfo;
   /** Units set aside from this restock, and units still owed after it. */
   quantity: number;
   remaining: number;

@@ -1,9 +1,11 @@
-import { renderEmail, type Block } from './layout.tsx';
+import { renderEmail, type Block } from './layout.ts';
 import { bind, loyalty } from './parts.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderShippedProps {
   item: string;
+  /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
+  product?: ProductInfo;
   /** Units in this shipment: the whole line. */
   quantity: number;
   vip: boolean;

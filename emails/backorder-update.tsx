@@ -1,12 +1,14 @@
-import { renderEmail, type Block } from './layout.tsx';
+import { renderEmail, type Block } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
 import { bind, etaText, loyalty, rangeText, type Eta } from './parts.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderUpdateProps {
   /** Day 3: refined ETA or "checking with the supplier"; day 7: status and an alternative; day 14: status and the cancel offer. */
   stage: 'refine' | 'status' | 'cancel';
   item: string;
+  /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
+  product?: ProductInfo;
   eta: Eta;
   /** Day 3: a date was confirmed since the order (rows written before `outcome` existed carry only this). */
   confirmed: boolean;

@@ -1,4 +1,4 @@
-import { renderEmail } from './layout.tsx';
+import { renderEmail } from './layout.ts';
 import { translate } from './i18n/index.ts';
 import type { RenderContext, RenderedEmail } from './types.ts';
 

@@ -1,7 +1,6 @@
-import { renderEmail } from './layout.tsx';
+import { renderEmail } from './layout.ts';
 import { formatTime, translate, type StringKey } from './i18n/index.ts';
-import { money, safeImageUrl } from './parts.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface OfferProps {
   item: string;
@@ -17,7 +16,7 @@ export interface OfferProps {
   claimUrl: string;
   leaveUrl: string;
   /** The variant as the shop lists it; rows written before it existed name only `item`. */
-  product?: { title: string; variant: string; imageUrl: string | null; price: number | null; currency: string | null };
+  product?: ProductInfo;
 }
 
 /** The hold: inventory-aware and honest about the clock. */
@@ -31,20 +30,11 @@ export function offer(props: OfferProps, ctx: RenderContext): RenderedEmail {
   };
   const t = (key: StringKey) => translate(ctx.locale, key, vars, ctx.strings);
   const preorder = props.kind === 'preorder';
-  const product = props.product;
-  const price = product?.price != null && product.currency ? money(product.price, product.currency, ctx.locale) : null;
   return renderEmail(
     {
       subject: t(preorder ? 'offer.subject.preorder' : `offer.subject.${props.reason}`),
       heading: t(preorder ? 'offer.heading.preorder' : 'offer.heading'),
       blocks: [
-        {
-          kind: 'product',
-          title: product?.title || props.item,
-          variant: product?.variant ?? '',
-          imageUrl: safeImageUrl(product?.imageUrl),
-          price: price && translate(ctx.locale, 'offer.price', { price }, ctx.strings),
-        },
         { kind: 'p', text: t(`offer.body.${props.reason}`) },
         { kind: 'button', label: t('offer.button'), url: props.claimUrl },
         { kind: 'p', text: t('offer.after') },

@@ -24,9 +24,13 @@ export const rangeText = (ctx: RenderContext, eta: Eta, short = false) => {
   return `${day(eta.earliest)} – ${day(eta.latest)}`;
 };
 
-/** Minor units as the shopper reads money; zero-decimal currencies stay whole. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Minor units as the shopper reads money; zero-decimal currencies stay whole. A format is made once per locale and currency. */
 export function money(minor: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const key = `${locale}\n${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }

@@ -1,12 +1,14 @@
-import { renderEmail } from './layout.tsx';
+import { renderEmail } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
 import { bind, type Eta } from './parts.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface PreorderProps {
   /** Halfway to the earliest date, or a few days before it. */
   stage: 'checkin' | 'soon';
   item: string;
+  /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
+  product?: ProductInfo;
   eta: NonNullable<Eta>;
   position: number;
   leaveUrl: string;

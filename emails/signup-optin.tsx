@@ -1,9 +1,11 @@
-import { renderEmail } from './layout.tsx';
+import { renderEmail } from './layout.ts';
 import { translate } from './i18n/index.ts';
-import type { RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface SignupOptinProps {
   item: string;
+  /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
+  product?: ProductInfo;
   confirmUrl: string;
 }
 

@@ -6,6 +6,8 @@ export interface RenderContext {
   /** The shop's overrides of the default strings, by locale. */
   strings: Record<string, Record<string, string>>;
   shop: { name: string };
+  /** The shop's logo (https, or none: the name is shown) and brand colour (`#rrggbb`). */
+  brand: { logoUrl: string | null; color: string };
   sender: { name: string; email: string; address: string };
   /** Support line from the shop settings; may be empty. */
   contact: string;
@@ -15,6 +17,19 @@ export interface RenderContext {
   track?: { pixelUrl: string; link(url: string): string };
   /** Set by the template registry: why this person gets this message, for the footer. */
   footer?: { audience: 'waitlist' | 'preorder' | 'order' | 'contact'; item: string };
+  /** Set by the template registry from the props: the item's card under the heading. */
+  product?: ProductInfo;
+}
+
+/** The item a message is about, as the shop lists it: shown with its picture and price where known. */
+export interface ProductInfo {
+  title: string;
+  /** The variant's own title ("M / Blue"), '' for a product without variants. */
+  variant: string;
+  imageUrl: string | null;
+  /** Minor units, with `currency`. */
+  price: number | null;
+  currency: string | null;
 }
 
 export interface RenderedEmail {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
-import { Alert } from './ui.tsx';
+import { Alert, PageLink, SaveStatus, Tabs } from './ui.tsx';
 import { DurationInput } from './DurationInput.tsx';
 import { shopFormat } from './format.ts';
 import { Keys } from './Keys.tsx';
@@ -151,6 +151,13 @@ export function Settings() {
             <LocaleSelect value={rules.locale} onChange={(l) => set('locale', l)} />
           </label>
         </div>
+        <div class="card">
+          <h3>Emails and texts</h3>
+          <p class="muted">
+            The words of every email and text your customers get, template by template, with a live preview and a test send to {rules.sender.email}.{' '}
+            <PageLink href="/admin/copy">Edit messages copy</PageLink>
+          </p>
+        </div>
         <SendLimits value={rules} onChange={(limits) => setRules({ ...rules, ...limits })} />
         <div class="card">
           <h3>Hand to a person when</h3>
@@ -190,13 +197,7 @@ export function Settings() {
               ))}
             </div>
             <div class="preview-pane">
-              <div role="tablist" aria-label="Preview as">
-                {(['waitlist', 'preorder'] as const).map((m) => (
-                  <button key={m} type="button" role="tab" aria-selected={previewMode === m} onClick={() => setPreviewMode(m)}>
-                    {m === 'waitlist' ? 'Waitlist' : 'Pre-order'}
-                  </button>
-                ))}
-              </div>
+              <Tabs label="Preview as" options={[['waitlist', 'Waitlist'], ['preorder', 'Pre-order']]} value={previewMode} onChange={setPreviewMode} />
               <WidgetPreview
                 look={{ locale: textLocale, shopName: rules.sender.name, mode: previewMode, theme: rules.theme, strings: { ...CATALOGS[textLocale], ...ownStrings } }}
               />
@@ -205,11 +206,7 @@ export function Settings() {
         </div>
         <div class="savebar">
           <button type="submit">Save</button>
-          {status ? (
-            <span class={status.ok ? 'muted' : 'error'} role="status">
-              {status.text}
-            </span>
-          ) : null}
+          <SaveStatus status={status} />
         </div>
       </form>
       <Keys />

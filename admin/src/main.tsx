@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, session } from './api.ts';
 import { Connect } from './Connect.tsx';
+import { CopyEditor } from './CopyEditor.tsx';
 import { Escalations } from './Escalations.tsx';
 import { Messages } from './Messages.tsx';
 import { Overview } from './Overview.tsx';
@@ -29,14 +30,18 @@ function keyFromLink(): boolean {
 }
 keyFromLink();
 
-function pageFromPath(): Page {
-  const named = location.pathname.split('/')[2] as Page;
-  return named in PAGES ? named : 'overview';
+/** Pages reached from another page rather than the nav: the copy editor opens from Settings. */
+type SubPage = 'copy';
+const SUB_PAGES: Record<SubPage, Page> = { copy: 'settings' };
+
+function pageFromPath(): Page | SubPage {
+  const named = location.pathname.split('/')[2] as Page | SubPage;
+  return named in PAGES || named in SUB_PAGES ? named : 'overview';
 }
 
 function App() {
   const [state, setState] = useState<'checking' | 'in' | 'out'>(session.get() ? 'checking' : 'out');
-  const [page, setPage] = useState<Page>(pageFromPath);
+  const [page, setPage] = useState<Page | SubPage>(pageFromPath);
   const [shop, setShop] = useState('');
   useEffect(() => {
     const onHash = () => keyFromLink() && setState('checking');
@@ -73,7 +78,7 @@ function App() {
         <strong>Waitline</strong> <span class="muted">{shop}</span>
         <nav>
           {(Object.keys(PAGES) as Page[]).map((p) => (
-            <a key={p} href={`/admin/${p}`} aria-current={page === p ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go(p))}>
+            <a key={p} href={`/admin/${p}`} aria-current={page === p || SUB_PAGES[page as SubPage] === p ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go(p))}>
               {PAGES[p]}
             </a>
           ))}
@@ -103,6 +108,8 @@ function App() {
           <Products />
         ) : page === 'settings' ? (
           <Settings />
+        ) : page === 'copy' ? (
+          <CopyEditor />
         ) : (
           <Overview />
         )}

@@ -91,3 +91,39 @@ export function ExportButton({ path, filename, label }: { path: string; filename
     </>
   );
 }
+
+/** A link to another dashboard page without reloading: the app follows the history (main.tsx listens to popstate). */
+export function PageLink({ href, children }: { href: string; children: ComponentChildren }) {
+  const go = (e: MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    history.pushState(null, '', href);
+    dispatchEvent(new PopStateEvent('popstate'));
+  };
+  return (
+    <a href={href} onClick={go}>
+      {children}
+    </a>
+  );
+}
+
+/** A row of tabs choosing one of `options` (`[value, label]`). */
+export function Tabs<T extends string>({ label, options, value, onChange }: { label: string; options: Array<[T, string]>; value: T; onChange: (value: T) => void }) {
+  return (
+    <div role="tablist" aria-label={label}>
+      {options.map(([v, text]) => (
+        <button key={v} type="button" role="tab" aria-selected={value === v} onClick={() => onChange(v)}>
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** What the last save or send did, beside its buttons. */
+export const SaveStatus = ({ status }: { status: { ok: boolean; text: string } | null }) =>
+  status ? (
+    <span class={status.ok ? 'muted' : 'error'} role="status">
+      {status.text}
+    </span>
+  ) : null;

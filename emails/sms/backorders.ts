@@ -1,19 +1,35 @@
-import { translate } from '../i18n/index.ts';
+import { translate, type StringKey } from '../i18n/index.ts';
 import { rangeText, type Eta } from '../parts.ts';
 import type { RenderContext } from '../types.ts';
 
-export function smsBackorderAck(props: { item: string; eta: Eta; cancelUrl: string; review?: boolean }, ctx: RenderContext): string {
-  return translate(ctx.locale, props.review ? 'sms.backorder.ackReview' : 'sms.backorder.ack', { shop: ctx.shop.name, item: props.item, eta: rangeText(ctx, props.eta, true), url: props.cancelUrl }, ctx.strings);
+/*
+ * Order texts lead with the store's order name, the item and its status. Rows
+ * queued before the order name was kept carry none: they use the shorter
+ * `sms.backorder.*` strings rather than print a blank name.
+ */
+interface OrderText {
+  item: string;
+  /** The store's order name (`#1042`). */
+  order?: string;
 }
 
-export function smsBackorderShipped(props: { item: string }, ctx: RenderContext): string {
-  return translate(ctx.locale, 'sms.backorder.shipped', { shop: ctx.shop.name, item: props.item }, ctx.strings);
+const say = (ctx: RenderContext, props: OrderText, named: StringKey, unnamed: StringKey, vars: Record<string, string> = {}) =>
+  translate(ctx.locale, props.order ? named : unnamed, { shop: ctx.shop.name, item: props.item, order: props.order ?? '', ...vars }, ctx.strings);
+
+export function smsBackorderAck(props: OrderText & { eta: Eta; cancelUrl: string; review?: boolean }, ctx: RenderContext): string {
+  const vars = { eta: rangeText(ctx, props.eta, true), url: props.cancelUrl };
+  return props.review ? say(ctx, props, 'sms.order.ackReview', 'sms.backorder.ackReview', vars) : say(ctx, props, 'sms.order.ack', 'sms.backorder.ack', vars);
 }
 
-export function smsBackorderAllocated(props: { item: string }, ctx: RenderContext): string {
-  return translate(ctx.locale, 'sms.backorder.allocated', { shop: ctx.shop.name, item: props.item }, ctx.strings);
+export function smsBackorderShipped(props: OrderText, ctx: RenderContext): string {
+  return say(ctx, props, 'sms.order.shipped', 'sms.backorder.shipped');
 }
 
-export function smsEtaChanged(props: { item: string; to: NonNullable<Eta> }, ctx: RenderContext): string {
-  return translate(ctx.locale, 'sms.eta', { shop: ctx.shop.name, item: props.item, new: rangeText(ctx, props.to, true) }, ctx.strings);
+export function smsBackorderAllocated(props: OrderText, ctx: RenderContext): string {
+  return say(ctx, props, 'sms.order.allocated', 'sms.backorder.allocated');
+}
+
+/** A pre-order's place has no order yet: it hears the dates alone. */
+export function smsEtaChanged(props: OrderText & { to: NonNullable<Eta> }, ctx: RenderContext): string {
+  return say(ctx, props, 'sms.order.eta', 'sms.eta', { new: rangeText(ctx, props.to, true) });
 }

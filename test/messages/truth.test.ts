@@ -120,8 +120,8 @@ describe('9. the offer names the product in its body', () => {
     await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
     const offer = (await mail('a@example.com')).find((m) => m.template === 'offer')!;
     expect(body(offer.text)).toContain('Ocean Tee\nS\nPrice: $25.00');
-    expect(offer.html).toContain('<img src="https://cdn.acme.example/tee.jpg?v=2&amp;w=480" alt="Ocean Tee"');
-    expect(offer.html).toContain('<strong>Ocean Tee</strong>');
+    expect(offer.html).toMatch(/<img\s+alt="Ocean Tee"\s+src="https:\/\/cdn\.acme\.example\/tee\.jpg\?v=2&amp;w=480"/);
+    expect(offer.html).toMatch(/font-weight:700[^>]*>Ocean Tee</);
   });
 
   it('a plain-http image is left out rather than sent', async () => {

@@ -83,6 +83,10 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'POST /v1/admin/connections/:platform/sync': { path: '/v1/admin/connections/shopify/sync' },
     'GET /v1/admin/connections/:platform/progress': { path: '/v1/admin/connections/shopify/progress' },
     'DELETE /v1/admin/connections/:platform': { path: '/v1/admin/connections/shopify' },
+    // Templates are the same for every shop; what a shop's key reaches is only its own copy and its own sender.
+    'GET /v1/admin/templates': { path: '/v1/admin/templates' },
+    'POST /v1/admin/templates/:name/preview': { path: '/v1/admin/templates/offer/preview', body: { locale: 'en' } },
+    'POST /v1/admin/templates/:name/test': { path: '/v1/admin/templates/offer/test', body: { locale: 'en' } },
   };
 }
 

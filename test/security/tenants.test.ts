@@ -159,6 +159,10 @@ describe('admin routes with the wrong shop', () => {
     // A's contact is not B's to see or erase.
     expect(outcomes['GET /v1/admin/contacts/export']).toBe(404);
     expect(outcomes['POST /v1/admin/contacts/erase']).toBe(404);
+    // The copy editor renders B's own copy; a test goes only to B's own sender, still the default here, so none is sent.
+    expect(outcomes['GET /v1/admin/templates']).toBe(200);
+    expect(outcomes['POST /v1/admin/templates/:name/preview']).toBe(200);
+    expect(outcomes['POST /v1/admin/templates/:name/test']).toBe(400);
   });
 
   it.each([

@@ -22,7 +22,7 @@ const SECRET = 'sk_migrated_shop_secret';
 const OLD_ROWS = `
   insert into shops (id, name, publishable_key, secret_key_hash, settings, created_at) values
     ('s1', 'S', 'pk_1', '${sha256(SECRET)}', '${JSON.stringify(settingsSchema.parse({}))}', 0),
-    ('s2', 'T', 'pk_2', 'h2', '${JSON.stringify(settingsSchema.parse({}))}', 0);
+    ('s2', 'T', 'pk_2', 'h2', '${JSON.stringify({ ...settingsSchema.parse({}), brand: undefined })}', 0);
   insert into variants (shop_id, id, product_id, product_title, title, url, inventory, eta_earliest, eta_latest, eta_source, inventory_item_id, created_at, updated_at) values
     ('s1', '222', '9', 'Tee', 'M', null, 5, null, null, null, '7001', 10, 10),
     ('s1', '${GID}/222', 'gid://shopify/Product/9', '', '', 'https://shop.example/products/tee', 0, '2026-05-01', '2026-05-10', 'merchant', null, 5, 5),
@@ -136,6 +136,13 @@ describe('migration 0016: Shopify variant GIDs become the numeric id', () => {
       { signup_id: 6, variant_id: '222', action: 'remove' },
     ]);
     expect(all(`select id from backorders where variant_id = '222' order by created_at, id`)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it('migration 0025: a shop from before emails were branded gets the default brand', () => {
+    expect(all(`select id, json_extract(settings, '$.brand') as brand from shops order by id`)).toEqual([
+      { id: 's1', brand: '{"logoUrl":null,"color":"#1a1a1a"}' },
+      { id: 's2', brand: '{"logoUrl":null,"color":"#1a1a1a"}' },
+    ]);
   });
 
   it('migration 0024: orders from before names were kept are known by their id, as their messages said', () => {

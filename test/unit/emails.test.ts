@@ -10,6 +10,7 @@ const ctx = (over: Partial<RenderContext> = {}): RenderContext => ({
   timeZone: 'UTC',
   strings: {},
   shop: { name: 'Shop & "Co" <b>' },
+  brand: { logoUrl: null, color: '#1a1a1a' },
   sender: { name: 'Shop', email: 'shop@example.com', address: '1 Main St <i>' },
   contact: 'help@example.com',
   unsubscribeUrl: 'https://waitline.test/u/tok',
@@ -30,7 +31,7 @@ describe('signup confirmation', () => {
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
     expect(html).not.toContain('<i>');
-    expect(html).toContain('&lt;script>alert(1)&lt;/script> Tee');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Tee');
     expect(subject).toBe("You're #3 in line for <script>alert(1)</script> Tee");
     expect(text).toContain("You're #3 in line.");
   });

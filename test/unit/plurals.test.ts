@@ -9,6 +9,7 @@ const ctx = (locale: string, strings: RenderContext['strings'] = {}): RenderCont
   timeZone: 'UTC',
   strings,
   shop: { name: 'Acme' },
+  brand: { logoUrl: null, color: '#1a1a1a' },
   sender: { name: 'Acme', email: 'shop@example.com', address: '1 Road' },
   contact: '',
   unsubscribeUrl: url,

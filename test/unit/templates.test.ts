@@ -39,10 +39,10 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'offer-followup': { item: LONG_ITEM, expiresAt: '2026-03-03T12:00:00Z', claimUrl: url },
   'ran-out': { item: LONG_ITEM, position: 150 },
   'offer-withdrawn': { item: LONG_ITEM, position: 2 },
-  'backorder-ack': { item: LONG_ITEM, eta, cancelUrl: url },
-  'backorder-allocated': { item: LONG_ITEM },
-  'backorder-shipped': { item: LONG_ITEM },
-  'eta-changed': { item: LONG_ITEM, to: eta },
+  'backorder-ack': { item: LONG_ITEM, order: '#100234', eta, cancelUrl: url },
+  'backorder-allocated': { item: LONG_ITEM, order: '#100234' },
+  'backorder-shipped': { item: LONG_ITEM, order: '#100234' },
+  'eta-changed': { item: LONG_ITEM, order: '#100234', to: eta },
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url },
   'signup-exists': { item: LONG_ITEM, manageUrl: url },
   'contact-confirm': { kind: 'email', value: 'a•••@example.com', confirmUrl: url },
@@ -78,6 +78,7 @@ const ctx = (locale: string): RenderContext => ({
   timeZone: 'America/Los_Angeles',
   strings: {},
   shop: { name: LONG_SHOP },
+  brand: { logoUrl: null, color: '#1a1a1a' },
   sender: { name: LONG_SHOP, email: 'shop@example.com', address: '1234 Very Long Industrial Park Road, Suite 500, Portland, OR 97201, USA' },
   contact: 'Questions? Reply to this email or call +1 503 555 0100, Monday to Friday 9–5.',
   unsubscribeUrl: url,
@@ -113,6 +114,20 @@ describe.each(['en', 'fr'])('every template in %s with long names', (locale) => 
     expect(text.length).toBeLessThanOrEqual(SMS_LIMIT);
     expect(text).toMatch(/STOP/);
     expect(text).not.toMatch(/\{\w+\}/);
+  });
+});
+
+describe('order texts', () => {
+  const plain = { ...ctx('en'), shop: { name: 'Acme' } };
+  it('lead with the order name, the item and its status', () => {
+    expect(smsTemplates['backorder-ack']({ item: 'Ocean Tee', order: '#1042', eta, cancelUrl: url }, plain)).toMatch(/^Acme order #1042: Ocean Tee backordered, due Apr 1 – Apr 15\. Cancel\/refund: /);
+    expect(smsTemplates['backorder-allocated']({ item: 'Ocean Tee', order: '#1042' }, plain)).toMatch(/^Acme order #1042: Ocean Tee is in stock and being packed/);
+    expect(smsTemplates['backorder-shipped']({ item: 'Ocean Tee', order: '#1042' }, plain)).toMatch(/^Acme order #1042: Ocean Tee has shipped/);
+    expect(smsTemplates['eta-changed']({ item: 'Ocean Tee', order: '#1042', to: eta }, plain)).toBe('Acme order #1042: Ocean Tee now expected Apr 1 – Apr 15.');
+  });
+  it('a row queued before names were kept, or a pre-order, reads without one rather than print a blank', () => {
+    expect(smsTemplates['backorder-shipped']({ item: 'Ocean Tee' }, plain)).toBe('Acme: Ocean Tee is on its way. Thanks for your patience!');
+    expect(smsTemplates['eta-changed']({ item: 'Ocean Tee', to: eta }, plain)).toBe('Acme: new dates for Ocean Tee: Apr 1 – Apr 15.');
   });
 });
 

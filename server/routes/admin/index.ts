@@ -16,6 +16,7 @@ import { purchaseOrdersRoutes } from './purchase-orders.ts';
 import { contactsRoutes } from './contacts.ts';
 import { backordersRoutes } from './backorders.ts';
 import { connectionsRoutes } from './connections.ts';
+import { templatesRoutes } from './templates.ts';
 
 /** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
 export const adminRoutes = createRouter()
@@ -37,4 +38,5 @@ export const adminRoutes = createRouter()
   .route('/', purchaseOrdersRoutes)
   .route('/', contactsRoutes)
   .route('/', backordersRoutes)
-  .route('/', connectionsRoutes);
+  .route('/', connectionsRoutes)
+  .route('/', templatesRoutes);

@@ -4,7 +4,7 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { hasOpenEscalation, openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName, presentEta } from '../variants/upsert.ts';
+import { itemName, productInfo, presentEta } from '../variants/upsert.ts';
 import { inStockAlternative } from './alternative.ts';
 import { etaSince } from './eta-since.ts';
 import { needsReview } from './review.ts';
@@ -55,6 +55,7 @@ export async function backorderUpdate(deps: Deps, backorderId: number, stage: Ca
       key: `backorder:${line.id}:${stage}`,
       template: 'backorder-update',
       props: {
+        product: productInfo(variant),
         stage,
         item,
         eta: presentEta(variant),

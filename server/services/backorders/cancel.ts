@@ -8,7 +8,7 @@ import { NotFound } from '../../lib/errors.ts';
 import { money } from '../../../emails/index.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { needsReview } from './review.ts';
 import { requestStoreRefund } from './write-back.ts';
 
@@ -130,7 +130,7 @@ export async function cancelBackorder(
       backorderId: line.id,
       key: `backorder:${line.id}:cancelled`,
       template: 'backorder-cancelled',
-      props: { item, quantity: owed, order: line.orderName, amount, currency: line.currency },
+      props: { item, product: productInfo(variant), quantity: owed, order: line.orderName, amount, currency: line.currency },
     });
     await batch.flush();
     return { outcome: 'cancelled' as const, line: cancelled, shop };

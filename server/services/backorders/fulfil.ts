@@ -5,7 +5,7 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { lockedLine, releaseLine } from './cancel.ts';
 import { isVip } from './record.ts';
 import { presentBackorder, shopLine } from './view.ts';
@@ -36,8 +36,8 @@ async function shipLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, t
   const item = variant ? itemName(variant) : line.variantId;
   const batch = MessageBatch.for(tx, now);
   const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped` };
-  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
-    batch.sms({ ...common, template: 'backorder-shipped', props: { item } });
+  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, product: variant && productInfo(variant), quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
+    batch.sms({ ...common, template: 'backorder-shipped', props: { item, order: line.orderName } });
   }
   await batch.flush();
   return shipped;

@@ -7,7 +7,7 @@ import { rowToken } from '../../lib/tokens.ts';
 import { money } from '../../../emails/index.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName, presentEta } from '../variants/upsert.ts';
+import { itemName, presentEta, productInfo } from '../variants/upsert.ts';
 
 export const CADENCE_STAGES = ['refine', 'status', 'cancel'] as const;
 export type CadenceStage = (typeof CADENCE_STAGES)[number];
@@ -62,8 +62,8 @@ export async function recordBackorders(
     const eta = presentEta(line.variant);
     const cancelUrl = `${deps.config.publicUrl}/b/${row.token}`;
     const common = { shop, contact, backorderId: row.id, key: `backorder:${row.id}:ack` };
-    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, quantity: line.quantity, eta, vip, cancelUrl, review } })) {
-      batch.sms({ ...common, template: 'backorder-ack', props: { item, eta, cancelUrl, review } });
+    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, product: productInfo(line.variant), quantity: line.quantity, eta, vip, cancelUrl, review } })) {
+      batch.sms({ ...common, template: 'backorder-ack', props: { item, order: order.name, eta, cancelUrl, review } });
     }
     await enqueueJobs(
       tx,

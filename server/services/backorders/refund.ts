@@ -5,7 +5,7 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { Conflict, Invalid } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { lockedLine, refundOf, releaseLine } from './cancel.ts';
 import { presentBackorder, shopLine } from './view.ts';
 
@@ -36,7 +36,7 @@ export async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: C
     backorderId: line.id,
     key: `backorder:${line.id}:refunded`,
     template: 'backorder-refunded',
-    props: { item: variant ? itemName(variant) : line.variantId, quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
+    props: { item: variant ? itemName(variant) : line.variantId, product: variant && productInfo(variant), quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
   });
   await batch.flush();
   return refunded;

@@ -5,7 +5,7 @@ import { backorders, contacts, messages, type Shop, type Variant } from '../../.
 import type { Deps } from '../../context.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { isVip } from './record.ts';
 
 /**
@@ -47,8 +47,8 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
     }
     const contact = (await tx.select().from(contacts).where(eq(contacts.id, line.contactId)))[0]!;
     const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:allocated:${line.served + give}` };
-    if (!batch.email({ ...common, template: 'backorder-allocated', props: { item, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
-      batch.sms({ ...common, template: 'backorder-allocated', props: { item } });
+    if (!batch.email({ ...common, template: 'backorder-allocated', props: { item, product: productInfo(variant), quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
+      batch.sms({ ...common, template: 'backorder-allocated', props: { item, order: line.orderName } });
     }
     if (left > 0) {
       await openEscalation(tx, deps, {

@@ -7,6 +7,7 @@ import { maskContact } from '../../lib/mask.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { sha256, token } from '../../lib/tokens.ts';
 import type { MessageBatch } from '../messages/enqueue.ts';
+import type { ProductInfo } from '../../../emails/types.ts';
 import { itemName } from '../variants/upsert.ts';
 
 export interface ConfirmationRequest {
@@ -19,6 +20,7 @@ export interface ConfirmationRequest {
   smsConsent?: boolean;
   /** The item of the signup that asked, for the double opt-in message. */
   item?: string;
+  product?: ProductInfo;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function requestConfirmation(tx: Tx, deps: Pick<Deps, 'config'>, ba
   let sent: boolean;
   if (kind === 'optin') {
     const props = { item: req.item ?? '', confirmUrl };
-    sent = batch.email({ ...args, template: 'signup-optin', props }) || batch.sms({ ...args, template: 'signup-optin', props });
+    sent = batch.email({ ...args, template: 'signup-optin', props: { ...props, product: req.product } }) || batch.sms({ ...args, template: 'signup-optin', props });
   } else if (kind === 'resubscribe') {
     // The only message an opted-out address can get: the way back, asked for from that address.
     sent = batch.email({ ...args, template: 'email-resubscribe', props: { confirmUrl }, evenIfOptedOut: true });

@@ -8,7 +8,7 @@ import { contactsById } from '../restock/allocate.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
-import { itemName, presentEta } from '../variants/upsert.ts';
+import { itemName, presentEta, productInfo } from '../variants/upsert.ts';
 
 export interface EtaInput {
   earliest: string;
@@ -89,13 +89,14 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
   const people = await contactsById(tx, [...preorders.map((s) => s.contactId), ...owed.map((b) => b.contactId)]);
   const batch = MessageBatch.for(tx, now);
   const item = itemName(updated);
+  const product = productInfo(updated);
   const reason = opts.reason;
   const { publicUrl } = deps.config;
   for (const s of preorders) {
     const contact = people.get(s.contactId)!;
     const common = { shop, contact, signupId: s.id, key: `eta:${change.id}:signup:${s.id}` };
     const action = { label: 'leave' as const, url: `${publicUrl}/u/${contact.token}?s=${s.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, from, to, reason, action } })) {
       batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
     }
   }
@@ -104,8 +105,8 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
     const contact = people.get(b.contactId)!;
     const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
     const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, from, to, reason, action } })) {
-      batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, from, to, reason, action } })) {
+      batch.sms({ ...common, template: 'eta-changed', props: { item, order: b.orderName, to } });
     }
     if (late) {
       await openEscalation(tx, deps, {

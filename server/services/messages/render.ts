@@ -19,6 +19,7 @@ export function renderContext(shop: Shop, contact: Contact, publicUrl: string): 
     timeZone: s.timezone,
     strings: s.strings,
     shop: { name: shop.name },
+    brand: s.brand,
     sender: s.sender,
     contact: s.contact,
     unsubscribeUrl: `${publicUrl}/u/${contact.token}`,

@@ -5,7 +5,7 @@ import { contacts, shops, signups, variants } from '../../../db/schema/index.ts'
 import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { positionOf } from '../signups/position.ts';
-import { itemName, presentEta } from '../variants/upsert.ts';
+import { itemName, presentEta, productInfo } from '../variants/upsert.ts';
 import { preorderMoments, type PreorderStage } from './schedule.ts';
 
 /**
@@ -35,7 +35,7 @@ export async function preorderUpdate(deps: Deps, signupId: number, stage: Preord
       signupId: signup.id,
       key: `preorder:${signup.id}:${stage}`,
       template: 'preorder-update',
-      props: { stage, item: itemName(variant), eta, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
+      props: { stage, item: itemName(variant), product: productInfo(variant), eta, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
     });
     const wrote = batch.size > 0;
     await batch.flush();

@@ -9,7 +9,7 @@ import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { emitAll, emits } from '../webhooks/outbound.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { queueReads, type HeadRow, type QueueReads } from './queue.ts';
 
 /**
@@ -157,7 +157,7 @@ export interface TellOffer {
 export function tellOffers(batch: MessageBatch, deps: Deps, round: TellRound, told: readonly TellOffer[]): void {
   const { publicUrl } = deps.config;
   const item = itemName(round.variant);
-  const product = offerProduct(round.variant);
+  const product = productInfo(round.variant);
   const expiresAt = round.expiresAt.toISOString();
   for (const c of told) {
     const common = { shop: round.shop, contact: c.contact, signupId: c.id, offerId: c.offer.id, key: `offer:${c.offer.id}` };
@@ -182,15 +182,6 @@ export function tellOffers(batch: MessageBatch, deps: Deps, round: TellRound, to
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt, claimUrl } });
   }
 }
-
-/** What the offer shows of the item: the shop's own title, variant, picture and price. */
-export const offerProduct = (v: Variant) => ({
-  title: v.productTitle || itemName(v),
-  variant: v.title === 'Default Title' ? '' : v.title,
-  imageUrl: v.imageUrl,
-  price: v.price,
-  currency: v.currency,
-});
 
 /**
  * While at least MAX_QUANTITY units remain every signup fits, so the head is read

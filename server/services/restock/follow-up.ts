@@ -3,7 +3,7 @@ import { transaction } from '../../../db/transaction.ts';
 import { messages, offers, shops, signups, variants } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { contactsById } from './allocate.ts';
 import { toldOffers } from './announce.ts';
 
@@ -63,6 +63,7 @@ export async function followUpRound(deps: Deps, shopId: string, variantId: strin
         template: 'offer-followup',
         props: {
           item,
+          product: productInfo(variant),
           kind: signup.kind,
           quantity: offer.units,
           expiresAt,

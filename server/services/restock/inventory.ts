@@ -7,7 +7,7 @@ import type { Deps } from '../../context.ts';
 import { holdsChanged } from '../platform/reservations.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { positionOf } from '../signups/position.ts';
 import { contactsById, allocate } from './allocate.ts';
 import { serveBackorders } from '../backorders/serve.ts';
@@ -151,7 +151,7 @@ async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Vari
     const contact = (await contactsById(tx, [signup.contactId])).get(signup.contactId)!;
     const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };
     const position = (await positionOf(tx, signup)) ?? 1;
-    batch.email({ ...common, template: 'offer-withdrawn', props: { item, kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
+    batch.email({ ...common, template: 'offer-withdrawn', props: { item, product: productInfo(variant), kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
   await batch.flush();

@@ -3,7 +3,7 @@ import type { Shop, Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { contactsById } from './allocate.ts';
 import { queueReads } from './queue.ts';
 
@@ -27,6 +27,7 @@ export async function tellStillWaiting(
   const people = await contactsById(tx, waiting.map((w) => w.contactId));
   const batch = MessageBatch.for(tx, now);
   const item = itemName(variant);
+  const product = productInfo(variant);
   const holdMs = durationMs(holdDuration);
   waiting.forEach((w, i) => {
     const contact = people.get(w.contactId)!;
@@ -35,7 +36,7 @@ export async function tellStillWaiting(
     const sent = batch.email({
       ...common,
       template: 'ran-out',
-      props: { item, kind: w.kind, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
+      props: { item, product, kind: w.kind, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
     });
     // A text costs the merchant money: only for people we cannot email.
     if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTBOUND_EVENTS } from '../../../db/schema/webhook-deliveries.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { country, duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
+import { refineCopy } from './copy.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
 
@@ -44,6 +45,17 @@ export const settingsSchema = z.object({
     .strict()
     .default({ name: 'Waitline', email: 'waitline@localhost', address: '' }),
   contact: plainText(300).default(''),
+  /** How the shop's emails look: its logo (an https image, shown at most 200 px wide) and its brand colour (buttons, accents). */
+  brand: z
+    .object({
+      logoUrl: httpUrl.refine((s) => s.startsWith('https://'), 'must be an https URL').nullable(),
+      color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour such as #1a1a1a')
+        .transform((s) => s.toLowerCase()),
+    })
+    .strict()
+    .default({ logoUrl: null, color: '#1a1a1a' }),
   /** Where the shop sells; SMS goes to this country unless `sms.allowedCountries` names others. */
   country: country.default('US'),
   /** Against SMS pumping: only mobile numbers in these countries, and at most this many texts an hour. */
@@ -83,7 +95,7 @@ export const settingsSchema = z.object({
     })
     .strict()
     .default({ orderValue: 50_000, etaDays: 30, vipOrders: 3, webhookUrl: null, webhookSecret: null }),
-  strings: z.record(locale, z.record(stringKey, plainText(500))).default({}),
+  strings: z.record(locale, z.record(stringKey, plainText(500))).superRefine(refineCopy).default({}),
   theme: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a theme key such as accent'), plainText(100)).default({}),
   /** The merchant's endpoint for outbound events, signed Standard Webhooks style with `secret` (whsec_…). */
   webhooks: z

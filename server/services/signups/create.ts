@@ -13,7 +13,7 @@ import { upsertContact, type ContactAsks, type ContactInput } from '../contacts/
 import { requestConfirmation } from '../contacts/confirmations.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { variantStats } from '../variants/stats.ts';
-import { itemName, presentEta } from '../variants/upsert.ts';
+import { itemName, productInfo, presentEta } from '../variants/upsert.ts';
 import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
@@ -114,7 +114,7 @@ async function join(deps: Deps, tx: Tx, shop: Shop, input: SignupInput): Promise
   if (signup.status === 'pending') {
     // One confirmation request per linkResendMs per address, however many places a
     // bot asks for in its name; the link confirms every place the address is pending in.
-    await requestConfirmation(tx, deps, batch, { shop, contact, kind: 'optin', signupId: signup.id, item: itemName(variant) }, now);
+    await requestConfirmation(tx, deps, batch, { shop, contact, kind: 'optin', signupId: signup.id, item: itemName(variant), product: productInfo(variant) }, now);
   } else {
     confirmation(batch, deps, { shop, contact, signup, variant, position: position ?? 1 });
     if (signup.kind === 'preorder') await schedulePreorder(tx, shop, [signup], variant, now);
@@ -184,7 +184,7 @@ async function remindOfPlace(tx: Tx, batch: MessageBatch, deps: Deps, args: { sh
   const common = { shop, contact, signupId: signup.id, key: `signup:${signup.id}:exists:${now.getTime()}` };
   const manageUrl = `${deps.config.publicUrl}/s/${signup.token}`;
   const position = await positionOf(tx, signup);
-  if (!batch.email({ ...common, template: 'signup-exists', props: { item, kind: signup.kind, position, manageUrl } })) {
+  if (!batch.email({ ...common, template: 'signup-exists', props: { item, product: productInfo(variant), kind: signup.kind, position, manageUrl } })) {
     batch.sms({ ...common, template: 'signup-exists', props: { item, manageUrl } });
   }
 }
@@ -210,6 +210,7 @@ export function confirmation(
     template: 'signup-confirmation',
     props: {
       item,
+      product: productInfo(variant),
       kind: signup.kind,
       position,
       eta: presentEta(variant),

@@ -6,7 +6,7 @@ import { schedulePeriodic } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
-import { itemName } from '../variants/upsert.ts';
+import { itemName, productInfo } from '../variants/upsert.ts';
 import { leaveQueues } from './cancel.ts';
 import { signupByToken } from './find.ts';
 import { positionOf } from './position.ts';
@@ -72,7 +72,7 @@ function askStillInterested(deps: Deps, shop: Shop, startedBy: Date, now: Date):
       const sent = batch.email({
         ...common,
         template: 'still-interested',
-        props: { item, kind: signup.kind, position, keepUrl, deadline: new Date(now.getTime() + grace).toISOString(), leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
+        props: { item, product: productInfo(variant), kind: signup.kind, position, keepUrl, deadline: new Date(now.getTime() + grace).toISOString(), leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
       });
       if (!sent) batch.sms({ ...common, template: 'still-interested', props: { item, position, keepUrl } });
     }

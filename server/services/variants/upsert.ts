@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import { variants, type Shop, type Variant, type VariantMode } from '../../../db/schema/index.ts';
+import type { ProductInfo } from '../../../emails/types.ts';
 import type { Deps } from '../../context.ts';
 import { applyInventory, lockedVariant } from '../restock/inventory.ts';
 
@@ -93,6 +94,15 @@ export function presentVariant(v: Variant) {
     updatedAt: v.updatedAt.toISOString(),
   };
 }
+
+/** The item as an email shows it: the shop's own title, variant, picture and price (emails/types.ts ProductInfo). */
+export const productInfo = (v: Variant): ProductInfo => ({
+  title: v.productTitle || itemName(v),
+  variant: v.title === 'Default Title' ? '' : v.title,
+  imageUrl: v.imageUrl,
+  price: v.price,
+  currency: v.currency,
+});
 
 export const itemName = (v: Pick<Variant, 'id' | 'productTitle' | 'title'>) =>
   [v.productTitle, v.title].filter((s) => s && s !== 'Default Title').join(' – ') || v.id;
