@@ -12,6 +12,8 @@ import { backorderCancelled } from './backorder-cancelled.tsx';
 import { backorderRefunded } from './backorder-refunded.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
+import { statusLink } from './status-link.tsx';
+import { smsStatusLink } from './sms/status-link.ts';
 import { smsBackorderAck, smsBackorderAllocated, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
 import { stillInterested } from './still-interested.tsx';
@@ -49,6 +51,7 @@ export const emailTemplates = {
   'signup-exists': forAudience(lineOf, signupExists),
   'contact-confirm': forAudience('contact', contactConfirm),
   'email-resubscribe': forAudience('contact', emailResubscribe),
+  'status-link': forAudience('order', statusLink),
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
@@ -65,6 +68,7 @@ export const smsTemplates = {
   'still-interested': smsStillInterested,
   'signup-exists': smsSignupExists,
   'contact-confirm': smsContactConfirm,
+  'status-link': smsStatusLink,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

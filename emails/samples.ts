@@ -115,6 +115,7 @@ export const emailSamples: EmailSample[] = [
   email('contact-confirm', 'contact-confirm-email', { kind: 'email', value: 'j•••@example.com', confirmUrl: link('contact/confirm/Rt5uW1') }),
   email('contact-confirm', 'contact-confirm-phone', { kind: 'phone', value: '+1 •••-•••-0142', confirmUrl: link('contact/confirm/Rt5uW1') }),
   email('email-resubscribe', 'email-resubscribe', { confirmUrl: link('contact/resubscribe/Vb6nY3') }),
+  withProduct(email('status-link', 'status-link', { item, quantity: 2, order: '#1042', url: link('s/Qm9vS2Fj') })),
 ];
 
 export const smsSamples: SmsSample[] = [
@@ -132,6 +133,7 @@ export const smsSamples: SmsSample[] = [
   sms('still-interested', 'still-interested', { item, position: 14, keepUrl: link('keep/Lp0v3s') }),
   sms('signup-exists', 'signup-exists', { item, manageUrl: link('manage/Mn8c2Q') }),
   sms('contact-confirm', 'contact-confirm', { kind: 'email', value: 'j•••@example.com', confirmUrl: link('contact/confirm/Rt5uW1') }),
+  sms('status-link', 'status-link', { item, order: '#1042', url: link('s/Qm9vS2Fj') }),
 ];
 
 /** The first sample of a template. */

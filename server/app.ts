@@ -10,7 +10,7 @@ import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
 import { confirmRoutes } from './routes/confirm.tsx';
-import { placeRoutes } from './routes/place.tsx';
+import { statusRoutes } from './routes/status.tsx';
 import { keepRoutes } from './routes/keep.tsx';
 import { offerRoutes } from './routes/offers.tsx';
 import { backorderRoutes } from './routes/backorders.tsx';
@@ -49,7 +49,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);
   app.route('/', confirmRoutes);
-  app.route('/', placeRoutes);
+  app.route('/', statusRoutes);
   app.route('/', keepRoutes);
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);

@@ -28,6 +28,7 @@ const KINDS: Record<string, string> = {
   cancel_request: 'Asks to cancel',
   sms_budget: 'SMS budget reached',
   uncounted_stock: 'Back in stock, uncounted',
+  switch_request: 'Asks to switch item',
 };
 
 /** The human queue: each case with its context, the recommended action, and a way to close it. */

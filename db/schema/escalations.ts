@@ -12,6 +12,7 @@ export const ESCALATION_KINDS = [
   'cancel_request',
   'sms_budget',
   'uncounted_stock',
+  'switch_request',
 ] as const;
 export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 

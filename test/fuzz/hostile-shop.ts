@@ -75,6 +75,8 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 2 });
   await ok('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
   await ok('POST', '/v1/admin/orders', { id: 'order-1', email: 'olga@example.com', phone: '+14155550125', currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 3, price: 90_000 }] });
+  // The order lookup mails its status link to the address on the order.
+  await t.call('POST', '/status', { raw: new URLSearchParams({ shop: shop.pk, order: 'order-1', contact: 'olga@example.com' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   // Small enough for its customer to cancel alone (a large order's cancel goes to a person); the refund is then recorded.
   await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 9_000, lineItems: [{ variantId: '4403', quantity: 2, price: 4_500 }] });
   const second = (await first<{ id: number; token: string }>(t.deps.db, sql`select id, token from backorders where shop_id = ${shop.id} and order_id = 'order-2'`))!;

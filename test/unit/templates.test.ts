@@ -30,6 +30,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'signup-exists': { item: LONG_ITEM, position: 4321, manageUrl: url },
   'contact-confirm': { kind: 'phone', value: '+•••••••0123', confirmUrl: url },
   'email-resubscribe': { confirmUrl: url },
+  'status-link': { item: LONG_ITEM, quantity: 2, order: '#100234', url },
 };
 
 const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
@@ -46,6 +47,7 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url },
   'signup-exists': { item: LONG_ITEM, manageUrl: url },
   'contact-confirm': { kind: 'email', value: 'a•••@example.com', confirmUrl: url },
+  'status-link': { item: LONG_ITEM, order: '#100234', url },
 };
 
 const LONG_REASON = 'The supplier moved the container to a later ship because of a port strike.';

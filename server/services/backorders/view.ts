@@ -27,7 +27,7 @@ export function backorderStatus(line: Backorder): 'open' | 'allocated' | 'shippe
 }
 
 /** The next cadence mail still due for a waiting line, if any. */
-async function nextUpdateAt(db: DbOrTx, line: Backorder): Promise<Date | null> {
+export async function nextUpdateAt(db: DbOrTx, line: Backorder): Promise<Date | null> {
   if (line.status !== 'waiting') return null;
   const [next] = await db
     .select({ runAt: jobs.runAt })
