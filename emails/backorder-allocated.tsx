@@ -1,11 +1,13 @@
 import { renderEmail } from './layout.ts';
 import { bind, loyalty } from './parts.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderAllocatedProps {
   item: string;
   /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
   /** Units set aside from this restock, and units still owed after it. */
   quantity: number;
   remaining: number;

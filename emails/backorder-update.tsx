@@ -1,7 +1,7 @@
 import { renderEmail, type Block } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
 import { bind, etaText, loyalty, rangeText, type Eta } from './parts.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface BackorderUpdateProps {
   /** Day 3: refined ETA or "checking with the supplier"; day 7: status and an alternative; day 14: status and the cancel offer. */
@@ -9,6 +9,8 @@ export interface BackorderUpdateProps {
   item: string;
   /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
   eta: Eta;
   /** Day 3: a date was confirmed since the order (rows written before `outcome` existed carry only this). */
   confirmed: boolean;

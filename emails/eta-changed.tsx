@@ -1,12 +1,14 @@
 import { renderEmail, type Block } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
 import { bind, rangeText, type Eta } from './parts.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface EtaChangedProps {
   item: string;
   /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
   from: Eta;
   to: NonNullable<Eta>;
   reason: string | null;

@@ -1,4 +1,4 @@
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, RenderContext, RenderedEmail, StatusInfo } from './types.ts';
 
 /** Why this person gets this message: the footer says so, and order mails carry no "leave this waitlist" link. */
 export type Audience = 'waitlist' | 'preorder' | 'order' | 'contact';
@@ -12,9 +12,9 @@ type Render<P> = (props: P, ctx: RenderContext) => RenderedEmail;
 export const forAudience =
   <P,>(audience: Audience | ((props: P) => Audience), render: Render<P>): Render<P> =>
   (props, ctx) => {
-    const { item, product } = props as { item?: unknown; product?: ProductInfo };
+    const { item, product, status } = props as { item?: unknown; product?: ProductInfo; status?: StatusInfo };
     const kind = typeof audience === 'function' ? audience(props) : audience;
-    return render(props, { ...ctx, footer: { audience: kind, item: typeof item === 'string' ? item : '' }, product });
+    return render(props, { ...ctx, footer: { audience: kind, item: typeof item === 'string' ? item : '' }, product, status });
   };
 
 /** A place in a line is a waitlist place unless it is a pre-order; rows stored before `kind` existed were waitlist places. */

@@ -1,5 +1,5 @@
 import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
-import { translate, type StringKey } from './i18n/index.ts';
+import { formatDate, translate, type StringKey } from './i18n/index.ts';
 import { esc, piece } from './mjml/kit.ts';
 import { money, safeImageUrl } from './parts.ts';
 
@@ -133,12 +133,29 @@ function renderText(content: EmailContent, ctx: RenderContext): string {
   return lines.join('\n');
 }
 
+/** The order's name, above the body, for messages that do not say it themselves. */
+const statusLead = (ctx: RenderContext): Block[] => (ctx.status?.order ? [{ kind: 'p', text: t(ctx, 'email.status.order', { order: ctx.status.order }) }] : []);
+
+/** When the customer hears next (a day in the shop's time zone) and where to look meanwhile. */
+function statusTail(ctx: RenderContext): Block[] {
+  const status = ctx.status;
+  if (!status) return [];
+  const blocks: Block[] = [];
+  if (status.nextUpdate) {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(status.nextUpdate));
+    blocks.push({ kind: 'p', text: t(ctx, 'email.status.next', { date: formatDate(day, ctx.locale) }) });
+  }
+  blocks.push({ kind: 'link', label: t(ctx, 'email.status.link'), url: status.url });
+  return blocks;
+}
+
 /** One description, two parts: every merchant and shopper string is escaped into the HTML. */
 export function renderEmail(content: EmailContent, ctx: RenderContext): RenderedEmail {
   // A subject is one header line: never let content break it.
   const subject = content.subject.replace(/[\r\n]+/g, ' ').trim();
   // Every message about an item shows it, right under the heading.
   const item = ctx.footer?.item;
-  const full = item && !content.blocks.some((b) => b.kind === 'product') ? { ...content, blocks: [productBlock(ctx, item, ctx.product), ...content.blocks] } : content;
+  const card = item && !content.blocks.some((b) => b.kind === 'product') ? [productBlock(ctx, item, ctx.product)] : [];
+  const full = { ...content, blocks: [...card, ...statusLead(ctx), ...content.blocks, ...statusTail(ctx)] };
   return { subject, html: renderHtml(full, ctx, subject), text: renderText(full, ctx) };
 }

@@ -1,6 +1,6 @@
 import { renderEmail } from './layout.ts';
 import { formatTime, translate, type StringKey } from './i18n/index.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface OfferProps {
   item: string;
@@ -17,6 +17,8 @@ export interface OfferProps {
   leaveUrl: string;
   /** The variant as the shop lists it; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
 }
 
 /** The hold: inventory-aware and honest about the clock. */

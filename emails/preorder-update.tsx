@@ -1,7 +1,7 @@
 import { renderEmail } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
 import { bind, type Eta } from './parts.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface PreorderProps {
   /** Halfway to the earliest date, or a few days before it. */
@@ -9,6 +9,8 @@ export interface PreorderProps {
   item: string;
   /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
   eta: NonNullable<Eta>;
   position: number;
   leaveUrl: string;

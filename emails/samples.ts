@@ -1,5 +1,5 @@
 import type { EmailProps, EmailTemplate, SmsProps, SmsTemplate, RenderContext } from './index.ts';
-import type { ProductInfo } from './types.ts';
+import type { ProductInfo, StatusInfo } from './types.ts';
 
 /**
  * Realistic props for every template and each of its branches: what previews, the copy editor and the
@@ -36,8 +36,22 @@ const reason = 'Our supplier’s fabric delivery slipped by two weeks.';
  */
 const withProduct = <T extends EmailTemplate>(sample: EmailSample<T>): EmailSample<T> => ({
   ...sample,
-  props: { ...sample.props, product } as EmailProps<T>,
+  props: { ...sample.props, product, ...statusOf(sample) } as EmailProps<T>,
 });
+
+/**
+ * The status lines a real message of that kind carries: an order message names the order (unless its body
+ * does) and, while updates are scheduled, the next one; a place's messages link its page; an opt-in has no place yet.
+ */
+function statusOf(sample: EmailSample): { status?: StatusInfo } {
+  const url = link('s/Qm9vS2FjU3RhdHVz');
+  const order = sample.template.startsWith('backorder-') || (sample.template === 'eta-changed' && (sample.props as { action: { label: string } }).action.label === 'cancel');
+  if (sample.template === 'signup-optin') return {};
+  if (!order) return { status: { url } };
+  if (sample.template === 'backorder-cancelled' || sample.template === 'backorder-refunded') return { status: { url } };
+  const scheduled = sample.template === 'backorder-ack' || (sample.template === 'backorder-update' && (sample.props as { stage: string }).stage !== 'cancel');
+  return { status: { url, order: '#1042', ...(scheduled ? { nextUpdate: '2026-03-12T15:00:00Z' } : {}) } };
+}
 
 const email = <T extends EmailTemplate>(template: T, name: string, props: EmailProps<T>): EmailSample<T> => ({ template, name, props });
 const sms = <T extends SmsTemplate>(template: T, name: string, props: SmsProps<T>): SmsSample<T> => ({ template, name, props });
@@ -60,15 +74,15 @@ export const emailSamples: EmailSample[] = [
   withProduct(email('signup-optin', 'signup-optin', { item, confirmUrl: link('confirm/7hQ2mZ') })),
   email('offer', 'offer-restock', {
     item, kind: 'waitlist', reason: 'restock', units: 40, quantity: 1, position: 6,
-    expiresAt: '2026-03-04T17:00:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product,
+    expiresAt: '2026-03-04T17:00:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product, status: { url: link('s/Qm9vS2FjU3RhdHVz') },
   }),
   email('offer', 'offer-cascade', {
     item, kind: 'waitlist', reason: 'cascade', units: 12, quantity: 2, position: 19,
-    expiresAt: '2026-03-05T09:30:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product,
+    expiresAt: '2026-03-05T09:30:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product, status: { url: link('s/Qm9vS2FjU3RhdHVz') },
   }),
   email('offer', 'offer-preorder', {
     item, kind: 'preorder', reason: 'restock', units: 120, quantity: 1, position: 2,
-    expiresAt: '2026-04-08T17:00:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product,
+    expiresAt: '2026-04-08T17:00:00Z', claimUrl: link('claim/Xy7pQ2'), leaveUrl: link('leave/9f3k2'), product, status: { url: link('s/Qm9vS2FjU3RhdHVz') },
   }),
   // A hold stored before offers carried the product: the item name stands in for the card.
   email('offer', 'offer-without-product', {

@@ -1,11 +1,13 @@
 import { renderEmail } from './layout.ts';
 import { formatTime, translate, type StringKey } from './i18n/index.ts';
-import type { ProductInfo, RenderContext, RenderedEmail } from './types.ts';
+import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
 export interface StillInterestedProps {
   item: string;
   /** The variant as the shop lists it, shown with its picture and price; rows written before it existed name only `item`. */
   product?: ProductInfo;
+  /** The status page, the order name and the next update, for the lines every order and place message ends with. */
+  status?: StatusInfo;
   /** Which line the place is in; the footer says why this person hears from the shop. */
   kind?: 'waitlist' | 'preorder';
   position: number;

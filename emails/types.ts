@@ -19,6 +19,18 @@ export interface RenderContext {
   footer?: { audience: 'waitlist' | 'preorder' | 'order' | 'contact'; item: string };
   /** Set by the template registry from the props: the item's card under the heading. */
   product?: ProductInfo;
+  /** Set by the template registry from the props: the order name, the next update and the status link. */
+  status?: StatusInfo;
+}
+
+/** Where a customer checks their order or place, and what to expect next (issue 22). */
+export interface StatusInfo {
+  /** The status page, `/s/:token`. */
+  url: string;
+  /** The store's order name, for order messages whose body does not already say it. */
+  order?: string;
+  /** ISO 8601 instant of the next scheduled update, when one is scheduled. */
+  nextUpdate?: string | null;
 }
 
 /** The item a message is about, as the shop lists it: shown with its picture and price where known. */

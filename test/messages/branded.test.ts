@@ -88,3 +88,30 @@ describe('branded emails', () => {
     expect(m!.html).not.toContain('<b>');
   });
 });
+
+describe('order and place messages end with what the customer knows (issue 22, point 1)', () => {
+  it('the acknowledgement names the order, the next update date and the status page, which answers', async () => {
+    const shop = await shopWithVariant(t, { eta: { earliest: '2026-03-20', latest: '2026-03-27' } }, { quietHours: null, timezone: 'America/New_York', backorderCadence: { refine: 'P3D', status: 'P7D', cancelOffer: 'P14D' } });
+    await shop.admin('POST', '/v1/admin/orders', { id: 'o1', name: '#1042', email: 'jane@example.com', currency: 'USD', total: 2500, lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] });
+    await t.dispatch();
+    const ack = (await allMessages(t)).find((m) => m.template === 'backorder-ack')!;
+    const next = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'America/New_York' }).format(new Date(t.clock.now().getTime() + 3 * 86_400_000));
+    expect(ack.text).toContain('Order #1042');
+    expect(ack.text).toContain(`Next update by ${next}, sooner if anything changes.`);
+    const status = /Check status: (https:\/\/waitline\.test(\/s\/[\w-]+))/.exec(ack.text)!;
+    expect(ack.html).toContain(`href="${status[1]}"`);
+    const page = await t.call('GET', status[2]!);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('#1042');
+  });
+
+  it('a place’s confirmation links its page; an order message whose body names the order does not repeat it', async () => {
+    const shop = await shopWithVariant(t, {}, { quietHours: null });
+    await shop.signup({ email: 'ann@example.com' });
+    await t.dispatch();
+    const confirmation = (await allMessages(t)).find((m) => m.template === 'signup-confirmation')!;
+    const link = /Check status: https:\/\/waitline\.test(\/s\/[\w-]+)/.exec(confirmation.text)![1]!;
+    expect((await t.call('GET', link)).status).toBe(200);
+    expect(confirmation.text).not.toContain('Next update by');
+  });
+});

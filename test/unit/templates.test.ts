@@ -33,6 +33,12 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'status-link': { item: LONG_ITEM, quantity: 2, order: '#100234', url },
 };
 
+// Every order and place message ends with its status lines (the order name, the next update, the page): counted too.
+for (const [name, props] of Object.entries(emailProps) as Array<[string, Record<string, unknown>]>) {
+  if (['signup-optin', 'contact-confirm', 'email-resubscribe'].includes(name)) continue;
+  props.status = name.startsWith('backorder-') ? { url, order: '#100234', nextUpdate: '2026-03-12T15:00:00Z' } : { url };
+}
+
 const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'signup-confirmation': { item: LONG_ITEM, position: 1234 },
   'signup-optin': { item: LONG_ITEM, confirmUrl: url },

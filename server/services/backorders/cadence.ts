@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { nextUpdateAt } from './view.ts';
 import { backorders, contacts, shops, variants } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
@@ -56,6 +57,8 @@ export async function backorderUpdate(deps: Deps, backorderId: number, stage: Ca
       template: 'backorder-update',
       props: {
         product: productInfo(variant),
+        // This stage's job is running, so the next pending one is the next update.
+        status: { url: `${deps.config.publicUrl}/s/${line.token}`, order: line.orderName, nextUpdate: (await nextUpdateAt(tx, line))?.toISOString() ?? null },
         stage,
         item,
         eta: presentEta(variant),

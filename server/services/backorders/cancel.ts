@@ -130,7 +130,7 @@ export async function cancelBackorder(
       backorderId: line.id,
       key: `backorder:${line.id}:cancelled`,
       template: 'backorder-cancelled',
-      props: { item, product: productInfo(variant), quantity: owed, order: line.orderName, amount, currency: line.currency },
+      props: { item, product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}` }, quantity: owed, order: line.orderName, amount, currency: line.currency },
     });
     await batch.flush();
     return { outcome: 'cancelled' as const, line: cancelled, shop };

@@ -27,7 +27,8 @@ export const SHIPPABLE = ['waiting', 'allocated'] as const;
  * `line` was read under its variant's lock (`lockedLine`).
  * Null when the line was no longer shippable, and nothing changed.
  */
-async function shipLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, tracking: Tracking, now: Date): Promise<Backorder | null> {
+async function shipLine(tx: Tx, deps: Deps, shop: Shop, line: Backorder, contact: Contact, tracking: Tracking): Promise<Backorder | null> {
+  const now = deps.clock.now();
   const stored = Object.keys(tracking).length > 0 ? tracking : null;
   if (!(await releaseLine(tx, line, now, 'shipped'))) return null;
   const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
@@ -36,7 +37,7 @@ async function shipLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, t
   const item = variant ? itemName(variant) : line.variantId;
   const batch = MessageBatch.for(tx, now);
   const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped` };
-  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, product: variant && productInfo(variant), quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
+  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}`, order: line.orderName }, quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
     batch.sms({ ...common, template: 'backorder-shipped', props: { item, order: line.orderName } });
   }
   await batch.flush();
@@ -54,7 +55,7 @@ export async function recordFulfilment(deps: Deps, shop: Shop, id: number, track
     const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
     const already = () => Conflict(`This backorder line is already ${line.refundedAt ? 'refunded' : line.status}`);
     if (!(SHIPPABLE as readonly string[]).includes(line.status)) throw already();
-    const shipped = await shipLine(tx, shop, line, contact, tracking, deps.clock.now());
+    const shipped = await shipLine(tx, deps, shop, line, contact, tracking);
     if (!shipped) throw already();
     const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
     return presentBackorder(tx, shipped, variant);
@@ -80,7 +81,7 @@ export async function shipOrderLines(deps: Deps, shop: Shop, orderId: string, va
     const done = await transaction(deps.db, async (tx) => {
       const { line, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, id));
       if (!(SHIPPABLE as readonly string[]).includes(line.status)) return false;
-      return (await shipLine(tx, shop, line, contact, tracking, deps.clock.now())) !== null;
+      return (await shipLine(tx, deps, shop, line, contact, tracking)) !== null;
     });
     if (done) shipped++;
   }

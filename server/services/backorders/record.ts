@@ -61,8 +61,9 @@ export async function recordBackorders(
     const item = itemName(line.variant);
     const eta = presentEta(line.variant);
     const cancelUrl = `${deps.config.publicUrl}/b/${row.token}`;
+    const status = { url: `${deps.config.publicUrl}/s/${row.token}`, order: order.name, nextUpdate: new Date(now.getTime() + durationMs(cadence.refine)).toISOString() };
     const common = { shop, contact, backorderId: row.id, key: `backorder:${row.id}:ack` };
-    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, product: productInfo(line.variant), quantity: line.quantity, eta, vip, cancelUrl, review } })) {
+    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, product: productInfo(line.variant), status, quantity: line.quantity, eta, vip, cancelUrl, review } })) {
       batch.sms({ ...common, template: 'backorder-ack', props: { item, order: order.name, eta, cancelUrl, review } });
     }
     await enqueueJobs(

@@ -16,7 +16,8 @@ import { presentBackorder, shopLine } from './view.ts';
  * customer's cancel opened is resolved. `line` was read under its variant's
  * lock and owes units; null when it was refunded meanwhile, and nothing changed.
  */
-export async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: Contact, amount: number, now: Date): Promise<Backorder | null> {
+export async function refundLine(tx: Tx, deps: Deps, shop: Shop, line: Backorder, contact: Contact, amount: number): Promise<Backorder | null> {
+  const now = deps.clock.now();
   if (line.status === 'waiting') await releaseLine(tx, line, now);
   const [refunded] = await tx
     .update(backorders)
@@ -36,7 +37,7 @@ export async function refundLine(tx: Tx, shop: Shop, line: Backorder, contact: C
     backorderId: line.id,
     key: `backorder:${line.id}:refunded`,
     template: 'backorder-refunded',
-    props: { item: variant ? itemName(variant) : line.variantId, product: variant && productInfo(variant), quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
+    props: { item: variant ? itemName(variant) : line.variantId, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}` }, quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
   });
   await batch.flush();
   return refunded;
@@ -58,7 +59,7 @@ export async function recordRefund(deps: Deps, shop: Shop, id: number, input: { 
     const paid = refundOf(line);
     const amount = input.amount ?? paid;
     if (amount > paid) throw Invalid(`must be at most ${paid}, what was paid for the ${owed} unit(s) not shipped (minor units)`, 'amount');
-    const refunded = await refundLine(tx, shop, line, contact, amount, deps.clock.now());
+    const refunded = await refundLine(tx, deps, shop, line, contact, amount);
     if (!refunded) throw Conflict('This backorder line was already recorded as refunded');
     const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
     return presentBackorder(tx, refunded, variant);
@@ -101,7 +102,7 @@ export async function refundOrderLines(deps: Deps, shop: Shop, orderId: string, 
       const amount = Math.min(refund.perUnit * owed, refundOf(line));
       if (amount <= 0) return false;
       units -= owed;
-      return (await refundLine(tx, shop, line, contact, amount, deps.clock.now())) !== null;
+      return (await refundLine(tx, deps, shop, line, contact, amount)) !== null;
     });
     if (done) refunded++;
     else deps.log('shopify refund left for a person', { shop: shop.id, order: orderId, backorder: id });

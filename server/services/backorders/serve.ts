@@ -47,7 +47,7 @@ export async function serveBackorders(tx: Tx, deps: Deps, args: { shop: Shop; va
     }
     const contact = (await tx.select().from(contacts).where(eq(contacts.id, line.contactId)))[0]!;
     const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:allocated:${line.served + give}` };
-    if (!batch.email({ ...common, template: 'backorder-allocated', props: { item, product: productInfo(variant), quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
+    if (!batch.email({ ...common, template: 'backorder-allocated', props: { item, product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}`, order: line.orderName }, quantity: give, remaining: left, vip: isVip(shop, contact) } })) {
       batch.sms({ ...common, template: 'backorder-allocated', props: { item, order: line.orderName } });
     }
     if (left > 0) {

@@ -127,7 +127,7 @@ async function confirm(deps: Deps, shop: Shop, wb: WriteBack, line: Backorder, m
     const { line: locked, contact } = await lockedLine(tx, () => shopLine(tx, shop.id, line.id));
     // The amount the store refunded, never more than was paid for the units not shipped.
     const amount = Math.min(made.amount, refundOf(locked));
-    if (!locked.refundedAt && amount > 0) await refundLine(tx, shop, locked, contact, amount, deps.clock.now());
+    if (!locked.refundedAt && amount > 0) await refundLine(tx, deps, shop, locked, contact, amount);
     await tx
       .update(writeBacks)
       .set({ status: 'done', amount: made.amount, currency: made.currencyCode, platformId: made.refundId, error: null, finishedAt: deps.clock.now() })

@@ -96,7 +96,7 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
     const contact = people.get(s.contactId)!;
     const common = { shop, contact, signupId: s.id, key: `eta:${change.id}:signup:${s.id}` };
     const action = { label: 'leave' as const, url: `${publicUrl}/u/${contact.token}?s=${s.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, from, to, reason, action } })) {
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${s.token}` }, from, to, reason, action } })) {
       batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
     }
   }
@@ -105,7 +105,7 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
     const contact = people.get(b.contactId)!;
     const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
     const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, from, to, reason, action } })) {
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${b.token}`, order: b.orderName }, from, to, reason, action } })) {
       batch.sms({ ...common, template: 'eta-changed', props: { item, order: b.orderName, to } });
     }
     if (late) {

@@ -35,7 +35,7 @@ export async function preorderUpdate(deps: Deps, signupId: number, stage: Preord
       signupId: signup.id,
       key: `preorder:${signup.id}:${stage}`,
       template: 'preorder-update',
-      props: { stage, item: itemName(variant), product: productInfo(variant), eta, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
+      props: { stage, item: itemName(variant), product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${signup.token}` }, eta, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
     });
     const wrote = batch.size > 0;
     await batch.flush();

@@ -177,6 +177,7 @@ export function tellOffers(batch: MessageBatch, deps: Deps, round: TellRound, to
         claimUrl,
         leaveUrl: `${publicUrl}/u/${c.contact.token}?s=${c.token}`,
         product,
+        status: { url: `${publicUrl}/s/${c.token}` },
       },
     });
     batch.sms({ ...common, template: 'offer', props: { item, expiresAt, claimUrl } });

@@ -64,6 +64,7 @@ export async function followUpRound(deps: Deps, shopId: string, variantId: strin
         props: {
           item,
           product: productInfo(variant),
+          status: { url: `${publicUrl}/s/${signup.token}` },
           kind: signup.kind,
           quantity: offer.units,
           expiresAt,

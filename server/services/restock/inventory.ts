@@ -151,7 +151,7 @@ async function withdrawExcessHolds(tx: Tx, deps: Deps, shop: Shop, variant: Vari
     const contact = (await contactsById(tx, [signup.contactId])).get(signup.contactId)!;
     const common = { shop, contact, signupId: signup.id, offerId: offer.id, key: `offer:${offer.id}:withdrawn` };
     const position = (await positionOf(tx, signup)) ?? 1;
-    batch.email({ ...common, template: 'offer-withdrawn', props: { item, product: productInfo(variant), kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
+    batch.email({ ...common, template: 'offer-withdrawn', props: { item, product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${signup.token}` }, kind: signup.kind, position, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` } });
     batch.sms({ ...common, template: 'offer-withdrawn', props: { item, position } });
   }
   await batch.flush();

@@ -36,7 +36,7 @@ export async function tellStillWaiting(
     const sent = batch.email({
       ...common,
       template: 'ran-out',
-      props: { item, product, kind: w.kind, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
+      props: { item, product, status: { url: `${deps.config.publicUrl}/s/${w.token}` }, kind: w.kind, units: args.units, position, holdMs, leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${w.token}` },
     });
     // A text costs the merchant money: only for people we cannot email.
     if (!sent) batch.sms({ ...common, template: 'ran-out', props: { item, position } });

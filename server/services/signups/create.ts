@@ -211,6 +211,7 @@ export function confirmation(
     props: {
       item,
       product: productInfo(variant),
+      status: { url: `${deps.config.publicUrl}/s/${signup.token}` },
       kind: signup.kind,
       position,
       eta: presentEta(variant),

@@ -72,7 +72,7 @@ function askStillInterested(deps: Deps, shop: Shop, startedBy: Date, now: Date):
       const sent = batch.email({
         ...common,
         template: 'still-interested',
-        props: { item, product: productInfo(variant), kind: signup.kind, position, keepUrl, deadline: new Date(now.getTime() + grace).toISOString(), leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
+        props: { item, product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${signup.token}` }, kind: signup.kind, position, keepUrl, deadline: new Date(now.getTime() + grace).toISOString(), leaveUrl: `${deps.config.publicUrl}/u/${contact.token}?s=${signup.token}` },
       });
       if (!sent) batch.sms({ ...common, template: 'still-interested', props: { item, position, keepUrl } });
     }
