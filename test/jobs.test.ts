@@ -74,7 +74,8 @@ describe('durable jobs', () => {
   });
 
   it('renews the lease of a long job, so a second process on the same database never runs it too', async () => {
-    const lease = await setup({ WAITLINE_LEASE_MS: '300' });
+    // A lease of a second, renewed every third of it: a loaded CI machine stalled a 300 ms one past expiry.
+    const lease = await setup({ WAITLINE_LEASE_MS: '1000' });
     const { createDeps } = await import('../server/deps.ts');
     const second = await createDeps(lease.config, { clock: lease.clock, log: () => {} });
     let runs = 0;
@@ -82,8 +83,8 @@ describe('durable jobs', () => {
     const handlers: JobHandlers = { long: async () => new Promise<void>((done) => ((runs += 1), (finish = done))) };
     await enqueue({ kind: 'long', key: 'long', runAt: lease.clock.now() }, lease.deps.db, lease.clock.now());
     const first = runDueJobs(lease.deps, handlers);
-    // A second and a half of clock time, five leases' worth, passes while the first process works.
-    for (let i = 0; i < 10; i++) {
+    // Three seconds of clock time, three leases' worth, pass while the first process works.
+    for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 120));
       lease.clock.advance(150);
       expect(await runDueJobs(second, handlers)).toBe(0);
