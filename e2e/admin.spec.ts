@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 
 const CSV = { 'content-type': 'text/csv' };
 const demoKeys = () => JSON.parse(readFileSync(`${process.env.E2E_DB}.demo-keys.json`, 'utf8')) as { secretKey: string; publishableKey: string };
@@ -223,4 +224,124 @@ test('settings: the widget preview follows the draft, saving keeps it, a bad val
   await expect(page.locator('waitline-form').getByRole('button', { name: 'Tell me first' })).toBeVisible();
   // Put the demo's words back for the other specs.
   await request.patch('/v1/admin/settings', { headers: auth, data: { strings: {}, theme: {} } });
+});
+
+test('settings: a merchant connects Zendesk, the key comes back masked, a bad subdomain is shown at its field', async ({ page, request }) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Forward customer replies to').fill('support@demo-store.example');
+  await page.getByLabel('Helpdesk', { exact: true }).selectOption({ label: 'Zendesk' });
+  await expect(page.locator('#helpdesk-subdomain-suffix')).toHaveText('.zendesk.com');
+  await expect(page.getByLabel('Re:amaze channel slug')).toHaveCount(0);
+  const subdomain = page.getByLabel('Subdomain');
+  await subdomain.fill('acme.zendesk.com');
+  await page.getByLabel('Agent email').fill('agent@demo-store.example');
+  await page.getByLabel('API key', { exact: true }).fill('zd-e2e-token-0123456789');
+  await page.getByRole('button', { name: 'Save' }).click();
+  // The API's message for its field, beside that field.
+  await expect(page.locator('#helpdesk-subdomain-error')).toHaveText(/^must be the account name in acme\.zendesk\.com/);
+  await expect(subdomain).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('status')).toHaveText('Not saved: see the field marked above.');
+
+  await subdomain.fill('waitline-e2e');
+  await page.getByLabel('Open a ticket for every backorder').check();
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith('/v1/admin/settings'));
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect((await patch).postDataJSON()).toMatchObject({
+    supportEmail: 'support@demo-store.example',
+    helpdesk: { kind: 'zendesk', subdomain: 'waitline-e2e', email: 'agent@demo-store.example', apiKey: 'zd-e2e-token-0123456789', channel: null, ticketPerBackorder: true },
+  });
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await expect(page.locator('#helpdesk-subdomain-error')).toHaveCount(0);
+
+  // After a reload the key is the mask, never the key; saving again keeps the stored one.
+  await page.reload();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Helpdesk', { exact: true })).toHaveValue('zendesk');
+  await expect(subdomain).toHaveValue('waitline-e2e');
+  await expect(page.getByLabel('API key', { exact: true })).toHaveValue('********');
+  await expect(page.getByLabel('API key', { exact: true })).toHaveAttribute('type', 'password');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  const { settings } = await (await request.get('/v1/admin/settings', { headers: auth })).json();
+  expect(settings.supportEmail).toBe('support@demo-store.example');
+  expect(settings.helpdesk).toEqual({ kind: 'zendesk', subdomain: 'waitline-e2e', email: 'agent@demo-store.example', apiKey: '********', channel: null, ticketPerBackorder: true });
+
+  // Freshdesk has no agent email; Re:amaze needs a channel. None disconnects.
+  await page.getByLabel('Helpdesk', { exact: true }).selectOption({ label: 'Freshdesk' });
+  await expect(page.getByLabel('Agent email')).toHaveCount(0);
+  await expect(page.getByLabel('API key', { exact: true })).toHaveValue('');
+  await page.getByLabel('Helpdesk', { exact: true }).selectOption({ label: 'Re:amaze' });
+  await expect(page.locator('#helpdesk-subdomain-suffix')).toHaveText('.reamaze.io');
+  await expect(page.getByLabel('Re:amaze channel slug')).toBeVisible();
+  await page.getByLabel('Helpdesk', { exact: true }).selectOption({ label: 'None' });
+  await page.getByLabel('Forward customer replies to').fill('');
+  const off = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith('/v1/admin/settings'));
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect((await off).postDataJSON()).toMatchObject({ supportEmail: null, helpdesk: null });
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  // No other spec's escalation may try to reach a Zendesk that does not exist.
+  expect((await (await request.get('/v1/admin/settings', { headers: auth })).json()).settings.helpdesk).toBeNull();
+});
+
+test("an escalation shows the customer's replies with their intent, and its helpdesk ticket", async ({ page, request }, info) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/dash-reply', { headers: auth, data: { productTitle: 'Oak Stool', title: 'Natural', inventory: 0 } });
+  await request.post('/v1/admin/orders', {
+    headers: auth,
+    data: { id: 'dash-reply', email: 'upset@example.com', currency: 'USD', total: 80_000, lineItems: [{ variantId: 'dash-reply', quantity: 4, price: 20_000 }] },
+  });
+  const opened = async () =>
+    ((await (await request.get('/v1/admin/escalations?status=open', { headers: auth })).json()).escalations as Array<{ id: number; kind: string; orderId: string | null }>).find(
+      (e) => e.kind === 'order_value' && e.orderId === 'dash-reply',
+    );
+  await expect.poll(async () => (await opened())?.id).toBeGreaterThan(0);
+  const escalation = (await opened())!;
+
+  // The replies and the ticket as the reply reader and the helpdesk job store them: this run's server has no
+  // inbound secrets (Resend, Twilio) to sign a real reply with, so they are written to its database directly.
+  const db = new Database(process.env.E2E_DB!);
+  db.pragma('busy_timeout = 5000');
+  const now = Date.now();
+  const reply = db.prepare(
+    `INSERT INTO replies (shop_id, channel, provider_id, "from", text, intent, intents, sentiment, action, escalation_id, order_id, received_at)
+     VALUES ('shop_demo', ?, ?, ?, ?, ?, ?, ?, 'escalated', ?, 'dash-reply', ?)`,
+  );
+  reply.run('email', `e2e-${now}-1`, 'upset@example.com', 'Where is my stool? It has been weeks.', 'question', JSON.stringify(['question']), -1, escalation.id, now - 60_000);
+  reply.run('sms', `e2e-${now}-2`, '+15005550006', "I'll dispute this with my bank", 'chargeback', JSON.stringify(['chargeback', 'angry']), -3, escalation.id, now);
+  db.prepare(
+    `INSERT INTO helpdesk_tickets (shop_id, ref, helpdesk, external_id, url, status, created_at, updated_at)
+     VALUES ('shop_demo', 'order:dash-reply', 'zendesk', '4242', 'https://waitline-e2e.zendesk.com/agent/tickets/4242', 'open', ?, ?)`,
+  ).run(now, now);
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Escalations' }).click();
+  const card = page.locator('article.card', { hasText: 'Large order · order dash-reply' });
+  const said = card.getByRole('list', { name: 'Replies' }).getByRole('listitem');
+  await expect(said).toHaveCount(2);
+  // Oldest first, each quoted with how it read.
+  await expect(said.nth(0)).toContainText('Email from upset@example.com');
+  await expect(said.nth(0).locator('blockquote')).toHaveText('Where is my stool? It has been weeks.');
+  await expect(said.nth(0).locator('.tag')).toHaveText('question');
+  await expect(said.nth(1)).toContainText('SMS from +15005550006');
+  await expect(said.nth(1).locator('blockquote')).toHaveText("I'll dispute this with my bank");
+  await expect(said.nth(1).locator('.tag')).toHaveText('chargeback');
+  const ticket = card.getByRole('link', { name: 'Ticket in Zendesk' });
+  await expect(ticket).toHaveAttribute('href', 'https://waitline-e2e.zendesk.com/agent/tickets/4242');
+  await expect(ticket).toHaveAttribute('target', '_blank');
+  await expect(ticket).toHaveAttribute('rel', 'noopener');
+  await expect(card).toContainText('Ticket in Zendesk · open');
+  await page.screenshot({ path: info.outputPath('admin-escalation-replies.png'), fullPage: true });
+
+  // While the helpdesk has not taken the ticket, the case says why, and stays here meanwhile.
+  db.prepare(`UPDATE helpdesk_tickets SET external_id = NULL, url = NULL, last_error = 'Zendesk answered 503' WHERE shop_id = 'shop_demo' AND ref = 'order:dash-reply'`).run();
+  db.close();
+  await page.getByRole('tab', { name: 'Resolved' }).click();
+  await page.getByRole('tab', { name: 'Open' }).click();
+  await expect(card).toContainText('Not in Zendesk yet: Zendesk answered 503');
+  await expect(card.getByRole('link', { name: 'Ticket in Zendesk' })).toHaveCount(0);
+  await request.post(`/v1/admin/escalations/${escalation.id}/resolve`, { headers: auth, data: {} });
 });

@@ -12,8 +12,10 @@ import { backorderCancelled } from './backorder-cancelled.tsx';
 import { backorderRefunded } from './backorder-refunded.tsx';
 import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
+import { replyCancel } from './reply-cancel.tsx';
 import { statusLink } from './status-link.tsx';
 import { smsStatusLink } from './sms/status-link.ts';
+import { smsReplyCancel } from './sms/reply-cancel.ts';
 import { smsBackorderAck, smsBackorderAllocated, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
 import { stillInterested } from './still-interested.tsx';
@@ -52,6 +54,7 @@ export const emailTemplates = {
   'contact-confirm': forAudience('contact', contactConfirm),
   'email-resubscribe': forAudience('contact', emailResubscribe),
   'status-link': forAudience('order', statusLink),
+  'reply-cancel': forAudience((p) => (p.kind === 'order' ? 'order' : p.kind), replyCancel),
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {
@@ -69,6 +72,7 @@ export const smsTemplates = {
   'signup-exists': smsSignupExists,
   'contact-confirm': smsContactConfirm,
   'status-link': smsStatusLink,
+  'reply-cancel': smsReplyCancel,
 } satisfies Record<string, (props: never, ctx: RenderContext) => string>;
 
 export type EmailTemplate = keyof typeof emailTemplates;

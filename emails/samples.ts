@@ -130,6 +130,8 @@ export const emailSamples: EmailSample[] = [
   email('contact-confirm', 'contact-confirm-phone', { kind: 'phone', value: '+1 •••-•••-0142', confirmUrl: link('contact/confirm/Rt5uW1') }),
   email('email-resubscribe', 'email-resubscribe', { confirmUrl: link('contact/resubscribe/Vb6nY3') }),
   withProduct(email('status-link', 'status-link', { item, quantity: 2, order: '#1042', url: link('s/Qm9vS2Fj') })),
+  withProduct(email('reply-cancel', 'reply-cancel', { kind: 'order', item, quantity: 2, order: '#1042', url: link('s/Qm9vS2Fj') })),
+  withProduct(email('reply-cancel', 'reply-cancel-place', { kind: 'waitlist', item, quantity: 1, order: null, url: link('s/9f3k2Lp0') })),
 ];
 
 export const smsSamples: SmsSample[] = [
@@ -148,6 +150,8 @@ export const smsSamples: SmsSample[] = [
   sms('signup-exists', 'signup-exists', { item, manageUrl: link('manage/Mn8c2Q') }),
   sms('contact-confirm', 'contact-confirm', { kind: 'email', value: 'j•••@example.com', confirmUrl: link('contact/confirm/Rt5uW1') }),
   sms('status-link', 'status-link', { item, order: '#1042', url: link('s/Qm9vS2Fj') }),
+  sms('reply-cancel', 'reply-cancel', { kind: 'order', item, order: '#1042', url: link('s/Qm9vS2Fj') }),
+  sms('reply-cancel', 'reply-cancel-place', { kind: 'waitlist', item, order: null, url: link('s/9f3k2Lp0') }),
 ];
 
 /** The first sample of a template. */

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { HELPDESK_KINDS, type HelpdeskKind } from './platforms/helpdesk/types.ts';
 import { newSecretKey, parseSecretKey } from './lib/secrets.ts';
 import { token } from './lib/tokens.ts';
 
@@ -64,6 +65,12 @@ export interface Config {
   shopifyApiOrigin: string | null;
   /** `BIGCOMMERCE_API_ORIGIN`: the BigCommerce API origin; tests point it at a local stub. Default: https://api.bigcommerce.com. */
   bigcommerceApiOrigin: string | null;
+  /**
+   * `GORGIAS_API_ORIGIN`, `ZENDESK_API_ORIGIN`, `FRESHDESK_API_ORIGIN`, `REAMAZE_API_ORIGIN`: a helpdesk's API
+   * origin; tests point them at local stubs. Default: https://{subdomain}.gorgias.com, .zendesk.com,
+   * .freshdesk.com, .reamaze.io.
+   */
+  helpdeskOrigins: Partial<Record<HelpdeskKind, string>>;
   /** How long a Shopify install ticket (the OAuth install link) works: default 10 minutes. */
   connectTicketMs: number;
   /**
@@ -89,6 +96,12 @@ export interface Config {
   twilioAuthToken: string | null;
   /** `whsec_…`: verifies Resend's webhooks (opens, clicks, bounces), with or without sending through Resend. */
   resendWebhookSecret: string | null;
+  /**
+   * `WAITLINE_REPLY_DOMAIN`: a domain whose mail Resend receives (`acme.resend.app` or your own MX). Each
+   * email's Reply-To is then `reply+<message id>@` it, so a reply comes back to the shop and order it is
+   * about. Unset: replies go to the shop's sender address as before.
+   */
+  replyDomain: string | null;
   twilio: {
     accountSid: string;
     authToken: string;
@@ -151,6 +164,16 @@ function secretKey(env: Env): { secretKey: Buffer; secretKeyGenerated: boolean }
 /** Where development keeps its generated secret key: beside the SQLite database (its default path on PostgreSQL). */
 export const secretKeyPath = (config: Pick<Config, 'dbPath'>): string => join(dirname(config.dbPath), 'secret.key');
 
+/** The helpdesk API origins set, trailing slashes stripped; an unset one is absent (the vendor's own host). */
+function helpdeskOrigins(env: Env): Partial<Record<HelpdeskKind, string>> {
+  const origins: Partial<Record<HelpdeskKind, string>> = {};
+  for (const kind of HELPDESK_KINDS) {
+    const origin = env[`${kind.toUpperCase()}_API_ORIGIN`]?.replace(/\/+$/, '');
+    if (origin) origins[kind] = origin;
+  }
+  return origins;
+}
+
 /** Reads the environment once, at the edge; nothing deeper reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8787);
@@ -185,6 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
         }
       : null,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || null,
+    replyDomain: env.WAITLINE_REPLY_DOMAIN?.trim().toLowerCase().replace(/^@/, '') || null,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
     reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),
     sweepMs: int(env, 'WAITLINE_SWEEP_MS', 60_000),
@@ -194,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionSweepMs: Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 24))),
     shopifyApiOrigin: env.SHOPIFY_API_ORIGIN?.replace(/\/+$/, '') || null,
     bigcommerceApiOrigin: env.BIGCOMMERCE_API_ORIGIN?.replace(/\/+$/, '') || null,
+    helpdeskOrigins: helpdeskOrigins(env),
     connectTicketMs: int(env, 'WAITLINE_CONNECT_TICKET_MS', 10 * 60_000),
     cartWindowMs: int(env, 'WAITLINE_CART_WINDOW_MS', 30 * 60_000),
     shopifyBulkOver: int(env, 'WAITLINE_SHOPIFY_BULK_OVER', 5000),

@@ -39,6 +39,8 @@ export const TABLE_NAMES = [
   'widgetSightings',
   'platformReservations',
   'writeBacks',
+  'replies',
+  'helpdeskTickets',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

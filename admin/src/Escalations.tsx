@@ -1,7 +1,28 @@
 import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { dateTime } from './format.ts';
+import { HELPDESKS, type HelpdeskKind } from './Helpdesk.tsx';
 import { Alert, States, useApi } from './ui.tsx';
+
+type Intent = 'chargeback' | 'cancel' | 'refund' | 'call' | 'stop' | 'angry' | 'question' | 'thanks' | 'other';
+
+interface Reply {
+  id: number;
+  channel: 'email' | 'sms';
+  from: string;
+  text: string;
+  intent: Intent;
+  receivedAt: string;
+}
+
+interface Ticket {
+  helpdesk: HelpdeskKind;
+  url: string | null;
+  status: 'open' | 'closed';
+  /** Null until the helpdesk accepted the ticket; `lastError` says why not yet. */
+  externalId: string | null;
+  lastError: string | null;
+}
 
 interface Escalation {
   id: number;
@@ -13,6 +34,8 @@ interface Escalation {
   recommendedAction: string;
   order: { id: string; name: string; total: number; currency: string } | null;
   messages: Array<{ id: number; template: string; channel: string; subject: string | null; status: string; createdAt: string }>;
+  replies: Reply[];
+  ticket: Ticket | null;
   resolution: string | null;
   createdAt: string;
 }
@@ -29,7 +52,57 @@ const KINDS: Record<string, string> = {
   sms_budget: 'SMS budget reached',
   uncounted_stock: 'Back in stock, uncounted',
   switch_request: 'Asks to switch item',
+  chargeback: 'Threatens a chargeback',
+  question: 'Asks a question',
+  unmatched_reply: 'Reply from an unknown sender',
 };
+
+const INTENTS: Record<Intent, string> = {
+  chargeback: 'chargeback',
+  cancel: 'cancel',
+  refund: 'refund',
+  call: 'call request',
+  stop: 'stop',
+  angry: 'angry',
+  question: 'question',
+  thanks: 'thanks',
+  other: 'other',
+};
+
+/** What the customer wrote, oldest first, each with how it read. */
+function Replies({ replies }: { replies: Reply[] }) {
+  return (
+    <ul class="replies" aria-label="Replies">
+      {replies.map((r) => (
+        <li key={r.id}>
+          <span class="muted">
+            {r.channel === 'sms' ? 'SMS' : 'Email'} from {r.from} · {dateTime(r.receivedAt)}
+          </span>{' '}
+          <span class="tag">{INTENTS[r.intent] ?? r.intent}</span>
+          <blockquote>{r.text}</blockquote>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The case's ticket in the shop's helpdesk, or why it is not there yet (the job keeps retrying). */
+function TicketLine({ ticket }: { ticket: Ticket }) {
+  const name = HELPDESKS[ticket.helpdesk]?.name ?? ticket.helpdesk;
+  if (ticket.externalId === null) return <p class="muted">Not in {name} yet{ticket.lastError ? `: ${ticket.lastError}` : '.'}</p>;
+  return (
+    <p>
+      {ticket.url ? (
+        <a href={ticket.url} target="_blank" rel="noopener">
+          Ticket in {name}
+        </a>
+      ) : (
+        `Ticket ${ticket.externalId} in ${name}`
+      )}{' '}
+      · {ticket.status}
+    </p>
+  );
+}
 
 /** The human queue: each case with its context, the recommended action, and a way to close it. */
 export function Escalations() {
@@ -69,6 +142,8 @@ export function Escalations() {
           <p>
             <strong>Recommended:</strong> {e.recommendedAction}
           </p>
+          {e.replies.length ? <Replies replies={e.replies} /> : null}
+          {e.ticket ? <TicketLine ticket={e.ticket} /> : null}
           {e.contact ? (
             <p class="muted">
               {[e.contact.email, e.contact.phone].filter(Boolean).join(' · ')} · {e.contact.ordersCount} orders

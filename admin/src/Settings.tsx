@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { api, ApiError } from './api.ts';
 import { Alert, PageLink, SaveStatus, Tabs } from './ui.tsx';
 import { DurationInput } from './DurationInput.tsx';
+import { RepliesAndHelpdesk, replyFieldError, type FieldErrors, type HelpdeskSettings } from './Helpdesk.tsx';
 import { shopFormat } from './format.ts';
 import { Keys } from './Keys.tsx';
 import { SendLimits, asEdited, type Limits } from './SendLimits.tsx';
 import { CATALOGS, STRING_KEYS, WidgetPreview } from './WidgetPreview.tsx';
 
 interface Rules extends Limits {
+  supportEmail: string | null;
+  helpdesk: HelpdeskSettings | null;
   locale: string;
   holdDuration: string;
   followUpAfter: string;
@@ -27,7 +30,7 @@ interface Rules extends Limits {
   theme: Record<string, string>;
 }
 
-const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme', 'country', 'sms', 'emailCapPerDay'] as const;
+const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme', 'country', 'sms', 'emailCapPerDay', 'supportEmail', 'helpdesk'] as const;
 const THEME = [
   ['accent', '#121212', 'Button colour'],
   ['accent-text', '#fff', 'Button text colour'],
@@ -43,9 +46,12 @@ export function Settings() {
   const [previewMode, setPreviewMode] = useState<'waitlist' | 'preorder'>('waitlist');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [loadError, setLoadError] = useState('');
+  // The helpdesk as stored (its key masked): choosing it again after trying another brings its key back.
+  const [savedDesk, setSavedDesk] = useState<HelpdeskSettings | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const load = () =>
     api<{ settings: Rules }>('/v1/admin/settings')
-      .then(({ settings }) => (setRules(asEdited(settings)), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
+      .then(({ settings }) => (setRules(asEdited(settings)), setSavedDesk(settings.helpdesk), setOrigins(settings.allowedOrigins.join('\n')), setTextLocale(settings.locale in CATALOGS ? settings.locale : 'en')))
       .catch((e: Error) => setLoadError(e.message));
   useEffect(() => void load(), []);
   if (loadError) return <Alert message={loadError} />;
@@ -63,10 +69,15 @@ export function Settings() {
       body.allowedOrigins = origins.split(/\s+/).filter(Boolean);
       const { settings } = await api<{ settings: Rules }>('/v1/admin/settings', { method: 'PATCH', body });
       setRules(asEdited(settings));
+      setSavedDesk(settings.helpdesk);
       setOrigins(settings.allowedOrigins.join('\n'));
+      setFieldErrors({});
       setStatus({ ok: true, text: 'Saved.' });
     } catch (err) {
-      setStatus({ ok: false, text: (err as Error).message });
+      // A field with a place on the page shows its error beside it; any other, beside the button.
+      const beside = err instanceof ApiError ? replyFieldError(err.field, err.message) : null;
+      setFieldErrors(beside ?? {});
+      setStatus({ ok: false, text: beside ? 'Not saved: see the field marked above.' : (err as Error).message });
     }
   };
   const ownStrings = rules.strings[textLocale] ?? {};
@@ -158,6 +169,7 @@ export function Settings() {
             <PageLink href="/admin/copy">Edit messages copy</PageLink>
           </p>
         </div>
+        <RepliesAndHelpdesk value={rules} saved={savedDesk} errors={fieldErrors} onChange={(next) => setRules({ ...rules, ...next })} />
         <SendLimits value={rules} onChange={(limits) => setRules({ ...rules, ...limits })} />
         <div class="card">
           <h3>Hand to a person when</h3>

@@ -13,6 +13,9 @@ export const ESCALATION_KINDS = [
   'sms_budget',
   'uncounted_stock',
   'switch_request',
+  'chargeback',
+  'question',
+  'unmatched_reply',
 ] as const;
 export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 

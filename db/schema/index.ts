@@ -30,3 +30,5 @@ export * from './platform-order-lines.ts';
 export * from './rate-limits.ts';
 export * from './connections.ts';
 export * from './write-backs.ts';
+export * from './replies.ts';
+export * from './helpdesk-tickets.ts';

@@ -210,6 +210,7 @@ export const en = {
   'page.status.event.cancelled': 'Cancelled',
   'page.status.event.refunded': 'Refund of {amount} issued',
   'page.status.event.message': 'We wrote to you: “{subject}”',
+  'page.status.event.reply': 'You wrote: “{text}”',
   'page.status.event.joined': 'Joined the waitlist for {item}',
   'page.status.event.preordered': 'Pre-ordered {item}',
   'page.status.event.offered': '{item} held for you until {time}',
@@ -244,6 +245,17 @@ export const en = {
   'email.statusLink.button': "See your order's status",
   'email.statusLink.ignore': "If you didn't ask, you can ignore this email.",
   'sms.statusLink': '{shop}: order {order}, {item}. Status: {url}',
+  'email.replyCancel.subject': 'Cancelling order {order} at {shop}',
+  'email.replyCancel.heading': 'Cancel order {order}?',
+  'email.replyCancel.body': 'We read your reply asking to cancel {quantity} × {item}. To cancel it for a full refund, use the button on your order\'s status page. Nothing changes until you do.',
+  'email.replyCancel.button': 'Review and cancel',
+  'email.replyCancel.keep': "If you'd rather keep waiting, there's nothing to do.",
+  'email.replyLeave.subject': 'Leaving the waitlist for {item} at {shop}',
+  'email.replyLeave.heading': 'Stop waiting for {item}?',
+  'email.replyLeave.body': 'We read your reply asking to stop waiting for {item}. To give up your place, use the button on your status page. Nothing changes until you do.',
+  'email.replyLeave.button': 'Review and leave',
+  'sms.replyCancel': '{shop}: cancel order {order} ({item})? Confirm here: {url}',
+  'sms.replyLeave': '{shop}: stop waiting for {item}? Confirm here: {url}',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -16,6 +16,9 @@ import { lapseSweep, scheduleLapseSweep } from '../services/signups/lapse.ts';
 import { refreshLateEtas, scheduleLateEtaCheck } from '../services/purchase-orders/late.ts';
 import { retentionSweep, scheduleRetentionSweep } from '../services/retention/sweep.ts';
 import { pruneSendLimits, scheduleSendLimitsPrune } from '../services/messages/prune-limits.ts';
+import { HELPDESK_JOB } from '../services/helpdesk/queue.ts';
+import { syncTicket } from '../services/helpdesk/sync.ts';
+import { EMAIL_REPLY_JOB, readEmailReply } from '../services/replies/email.ts';
 import type { JobHandlers } from './queue.ts';
 
 const announcePayload = (p: Record<string, unknown>): AnnouncePayload => ({
@@ -40,6 +43,8 @@ export const jobHandlers: JobHandlers = {
   'platform.settle': async (deps, p) => void (await settleOverdue(deps, String(p.shopId), String(p.variantId))),
   [RESERVE_JOB]: async (deps, p) => await syncReservations(deps, String(p.shopId), String(p.variantId)),
   [REFUND_JOB]: async (deps, p) => await writeBackRefund(deps, Number(p.backorderId)),
+  [EMAIL_REPLY_JOB]: async (deps, p) => await readEmailReply(deps, String(p.emailId)),
+  [HELPDESK_JOB]: async (deps, p) => await syncTicket(deps, p as never),
   'signups.lapse': async (deps) => {
     await scheduleLapseSweep(deps);
     await lapseSweep(deps);

@@ -43,12 +43,14 @@ function backorderEvent(e: BackorderEvent, t: T, v: BackorderStatusView): string
     }
     case 'refunded': return t('page.status.event.refunded', { amount: money(e.amount, v.line.currency, locale) });
     case 'message': return t('page.status.event.message', { subject: e.subject });
+    case 'reply': return t('page.status.event.reply', { text: e.text });
     default: return t(`page.status.event.${e.kind}`);
   }
 }
 
 function placeEvent(e: PlaceEvent, t: T, v: PlaceStatusView): string {
   if (e.kind === 'joined') return t(e.line === 'preorder' ? 'page.status.event.preordered' : 'page.status.event.joined');
+  if (e.kind === 'reply') return t('page.status.event.reply', { text: e.text });
   if (e.kind === 'offered') return t('page.status.event.offered', { time: formatTime(e.until, v.signup.locale, v.shop.settings.timezone) });
   return t(`page.status.event.${e.kind}`);
 }

@@ -53,20 +53,23 @@ export const webhookRoutes = createRouter()
       return c.json({ ok: true, status: await receiveStore(c.get('deps'), { ...delivery, payload }) });
     },
   )
-  .post('/webhooks/resend', doc('Webhooks in', 'signature', 'Resend (Standard Webhooks): opens, clicks, delivery, bounces, complaints.'), async (c) => {
+  .post('/webhooks/resend', doc('Webhooks in', 'signature', 'Resend (Standard Webhooks): opens, clicks, delivery, bounces, complaints, and inbound replies (`email.received`, routed by Reply-To).'), async (c) => {
     const raw = await c.req.text();
     const id = c.req.header('svix-id');
     const event = withoutNul(verifyResend(c.get('deps'), { id, timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw));
     // A verified body is still input: without a string `type` there is no event to store (topic is NOT NULL).
     if (!isObject(event) || typeof event.type !== 'string') throw Invalid('The body is not a Resend event');
-    return c.json({ ok: true, status: await receiveResend(c.get('deps'), id!, event) });
+    const status = await receiveResend(c.get('deps'), id!, event);
+    // An inbound reply was queued for reading: no need to wait for the next tick.
+    if (status === 'applied' && event.type === 'email.received') c.get('deps').wake();
+    return c.json({ ok: true, status });
   })
   .post('/webhooks/twilio/status', doc('Webhooks in', 'signature', 'Twilio delivery status (X-Twilio-Signature).'), async (c) => {
     const params = await twilioParams(await c.req.text());
     verifyTwilio(c.get('deps'), c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
     return c.json({ ok: true, status: await receiveTwilioStatus(c.get('deps'), withoutNul(params)) });
   })
-  .post('/webhooks/twilio/inbound', doc('Webhooks in', 'signature', 'Twilio inbound SMS: STOP/START/HELP, other replies to the escalation service. Answers TwiML.', { 200: { description: 'TwiML' } }), async (c) => {
+  .post('/webhooks/twilio/inbound', doc('Webhooks in', 'signature', 'Twilio inbound SMS: STOP/START/HELP; any other reply is read by intent and acted on. Answers TwiML.', { 200: { description: 'TwiML' } }), async (c) => {
     const params = await twilioParams(await c.req.text());
     verifyTwilio(c.get('deps'), c.req.header('x-twilio-signature'), pathAndQuery(c.req.url), params);
     return c.body(await receiveTwilioInbound(c.get('deps'), withoutNul(params)), 200, { 'Content-Type': 'text/xml; charset=utf-8' });

@@ -120,15 +120,20 @@ export function rateLimitReport(headers: Record<string, string>): RateLimitRepor
   return { limit: number('ratelimit-limit'), remaining: number('ratelimit-remaining'), resetMs: reset === undefined ? undefined : reset * 1000 };
 }
 
-/** Null fields go through as empty strings so Resend answers 422 instead of us guessing. */
+/**
+ * Null fields go through as empty strings so Resend answers 422 instead of us
+ * guessing. A stored Reply-To header goes as Resend's own `replyTo` field.
+ */
 function toEmail(message: Message): CreateEmailOptions {
+  const { 'Reply-To': replyTo, ...headers } = message.headers;
   return {
     from: message.from ?? '',
     to: [message.to],
+    ...(replyTo ? { replyTo } : {}),
     subject: message.subject ?? '',
     html: message.html ?? undefined,
     text: message.text,
-    headers: message.headers,
+    headers,
   };
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema/index.ts';
-import { handleInboundReply } from '../../server/services/escalations/inbound.ts';
+import { reply } from '../replies/take-reply.ts';
 import { allMessages, runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 let t: TestEnv;
@@ -51,13 +51,13 @@ describe('escalation triggers', () => {
   it('an unhappy reply and a request for a call, tied to the customer\'s order', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'o1', { phone: '+14155550123' });
-    const angry = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
-    expect(angry.score).toBeLessThan(0);
-    expect(angry.escalated).toEqual(['negative_reply']);
-    const call = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'O1@example.com', text: 'Could someone call me about my order please?' });
-    expect(call.escalated).toEqual(['call_request']);
-    const calm = await handleInboundReply(t.deps, { shopId: shop.id, channel: 'email', from: 'o1@example.com', text: 'Thanks, happy to wait!' });
-    expect(calm.escalated).toEqual([]);
+    const angry = await reply(t.deps, shop.id, 'sms', '+14155550123', 'This is ridiculous, three weeks and nothing. Terrible.');
+    expect(angry!.sentiment).toBeLessThan(0);
+    expect([angry!.intent, angry!.action]).toEqual(['angry', 'escalated']);
+    const call = await reply(t.deps, shop.id, 'email', 'O1@example.com', 'Could someone call me about my order please?');
+    expect([call!.intent, call!.action]).toEqual(['call', 'escalated']);
+    const calm = await reply(t.deps, shop.id, 'email', 'o1@example.com', 'Thanks, happy to wait!');
+    expect([calm!.intent, calm!.action]).toEqual(['thanks', 'recorded']);
     expect(await open(shop)).toEqual([
       ['call_request', 'o1'],
       ['negative_reply', 'o1'],

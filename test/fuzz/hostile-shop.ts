@@ -6,6 +6,7 @@ import { en } from '../../emails/i18n/en.ts';
 import { changeEta } from '../../server/services/eta/change.ts';
 import { lapseSweep } from '../../server/services/signups/lapse.ts';
 import { runJobs, type TestEnv } from '../helpers.ts';
+import { reply } from '../replies/take-reply.ts';
 
 /** The hostile shop's product images live here; escaping tests allow an <img> only from it. */
 export const IMAGE_ORIGIN = 'https://cdn.hostile.example';
@@ -77,6 +78,8 @@ export async function hostileShop(t: TestEnv, evil: string) {
   await ok('POST', '/v1/admin/orders', { id: 'order-1', email: 'olga@example.com', phone: '+14155550125', currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 3, price: 90_000 }] });
   // The order lookup mails its status link to the address on the order.
   await t.call('POST', '/status', { raw: new URLSearchParams({ shop: shop.pk, order: 'order-1', contact: 'olga@example.com' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  // Olga answers by email: her words reach the team's forward, and she gets the confirm link.
+  await reply(t.deps, shop.id, 'email', 'olga@example.com', `Cancel my order ${evil}`);
   // Small enough for its customer to cancel alone (a large order's cancel goes to a person); the refund is then recorded.
   await ok('POST', '/v1/admin/orders', { id: 'order-2', email: 'omar@example.com', currency: 'USD', total: 9_000, lineItems: [{ variantId: '4403', quantity: 2, price: 4_500 }] });
   const second = (await first<{ id: number; token: string }>(t.deps.db, sql`select id, token from backorders where shop_id = ${shop.id} and order_id = 'order-2'`))!;

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { messages } from '../../db/schema/index.ts';
 import { dirname } from 'node:path';
-import { handleInboundReply } from '../../server/services/escalations/inbound.ts';
+import { reply } from '../replies/take-reply.ts';
 import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 
 const DAY = 86_400_000;
@@ -58,7 +58,7 @@ async function seed(t: TestEnv) {
     shop.admin('POST', '/v1/admin/orders', { id, email: `${id}@example.com`, phone: '+14155550123', currency: 'USD', total, lineItems: [{ variantId, quantity: 1, price: total }] });
   ok(await order('small', 2_500), 'order');
   ok(await order('big', 60_000), 'order');
-  await handleInboundReply(t.deps, { shopId: shop.id, channel: 'sms', from: '+14155550123', text: 'This is ridiculous, three weeks and nothing. Terrible.' });
+  await reply(t.deps, shop.id, 'sms', '+14155550123', 'This is ridiculous, three weeks and nothing. Terrible.');
   ok(await shop.admin('POST', '/v1/admin/purchase-orders', { supplier: 'Kiln & Co', variantId: '4402', quantity: 10, quotedArrival: '2026-03-20' }), 'po');
   ok(await buy('paid-2', 'p0@example.com', 2_500), 'purchase');
   for (let day = 0; day < 3; day++) {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { escalations, jobs, webhookDeliveries, webhookEvents } from '../../db/schema/index.ts';
+import { escalations, jobs, replies, webhookDeliveries, webhookEvents } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import { loadConfig } from '../../server/config.ts';
 import { scheduleRetentionSweep } from '../../server/services/retention/sweep.ts';
@@ -53,6 +53,7 @@ const rows = async () => {
   return {
     events: await db.select({ source: webhookEvents.source, id: webhookEvents.deliveryId, payload: webhookEvents.payload }).from(webhookEvents).orderBy(webhookEvents.id),
     summaries: (await db.select({ summary: escalations.summary }).from(escalations).orderBy(escalations.id)).map((r) => r.summary),
+    replies: (await db.select({ text: replies.text }).from(replies).orderBy(replies.id)).map((r) => r.text),
     deliveries: (await db.select({ status: webhookDeliveries.status }).from(webhookDeliveries).orderBy(webhookDeliveries.id)).map((r) => r.status),
   };
 };
@@ -62,7 +63,8 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     const { shop } = await world();
     const before = await rows();
     expect(JSON.stringify(before.events.find((e) => e.source === 'twilio')!.payload)).toContain(REPLY.split(' ')[0]);
-    expect(before.summaries).toEqual([`Unhappy sms reply from ${PHONE} (sentiment -6): “${REPLY}”`]);
+    expect(before.replies).toEqual([REPLY]);
+    expect(before.summaries).toEqual([`Unhappy sms reply from ${PHONE} about their waitlist place for Ocean Tee – S (sentiment -6): “${REPLY}”`]);
 
     t.clock.advance(30 * DAY - 60_000);
     await runJobs(t);
@@ -73,7 +75,8 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     const after = await rows();
     // The Twilio row is gone whole (30 days is past every retry window); the Shopify one waits for its job.
     expect(after.events).toEqual([{ source: 'shopify', id: 'wh-1', payload: { email: 'buyer@example.com' } }]);
-    expect(after.summaries).toEqual([`Unhappy sms reply from ${PHONE} (sentiment -6): (the reply was deleted after 30 days)`]);
+    expect(after.summaries).toEqual([`Unhappy sms reply from ${PHONE} about their waitlist place for Ocean Tee – S (sentiment -6): (the reply was deleted after 30 days)`]);
+    expect(after.replies).toEqual(['(deleted after 30 days)']);
     expect(JSON.stringify(after)).not.toContain('ridiculous');
     expect(after.deliveries).toEqual(['pending']);
     // The escalation itself, and what it tells a person to do, stay.

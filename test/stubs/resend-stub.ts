@@ -62,7 +62,35 @@ export interface ResendStub {
   readonly count429: number;
   /** The live options: flip `hang` or `stall` mid-test. */
   options: ResendStubOptions;
+  /**
+   * Takes an email into the stub's inbox, as Resend's receiving does, and
+   * returns what its `email.received` webhook carries: the body is read back
+   * through `GET /emails/receiving/:id` (the SDK's `emails.receiving.get`).
+   */
+  receive(email: InboundEmail): ReceivedEvent;
   close(): Promise<void>;
+}
+
+export interface InboundEmail {
+  from: string;
+  to: string[];
+  subject: string;
+  text?: string | null;
+  html?: string | null;
+}
+
+/** The `data` of an `email.received` event (the SDK's ReceivedEmailEventData). */
+export interface ReceivedEvent {
+  email_id: string;
+  created_at: string;
+  from: string;
+  to: string[];
+  bcc: string[];
+  cc: string[];
+  received_for: string[];
+  message_id: string;
+  subject: string;
+  attachments: [];
 }
 
 interface Reply {
@@ -87,6 +115,7 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
   const idempotent = new Map<string, Remembered>();
   let admitted: number[] = [];
   let count429 = 0;
+  const inbox = new Map<string, Record<string, unknown>>();
 
   function handle(req: IncomingMessage, raw: string, now: number): Reply | null {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -113,6 +142,11 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
   /** An admitted request's answer (null: never answered), before the rate-limit headers every answer carries. */
   function answer(req: IncomingMessage, path: string, raw: string, body: unknown, now: number): Reply | null {
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+    const received = /^\/emails\/receiving\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && received) {
+      const email = inbox.get(decodeURIComponent(received[1]!));
+      return email ? { status: 200, body: email } : error(404, 'not_found', 'Email not found');
+    }
     if (req.method !== 'POST' || (path !== '/emails' && path !== '/emails/batch')) return error(404, 'not_found', 'Not found.');
 
     const key = header(req.headers, 'idempotency-key');
@@ -185,6 +219,17 @@ export async function startResendStub(opts: ResendStubOptions = {}): Promise<Res
     providerIds,
     accepted,
     sentTo: (recipient) => recipients.get(recipient) ?? 0,
+    receive(email) {
+      const id = randomUUID();
+      const at = new Date().toISOString();
+      const messageId = `<${randomUUID()}@mail.example.com>`;
+      const data: ReceivedEvent = { email_id: id, created_at: at, from: email.from, to: email.to, bcc: [], cc: [], received_for: email.to, message_id: messageId, subject: email.subject, attachments: [] };
+      inbox.set(id, {
+        object: 'email', id, to: email.to, from: email.from, created_at: at, subject: email.subject, bcc: null, cc: null, reply_to: null,
+        received_for: email.to, html: email.html ?? null, text: email.text ?? null, headers: { 'message-id': messageId }, message_id: messageId, raw: null, attachments: [],
+      });
+      return data;
+    },
     get count429() {
       return count429;
     },

@@ -31,6 +31,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'contact-confirm': { kind: 'phone', value: '+•••••••0123', confirmUrl: url },
   'email-resubscribe': { confirmUrl: url },
   'status-link': { item: LONG_ITEM, quantity: 2, order: '#100234', url },
+  'reply-cancel': { kind: 'order', item: LONG_ITEM, quantity: 2, order: '#100234', url },
 };
 
 // Every order and place message ends with its status lines (the order name, the next update, the page): counted too.
@@ -54,6 +55,7 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'signup-exists': { item: LONG_ITEM, manageUrl: url },
   'contact-confirm': { kind: 'email', value: 'a•••@example.com', confirmUrl: url },
   'status-link': { item: LONG_ITEM, order: '#100234', url },
+  'reply-cancel': { kind: 'order', item: LONG_ITEM, order: '#100234', url },
 };
 
 const LONG_REASON = 'The supplier moved the container to a later ship because of a port strike.';

@@ -21,7 +21,11 @@ export const clearOldPayloads: Write = {
 
 export const clearOldReplies: Write = {
   text: () =>
-    `update escalations set summary = substr(summary, 1, strpos(summary, '“') - 1) || $1 where id in (select id from escalations where kind in ('negative_reply', 'call_request') and created_at < $2 and strpos(summary, '“') > 0 limit $3)`,
+    `update escalations set summary = substr(summary, 1, strpos(summary, '“') - 1) || $1 where id in (select id from escalations where kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') and created_at < $2 and strpos(summary, '“') > 0 limit $3)`,
+};
+
+export const clearOldReplyTexts: Write = {
+  text: () => `update replies set text = $1, subject = null where id in (select id from replies where received_at < $2 and text <> $3 limit $4)`,
 };
 
 export const deleteOldDeliveries: Write = {

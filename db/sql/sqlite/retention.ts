@@ -25,7 +25,12 @@ export const clearOldPayloads: Write = {
 /** (note, createdBefore, batch): the reply is quoted last, between “ and ”; it gives way to the note. */
 export const clearOldReplies: Write = {
   text: () =>
-    `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where kind in ('negative_reply', 'call_request') and created_at < ? and instr(summary, '“') > 0 limit ?)`,
+    `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') and created_at < ? and instr(summary, '“') > 0 limit ?)`,
+};
+
+/** (note, receivedBefore, note, batch): a customer's reply keeps its row (the timeline, the intent), not its words. */
+export const clearOldReplyTexts: Write = {
+  text: () => `update replies set text = ?, subject = null where id in (select id from replies where received_at < ? and text != ? limit ?)`,
 };
 
 /** (createdBefore, batch) */

@@ -20,6 +20,6 @@ export const escalationsRoutes = createRouter()
     validate('json', z.object({ resolution: plainText(1000).optional() }).strict()),
     async (c) =>
       c.json({
-        escalation: await resolveEscalation(c.get('deps').db, c.get('shop').id, c.req.valid('param').id, c.req.valid('json').resolution, c.get('deps').clock.now()),
+        escalation: await resolveEscalation(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json').resolution),
       }),
   );

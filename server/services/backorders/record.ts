@@ -5,6 +5,7 @@ import { enqueueJobs } from '../../jobs/queue.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { money } from '../../../emails/index.ts';
+import { queueTicket } from '../helpdesk/queue.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName, presentEta, productInfo } from '../variants/upsert.ts';
@@ -76,6 +77,8 @@ export async function recordBackorders(
       })),
       now,
     );
+    // `helpdesk.ticketPerBackorder`: the support team sees every backorder, not only the escalated ones.
+    if (shop.settings.helpdesk?.ticketPerBackorder) await queueTicket(tx, shop, `order:${row.orderId}`, `bo:${row.id}`, { event: 'backorder', backorderId: row.id }, now);
     if (eta && Date.parse(`${eta.latest}T00:00:00Z`) > now.getTime() + escalation.etaDays * 86_400_000) {
       await openEscalation(tx, deps, {
         shop,

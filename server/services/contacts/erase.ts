@@ -5,6 +5,7 @@ import {
   contacts,
   escalations,
   messages,
+  replies,
   queueActions,
   signups,
   webhookDeliveries,
@@ -29,6 +30,7 @@ export interface Erasure {
   queueActions: number;
   inboundPayloads: number;
   webhookDeliveries: number;
+  replies: number;
 }
 
 /**
@@ -86,6 +88,9 @@ export async function eraseContact(deps: Deps, shopId: string, key: ContactKey):
       ? affected(await tx.update(queueActions).set({ reason: ERASED }).where(and(eq(queueActions.shopId, shopId), inArray(queueActions.signupId, placeIds))))
       : 0;
 
+    // Their replies keep their row (dedupe, what was done), not who wrote or what.
+    const said = affected(await tx.update(replies).set({ from: '', subject: null, text: ERASED }).where(and(eq(replies.shopId, shopId), or(eq(replies.contactId, contact.id), inArray(replies.from, addresses.length ? addresses : [''])))));
+
     // Dedupe rests on (source, delivery id), which names no one: the row stays, its payload goes.
     const inbound = affected(
       await tx
@@ -111,6 +116,7 @@ export async function eraseContact(deps: Deps, shopId: string, key: ContactKey):
       escalations: escalated,
       queueActions: actions,
       inboundPayloads: inbound,
+      replies: said,
       webhookDeliveries: deliveries.length,
     };
   });

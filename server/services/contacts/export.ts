@@ -4,6 +4,7 @@ import {
   conversions,
   escalations,
   messages,
+  replies,
   offers,
   orders,
   queueActions,
@@ -72,6 +73,7 @@ export async function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' 
       .from(webhookEvents)
       .where(and(eq(webhookEvents.shopId, shopId), mentions(tx, webhookEvents.payload, addresses)))
       .orderBy(asc(webhookEvents.id));
+    const replyRows = await tx.select().from(replies).where(and(eq(replies.shopId, shopId), eq(replies.contactId, contact.id))).orderBy(asc(replies.id));
     const deliveryRows = await tx
       .select()
       .from(webhookDeliveries)
@@ -125,6 +127,7 @@ export async function exportContact(deps: Pick<Deps, 'db' | 'config' | 'secret' 
       backorders: backorderRows.map((b) => ({ id: b.id, orderId: b.orderId, variantId: b.variantId, quantity: b.quantity, served: b.served, price: b.price, currency: b.currency, status: b.status, locale: b.locale, createdAt: b.createdAt.toISOString(), resolvedAt: iso(b.resolvedAt) })),
       messages: messageRows.map((m) => ({ ...presentMessage(rendered.get(m.id) ?? m), props: m.props })),
       escalations: escalationRows.map((e) => ({ id: e.id, kind: e.kind, status: e.status, orderId: e.orderId, summary: e.summary, recommendedAction: e.recommendedAction, resolution: e.resolution, createdAt: e.createdAt.toISOString(), resolvedAt: iso(e.resolvedAt) })),
+      replies: replyRows.map((r) => ({ channel: r.channel, from: r.from, subject: r.subject, text: r.text, intent: r.intent, action: r.action, orderId: r.orderId, receivedAt: r.receivedAt.toISOString() })),
       inbound: inboundRows.map((e) => ({ source: e.source, topic: e.topic, payload: e.payload, receivedAt: e.receivedAt.toISOString() })),
       webhookDeliveries: deliveryRows.map((d) => ({ id: d.messageId, event: d.event, status: d.status, payload: json(d.payload), createdAt: d.createdAt.toISOString(), deliveredAt: iso(d.deliveredAt) })),
     };

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { escalations, type EscalationKind, type Shop } from '../../../db/schema/index.ts';
 import { emit } from '../webhooks/outbound.ts';
+import { queueTicket, ticketRef } from '../helpdesk/queue.ts';
 import { queueEscalationWebhook } from './webhook.ts';
 
 export interface EscalationInput {
@@ -18,7 +19,8 @@ export interface EscalationInput {
 
 /**
  * Hands a case to a person, inside the caller's transaction. With a helpdesk
- * webhook configured, `escalation.created` is queued for the webhook sender.
+ * webhook configured, `escalation.created` is queued for the webhook sender;
+ * with a helpdesk connected, the order's ticket is opened or updated.
  * (`_deps` is unused: it stays so every call site reads the same.)
  */
 export async function openEscalation(tx: Tx, _deps: object, input: EscalationInput): Promise<number | null> {
@@ -43,6 +45,10 @@ export async function openEscalation(tx: Tx, _deps: object, input: EscalationInp
   }
   if (row && input.shop.settings.escalation.webhookUrl) {
     await queueEscalationWebhook(tx, input.shop, row.id, input.now);
+  }
+  if (row) {
+    const ref = ticketRef({ id: row.id, orderId: input.orderId ?? null, contactId: input.contactId ?? null });
+    await queueTicket(tx, input.shop, ref, `esc:${row.id}:open`, { event: 'open', escalationId: row.id }, input.now);
   }
   return row?.id ?? null;
 }

@@ -5,6 +5,7 @@ import { contacts, shops, type Contact, type Message, type Shop } from '../../..
 import { emailTemplates, smsTemplates, translate, type RenderContext } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { sign } from '../../lib/signing.ts';
+import { replyAddress } from '../replies/address.ts';
 import type { OutgoingMessage } from '../../transports/types.ts';
 
 type Rendered = Pick<Message, 'from' | 'subject' | 'html' | 'headers'> & { text: string };
@@ -56,7 +57,12 @@ export function renderMessage(message: Message, shop: Shop, contact: Contact, de
     subject: oneLine(subject),
     html,
     text,
-    headers: { 'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      'List-Unsubscribe': `<${ctx.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // A reply comes back through Resend inbound to this message: its shop, its customer, its order.
+      ...(deps.config.replyDomain ? { 'Reply-To': replyAddress(message.publicId, deps.config.replyDomain) } : {}),
+    },
   };
 }
 

@@ -16,6 +16,9 @@ export const ORDER_NOTICES: ReadonlySet<string> = new Set([
   'backorder-cancelled',
   'backorder-refunded',
   'eta-changed',
+  // Both answer the buyer about their own order, at their asking.
+  'status-link',
+  'reply-cancel',
 ]);
 
 /** The template names as SQL, for statements that suppress everything else. */

@@ -24,6 +24,8 @@ export interface RetentionResult {
   eventsDeleted: number;
   /** Customer replies quoted in escalations, removed from the summary. */
   repliesCleared: number;
+  /** Customer replies (email and SMS) whose words were replaced by the note; the row, its intent and what was done stay. */
+  replyTextsCleared: number;
   /** Delivered or failed outbound events (their payloads name contacts), removed. */
   deliveriesDeleted: number;
   /** Publishable keys past their grace period, forgotten. */
@@ -56,6 +58,7 @@ export async function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>
     eventsDeleted: await batched((r) => r.deleteOldEvents, forget),
     payloadsCleared: await batched((r) => r.clearOldPayloads, cutoff),
     repliesCleared: await batched((r) => r.clearOldReplies, `(the reply was deleted after ${days} days)`, cutoff),
+    replyTextsCleared: await batched((r) => r.clearOldReplyTexts, `(deleted after ${days} days)`, cutoff, `(deleted after ${days} days)`),
     deliveriesDeleted: await batched((r) => r.deleteOldDeliveries, cutoff),
     keysDeleted: await transaction(deps.db, async (tx) =>
       affected(await tx.delete(retiredPublishableKeys).where(lte(retiredPublishableKeys.expiresAt, new Date(now)))),

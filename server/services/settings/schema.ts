@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTBOUND_EVENTS } from '../../../db/schema/webhook-deliveries.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { country, duration, email, httpUrl, locale, origin, plainText } from '../../lib/fields.ts';
+import { HELPDESK_KINDS, SUBDOMAIN } from '../../platforms/helpdesk/index.ts';
 import { refineCopy } from './copy.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
@@ -45,6 +46,8 @@ export const settingsSchema = z.object({
     .strict()
     .default({ name: 'Waitline', email: 'waitline@localhost', address: '' }),
   contact: plainText(300).default(''),
+  /** Where customers' replies are forwarded (the inbox the team reads); null: the sender address. */
+  supportEmail: email.nullable().default(null),
   /** How the shop's emails look: its logo (an https image, shown at most 200 px wide) and its brand colour (buttons, accents). */
   brand: z
     .object({
@@ -95,6 +98,26 @@ export const settingsSchema = z.object({
     })
     .strict()
     .default({ orderValue: 50_000, etaDays: 30, vipOrders: 3, webhookUrl: null, webhookSecret: null }),
+  /**
+   * The shop's helpdesk: every escalation creates or updates one ticket per order there; with
+   * `ticketPerBackorder`, every new backorder opens one too. `email` is the agent login the API key
+   * belongs to (Gorgias, Zendesk and Re:amaze need it; Freshdesk does not).
+   */
+  helpdesk: z
+    .object({
+      kind: z.enum(HELPDESK_KINDS),
+      subdomain: z.string().trim().toLowerCase().regex(SUBDOMAIN, 'must be the account name in acme.zendesk.com: letters, digits and hyphens'),
+      email: email.nullable().default(null),
+      apiKey: z.string().trim().min(8, 'must be at least 8 characters').max(256),
+      /** Re:amaze only: the channel (its slug) new conversations open in; Re:amaze requires one. */
+      channel: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be a Re:amaze channel slug').nullable().default(null),
+      ticketPerBackorder: z.boolean().default(false),
+    })
+    .strict()
+    .refine((h) => h.kind === 'freshdesk' || h.email !== null, { message: 'is required for this helpdesk (the agent login of the API key)', path: ['email'] })
+    .refine((h) => h.kind !== 'reamaze' || h.channel !== null, { message: 'is required for Re:amaze (the slug of the channel tickets open in)', path: ['channel'] })
+    .nullable()
+    .default(null),
   strings: z.record(locale, z.record(stringKey, plainText(500))).superRefine(refineCopy).default({}),
   theme: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a theme key such as accent'), plainText(100)).default({}),
   /** The merchant's endpoint for outbound events, signed Standard Webhooks style with `secret` (whsec_…). */

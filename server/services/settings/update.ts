@@ -22,6 +22,13 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
       ...patch.escalation,
       ...(patch.escalation?.webhookSecret === MASK ? { webhookSecret: current.escalation.webhookSecret } : {}),
     },
+    // The echoed mask keeps the key only for the same account: one helpdesk's key never goes to another.
+    helpdesk:
+      patch.helpdesk === undefined
+        ? current.helpdesk
+        : patch.helpdesk?.apiKey === MASK && current.helpdesk?.kind === patch.helpdesk.kind && current.helpdesk.subdomain === patch.helpdesk.subdomain
+          ? { ...patch.helpdesk, apiKey: current.helpdesk.apiKey }
+          : patch.helpdesk,
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
     sms: { ...current.sms, ...patch.sms },
     webhooks:
@@ -69,6 +76,7 @@ export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>
     throw Invalid('webhookSecret is required with webhookUrl', 'escalation.webhookSecret');
   }
   refuseClosedUrls(patch, deps.config.allowPrivateWebhooks);
+  if (settings.helpdesk?.apiKey === MASK) throw Invalid('apiKey is required to connect a helpdesk', 'helpdesk.apiKey');
   if (patch.shopify !== undefined && (await connectionOf(deps.db, shop.id, 'shopify'))) {
     throw Conflict('Shopify is connected through /v1/admin/connections/shopify: disconnect it there to set these by hand', 'shopify');
   }
@@ -95,6 +103,7 @@ export function presentSettings(settings: ShopSettings) {
     shopify: settings.shopify
       ? { ...settings.shopify, webhookSecret: settings.shopify.webhookSecret ? MASK : null, accessToken: settings.shopify.accessToken ? MASK : null }
       : null,
+    helpdesk: settings.helpdesk ? { ...settings.helpdesk, apiKey: MASK } : null,
     escalation: { ...settings.escalation, webhookSecret: settings.escalation.webhookSecret ? MASK : null },
     webhooks: settings.webhooks ? { ...settings.webhooks, secret: MASK } : null,
     sms: { ...settings.sms, allowedCountries: smsCountries(settings) },

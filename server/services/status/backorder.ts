@@ -1,6 +1,6 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
-import { escalations, etaChanges, messages, type Backorder, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
+import { escalations, etaChanges, messages, replies, type Backorder, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import { inStockAlternative } from '../backorders/alternative.ts';
 import { backorderStatus, nextUpdateAt } from '../backorders/view.ts';
 import { presentEta } from '../variants/upsert.ts';
@@ -16,7 +16,8 @@ export type BackorderEvent =
   | { kind: 'eta'; at: Date; from: Range | null; to: Range; reason: string | null }
   | { kind: 'allocated' | 'shipped' | 'cancelled'; at: Date }
   | { kind: 'refunded'; at: Date; amount: number }
-  | { kind: 'message'; at: Date; subject: string };
+  | { kind: 'message'; at: Date; subject: string }
+  | { kind: 'reply'; at: Date; text: string };
 
 export interface BackorderStatusView {
   kind: 'backorder';
@@ -60,6 +61,7 @@ async function timelineOf(db: DbOrTx, line: Backorder): Promise<BackorderEvent[]
     .orderBy(asc(messages.id));
   const sentAt = (template: string) => told.find((m) => m.template === template)?.createdAt;
   for (const m of told) if (m.channel === 'email' && m.subject) events.push({ kind: 'message', at: m.createdAt, subject: m.subject });
+  for (const r of await repliesTo(db, line.shopId, eq(replies.backorderId, line.id))) events.push(r);
   const allocatedAt = sentAt('backorder-allocated') ?? (line.status === 'allocated' ? line.resolvedAt : null);
   if (allocatedAt) events.push({ kind: 'allocated', at: allocatedAt });
   const shippedAt = line.status === 'shipped' ? (sentAt('backorder-shipped') ?? line.resolvedAt) : null;
@@ -68,6 +70,12 @@ async function timelineOf(db: DbOrTx, line: Backorder): Promise<BackorderEvent[]
   if (line.refundedAt) events.push({ kind: 'refunded', at: line.refundedAt, amount: line.refundedAmount ?? 0 });
   // Newest first; at the same instant the later-recorded event leads (a change before the message about it).
   return events.map((e, i) => ({ e, i })).sort((a, b) => b.e.at.getTime() - a.e.at.getTime() || b.i - a.i).map(({ e }) => e);
+}
+
+/** What the customer wrote back about it, as they wrote it (cut short). */
+export async function repliesTo(db: DbOrTx, shopId: string, about: SQL): Promise<Array<{ kind: 'reply'; at: Date; text: string }>> {
+  const rows = await db.select({ text: replies.text, at: replies.receivedAt }).from(replies).where(and(eq(replies.shopId, shopId), about)).orderBy(asc(replies.id)).limit(50);
+  return rows.map((r) => ({ kind: 'reply', at: r.at, text: r.text.length > 200 ? `${r.text.slice(0, 199)}…` : r.text }));
 }
 
 async function openRequests(db: DbOrTx, shop: Shop, line: Backorder) {

@@ -1,13 +1,15 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { offers, type Signup } from '../../../db/schema/index.ts';
+import { offers, replies, type Signup } from '../../../db/schema/index.ts';
+import { repliesTo } from './backorder.ts';
 import type { Deps } from '../../context.ts';
 import { placeByToken, type PlaceView } from '../signups/place.ts';
 
 export type PlaceEvent =
   | { kind: 'joined'; at: Date; line: Signup['kind'] }
   | { kind: 'offered'; at: Date; until: Date }
-  | { kind: 'offerExpired' | 'offerClaimed'; at: Date };
+  | { kind: 'offerExpired' | 'offerClaimed'; at: Date }
+  | { kind: 'reply'; at: Date; text: string };
 
 export interface PlaceStatusView extends PlaceView {
   kind: 'place';
@@ -26,6 +28,7 @@ async function timelineOf(db: DbOrTx, signup: Signup): Promise<PlaceEvent[]> {
     if (offer.status === 'purchased') events.push({ kind: 'offerClaimed', at: offer.claimedAt ?? offer.resolvedAt ?? offer.expiresAt });
     else if (offer.status !== 'active') events.push({ kind: 'offerExpired', at: offer.resolvedAt ?? offer.expiresAt });
   }
+  events.push(...(await repliesTo(db, signup.shopId, eq(replies.signupId, signup.id))));
   return events.map((e, i) => ({ e, i })).sort((a, b) => b.e.at.getTime() - a.e.at.getTime() || b.i - a.i).map(({ e }) => e);
 }
 

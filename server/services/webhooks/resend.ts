@@ -5,10 +5,11 @@ import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
 import { recordEngagement } from '../messages/track.ts';
 import { Unauthorized } from '../../lib/errors.ts';
+import { queueEmailReply } from '../replies/email.ts';
 
 export interface ResendEvent {
   type: string;
-  data: { email_id?: string; bounce?: { type?: string } };
+  data: { email_id?: string; bounce?: { type?: string }; from?: string; to?: string[]; received_for?: string[] };
 }
 
 /** Standard Webhooks verification through the SDK's own `webhooks.verify` (5-minute tolerance). */
@@ -32,6 +33,7 @@ const STATUS: Record<string, 'delivered' | 'failed' | 'bounced'> = { 'email.deli
  * bounce or a complaint stops email to that contact for that shop.
  */
 export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
+  if (event.type === 'email.received') return receiveReply(deps, deliveryId, event);
   return transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
     const emailId = event.data?.email_id;
@@ -76,5 +78,25 @@ export function receiveResend(deps: Deps, deliveryId: string, event: ResendEvent
         return 'ignored';
     }
     return 'applied';
+  });
+}
+
+/**
+ * An inbound email: kept once (by svix-id) with the shop its Reply-To names,
+ * and read by a job (the event carries no body). Mail that answers nothing of
+ * ours is kept as an event and goes no further.
+ */
+function receiveReply(deps: Deps, deliveryId: string, event: ResendEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
+  return transaction(deps.db, async (tx) => {
+    const { email_id: emailId, from } = event.data ?? {};
+    const shopId = emailId && from ? await queueEmailReply(tx, deps, { ...event.data, email_id: emailId, from }) : null;
+    const [row] = await tx
+      .insert(webhookEvents)
+      .values({ source: 'resend', deliveryId, shopId, topic: event.type, payload: event as never, receivedAt: deps.clock.now() })
+      .onConflictDoNothing()
+      .returning({ id: webhookEvents.id });
+    // A repeat: its job, keyed by the email id, was scheduled once anyway.
+    if (!row) return 'duplicate';
+    return shopId ? 'applied' : 'ignored';
   });
 }

@@ -6,7 +6,7 @@ import { ACTIVE_SIGNUP_STATUSES, contacts, messages, shops, signups, webhookEven
 import { translate } from '../../../emails/index.ts';
 import type { Deps } from '../../context.ts';
 import { Unauthorized } from '../../lib/errors.ts';
-import { handleInboundReply } from '../escalations/inbound.ts';
+import { takeReply } from '../replies/take.ts';
 import { leaveQueues } from '../signups/cancel.ts';
 
 export type TwilioParams = Record<string, string>;
@@ -103,7 +103,10 @@ export async function receiveTwilioInbound(deps: Deps, params: TwilioParams): Pr
     const [contact] = await deps.db.select({ locale: contacts.locale }).from(contacts).where(and(eq(contacts.shopId, shop.id), eq(contacts.phone, from))).orderBy(contacts.id).limit(1);
     return twiml(translate(contact?.locale ?? shop.settings.locale, 'sms.help', { shop: shop.name, contact: shop.settings.contact }, shop.settings.strings).replace(/\s+/g, ' '));
   }
-  await handleInboundReply(deps, { shopId: shop.id, channel: 'sms', from, text: body });
+  const taken = await transaction(deps.db, (tx) =>
+    takeReply(tx, deps, { shop, channel: 'sms', providerId: sid, from, subject: null, text: body.slice(0, 4000), message: null, receivedAt: now }),
+  );
+  if (taken) deps.wake();
   return twiml();
 }
 
