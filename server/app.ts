@@ -10,6 +10,7 @@ import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
 import { confirmRoutes } from './routes/confirm.tsx';
+import { statusLookupRoutes } from './routes/status-lookup.tsx';
 import { statusRoutes } from './routes/status.tsx';
 import { keepRoutes } from './routes/keep.tsx';
 import { offerRoutes } from './routes/offers.tsx';
@@ -50,6 +51,7 @@ export function createApp(deps: Deps) {
   app.route('/', linkRoutes);
   app.route('/', confirmRoutes);
   app.route('/', statusRoutes);
+  app.route('/', statusLookupRoutes);
   app.route('/', keepRoutes);
   app.route('/', offerRoutes);
   app.route('/', backorderRoutes);

@@ -132,6 +132,40 @@ describe('helpdesk tickets', () => {
     expect(stub.tickets()[0]!.notes.join('\n')).toContain('asked for a call');
   });
 
+  it('two workers on two cases of one order: one holds the ticket, the other waits its turn, and one ticket is made', async () => {
+    const shop = await connected('zendesk');
+    // A large order of an item more than 30 days out: two cases in one transaction, two jobs for one ticket.
+    await shop.admin('PUT', '/v1/admin/variants/4401', { productTitle: 'Ocean Tee', title: 'S', mode: 'waitlist', inventory: 0, eta: { earliest: '2026-05-01', latest: '2026-05-20' } });
+    await bigOrder(shop);
+    expect((await shop.admin('GET', '/v1/admin/escalations')).body.escalations.map((e: { kind: string }) => e.kind).sort()).toEqual(['eta_long', 'order_value']);
+    const { runDueJobs } = await import('../../server/jobs/queue.ts');
+    const { jobHandlers } = await import('../../server/jobs/handlers.ts');
+    await Promise.all([runDueJobs(t.deps, jobHandlers, 1), runDueJobs(t.deps, jobHandlers, 1)]);
+    t.clock.advance(60 * 60_000);
+    await runJobs(t);
+    const tickets = stub.tickets();
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]!.notes).toHaveLength(1);
+  });
+
+  it('a Zendesk ticket closed for good takes no note: the order gets a new ticket on the retry', async () => {
+    const zendesk = await startZendeskStub({ email: LOGIN, token: KEY });
+    stub = { url: zendesk.url, close: () => zendesk.close(), tickets: () => [] };
+    t = await setup({ ZENDESK_API_ORIGIN: zendesk.url });
+    const shop = await shopWithVariant(t, { inventory: 0 }, { helpdesk: { kind: 'zendesk', subdomain: 'acme', email: LOGIN, apiKey: KEY } });
+    await bigOrder(shop);
+    await runJobs(t);
+    for (const ticket of zendesk.tickets.values()) ticket.status = 'closed';
+    await reply(t.deps, shop.id, 'email', 'jo@example.com', 'Can I get a phone call please');
+    await runJobs(t);
+    expect(zendesk.tickets.size).toBe(1);
+    t.clock.advance(60 * 60_000);
+    await runJobs(t);
+    const [old, fresh] = [...zendesk.tickets.values()];
+    expect([old!.status, fresh!.status]).toEqual(['closed', 'new']);
+    expect(fresh!.comments[0]!.body).toContain('asked for a call');
+  });
+
   it('with ticketPerBackorder, every new backorder opens a ticket of its own order', async () => {
     const shop = await connected('freshdesk', {}, { ticketPerBackorder: true });
     await shop.admin('POST', '/v1/admin/orders', { id: 'o-7', name: '#1007', email: 'sam@example.com', currency: 'USD', total: 2500, lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] });

@@ -103,6 +103,11 @@ describe('order and place messages end with what the customer knows (issue 22, p
     const page = await t.call('GET', status[2]!);
     expect(page.status).toBe(200);
     expect(page.body).toContain('#1042');
+    // An ETA change a day later says when the next scheduled update is due: still day 3.
+    t.clock.advance(86_400_000);
+    expect((await shop.admin('POST', '/v1/admin/variants/4401/eta', { earliest: '2026-03-24', latest: '2026-03-31', reason: 'The ship is late.' })).body).toMatchObject({ notified: 1 });
+    const moved = (await allMessages(t)).find((m) => m.template === 'eta-changed')!;
+    expect(moved.text).toContain(`Next update by ${next}, sooner if anything changes.`);
   });
 
   it('a place’s confirmation links its page; an order message whose body names the order does not repeat it', async () => {

@@ -1,8 +1,9 @@
-import { and, asc, eq, like } from 'drizzle-orm';
+import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { backorders, contacts, jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { presentEta } from '../variants/upsert.ts';
+import { CADENCE_STAGES } from './record.ts';
 
 /** One of this shop's backorder lines with its customer; another shop's id is a 404. */
 export async function shopLine(db: DbOrTx, shopId: string, id: number) {
@@ -24,6 +25,25 @@ export function backorderStatus(line: Backorder): 'open' | 'allocated' | 'shippe
   if (line.refundedAt) return 'refunded';
   if (line.status === 'waiting') return 'open';
   return line.status;
+}
+
+/**
+ * The next cadence mail of many waiting lines, read by the jobs' keys (a
+ * unique index) a few hundred lines at a time: an ETA change tells thousands.
+ */
+export async function nextUpdatesOf(db: DbOrTx, lines: Backorder[]): Promise<Map<number, Date>> {
+  const next = new Map<number, Date>();
+  const waiting = lines.filter((l) => l.status === 'waiting');
+  for (let i = 0; i < waiting.length; i += 300) {
+    const keys = waiting.slice(i, i + 300).flatMap((l) => CADENCE_STAGES.map((stage) => `backorder:${l.id}:${stage}`));
+    const due = await db.select({ key: jobs.key, runAt: jobs.runAt }).from(jobs).where(and(inArray(jobs.key, keys), eq(jobs.status, 'pending')));
+    for (const { key, runAt } of due) {
+      const id = Number(key.split(':')[1]);
+      const known = next.get(id);
+      if (!known || runAt < known) next.set(id, runAt);
+    }
+  }
+  return next;
 }
 
 /** The next cadence mail still due for a waiting line, if any. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/index.ts';
 import { transaction } from '../../../db/transaction.ts';
+import { nextUpdatesOf } from '../backorders/view.ts';
 import { backorders, etaChanges, signups, variants, type EtaBasis, type EtaSourceKind, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { Invalid, NotFound } from '../../lib/errors.ts';
@@ -100,12 +101,13 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
       batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
     }
   }
+  const nextUpdates = await nextUpdatesOf(tx, owed);
   const late = Date.parse(`${to.latest}T00:00:00Z`) > now.getTime() + shop.settings.escalation.etaDays * 86_400_000;
   for (const b of owed) {
     const contact = people.get(b.contactId)!;
     const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
     const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${b.token}`, order: b.orderName }, from, to, reason, action } })) {
+    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${b.token}`, order: b.orderName, nextUpdate: nextUpdates.get(b.id)?.toISOString() ?? null }, from, to, reason, action } })) {
       batch.sms({ ...common, template: 'eta-changed', props: { item, order: b.orderName, to } });
     }
     if (late) {

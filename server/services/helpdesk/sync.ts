@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { escalations, helpdeskTickets, shops, type HelpdeskTicket, type Shop } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
-import { helpdeskApi, type HelpdeskApi } from '../../platforms/helpdesk/index.ts';
+import { helpdeskApi, HelpdeskError, type HelpdeskApi } from '../../platforms/helpdesk/index.ts';
 import { storeApiDeps } from '../../platforms/store-http.ts';
 import type { TicketEvent } from './queue.ts';
 import { backorderTicket, escalationTicket, helpdeskRef, type TicketContent } from './ticket.ts';
@@ -50,7 +50,12 @@ async function apply(deps: Deps, shop: Shop, api: HelpdeskApi, ticket: HelpdeskT
     if (!ticket.externalId || ticket.status === 'closed') return;
     // One ticket per order: it closes when the order's last open case is resolved.
     if (await stillOpen(deps, shop, payload.ref)) return void (await api.addNote(ticket.externalId, await resolvedNote(deps, shop, payload.escalationId)));
-    await api.closeTicket(ticket.externalId);
+    try {
+      await api.closeTicket(ticket.externalId);
+    } catch (error) {
+      // A ticket the helpdesk no longer has is as closed as it gets.
+      if (!(error instanceof HelpdeskError && error.kind === 'not_found')) throw error;
+    }
     return record(deps, ticket, { status: 'closed' });
   }
   if (!ticket.externalId) {
@@ -66,7 +71,13 @@ async function apply(deps: Deps, shop: Shop, api: HelpdeskApi, ticket: HelpdeskT
   }
   const body = content?.body ?? (payload.event === 'note' ? payload.body : '');
   // A closed ticket reopens with the note (the client does that): a new case on a settled order.
-  await api.addNote(ticket.externalId ?? (await recorded(deps, ticket)).externalId!, body);
+  try {
+    await api.addNote(ticket.externalId ?? (await recorded(deps, ticket)).externalId!, body);
+  } catch (error) {
+    // Gone, or closed for good (Zendesk): the retry opens the order a new ticket with this event.
+    if (error instanceof HelpdeskError && error.kind === 'not_found') await record(deps, ticket, { externalId: null, url: null, status: 'open' });
+    throw error;
+  }
   if (ticket.status === 'closed') await record(deps, ticket, { status: 'open' });
 }
 
