@@ -13,6 +13,11 @@ import { wakeBench } from './wake.ts';
 import { widgetSize } from './widget-size.ts';
 import { widgetTime } from './widget-time.ts';
 
+/** `--csv FILE` scores the ETA prediction on a merchant's own purchase-order history (`npm run bench eta -- --csv FILE`). */
+const args = process.argv.slice(2);
+const csvAt = args.indexOf('--csv');
+const csv = csvAt >= 0 ? args[csvAt + 1] : undefined;
+
 /** `npm run bench [name…]`: each benchmark prints its figure beside its budget (SPEC §7). */
 const benches: Record<string, () => string | Promise<string>> = {
   widget: async () => `${widgetSize()}\n${await widgetTime()}`,
@@ -20,7 +25,7 @@ const benches: Record<string, () => string | Promise<string>> = {
   config: configBench,
   soak: soakBench,
   restock: restockBench,
-  eta: etaBench,
+  eta: () => etaBench(csv),
   analytics: analyticsBench,
   fanout: fanoutBench,
   wake: wakeBench,
@@ -42,4 +47,4 @@ export async function runBenches(chosen: string[]): Promise<void> {
 }
 
 // Run directly (`npm run bench`), not imported by bench/with-postgres.ts.
-if (process.argv[1]?.endsWith('bench/index.ts')) await runBenches(process.argv.slice(2));
+if (process.argv[1]?.endsWith('bench/index.ts')) await runBenches(args.filter((a, i) => a !== '--csv' && i !== csvAt + 1));

@@ -345,3 +345,45 @@ test("an escalation shows the customer's replies with their intent, and its help
   await expect(card.getByRole('link', { name: 'Ticket in Zendesk' })).toHaveCount(0);
   await request.post(`/v1/admin/escalations/${escalation.id}/resolve`, { headers: auth, data: {} });
 });
+
+test('the backorder desk: select two lines, mark them shipped with tracking, the report counts them', async ({ page, request }, info) => {
+  // A shop of its own: no store connected (a connected store ships through its platform), and a report of only these lines.
+  const created = await request.post('/v1/shops', { headers: { authorization: 'Bearer e2e-root-token' }, data: { name: 'Desk Shop', settings: { sender: { name: 'Desk Shop', email: 'owner@desk-shop.example', address: '1 Quay' } } } });
+  expect(created.status()).toBe(201);
+  const { secretKey } = (await created.json()) as { secretKey: string };
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/desk-chair', { headers: auth, data: { productTitle: 'Oak Chair', title: 'Natural', inventory: 0, price: 12_000, currency: 'USD' } });
+  for (const n of [1, 2, 3]) {
+    const order = { id: `desk-${n}`, name: `#D10${n}`, email: `desk${n}@example.com`, currency: 'USD', total: 12_000, lineItems: [{ variantId: 'desk-chair', quantity: 1, price: 12_000 }] };
+    expect((await request.post('/v1/admin/orders', { headers: auth, data: order })).status()).toBe(201);
+  }
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Backorders' }).click();
+  await expect(page).toHaveURL(/\/admin\/backorders$/);
+  const table = page.getByRole('table', { name: 'Backorder lines, oldest order first' });
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  const row = (name: string) => table.getByRole('row', { name: new RegExp(name) });
+  await expect(row('#D101')).toContainText('Oak Chair – Natural');
+
+  await page.getByLabel('Select order #D101').check();
+  await page.getByLabel('Select order #D102').check();
+  await page.getByRole('button', { name: 'Mark shipped', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Mark shipped' });
+  await form.getByLabel('Carrier').fill('UPS');
+  await form.getByLabel('Tracking number').fill('1Z999AA10123456784');
+  await form.getByRole('button', { name: 'Mark 2 shipped' }).click();
+
+  await expect(page.getByRole('status')).toContainText('2 shipped');
+  await expect(row('#D101').getByRole('cell').nth(4)).toHaveText('shipped');
+  await expect(row('#D102').getByRole('cell').nth(4)).toHaveText('shipped');
+  await expect(row('#D103').getByRole('cell').nth(4)).toHaveText('open');
+  const handled = page.locator('.kpis div').filter({ has: page.locator('dt', { hasText: /^Handled$/ }) }).locator('dd');
+  await expect.poll(async () => Number((await handled.textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(2);
+  const shipped = (await (await request.get('/v1/admin/backorders?status=shipped', { headers: auth })).json()) as { backorders: Array<{ orderName: string; tracking: unknown }> };
+  expect(shipped.backorders.map((b) => [b.orderName, b.tracking])).toEqual([
+    ['#D101', { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }],
+    ['#D102', { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }],
+  ]);
+  await page.screenshot({ path: info.outputPath('admin-backorders.png'), fullPage: true });
+});

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { Chart, type Point } from './Chart.tsx';
 import { money, num, pct } from './format.ts';
-import { States, useApi } from './ui.tsx';
+import { Kpi, States, useApi } from './ui.tsx';
 
 interface Funnel {
   signups: number;
@@ -103,15 +103,6 @@ export function Overview() {
 }
 
 const orders = (n: number) => `${num(n)} ${n === 1 ? 'order' : 'orders'}`;
-
-function Kpi({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
 
 function TopProducts({ range, sort, title }: { range: string; sort: 'waiting' | 'conversion'; title: string }) {
   const state = useApi<{ products: ProductRow[] }>(`/v1/admin/analytics/products?${range}&sort=${sort}&limit=5`);

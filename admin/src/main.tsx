@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, session } from './api.ts';
+import { Backorders } from './Backorders.tsx';
 import { Connect } from './Connect.tsx';
 import { CopyEditor } from './CopyEditor.tsx';
 import { Escalations } from './Escalations.tsx';
@@ -14,8 +15,8 @@ import { Settings } from './Settings.tsx';
 import { SignIn } from './SignIn.tsx';
 import './style.css';
 
-type Page = 'overview' | 'connect' | 'products' | 'restock' | 'suppliers' | 'messages' | 'escalations' | 'settings';
-const PAGES: Record<Page, string> = { overview: 'Overview', connect: 'Connect', products: 'Products', restock: 'Restock', suppliers: 'Suppliers', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
+type Page = 'overview' | 'connect' | 'products' | 'restock' | 'backorders' | 'suppliers' | 'messages' | 'escalations' | 'settings';
+const PAGES: Record<Page, string> = { overview: 'Overview', connect: 'Connect', products: 'Products', restock: 'Restock', backorders: 'Backorders', suppliers: 'Suppliers', messages: 'Messages', escalations: 'Escalations', settings: 'Settings' };
 
 /**
  * The one-click sign-in link carries the key in the fragment (never sent to a
@@ -98,6 +99,8 @@ function App() {
           <Connect />
         ) : page === 'restock' ? (
           <Restock />
+        ) : page === 'backorders' ? (
+          <Backorders />
         ) : page === 'suppliers' ? (
           <Suppliers />
         ) : page === 'escalations' ? (

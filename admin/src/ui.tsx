@@ -127,3 +127,13 @@ export const SaveStatus = ({ status }: { status: { ok: boolean; text: string } |
       {status.text}
     </span>
   ) : null;
+
+/** One figure in a `<dl>` of figures (the overview, the backorder desk's report). */
+export function Kpi({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}

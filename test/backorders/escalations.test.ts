@@ -67,6 +67,15 @@ describe('escalation triggers', () => {
     expect(callRow.recommendedAction).toBe('Call +14155550123 today.');
   });
 
+  it('a VIP has escalation.vipOrders orders before this one: the platform count includes the order itself', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    await order(shop, 'third', { ordersCount: 3 });
+    await order(shop, 'fourth', { ordersCount: 4 });
+    const acks = (await allMessages(t)).filter((m) => m.template === 'backorder-ack');
+    const loyal = (to: string) => acks.find((m) => m.to === to)!.text.includes('Thank you for being a regular customer.');
+    expect([loyal('third@example.com'), loyal('fourth@example.com')]).toEqual([false, true]);
+  });
+
   it('a VIP at day 14 goes to a person, and the open escalation holds back the automated cancel offer', async () => {
     const shop = await shopWithVariant(t, { inventory: 0 });
     await order(shop, 'vip', { ordersCount: 4 });

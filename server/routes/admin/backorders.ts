@@ -4,8 +4,11 @@ import { doc } from '../../lib/openapi.ts';
 import { validate } from '../../lib/validate.ts';
 import { recordRefund } from '../../services/backorders/refund.ts';
 import { BACKORDER_FILTERS, listBackorders } from '../../services/backorders/list.ts';
-import { httpUrl, plainText, variantId } from '../../lib/fields.ts';
+import { httpUrl, isoDate, plainText, variantId } from '../../lib/fields.ts';
+import { Invalid } from '../../lib/errors.ts';
 import { recordFulfilment } from '../../services/backorders/fulfil.ts';
+import { bulkBackorders, type BulkAction } from '../../services/backorders/bulk.ts';
+import { backorderReport } from '../../services/backorders/report.ts';
 import { listWriteBacks } from '../../services/backorders/write-back.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -41,6 +44,14 @@ const listQuery = z
   })
   .strict();
 
+const ids = z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(200);
+const bulkBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('fulfilled'), ids, carrier: plainText(100).optional(), trackingNumber: plainText(100).optional(), trackingUrl: httpUrl.optional() }).strict(),
+  z.object({ action: z.literal('refunded'), ids }).strict(),
+]);
+
+const reportQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict();
+
 export const backordersRoutes = createRouter()
   .get('/backorders', doc('Pre-orders and backorders', 'secret', 'Backorder lines in order-time FIFO; `status` is open, allocated (in stock, being packed), shipped (a fulfillment exists), cancelled, refunded, or the filters late and escalated.'), validate('query', listQuery), async (c) =>
     c.json(await listBackorders(c.get('deps').db, c.get('shop').id, c.get('deps').clock.now().toISOString().slice(0, 10), c.req.valid('query'))),
@@ -58,6 +69,29 @@ export const backordersRoutes = createRouter()
     validate('param', idParam),
     validate('json', fulfilBody),
     async (c) => c.json({ backorder: await recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  )
+  .post(
+    '/backorders/bulk',
+    doc('Pre-orders and backorders', 'secret', 'The desk\'s bulk actions on up to 200 lines: `fulfilled` (with tracking; refused with 409 for a connected store, whose platform sends its fulfillments) or `refunded` (cancel with the refund the merchant made). Each line is its own change: the answer lists each one\'s outcome, and a refused line leaves the others done.'),
+    validate('json', bulkBody),
+    async (c) => {
+      const body = c.req.valid('json');
+      const act: BulkAction = body.action === 'fulfilled' ? { action: 'fulfilled', tracking: { carrier: body.carrier, trackingNumber: body.trackingNumber, trackingUrl: body.trackingUrl } } : { action: 'refunded' };
+      return c.json({ results: await bulkBackorders(c.get('deps'), c.get('shop'), body.ids, act) });
+    },
+  )
+  .get(
+    '/backorders/report',
+    doc('Pre-orders and backorders', 'secret', 'The desk\'s outcome report over `from`–`to` (UTC days; default the last 30): lines handled and where they stand, messages sent, replies handled automatically or by a person, cancellations, and lines deflected (resolved with no escalation and no reply).'),
+    validate('query', reportQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const today = c.get('deps').clock.now().toISOString().slice(0, 10);
+      const to = q.to ?? today;
+      const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+      if (from > to) throw Invalid('must be on or before `to`', 'from');
+      return c.json({ report: await backorderReport(c.get('deps').db, c.get('shop').id, { from, to }) });
+    },
   )
   .get(
     '/write-backs',

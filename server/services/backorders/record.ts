@@ -19,7 +19,8 @@ export interface OwedLine {
   price: number;
 }
 
-export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount >= shop.settings.escalation.vipOrders;
+/** At least `escalation.vipOrders` orders before this one: the contact's count already includes it (ours, or the platform's). */
+export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount - 1 >= shop.settings.escalation.vipOrders;
 
 /**
  * The shortfall of an order's lines becomes backorder lines, in order-time

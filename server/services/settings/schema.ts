@@ -90,7 +90,7 @@ export const settingsSchema = z.object({
       orderValue: z.number().int().min(0),
       /** An ETA further out than this many days goes to a human. */
       etaDays: z.number().int().min(1).max(3650),
-      /** Orders that make a customer a VIP. */
+      /** Orders before the one at hand that make a customer a VIP. */
       vipOrders: z.number().int().min(1).max(1000),
       /** Optional helpdesk hook: `escalation.created` is POSTed here, signed with `webhookSecret`. */
       webhookUrl: httpUrl.nullable(),
