@@ -52,6 +52,9 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'GET /v1/admin/escalations': { path: `/v1/admin/escalations?cursor=${a.escalationIds[0]! + 1}` },
     'GET /v1/admin/backorders': { path: `/v1/admin/backorders?variantId=${A_ONLY}&supplierId=${a.supplierIds[0]}&cursor=0` },
     'POST /v1/admin/backorders/:id/fulfilled': { path: `/v1/admin/backorders/${a.backorderIds[0]}/fulfilled`, body: body('POST /v1/admin/backorders/:id/fulfilled') },
+    // B's bulk actions name A's lines: each is B's "not found", and A's lines stay as they were.
+    'POST /v1/admin/backorders/bulk': { path: '/v1/admin/backorders/bulk', body: { action: 'refunded', ids: a.backorderIds } },
+    'GET /v1/admin/backorders/report': { path: '/v1/admin/backorders/report?from=2026-01-01&to=2026-12-31' },
     'GET /v1/admin/write-backs': { path: `/v1/admin/write-backs?cursor=${Number.MAX_SAFE_INTEGER}&limit=200` },
     'POST /v1/admin/backorders/:id/refunded': { path: `/v1/admin/backorders/${a.backorderIds[0]}/refunded`, body: body('POST /v1/admin/backorders/:id/refunded') },
     'POST /v1/admin/escalations/:id/resolve': { path: `/v1/admin/escalations/${a.escalationIds[0]}/resolve`, body: { resolution: 'closed by B' } },

@@ -145,6 +145,11 @@ describe('admin routes with the wrong shop', () => {
       expect(status, `${route}: ${text.slice(0, 200)}`).toBeLessThan(500);
       if (route.includes(':id') && route !== 'PUT /v1/admin/variants/:id') expect(status, `${route}: ${text.slice(0, 200)}`).toBe(404);
       if (route === 'POST /v1/admin/keys/rotate') b = { ...b, sk: JSON.parse(text).secretKey };
+      if (route === 'POST /v1/admin/backorders/bulk') {
+        const { results } = JSON.parse(text) as { results: Array<{ ok: boolean; error?: { code: string } }> };
+        expect(results.length).toBeGreaterThan(0);
+        expect(results.every((r) => !r.ok && r.error?.code === 'not_found')).toBe(true);
+      }
     }
     // An order id is unique per shop: B's order with A's order id is new in B.
     expect(outcomes['POST /v1/admin/orders']).toBe(201);
@@ -156,6 +161,8 @@ describe('admin routes with the wrong shop', () => {
     expect(outcomes['PUT /v1/admin/connections/bigcommerce']).toBe(409);
     expect(outcomes['DELETE /v1/admin/connections/:platform']).toBe(404);
     expect(outcomes['POST /v1/admin/connections/:platform/sync']).toBe(404);
+    // Bulk actions on A's lines answer line by line, and every line is B's "not found".
+    expect(outcomes['POST /v1/admin/backorders/bulk']).toBe(200);
     // A's contact is not B's to see or erase.
     expect(outcomes['GET /v1/admin/contacts/export']).toBe(404);
     expect(outcomes['POST /v1/admin/contacts/erase']).toBe(404);
