@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { escalations, jobs, replies, webhookDeliveries, webhookEvents } from '../../db/schema/index.ts';
+import { escalations, jobs, messages, replies, webhookDeliveries, webhookEvents } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import { loadConfig } from '../../server/config.ts';
 import { scheduleRetentionSweep } from '../../server/services/retention/sweep.ts';
 import { runJobs, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
+import { reply as takeReply } from '../replies/take-reply.ts';
 import { TWILIO_PUBLIC_URL, TWILIO_TOKEN } from '../webhooks/helpers.ts';
 
 let t: TestEnv;
@@ -103,6 +104,40 @@ describe('WAITLINE_RETENTION_DAYS', () => {
     t.clock.advance(7 * DAY);
     await runJobs(t);
     expect((await rows()).events.map((e) => e.source)).toEqual(['shopify']);
+  });
+
+  it("clears a reply's words wherever else they went: a cancel case it opened, the forward to the team, a helpdesk note", async () => {
+    t = await setup();
+    const shop = await shopWithVariant(t, {}, { supportEmail: 'help@acme.example', quietHours: null });
+    expect((await shop.admin('POST', '/v1/admin/orders', { id: 'o1', name: '#1042', email: 'jo@example.com', currency: 'USD', total: 2500, lineItems: [{ variantId: '4401', quantity: 1, price: 2500 }] })).status).toBe(201);
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { available: 1 });
+    const WORDS = 'Please cancel my order, the zebra pattern is wrong';
+    // Being packed: a cancel is for a person now, and the case quotes the customer.
+    await takeReply(t.deps, shop.id, 'email', 'jo@example.com', WORDS);
+    const at = t.clock.now();
+    await transaction(t.deps.db, (tx) =>
+      tx.insert(jobs).values({ kind: 'helpdesk.ticket', key: 'helpdesk:note:1', payload: { shopId: shop.id, ref: 'order:o1', event: 'note', body: `Reply from jo: “${WORDS}”` }, status: 'done', runAt: at, createdAt: at }),
+    );
+    await t.dispatch();
+    await scheduleRetentionSweep(t.deps);
+    const kept = async () => ({
+      summaries: (await t.deps.db.select({ summary: escalations.summary }).from(escalations)).map((r) => r.summary),
+      forwards: await t.deps.db.select({ text: messages.text, html: messages.html, status: messages.status }).from(messages).where(eq(messages.template, 'reply-forward')),
+      notes: (await t.deps.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.kind, 'helpdesk.ticket'))).map((j) => j.payload),
+    });
+    const before = await kept();
+    expect(before.summaries).toEqual([`jo@example.com asks to cancel about order #1042 (Ocean Tee – S) (allocated): “${WORDS}”`]);
+    expect(before.forwards).toHaveLength(1);
+    expect(before.forwards[0]!.status).toBe('sent');
+    expect(JSON.stringify(before)).toContain('zebra');
+
+    t.clock.advance(30 * DAY + 2 * 3_600_000);
+    await runJobs(t);
+    const after = await kept();
+    expect(JSON.stringify(after)).not.toContain('zebra');
+    expect(after.summaries[0]).toMatch(/asks to cancel .*: \(the reply was deleted after 30 days\)$/);
+    expect(after.forwards[0]!.text).toBe('(the reply was deleted after 30 days)');
+    expect(after.notes[0]).toEqual({ shopId: shop.id, ref: 'order:o1', event: 'note', body: '(the reply was deleted after 30 days)' });
   });
 
   it.each(['0', '-1', 'thirty', 'Infinity'])('refuses WAITLINE_RETENTION_DAYS=%s at start', async (value) => {

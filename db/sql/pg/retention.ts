@@ -21,7 +21,18 @@ export const clearOldPayloads: Write = {
 
 export const clearOldReplies: Write = {
   text: () =>
-    `update escalations set summary = substr(summary, 1, strpos(summary, '“') - 1) || $1 where id in (select id from escalations where kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') and created_at < $2 and strpos(summary, '“') > 0 limit $3)`,
+    `update escalations set summary = substr(summary, 1, strpos(summary, '“') - 1) || $1 where id in (select id from escalations where (kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') or (kind in ('cancel_request', 'refund') and key like '%:reply:%')) and created_at < $2 and strpos(summary, '“') > 0 limit $3)`,
+};
+
+export const clearOldForwards: Write = {
+  text: () =>
+    `update messages set text = $1, html = $2 where id in (select id from messages where template = 'reply-forward' and status not in ('queued', 'sending') and created_at < $3 and text <> $4 limit $5)`,
+};
+
+/** `json` has no jsonb operators: the payload goes through jsonb and back. */
+export const clearOldTicketNotes: Write = {
+  text: () =>
+    `update jobs set payload = (payload::jsonb || jsonb_build_object('body', $1::text))::json where id in (select id from jobs where kind = 'helpdesk.ticket' and status in ('done', 'failed') and created_at < $2 and payload->>'event' = 'note' and payload->>'body' <> $3 limit $4)`,
 };
 
 export const clearOldReplyTexts: Write = {

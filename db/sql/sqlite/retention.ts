@@ -22,10 +22,27 @@ export const clearOldPayloads: Write = {
     `update webhook_events set payload = '{}' where id in (select e.id from webhook_events e where e.received_at < ? and e.payload != '{}' and not ${unfinished} limit ?)`,
 };
 
-/** (note, createdBefore, batch): the reply is quoted last, between “ and ”; it gives way to the note. */
+/**
+ * (note, createdBefore, batch): the reply is quoted last, between “ and ”; it
+ * gives way to the note. Cancel and refund cases are also opened by the
+ * status page, whose summaries quote nothing: only those a reply opened
+ * (their key names it) are cut.
+ */
 export const clearOldReplies: Write = {
   text: () =>
-    `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') and created_at < ? and instr(summary, '“') > 0 limit ?)`,
+    `update escalations set summary = substr(summary, 1, instr(summary, '“') - 1) || ? where id in (select id from escalations where (kind in ('negative_reply', 'call_request', 'chargeback', 'question', 'unmatched_reply') or (kind in ('cancel_request', 'refund') and key like '%:reply:%')) and created_at < ? and instr(summary, '“') > 0 limit ?)`,
+};
+
+/** (note, note, createdBefore, note, batch): a forwarded reply, once sent, keeps its row and headers, not the customer's words. */
+export const clearOldForwards: Write = {
+  text: () =>
+    `update messages set text = ?, html = ? where id in (select id from messages where template = 'reply-forward' and status not in ('queued', 'sending') and created_at < ? and text != ? limit ?)`,
+};
+
+/** (note, createdBefore, note, batch): a helpdesk note (a reply quoted to the ticket) that was delivered keeps its job row as the dedupe record, not its body. */
+export const clearOldTicketNotes: Write = {
+  text: () =>
+    `update jobs set payload = json_set(payload, '$.body', ?) where id in (select id from jobs where kind = 'helpdesk.ticket' and status in ('done', 'failed') and created_at < ? and json_extract(payload, '$.event') = 'note' and json_extract(payload, '$.body') != ? limit ?)`,
 };
 
 /** (note, receivedBefore, note, batch): a customer's reply keeps its row (the timeline, the intent), not its words. */

@@ -26,6 +26,10 @@ export interface RetentionResult {
   repliesCleared: number;
   /** Customer replies (email and SMS) whose words were replaced by the note; the row, its intent and what was done stay. */
   replyTextsCleared: number;
+  /** Replies forwarded to the shop's inbox, once sent: their text and HTML replaced by the note. */
+  forwardsCleared: number;
+  /** Replies quoted as notes to a helpdesk ticket, once delivered: the note's body replaced in its job. */
+  ticketNotesCleared: number;
   /** Delivered or failed outbound events (their payloads name contacts), removed. */
   deliveriesDeleted: number;
   /** Publishable keys past their grace period, forgotten. */
@@ -59,6 +63,8 @@ export async function retentionSweep(deps: Pick<Deps, 'db' | 'clock' | 'config'>
     payloadsCleared: await batched((r) => r.clearOldPayloads, cutoff),
     repliesCleared: await batched((r) => r.clearOldReplies, `(the reply was deleted after ${days} days)`, cutoff),
     replyTextsCleared: await batched((r) => r.clearOldReplyTexts, `(deleted after ${days} days)`, cutoff, `(deleted after ${days} days)`),
+    forwardsCleared: await batched((r) => r.clearOldForwards, `(the reply was deleted after ${days} days)`, `<p>(the reply was deleted after ${days} days)</p>`, cutoff, `(the reply was deleted after ${days} days)`),
+    ticketNotesCleared: await batched((r) => r.clearOldTicketNotes, `(the reply was deleted after ${days} days)`, cutoff, `(the reply was deleted after ${days} days)`),
     deliveriesDeleted: await batched((r) => r.deleteOldDeliveries, cutoff),
     keysDeleted: await transaction(deps.db, async (tx) =>
       affected(await tx.delete(retiredPublishableKeys).where(lte(retiredPublishableKeys.expiresAt, new Date(now)))),
