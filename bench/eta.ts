@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { daysBetween, HISTORY_LIMIT, POOLED_LIMIT, priorFrom, slipRange, type SlipRange } from '../server/services/purchase-orders/predict.ts';
+import { daysBetween, HISTORY_LIMIT, slipRange, type SlipRange } from '../server/services/purchase-orders/predict.ts';
 import { num } from './lib.ts';
 
 /**
@@ -86,9 +86,8 @@ function walk(pos: Po[]) {
     // Only what had arrived by the day this PO was placed, oldest first, as the product reads it.
     const known = pos.filter((p) => p.quoted + p.slip < po.placed).sort((a, b) => a.quoted + a.slip - (b.quoted + b.slip));
     const own = known.filter((p) => p.supplier === po.supplier).slice(-HISTORY_LIMIT).map((p) => p.slip);
-    const prior = priorFrom(known.slice(-POOLED_LIMIT).map((p) => p.slip));
-    const range = slipRange(own, prior);
-    const narrow = slipRange(own, prior, { low: 0.2, high: 0.8 });
+    const range = slipRange(own);
+    const narrow = slipRange(own, { low: 0.2, high: 0.8 });
     const s = scores.get(po.supplier) ?? { n: 0, covered: 0, coveredNarrow: 0, midError: 0, quoteError: 0 };
     scores.set(po.supplier, s);
     for (const acc of [s, total]) {

@@ -47,4 +47,4 @@ export async function runBenches(chosen: string[]): Promise<void> {
 }
 
 // Run directly (`npm run bench`), not imported by bench/with-postgres.ts.
-if (process.argv[1]?.endsWith('bench/index.ts')) await runBenches(args.filter((a, i) => a !== '--csv' && i !== csvAt + 1));
+if (process.argv[1]?.endsWith('bench/index.ts')) await runBenches(args.filter((a, i) => a !== '--csv' && (csvAt < 0 || i !== csvAt + 1)));

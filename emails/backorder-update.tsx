@@ -1,9 +1,9 @@
 import { renderEmail, type Block } from './layout.ts';
 import { formatDate } from './i18n/index.ts';
-import { bind, etaText, loyalty, rangeText, type Eta } from './parts.ts';
+import { bind, etaText, faqLink, loyalty, rangeText, type Care, type Eta } from './parts.ts';
 import type { ProductInfo, StatusInfo, RenderContext, RenderedEmail } from './types.ts';
 
-export interface BackorderUpdateProps {
+export interface BackorderUpdateProps extends Care {
   /** Day 3: refined ETA or "checking with the supplier"; day 7: status and an alternative; day 14: status and the cancel offer. */
   stage: 'refine' | 'status' | 'cancel';
   item: string;
@@ -21,13 +21,12 @@ export interface BackorderUpdateProps {
   alternative: { name: string; url: string | null } | null;
   /** Day 14 without the offer while a person handles the order. */
   offerCancel: boolean;
-  vip: boolean;
   cancelUrl: string;
 }
 
 export function backorderUpdate(props: BackorderUpdateProps, ctx: RenderContext): RenderedEmail {
   const t = bind(ctx, { item: props.item, eta: etaText(ctx, props.eta) });
-  const blocks: Block[] = [...loyalty(ctx, props.vip)];
+  const blocks: Block[] = [...loyalty(ctx, props.vip, props.expedite)];
   let subject: string;
   if (props.stage === 'refine') {
     subject = t('backorder.refine.subject');
@@ -50,5 +49,6 @@ export function backorderUpdate(props: BackorderUpdateProps, ctx: RenderContext)
     subject = t('backorder.cancel.subject');
     blocks.push({ kind: 'p', text: t('backorder.cancel.body') }, { kind: 'button', label: t('backorder.button.cancel'), url: props.cancelUrl });
   }
+  blocks.push(...faqLink(ctx, props));
   return renderEmail({ subject, heading: subject, blocks }, ctx);
 }

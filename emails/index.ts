@@ -16,7 +16,7 @@ import { replyCancel } from './reply-cancel.tsx';
 import { statusLink } from './status-link.tsx';
 import { smsStatusLink } from './sms/status-link.ts';
 import { smsReplyCancel } from './sms/reply-cancel.ts';
-import { smsBackorderAck, smsBackorderAllocated, smsBackorderShipped, smsEtaChanged } from './sms/backorders.ts';
+import { smsBackorderAck, smsBackorderAllocated, smsBackorderCancelled, smsBackorderRefunded, smsBackorderShipped, smsBackorderUpdate, smsEtaChanged } from './sms/backorders.ts';
 import { smsSignupConfirmation, smsStillInterested } from './sms/signup-confirmation.ts';
 import { stillInterested } from './still-interested.tsx';
 import { signupExists } from './signup-exists.tsx';
@@ -67,6 +67,9 @@ export const smsTemplates = {
   'backorder-ack': smsBackorderAck,
   'backorder-allocated': smsBackorderAllocated,
   'backorder-shipped': smsBackorderShipped,
+  'backorder-update': smsBackorderUpdate,
+  'backorder-cancelled': smsBackorderCancelled,
+  'backorder-refunded': smsBackorderRefunded,
   'eta-changed': smsEtaChanged,
   'still-interested': smsStillInterested,
   'signup-exists': smsSignupExists,

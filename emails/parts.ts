@@ -35,8 +35,30 @@ export function money(minor: number, currency: string, locale: string): string {
   return format.format(minor / 10 ** digits);
 }
 
-/** Tone by context: a VIP hears a loyalty line; a first-time buyer gets the simple version. */
-export const loyalty = (ctx: RenderContext, vip: boolean) => (vip ? [{ kind: 'p' as const, text: bind(ctx, {})('email.loyalty') }] : []);
+/** Tone by context: a VIP hears a loyalty line, which says it ships express when the shop offers that. */
+export const loyalty = (ctx: RenderContext, vip: boolean, expedite = false) =>
+  vip ? [{ kind: 'p' as const, text: bind(ctx, {})(expedite ? 'email.loyalty.expedited' : 'email.loyalty') }] : [];
+
+/**
+ * What an order message knows of its customer, beyond the order. Rows
+ * written before first-time care existed carry only `vip`.
+ */
+export interface Care {
+  vip: boolean;
+  /** The shop offers VIPs express shipping at no charge (`vipCare.expeditedShipping`). */
+  expedite?: boolean;
+  /** This is the customer's first order with the shop. */
+  firstTime?: boolean;
+  /** The shop's FAQ, for first-time buyers. */
+  faqUrl?: string | null;
+}
+
+/** A first-time buyer gets the simple version (the acknowledgement says how a backorder works) and the shop's FAQ, in every order message. */
+export const isFirstTimer = (care: Care) => !care.vip && care.firstTime === true;
+
+export function faqLink(ctx: RenderContext, care: Care): Array<{ kind: 'link'; label: string; url: string }> {
+  return isFirstTimer(care) && care.faqUrl ? [{ kind: 'link', label: bind(ctx, {})('email.faq'), url: care.faqUrl }] : [];
+}
 
 /**
  * An image for an email: the shop's own https URL, or nothing. A data:, javascript:

@@ -97,6 +97,8 @@ export const emailSamples: EmailSample[] = [
   withProduct(email('offer-withdrawn', 'offer-withdrawn', { item, kind: 'waitlist', position: 1, leaveUrl: link('leave/9f3k2') })),
   withProduct(email('backorder-ack', 'backorder-ack', { item, quantity: 2, eta, vip: false, cancelUrl: link('orders/1042/cancel?t=Qm9vS2Fj') })),
   withProduct(email('backorder-ack', 'backorder-ack-review-vip', { item, quantity: 25, eta: null, vip: true, review: true, cancelUrl: link('orders/1042/cancel?t=Qm9vS2Fj') })),
+  // A first order: the simple version, with the shop's FAQ.
+  withProduct(email('backorder-ack', 'backorder-ack-first-time', { item, quantity: 1, eta, vip: false, firstTime: true, faqUrl: 'https://acme-goods.test/pages/faq', cancelUrl: link('orders/1042/cancel?t=Qm9vS2Fj') })),
   withProduct(email('backorder-update', 'backorder-update-refine-confirmed', { ...backorderUpdate, outcome: 'confirmed', told: null, reason: null })),
   withProduct(email('backorder-update', 'backorder-update-refine-unchanged', { ...backorderUpdate, outcome: 'unchanged', told: eta })),
   withProduct(email('backorder-update', 'backorder-update-refine-earlier', { ...backorderUpdate, outcome: 'earlier', told: later, reason: 'A faster freight slot opened up.' })),
@@ -105,6 +107,8 @@ export const emailSamples: EmailSample[] = [
   withProduct(email('backorder-update', 'backorder-update-status', {
     ...backorderUpdate, stage: 'status', alternative: { name: 'Ocean Tee – Navy / L', url: 'https://acme-goods.test/products/ocean-tee?variant=L' },
   })),
+  // A VIP's extra status update, where the shop ships VIP orders express.
+  withProduct(email('backorder-update', 'backorder-update-status-vip-express', { ...backorderUpdate, stage: 'status', vip: true, expedite: true })),
   withProduct(email('backorder-update', 'backorder-update-cancel', { ...backorderUpdate, stage: 'cancel' })),
   // Day 14 while a person handles the order: the status, not the cancel offer.
   withProduct(email('backorder-update', 'backorder-update-cancel-handled', { ...backorderUpdate, stage: 'cancel', offerCancel: false })),
@@ -146,6 +150,10 @@ export const smsSamples: SmsSample[] = [
   sms('backorder-allocated', 'backorder-allocated', { item }),
   sms('backorder-shipped', 'backorder-shipped', { item }),
   sms('eta-changed', 'eta-changed', { item, to: later }),
+  sms('backorder-update', 'backorder-update', { item, order: '#1042', stage: 'status', eta, offerCancel: false, url: link('s/Qm9vS2Fj'), cancelUrl: link('b/Qm9vS2Fj') }),
+  sms('backorder-update', 'backorder-update-cancel', { item, order: '#1042', stage: 'cancel', eta, offerCancel: true, url: link('s/Qm9vS2Fj'), cancelUrl: link('b/Qm9vS2Fj') }),
+  sms('backorder-cancelled', 'backorder-cancelled', { item, order: '#1042', amount: 5000, currency: 'USD' }),
+  sms('backorder-refunded', 'backorder-refunded', { item, order: '#1042', amount: 5000, currency: 'USD' }),
   sms('still-interested', 'still-interested', { item, position: 14, keepUrl: link('keep/Lp0v3s') }),
   sms('signup-exists', 'signup-exists', { item, manageUrl: link('manage/Mn8c2Q') }),
   sms('contact-confirm', 'contact-confirm', { kind: 'email', value: 'j•••@example.com', confirmUrl: link('contact/confirm/Rt5uW1') }),

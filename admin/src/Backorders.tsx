@@ -16,6 +16,8 @@ interface Line {
   quantity: number;
   served: number;
   status: Status;
+  /** Part of the line is set aside; its customer hears once a person confirms that part ships now. */
+  awaitingConfirmation?: boolean;
   eta: { earliest: string; latest: string } | null;
   createdAt: string;
 }
@@ -243,6 +245,21 @@ export function Backorders() {
       await Promise.all([state.reload(), report.reload()]);
     }
   };
+  /** A partial shipment goes ahead: the customer is told what is being packed and what follows. */
+  const confirmPartial = async (l: Line) => {
+    setBusy(true);
+    setError('');
+    setOutcome(null);
+    try {
+      await api(`/v1/admin/backorders/${l.id}/confirm-partial`, { method: 'POST', body: {} });
+      setOutcome({ done: `${label(l.id)}: partial shipment confirmed and the customer told`, refused: [] });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+    await Promise.all([state.reload(), report.reload()]);
+  };
   const refund = () => {
     if (!confirm(`Cancel ${selected.size} ${selected.size === 1 ? 'line' : 'lines'}, recording that you refunded what each still owed? Each customer is told.`)) return;
     void bulk({ action: 'refunded' }, 'cancelled with refund');
@@ -332,7 +349,18 @@ export function Backorders() {
                   <td>{l.orderName ?? l.orderId}</td>
                   <td>{l.item ?? names.get(l.variantId) ?? l.variantId}</td>
                   <td class="num">{num(l.quantity - l.served)}</td>
-                  <td>{l.status}</td>
+                  <td>
+                    {l.awaitingConfirmation ? (
+                      <>
+                        Partial: {num(l.served)} of {num(l.quantity)} set aside, awaiting confirmation{' '}
+                        <button type="button" class="secondary" disabled={busy} onClick={() => void confirmPartial(l)} aria-label={`Confirm partial shipment of order ${l.orderName ?? l.orderId}`}>
+                          Confirm
+                        </button>
+                      </>
+                    ) : (
+                      l.status
+                    )}
+                  </td>
                   <td>{l.eta ? `${day(l.eta.earliest)} – ${day(l.eta.latest)}` : '—'}</td>
                   <td>{date(l.createdAt)}</td>
                 </tr>

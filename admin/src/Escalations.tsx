@@ -29,6 +29,8 @@ interface Escalation {
   kind: string;
   status: 'open' | 'resolved';
   orderId: string | null;
+  /** The backorder line a partial shipment sets aside; null for other kinds. */
+  backorderId: number | null;
   contact: { email: string | null; phone: string | null; ordersCount: number } | null;
   summary: string;
   recommendedAction: string;
@@ -120,6 +122,16 @@ export function Escalations() {
       setError((e as Error).message);
     }
   };
+  /** Tells the customer their set-aside units ship now; the server resolves the case with the note (409 when the line moved on). */
+  const confirmPartial = async (id: number, backorderId: number) => {
+    try {
+      await api(`/v1/admin/backorders/${backorderId}/confirm-partial`, { method: 'POST', body: notes[id] ? { note: notes[id] } : {} });
+      setError('');
+      await list.reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
   return (
     <section>
       <h2>Escalations</h2>
@@ -164,7 +176,12 @@ export function Escalations() {
           {e.status === 'open' ? (
             <div class="resolve">
               <input aria-label="Resolution note" placeholder="What was done (optional)" value={notes[e.id] ?? ''} onInput={(ev) => setNotes({ ...notes, [e.id]: (ev.target as HTMLInputElement).value })} />
-              <button onClick={() => resolve(e.id)}>Resolve</button>
+              {e.kind === 'partial_shipment' && e.backorderId !== null ? (
+                <button onClick={() => confirmPartial(e.id, e.backorderId!)}>Confirm partial shipment</button>
+              ) : null}
+              <button class={e.kind === 'partial_shipment' ? 'secondary' : undefined} onClick={() => resolve(e.id)}>
+                Resolve
+              </button>
             </div>
           ) : (
             <p class="muted">Resolved{e.resolution ? `: ${e.resolution}` : ''}</p>

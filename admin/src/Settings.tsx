@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from './api.ts';
 import { Alert, PageLink, SaveStatus, Tabs } from './ui.tsx';
+import { BackorderCare, type Care } from './BackorderCare.tsx';
 import { DurationInput } from './DurationInput.tsx';
 import { RepliesAndHelpdesk, replyFieldError, type FieldErrors, type HelpdeskSettings } from './Helpdesk.tsx';
 import { shopFormat } from './format.ts';
@@ -8,7 +9,7 @@ import { Keys } from './Keys.tsx';
 import { SendLimits, asEdited, type Limits } from './SendLimits.tsx';
 import { CATALOGS, STRING_KEYS, WidgetPreview } from './WidgetPreview.tsx';
 
-interface Rules extends Limits {
+interface Rules extends Limits, Care {
   supportEmail: string | null;
   helpdesk: HelpdeskSettings | null;
   locale: string;
@@ -30,7 +31,7 @@ interface Rules extends Limits {
   theme: Record<string, string>;
 }
 
-const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme', 'country', 'sms', 'emailCapPerDay', 'supportEmail', 'helpdesk'] as const;
+const EDITED = ['locale', 'holdDuration', 'followUpAfter', 'attributionWindow', 'ranOutNotice', 'ranOutNoticeDepth', 'minimumRestock', 'quietHours', 'timezone', 'doubleOptIn', 'signupTtl', 'sender', 'contact', 'allowedOrigins', 'escalation', 'strings', 'theme', 'country', 'sms', 'emailCapPerDay', 'supportEmail', 'helpdesk', 'faqUrl', 'vipCare'] as const;
 const THEME = [
   ['accent', '#121212', 'Button colour'],
   ['accent-text', '#fff', 'Button text colour'],
@@ -184,6 +185,7 @@ export function Settings() {
             A customer is a VIP from this many orders <input type="number" min={1} value={rules.escalation.vipOrders} onInput={(e) => set('escalation', { ...rules.escalation, vipOrders: Number((e.target as HTMLInputElement).value) })} />
           </label>
         </div>
+        <BackorderCare value={rules} onChange={(care) => setRules({ ...rules, ...care })} />
         <div class="card">
           <h3>Storefront</h3>
           <label>

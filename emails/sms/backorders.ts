@@ -1,5 +1,5 @@
 import { translate, type StringKey } from '../i18n/index.ts';
-import { rangeText, type Eta } from '../parts.ts';
+import { money, rangeText, type Eta } from '../parts.ts';
 import type { RenderContext } from '../types.ts';
 
 /*
@@ -32,4 +32,23 @@ export function smsBackorderAllocated(props: OrderText, ctx: RenderContext): str
 /** A pre-order's place has no order yet: it hears the dates alone. */
 export function smsEtaChanged(props: OrderText & { to: NonNullable<Eta> }, ctx: RenderContext): string {
   return say(ctx, props, 'sms.order.eta', 'sms.eta', { new: rangeText(ctx, props.to, true) });
+}
+
+/** A cadence update: the date (or that it is being confirmed), and the status page; the two-week one offers the cancel link instead. */
+export function smsBackorderUpdate(props: Required<OrderText> & { stage: 'refine' | 'status' | 'cancel'; eta: Eta; checking?: boolean; offerCancel: boolean; url: string; cancelUrl: string }, ctx: RenderContext): string {
+  const vars = { eta: rangeText(ctx, props.eta, true) };
+  if (props.stage === 'cancel' && props.offerCancel && props.eta) return say(ctx, props, 'sms.order.cancelOffer', 'sms.order.cancelOffer', { ...vars, url: props.cancelUrl });
+  const checking = props.checking || !props.eta;
+  return say(ctx, props, checking ? 'sms.order.checking' : 'sms.order.update', checking ? 'sms.order.checking' : 'sms.order.update', { ...vars, url: props.url });
+}
+
+/** The amount asked of the shop (cancelled), or the one the platform confirmed (refunded). */
+type Refund = Required<OrderText> & { amount: number; currency: string };
+
+export function smsBackorderCancelled(props: Refund, ctx: RenderContext): string {
+  return say(ctx, props, 'sms.order.cancelled', 'sms.order.cancelled', { amount: money(props.amount, props.currency, ctx.locale) });
+}
+
+export function smsBackorderRefunded(props: Refund, ctx: RenderContext): string {
+  return say(ctx, props, 'sms.order.refunded', 'sms.order.refunded', { amount: money(props.amount, props.currency, ctx.locale) });
 }

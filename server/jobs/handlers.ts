@@ -5,7 +5,7 @@ import { announceOffers, type AnnouncePayload } from '../services/restock/announ
 import { expireDue } from '../services/restock/expire.ts';
 import { followUpRound } from '../services/restock/follow-up.ts';
 import { backorderUpdate } from '../services/backorders/cadence.ts';
-import type { CadenceStage } from '../services/backorders/record.ts';
+import type { CadenceStage } from '../services/backorders/steps.ts';
 import type { PreorderStage } from '../services/preorders/schedule.ts';
 import { preorderUpdate } from '../services/preorders/update.ts';
 import { processShopifyEvent } from '../services/webhooks/shopify.ts';
@@ -35,7 +35,7 @@ export const jobHandlers: JobHandlers = {
   'offers.announce': async (deps, p) => void (await announceOffers(deps, announcePayload(p))),
   'offers.expire': async (deps, p) => void (await expireDue(deps, String(p.shopId), String(p.variantId))),
   'offers.followup': async (deps, p) => void (await followUpRound(deps, String(p.shopId), String(p.variantId), Number(p.offeredAt))),
-  'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage),
+  'backorder.update': async (deps, p) => await backorderUpdate(deps, Number(p.backorderId), p.stage as CadenceStage, typeof p.step === 'string' ? p.step : undefined),
   'preorder.update': async (deps, p, job) => await preorderUpdate(deps, Number(p.signupId), p.stage as PreorderStage, job),
   'shopify.webhook': async (deps, p) => await processShopifyEvent(deps, Number(p.eventId)),
   [STORE_WEBHOOK_JOB]: async (deps, p) => await processStoreEvent(deps, Number(p.eventId)),

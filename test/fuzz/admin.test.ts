@@ -18,7 +18,7 @@ fuzzSuite('admin', {}, (env, populated) => {
   [t, shop, sk] = [env, populated, populated.sk];
 });
 
-const QUERY_NAMES = ['variantId', 'status', 'cursor', 'limit', 'from', 'to', 'sort', 'template', 'signupId', 'supplierId', 'email', 'phone'];
+const QUERY_NAMES = ['variantId', 'status', 'cursor', 'limit', 'from', 'to', 'sort', 'template', 'signupId', 'supplierId', 'email', 'phone', 'confirm'];
 
 /** The admin routes and /v1/shops, from the app itself. */
 function routes() {

@@ -11,6 +11,7 @@ export const EXAMPLES: Record<string, Record<string, unknown>> = {
   'POST /v1/admin/escalations/:id/resolve': { resolution: 'refunded' },
   'POST /v1/admin/backorders/:id/refunded': { amount: 100 },
   'POST /v1/admin/backorders/:id/fulfilled': { carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://ups.example/t/1Z999' },
+  'POST /v1/admin/backorders/:id/confirm-partial': { note: 'ship the part now' },
   'POST /v1/admin/backorders/bulk': { action: 'fulfilled', ids: [1, 2], carrier: 'UPS', trackingNumber: '1Z999' },
   'POST /v1/admin/purchase-orders': { supplier: 'Acme Mills', variantId: '4401', quantity: 5, quotedArrival: '2026-04-01' },
   'PATCH /v1/admin/purchase-orders/:id': { quotedArrival: '2026-04-20' },
@@ -22,5 +23,5 @@ export const EXAMPLES: Record<string, Record<string, unknown>> = {
 /** The columns each CSV import maps. */
 export const CSV: Record<string, string[]> = {
   'POST /v1/admin/signups/import': ['email', 'phone', 'variant', 'created_at'],
-  'POST /v1/admin/purchase-orders/import': ['supplier', 'variant', 'quantity', 'quoted_arrival'],
+  'POST /v1/admin/purchase-orders/import': ['supplier', 'variant', 'quantity', 'quoted_arrival', 'received_at', 'received_quantity'],
 };

@@ -139,9 +139,9 @@ describe('GET /v1/admin/suppliers', () => {
     const { suppliers, nextCursor } = (await shop.admin('GET', '/v1/admin/suppliers')).body;
     expect(nextCursor).toBeNull();
     expect(suppliers).toEqual([
-      { id: expect.any(Number), name: 'Kiln & Co', receipts: 5, onTimeRate: 0.4, medianSlipDays: 3, slipRange: { low: 0, high: 8, basedOn: 'supplier' }, openPurchaseOrders: [open], createdAt: '2026-03-02T12:00:00.000Z' },
-      // No history of its own: the shop's pooled history is its prior.
-      { id: expect.any(Number), name: 'New Mill', receipts: 0, onTimeRate: null, medianSlipDays: null, slipRange: { low: 0, high: 8, basedOn: 'prior' }, openPurchaseOrders: [expect.objectContaining({ supplier: 'New Mill' })], createdAt: expect.any(String) },
+      { id: expect.any(Number), name: 'Kiln & Co', receipts: 5, onTimeRate: 0.4, medianSlipDays: 3, slipRange: { low: -2, high: 8, basedOn: 'supplier' }, openPurchaseOrders: [open], createdAt: '2026-03-02T12:00:00.000Z' },
+      // No history of its own: the prior alone, centred on the quote.
+      { id: expect.any(Number), name: 'New Mill', receipts: 0, onTimeRate: null, medianSlipDays: null, slipRange: { low: -7, high: 7, basedOn: 'prior' }, openPurchaseOrders: [expect.objectContaining({ supplier: 'New Mill' })], createdAt: expect.any(String) },
     ]);
   });
 });
@@ -155,7 +155,7 @@ describe('POST /v1/admin/purchase-orders/import', () => {
     expect(res.body).toMatchObject({ imported: 2, notified: 0, ignoredColumns: ['Notes'] });
     expect(res.body.purchaseOrders.map((p: { supplier: string; variantId: string }) => [p.supplier, p.variantId])).toEqual([['Kiln & Co', '4401'], ['Mill, Ltd', '4402']]);
     const variants = (await shop.admin('GET', '/v1/admin/variants')).body.variants;
-    expect(variants.map((v: { eta: unknown }) => v.eta)).toEqual([{ earliest: '2026-03-22', latest: '2026-03-29' }, { earliest: '2026-04-03', latest: '2026-04-10' }]);
+    expect(variants.map((v: { eta: unknown }) => v.eta)).toEqual([{ earliest: '2026-03-15', latest: '2026-03-29' }, { earliest: '2026-03-27', latest: '2026-04-10' }]);
   });
 
   it('is all or nothing: every bad row is reported by number and nothing is imported', async () => {

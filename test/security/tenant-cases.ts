@@ -57,6 +57,8 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'GET /v1/admin/backorders/report': { path: '/v1/admin/backorders/report?from=2026-01-01&to=2026-12-31' },
     'GET /v1/admin/write-backs': { path: `/v1/admin/write-backs?cursor=${Number.MAX_SAFE_INTEGER}&limit=200` },
     'POST /v1/admin/backorders/:id/refunded': { path: `/v1/admin/backorders/${a.backorderIds[0]}/refunded`, body: body('POST /v1/admin/backorders/:id/refunded') },
+    // A's line is B's "not found": A's customer is not told and A's escalation stays open.
+    'POST /v1/admin/backorders/:id/confirm-partial': { path: `/v1/admin/backorders/${a.backorderIds[0]}/confirm-partial`, body: body('POST /v1/admin/backorders/:id/confirm-partial') },
     'POST /v1/admin/escalations/:id/resolve': { path: `/v1/admin/escalations/${a.escalationIds[0]}/resolve`, body: { resolution: 'closed by B' } },
     'GET /v1/admin/webhooks/deliveries': { path: '/v1/admin/webhooks/deliveries?cursor=999999' },
     'GET /v1/admin/keys': { path: '/v1/admin/keys' },
@@ -69,7 +71,10 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'GET /v1/admin/restocks': { path: `/v1/admin/restocks?variantId=${A_ONLY}&cursor=${a.restockId + 1}` },
     'GET /v1/admin/restocks/:id': { path: `/v1/admin/restocks/${a.restockId}` },
     'GET /v1/admin/restocks/:id/events': { path: `/v1/admin/restocks/${a.restockId}/events` },
-    'POST /v1/admin/purchase-orders/import': { path: '/v1/admin/purchase-orders/import', csv: `supplier,variant,quantity,quoted_arrival\n${a.supplierName},${A_ONLY},5,2026-04-01\n` },
+    'POST /v1/admin/purchase-orders/import': {
+      path: '/v1/admin/purchase-orders/import?confirm=true',
+      csv: `supplier,variant,quantity,quoted_arrival,received_at\n${a.supplierName},${A_ONLY},5,2026-04-01,\n${a.supplierName},4401,5,2026-02-01,2026-02-05\n`,
+    },
     'POST /v1/admin/purchase-orders': { path: '/v1/admin/purchase-orders', body: { supplier: a.supplierName, variantId: A_ONLY, quantity: 5, quotedArrival: '2026-04-01' } },
     'GET /v1/admin/purchase-orders': { path: `/v1/admin/purchase-orders?supplierId=${a.supplierIds[0]}&variantId=4402` },
     'GET /v1/admin/purchase-orders/:id': { path: `/v1/admin/purchase-orders/${a.purchaseOrderId}` },

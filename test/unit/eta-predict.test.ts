@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRIOR, predictEta, priorFrom, slipRange, weightedQuantile } from '../../server/services/purchase-orders/predict.ts';
+import { DEFAULT_PRIOR, predictEta, slipRange, weightedQuantile } from '../../server/services/purchase-orders/predict.ts';
 import { explainBasis, slipText } from '../../server/services/purchase-orders/present.ts';
 
 const even = (values: number[]) => values.map((value) => ({ value, weight: 1 }));
@@ -18,31 +18,40 @@ describe('weightedQuantile', () => {
 });
 
 describe('slipRange', () => {
-  it('with no history is the prior alone: 0–7 days late by default, or the shop\'s pooled history once it has five', () => {
-    expect(slipRange([])).toEqual({ low: 0, high: 7, from: 'prior', receipts: 0 });
-    expect(priorFrom([3, 4])).toBe(DEFAULT_PRIOR);
-    expect(slipRange([], priorFrom([3, 3, 4, 4, 5]))).toEqual({ low: 3, high: 5, from: 'prior', receipts: 0 });
+  it('with no history is the prior alone: centred on the quote, a week either way', () => {
+    expect(slipRange([])).toEqual({ low: -7, high: 7, from: 'prior', receipts: 0 });
+    expect(DEFAULT_PRIOR).toEqual([-7, -3, 0, 0, 0, 0, 3, 7]);
   });
 
   it('blends thin history with a prior worth the missing receipts', () => {
-    // One receipt 10 days late against four receipts' worth of 0–7: p10 stays in the prior, p90 reaches 10.
-    expect(slipRange([10])).toEqual({ low: 0, high: 10, from: 'blended', receipts: 1 });
-    // Four receipts and one receipt's worth of prior: the prior still pulls the low end.
-    expect(slipRange([10, 10, 10, 10])).toMatchObject({ low: 3, high: 10, from: 'blended' });
+    // One receipt against two receipts' worth of prior: the centre stays on the quote, the reach grows to cover it.
+    expect(slipRange([10])).toEqual({ low: -10, high: 10, from: 'blended', receipts: 1 });
+    expect(slipRange([1])).toEqual({ low: -7, high: 7, from: 'blended', receipts: 1 });
+    // Two receipts outweigh the prior's one: the centre moves to them, and the prior still stretches the reach.
+    expect(slipRange([10, 10])).toEqual({ low: -3, high: 23, from: 'blended', receipts: 2 });
   });
 
-  it('with five or more receipts uses the supplier alone', () => {
-    expect(slipRange([6, 8, 11, 7, 9, 10, 6, 11, 8, 9])).toEqual({ low: 6, high: 11, from: 'supplier', receipts: 10 });
-    expect(slipRange([0, 0, 0, 0, 0], [30, 40])).toMatchObject({ low: 0, high: 0 });
+  it('with three or more receipts uses the supplier alone, centred on its median', () => {
+    expect(slipRange([10, 10, 10, 10])).toEqual({ low: 10, high: 10, from: 'supplier', receipts: 4 });
+    expect(slipRange([6, 8, 11, 7, 9, 10, 6, 11, 8, 9])).toEqual({ low: 6, high: 12, from: 'supplier', receipts: 10 });
+    expect(slipRange([0, 0, 0, 0, 0])).toMatchObject({ low: 0, high: 0 });
+    // A supplier that keeps its word is predicted at its quote; its rare misses set the reach.
+    expect(slipRange([0, 0, 0, 0, 1, 0, 0, -1, 0, 0])).toMatchObject({ low: -1, high: 1 });
+  });
+
+  it('is symmetric about the median, so the midpoint is the median whatever the width', () => {
+    expect([[0, 0, 0, 9], [-3, -2, -4, -3, 5, -3]].map((slips) => slipRange(slips))).toMatchObject([{ low: -9, high: 9 }, { low: -11, high: 5 }]);
+    // The quantiles set the reach only: a p20–p80 range has the same centre.
+    expect(slipRange([-3, -2, -4, -3, 5, -3], { low: 0.2, high: 0.8 })).toMatchObject({ low: -4, high: -2 });
   });
 
   it('weighs recent deliveries more, so an improving supplier is seen as it is now', () => {
-    // Half the record at 14 days late, then as many at 2: unweighted p10–p90 would be 2–14.
+    // Half the record at 14 days late, then as many at 2: the unweighted median could be either.
     const improving = [...Array(40).fill(14), ...Array(40).fill(2)];
     expect(slipRange(improving)).toMatchObject({ low: 2, high: 2, from: 'supplier' });
     expect(slipRange(improving.slice().reverse())).toMatchObject({ low: 14, high: 14 }); // and one getting worse
-    // A shorter recent run is not yet the whole story: the old lateness stays inside the range.
-    expect(slipRange([...Array(20).fill(14), ...Array(20).fill(2)])).toMatchObject({ low: 2, high: 14 });
+    // A shorter recent run is not yet the whole story: centred on now, the old lateness stays inside the range.
+    expect(slipRange([...Array(20).fill(14), ...Array(20).fill(2)])).toMatchObject({ low: -10, high: 14 });
   });
 });
 

@@ -50,6 +50,9 @@ const smsProps: Record<keyof typeof smsTemplates, Record<string, unknown>> = {
   'backorder-ack': { item: LONG_ITEM, order: '#100234', eta, cancelUrl: url },
   'backorder-allocated': { item: LONG_ITEM, order: '#100234' },
   'backorder-shipped': { item: LONG_ITEM, order: '#100234' },
+  'backorder-update': { item: LONG_ITEM, order: '#100234', stage: 'cancel', eta, offerCancel: true, url, cancelUrl: url },
+  'backorder-cancelled': { item: LONG_ITEM, order: '#100234', amount: 129900, currency: 'EUR' },
+  'backorder-refunded': { item: LONG_ITEM, order: '#100234', amount: 129900, currency: 'EUR' },
   'eta-changed': { item: LONG_ITEM, order: '#100234', to: eta },
   'still-interested': { item: LONG_ITEM, position: 4321, keepUrl: url },
   'signup-exists': { item: LONG_ITEM, manageUrl: url },
@@ -73,6 +76,11 @@ const variations: Array<[keyof typeof emailTemplates, Record<string, unknown>]> 
   ['backorder-update', { stage: 'refine', outcome: null, eta: null }],
   ['backorder-update', { stage: 'cancel' }],
   ['backorder-update', { stage: 'cancel', offerCancel: false }],
+  ['backorder-update', { stage: 'status', expedite: true }],
+  ['backorder-update', { stage: 'refine', vip: false, firstTime: true, faqUrl: url }],
+  ['backorder-ack', { vip: true, expedite: true }],
+  ['backorder-ack', { vip: true, expedite: true, review: true }],
+  ['backorder-ack', { vip: false, firstTime: true, faqUrl: url }],
   ['preorder-update', { stage: 'soon' }],
   ['contact-confirm', { kind: 'email' }],
   ['contact-confirm', { kind: 'resubscribe' }],
@@ -134,6 +142,13 @@ describe('order texts', () => {
     expect(smsTemplates['backorder-allocated']({ item: 'Ocean Tee', order: '#1042' }, plain)).toMatch(/^Acme order #1042: Ocean Tee is in stock and being packed/);
     expect(smsTemplates['backorder-shipped']({ item: 'Ocean Tee', order: '#1042' }, plain)).toMatch(/^Acme order #1042: Ocean Tee has shipped/);
     expect(smsTemplates['eta-changed']({ item: 'Ocean Tee', order: '#1042', to: eta }, plain)).toBe('Acme order #1042: Ocean Tee now expected Apr 1 – Apr 15.');
+    const update = { item: 'Ocean Tee', order: '#1042', eta, offerCancel: true, url: 'https://w.example/s/a', cancelUrl: 'https://w.example/b/a' };
+    expect(smsTemplates['backorder-update']({ ...update, stage: 'status' }, plain)).toBe('Acme order #1042: Ocean Tee still backordered, due Apr 1 – Apr 15. Status: https://w.example/s/a');
+    expect(smsTemplates['backorder-update']({ ...update, stage: 'refine', checking: true }, plain)).toBe('Acme order #1042: Ocean Tee still backordered, date being confirmed. Status: https://w.example/s/a');
+    expect(smsTemplates['backorder-update']({ ...update, stage: 'cancel' }, plain)).toBe('Acme order #1042: Ocean Tee backordered, due Apr 1 – Apr 15. Cancel/refund: https://w.example/b/a');
+    expect(smsTemplates['backorder-update']({ ...update, stage: 'cancel', offerCancel: false }, plain)).toMatch(/Status: https:\/\/w\.example\/s\/a$/);
+    expect(smsTemplates['backorder-cancelled']({ item: 'Ocean Tee', order: '#1042', amount: 2500, currency: 'USD' }, plain)).toBe('Acme order #1042: Ocean Tee cancelled, refund of $25.00 requested.');
+    expect(smsTemplates['backorder-refunded']({ item: 'Ocean Tee', order: '#1042', amount: 2500, currency: 'USD' }, plain)).toBe('Acme order #1042: refund of $25.00 for Ocean Tee issued.');
   });
   it('a row queued before names were kept, or a pre-order, reads without one rather than print a blank', () => {
     expect(smsTemplates['backorder-shipped']({ item: 'Ocean Tee' }, plain)).toBe('Acme: Ocean Tee is on its way. Thanks for your patience!');
@@ -148,5 +163,23 @@ describe('tone by context', () => {
     const first = emailTemplates['backorder-ack']({ ...props, vip: false } as never, ctx('en')).text;
     expect(vip).toContain('Thank you for being a regular customer');
     expect(first).not.toContain('regular customer');
+  });
+
+  it('offers a VIP express shipping only when the shop does, and points a first-time buyer to the FAQ', () => {
+    const props = emailProps['backorder-ack'] as Record<string, unknown>;
+    const render = (over: Record<string, unknown>) => emailTemplates['backorder-ack']({ ...props, ...over } as never, ctx('en'));
+    expect(render({ vip: true, expedite: true }).text).toContain('Thank you for being a regular customer: yours ships express, free, the day it arrives.');
+    expect(render({ vip: true, expedite: false }).text).not.toContain('express');
+    const first = render({ vip: false, firstTime: true, faqUrl: 'https://acme.example/pages/faq' });
+    expect(first.text).toContain('How a backorder works: we ship it the day it arrives and write to you at every step until then.');
+    expect(first.html).toContain('href="https://acme.example/pages/faq"');
+    // A returning customer, not a VIP: neither.
+    const regular = render({ vip: false, firstTime: false, faqUrl: 'https://acme.example/pages/faq' }).text;
+    expect(regular).not.toContain('How a backorder works');
+    expect(regular).not.toContain('FAQ');
+    // Updates carry the FAQ link, not the explanation again.
+    const update = emailTemplates['backorder-update']({ ...(emailProps['backorder-update'] as Record<string, unknown>), vip: false, firstTime: true, faqUrl: 'https://acme.example/pages/faq' } as never, ctx('en'));
+    expect(update.text).toContain('Questions? Read our FAQ');
+    expect(update.text).not.toContain('How a backorder works');
   });
 });

@@ -10,6 +10,7 @@ import { recordFulfilment } from '../../services/backorders/fulfil.ts';
 import { bulkBackorders, type BulkAction } from '../../services/backorders/bulk.ts';
 import { backorderReport } from '../../services/backorders/report.ts';
 import { listWriteBacks } from '../../services/backorders/write-back.ts';
+import { confirmPartial } from '../../services/backorders/confirm-partial.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const refundBody = z
@@ -26,6 +27,9 @@ const fulfilBody = z
     trackingUrl: httpUrl.optional(),
   })
   .strict();
+
+/** A note kept on the resolved escalation with the confirmation. */
+const confirmBody = z.object({ note: plainText(1000).optional() }).strict();
 
 const pageQuery = z
   .object({
@@ -69,6 +73,13 @@ export const backordersRoutes = createRouter()
     validate('param', idParam),
     validate('json', fulfilBody),
     async (c) => c.json({ backorder: await recordFulfilment(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json')) }),
+  )
+  .post(
+    '/backorders/:id/confirm-partial',
+    doc('Pre-orders and backorders', 'secret', 'A person confirms that the units set aside for part of an open line ship now: the customer is told (how many are being packed, how many will follow) and the line\'s `partial_shipment` escalation is resolved, once. `told` is false when the customer has no channel to hear on. 409 when nothing awaits confirmation: no units set aside, already confirmed or resolved, or the line is no longer open.'),
+    validate('param', idParam),
+    validate('json', confirmBody),
+    async (c) => c.json(await confirmPartial(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
   .post(
     '/backorders/bulk',

@@ -39,27 +39,44 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const pageQuery = listQuery.pick({ cursor: true, limit: true });
+/** `?confirm=true` writes a file with history; another value is refused rather than taken for a dry run. */
+const importQuery = z.object({ confirm: z.enum(['true', 'false'], { error: 'must be true or false' }).optional() });
 
 const TAG = 'Purchase orders';
 
 export const purchaseOrdersRoutes = createRouter()
-  .post('/purchase-orders/import', doc(TAG, 'secret', 'Imports POs from a CSV (text/csv: supplier, variant, quantity, quoted_arrival), all or nothing: any bad row imports nothing and every bad row is reported by number.', { 201: { description: 'Imported' } }), async (c) => {
-    let ignored: string[] = [];
-    const rows = csvRows(c.req.raw, (header) => {
-      const mapped = header.map(mapPoHeader);
-      ignored = header.filter((_, i) => !mapped[i]);
-      const missing = PO_COLUMNS.filter((col) => !mapped.includes(col));
-      if (missing.length) throw Invalid(`The header needs ${PO_COLUMNS.join(', ')}; missing: ${missing.join(', ')}`, 'header');
-      return mapped.map((m) => m ?? false);
-    });
-    const result = await readingCsv(() => importPurchaseOrders(c.get('deps'), c.get('shop'), rows));
-    if (!result.ok) {
-      const error = new AppError('invalid_request', `${result.errorCount} row${result.errorCount === 1 ? '' : 's'} cannot be imported; nothing was imported`, 'body');
-      return c.json({ ...error.toBody(), errors: result.errors, errorCount: result.errorCount }, 400);
-    }
-    const { ok: _, ...body } = result;
-    return c.json({ ...body, ignoredColumns: ignored }, 201);
-  })
+  .post(
+    '/purchase-orders/import',
+    doc(
+      TAG,
+      'secret',
+      'Imports POs from a CSV (text/csv: supplier, variant, quantity, quoted_arrival[, received_at, received_quantity]), all or nothing: any bad row imports nothing and every bad row is reported by number. A row with received_at is history: a closed PO with its receipt, for the supplier\'s record. A file with history answers a dry run (200, nothing written) unless ?confirm=true.',
+      { 200: { description: 'Dry run: how many ETA ranges would move and how many customers would be told' }, 201: { description: 'Imported' } },
+    ),
+    validate('query', importQuery),
+    async (c) => {
+      let ignored: string[] = [];
+      const rows = csvRows(c.req.raw, (header) => {
+        const mapped = header.map(mapPoHeader);
+        ignored = header.filter((_, i) => !mapped[i]);
+        const missing = PO_COLUMNS.filter((col) => !mapped.includes(col));
+        if (missing.length) throw Invalid(`The header needs ${PO_COLUMNS.join(', ')}; missing: ${missing.join(', ')}`, 'header');
+        return mapped.map((m) => m ?? false);
+      });
+      const confirm = c.req.valid('query').confirm === 'true';
+      const result = await readingCsv(() => importPurchaseOrders(c.get('deps'), c.get('shop'), rows, { confirm }));
+      if (!result.ok) {
+        const error = new AppError('invalid_request', `${result.errorCount} row${result.errorCount === 1 ? '' : 's'} cannot be imported; nothing was imported`, 'body');
+        return c.json({ ...error.toBody(), errors: result.errors, errorCount: result.errorCount }, 400);
+      }
+      if (result.dryRun) {
+        const { ok: _, ...counts } = result;
+        return c.json({ ...counts, ignoredColumns: ignored }, 200);
+      }
+      const { ok: _, dryRun: __, ...body } = result;
+      return c.json({ ...body, ignoredColumns: ignored }, 201);
+    },
+  )
   .post('/purchase-orders', doc(TAG, 'secret', 'Records a PO; its variant takes a predicted ETA range from it if it is the earliest open one and the merchant has not set one.', { 201: { description: 'Created' } }), validate('json', createBody), async (c) =>
     c.json(await createPurchaseOrder(c.get('deps'), c.get('shop'), c.req.valid('json')), 201),
   )

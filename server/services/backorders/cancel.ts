@@ -9,6 +9,7 @@ import { money } from '../../../emails/index.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName, productInfo } from '../variants/upsert.ts';
+import { settlePartials } from './partials.ts';
 import { needsReview } from './review.ts';
 import { requestStoreRefund } from './write-back.ts';
 
@@ -47,7 +48,7 @@ export async function lockedLine<T extends { line: Backorder }>(tx: Tx, find: ()
  * fulfillment: every unit counts as served. `line` was read under its
  * variant's lock (`lockedLine`); null when it changed since, and nothing changed.
  */
-export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder | null> {
+export async function releaseLine(tx: Tx, shop: Shop, line: Backorder, now: Date, as: 'cancelled' | 'shipped' = 'cancelled'): Promise<Backorder | null> {
   if (line.status !== 'waiting' && line.status !== 'allocated') return null;
   const owed = line.quantity - line.served;
   const [released] = await tx
@@ -64,6 +65,8 @@ export async function releaseLine(tx: Tx, line: Backorder, now: Date, as: 'cance
       .where(and(eq(variants.shopId, line.shopId), eq(variants.id, line.variantId)));
   }
   await tx.update(messages).set({ status: 'suppressed', error: `backorder ${as}` }).where(and(eq(messages.backorderId, line.id), eq(messages.status, 'queued')));
+  // A part set aside and never confirmed is moot once the line is gone: no Confirm is left to press.
+  if (line.status === 'waiting' && line.served > 0) await settlePartials(tx, shop, line, as === 'shipped' ? 'The line was shipped' : 'The line was cancelled', now);
   return released;
 }
 
@@ -109,7 +112,7 @@ export async function cancelBackorder(
       });
       return { outcome: 'review' as const, line, shop };
     }
-    const cancelled = await releaseLine(tx, line, now);
+    const cancelled = await releaseLine(tx, shop, line, now);
     if (!cancelled) return { outcome: 'already' as const, line, shop };
     if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     // A connected store refunds the line itself (write-back.ts); else a person does.
@@ -124,14 +127,13 @@ export async function cancelBackorder(
       now,
     });
     const batch = MessageBatch.for(tx, now);
+    const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:cancelled` };
     batch.email({
-      shop,
-      contact,
-      backorderId: line.id,
-      key: `backorder:${line.id}:cancelled`,
+      ...common,
       template: 'backorder-cancelled',
       props: { item, product: productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}` }, quantity: owed, order: line.orderName, amount, currency: line.currency },
     });
+    batch.sms({ ...common, template: 'backorder-cancelled', props: { item, order: line.orderName, amount, currency: line.currency } });
     await batch.flush();
     return { outcome: 'cancelled' as const, line: cancelled, shop };
   });

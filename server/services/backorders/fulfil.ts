@@ -30,16 +30,15 @@ export const SHIPPABLE = ['waiting', 'allocated'] as const;
 async function shipLine(tx: Tx, deps: Deps, shop: Shop, line: Backorder, contact: Contact, tracking: Tracking): Promise<Backorder | null> {
   const now = deps.clock.now();
   const stored = Object.keys(tracking).length > 0 ? tracking : null;
-  if (!(await releaseLine(tx, line, now, 'shipped'))) return null;
+  if (!(await releaseLine(tx, shop, line, now, 'shipped'))) return null;
   const [shipped] = await tx.update(backorders).set({ tracking: stored }).where(eq(backorders.id, line.id)).returning();
   if (!shipped) return null;
   const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
   const item = variant ? itemName(variant) : line.variantId;
   const batch = MessageBatch.for(tx, now);
   const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:shipped` };
-  if (!batch.email({ ...common, template: 'backorder-shipped', props: { item, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}`, order: line.orderName }, quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } })) {
-    batch.sms({ ...common, template: 'backorder-shipped', props: { item, order: line.orderName } });
-  }
+  batch.email({ ...common, template: 'backorder-shipped', props: { item, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}`, order: line.orderName }, quantity: line.quantity, vip: isVip(shop, contact), tracking: stored } });
+  batch.sms({ ...common, template: 'backorder-shipped', props: { item, order: line.orderName } });
   await batch.flush();
   return shipped;
 }

@@ -2,16 +2,15 @@ import type { Tx } from '../../../db/index.ts';
 import { backorders, type Contact, type Order, type Shop, type Variant } from '../../../db/schema/index.ts';
 import type { Deps } from '../../context.ts';
 import { enqueueJobs } from '../../jobs/queue.ts';
-import { durationMs } from '../../lib/duration.ts';
 import { rowToken } from '../../lib/tokens.ts';
 import { money } from '../../../emails/index.ts';
+import type { Care } from '../../../emails/parts.ts';
+import { vipCareOf } from '../settings/schema.ts';
+import { cadenceSteps } from './steps.ts';
 import { queueTicket } from '../helpdesk/queue.ts';
 import { openEscalation } from '../escalations/open.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
 import { itemName, presentEta, productInfo } from '../variants/upsert.ts';
-
-export const CADENCE_STAGES = ['refine', 'status', 'cancel'] as const;
-export type CadenceStage = (typeof CADENCE_STAGES)[number];
 
 export interface OwedLine {
   variant: Variant;
@@ -21,6 +20,16 @@ export interface OwedLine {
 
 /** At least `escalation.vipOrders` orders before this one: the contact's count already includes it (ours, or the platform's). */
 export const isVip = (shop: Shop, contact: Contact) => contact.ordersCount - 1 >= shop.settings.escalation.vipOrders;
+
+/**
+ * Tone by context (SPEC §3.3): a VIP hears a loyalty line, and that the order
+ * ships express when the shop offers it; a first-time buyer (this order is
+ * their first) gets the simple version, with the shop's FAQ.
+ */
+export function careOf(shop: Shop, contact: Contact): Care {
+  const vip = isVip(shop, contact);
+  return { vip, expedite: vip && vipCareOf(shop.settings).expeditedShipping, firstTime: !vip && contact.ordersCount <= 1, faqUrl: shop.settings.faqUrl ?? null };
+}
 
 /**
  * The shortfall of an order's lines becomes backorder lines, in order-time
@@ -34,9 +43,10 @@ export async function recordBackorders(
   args: { shop: Shop; contact: Contact; order: Pick<Order, 'id' | 'name' | 'currency' | 'total'>; lines: OwedLine[]; now: Date; placedAt?: Date },
 ): Promise<Array<{ id: number; variantId: string; quantity: number }>> {
   const { shop, contact, order, now } = args;
-  const { backorderCadence: cadence, escalation } = shop.settings;
+  const { escalation } = shop.settings;
   const batch = MessageBatch.for(tx, now);
-  const vip = isVip(shop, contact);
+  const care = careOf(shop, contact);
+  const steps = cadenceSteps(shop.settings, care.vip);
   // A person reviews any cancellation of a large order, so its ack offers to ask, not to cancel.
   const review = order.total > escalation.orderValue;
   const recorded = [];
@@ -63,18 +73,18 @@ export async function recordBackorders(
     const item = itemName(line.variant);
     const eta = presentEta(line.variant);
     const cancelUrl = `${deps.config.publicUrl}/b/${row.token}`;
-    const status = { url: `${deps.config.publicUrl}/s/${row.token}`, order: order.name, nextUpdate: new Date(now.getTime() + durationMs(cadence.refine)).toISOString() };
+    const status = { url: `${deps.config.publicUrl}/s/${row.token}`, order: order.name, nextUpdate: new Date(now.getTime() + steps[0]!.afterMs).toISOString() };
     const common = { shop, contact, backorderId: row.id, key: `backorder:${row.id}:ack` };
-    if (!batch.email({ ...common, template: 'backorder-ack', props: { item, product: productInfo(line.variant), status, quantity: line.quantity, eta, vip, cancelUrl, review } })) {
-      batch.sms({ ...common, template: 'backorder-ack', props: { item, order: order.name, eta, cancelUrl, review } });
-    }
+    // Order notices go by email and, where the customer consented to texts, by SMS as well.
+    batch.email({ ...common, template: 'backorder-ack', props: { item, product: productInfo(line.variant), status, quantity: line.quantity, eta, ...care, cancelUrl, review } });
+    batch.sms({ ...common, template: 'backorder-ack', props: { item, order: order.name, eta, cancelUrl, review } });
     await enqueueJobs(
       tx,
-      CADENCE_STAGES.map((stage) => ({
+      steps.map(({ step, stage, afterMs }) => ({
         kind: 'backorder.update',
-        key: `backorder:${row.id}:${stage}`,
-        runAt: new Date(now.getTime() + durationMs(cadence[stage === 'cancel' ? 'cancelOffer' : stage])),
-        payload: { backorderId: row.id, stage },
+        key: `backorder:${row.id}:${step}`,
+        runAt: new Date(now.getTime() + afterMs),
+        payload: { backorderId: row.id, stage, step },
       })),
       now,
     );

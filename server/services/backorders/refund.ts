@@ -18,7 +18,7 @@ import { presentBackorder, shopLine } from './view.ts';
  */
 export async function refundLine(tx: Tx, deps: Deps, shop: Shop, line: Backorder, contact: Contact, amount: number): Promise<Backorder | null> {
   const now = deps.clock.now();
-  if (line.status === 'waiting') await releaseLine(tx, line, now);
+  if (line.status === 'waiting') await releaseLine(tx, shop, line, now);
   const [refunded] = await tx
     .update(backorders)
     .set({ refundedAt: now, refundedAmount: amount })
@@ -31,14 +31,14 @@ export async function refundLine(tx: Tx, deps: Deps, shop: Shop, line: Backorder
     .where(and(eq(escalations.key, `${shop.id}:refund:${line.id}`), eq(escalations.status, 'open')));
   const [variant] = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), eq(variants.id, line.variantId)));
   const batch = MessageBatch.for(tx, now);
+  const common = { shop, contact, backorderId: line.id, key: `backorder:${line.id}:refunded` };
+  const item = variant ? itemName(variant) : line.variantId;
   batch.email({
-    shop,
-    contact,
-    backorderId: line.id,
-    key: `backorder:${line.id}:refunded`,
+    ...common,
     template: 'backorder-refunded',
-    props: { item: variant ? itemName(variant) : line.variantId, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}` }, quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
+    props: { item, product: variant && productInfo(variant), status: { url: `${deps.config.publicUrl}/s/${line.token}` }, quantity: line.quantity - line.served, order: line.orderName, amount, currency: line.currency },
   });
+  batch.sms({ ...common, template: 'backorder-refunded', props: { item, order: line.orderName, amount, currency: line.currency } });
   await batch.flush();
   return refunded;
 }

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
-import { backorders, contacts, jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
+import { backorders, contacts, escalations, jobs, type Backorder, type Variant } from '../../../db/schema/index.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { presentEta } from '../variants/upsert.ts';
-import { CADENCE_STAGES } from './record.ts';
+import { CADENCE_STEPS } from './steps.ts';
 
 /** One of this shop's backorder lines with its customer; another shop's id is a 404. */
 export async function shopLine(db: DbOrTx, shopId: string, id: number) {
@@ -35,7 +35,7 @@ export async function nextUpdatesOf(db: DbOrTx, lines: Backorder[]): Promise<Map
   const next = new Map<number, Date>();
   const waiting = lines.filter((l) => l.status === 'waiting');
   for (let i = 0; i < waiting.length; i += 300) {
-    const keys = waiting.slice(i, i + 300).flatMap((l) => CADENCE_STAGES.map((stage) => `backorder:${l.id}:${stage}`));
+    const keys = waiting.slice(i, i + 300).flatMap((l) => CADENCE_STEPS.map((step) => `backorder:${l.id}:${step}`));
     const due = await db.select({ key: jobs.key, runAt: jobs.runAt }).from(jobs).where(and(inArray(jobs.key, keys), eq(jobs.status, 'pending')));
     for (const { key, runAt } of due) {
       const id = Number(key.split(':')[1]);
@@ -58,6 +58,20 @@ export async function nextUpdateAt(db: DbOrTx, line: Backorder): Promise<Date | 
   return next?.runAt ?? null;
 }
 
+/**
+ * The partial_shipment escalation of a line's part (confirm-partial.ts) is
+ * named by the units set aside by then, so each part waits for its own
+ * confirmation and a confirmed one stays on record.
+ */
+export const heldKey = (shopId: string, lineId: number, served: number) => `${shopId}:partial_shipment:${lineId}:${served}`;
+
+/** Whether the units set aside for part of a waiting line still wait for a person before the customer is told. */
+export async function awaitsConfirmation(db: DbOrTx, line: Backorder): Promise<boolean> {
+  if (line.status !== 'waiting' || line.served === 0) return false;
+  const [held] = await db.select({ status: escalations.status }).from(escalations).where(eq(escalations.key, heldKey(line.shopId, line.id, line.served)));
+  return held?.status === 'open';
+}
+
 export async function presentBackorder(db: DbOrTx, line: Backorder, variant: Variant | undefined) {
   const nextUpdate = await nextUpdateAt(db, line);
   return {
@@ -68,6 +82,8 @@ export async function presentBackorder(db: DbOrTx, line: Backorder, variant: Var
     quantity: line.quantity,
     served: line.served,
     status: backorderStatus(line),
+    /** Part of an open line is set aside and the customer hears of it once a person confirms (confirm-partial). */
+    awaitingConfirmation: await awaitsConfirmation(db, line),
     eta: variant ? presentEta(variant) : null,
     nextUpdateAt: nextUpdate?.toISOString() ?? null,
     createdAt: line.createdAt.toISOString(),

@@ -5,6 +5,7 @@ import { contacts, escalations, helpdeskTickets, messages, orders, replies, type
 import type { Deps } from '../../context.ts';
 import { NotFound } from '../../lib/errors.ts';
 import { queueTicket, ticketRef } from '../helpdesk/queue.ts';
+import { partialLineId } from '../backorders/partials.ts';
 
 /** Each escalation with what a person needs to act: the order, the customer, the messages they got. */
 export async function presentEscalations(db: DbOrTx, shopId: string, rows: Escalation[]) {
@@ -39,6 +40,8 @@ export async function presentEscalations(db: DbOrTx, shopId: string, rows: Escal
       kind: e.kind,
       status: e.status,
       orderId: e.orderId,
+      /** The backorder line a partial shipment sets aside, for its Confirm (POST /v1/admin/backorders/:id/confirm-partial); null for other kinds. */
+      backorderId: e.kind === 'partial_shipment' ? partialLineId(shopId, e.key) : null,
       contact: contact ? { email: contact.email, phone: contact.phone, ordersCount: contact.ordersCount, locale: contact.locale } : null,
       summary: e.summary,
       recommendedAction: e.recommendedAction,

@@ -93,12 +93,14 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
   const product = productInfo(updated);
   const reason = opts.reason;
   const { publicUrl } = deps.config;
+  // Customers told, not messages: an order's customer may hear by email and by text.
+  let notified = 0;
   for (const s of preorders) {
     const contact = people.get(s.contactId)!;
     const common = { shop, contact, signupId: s.id, key: `eta:${change.id}:signup:${s.id}` };
     const action = { label: 'leave' as const, url: `${publicUrl}/u/${contact.token}?s=${s.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${s.token}` }, from, to, reason, action } })) {
-      batch.sms({ ...common, template: 'eta-changed', props: { item, to } });
+    if (batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${s.token}` }, from, to, reason, action } }) || batch.sms({ ...common, template: 'eta-changed', props: { item, to } })) {
+      notified++;
     }
   }
   const nextUpdates = await nextUpdatesOf(tx, owed);
@@ -107,9 +109,10 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
     const contact = people.get(b.contactId)!;
     const common = { shop, contact, backorderId: b.id, key: `eta:${change.id}:backorder:${b.id}` };
     const action = { label: 'cancel' as const, url: `${publicUrl}/b/${b.token}` };
-    if (!batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${b.token}`, order: b.orderName, nextUpdate: nextUpdates.get(b.id)?.toISOString() ?? null }, from, to, reason, action } })) {
-      batch.sms({ ...common, template: 'eta-changed', props: { item, order: b.orderName, to } });
-    }
+    // An order's notices go by email and, where the customer consented to texts, by SMS as well.
+    const mailed = batch.email({ ...common, template: 'eta-changed', props: { item, product, status: { url: `${publicUrl}/s/${b.token}`, order: b.orderName, nextUpdate: nextUpdates.get(b.id)?.toISOString() ?? null }, from, to, reason, action } });
+    const texted = batch.sms({ ...common, template: 'eta-changed', props: { item, order: b.orderName, to } });
+    if (mailed || texted) notified++;
     if (late) {
       await openEscalation(tx, deps, {
         shop,
@@ -123,7 +126,6 @@ export async function applyEtaChange(tx: Tx, deps: Deps, shop: Shop, variant: Va
       });
     }
   }
-  const notified = batch.size;
   await batch.flush();
   await tx.update(etaChanges).set({ notified }).where(eq(etaChanges.id, change.id));
   await schedulePreorder(tx, shop, preorders.filter((s) => s.status === 'waiting'), updated, now);

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/index.ts';
 import { poReceipts, purchaseOrders, suppliers, type EtaBasis, type PurchaseOrder, type Shop } from '../../../db/schema/index.ts';
 import { durationMs } from '../../lib/duration.ts';
 import { settingsSchema } from '../settings/schema.ts';
-import { HISTORY_LIMIT, POOLED_LIMIT, predictEta, priorFrom, slipRange } from './predict.ts';
+import { HISTORY_LIMIT, predictEta, slipRange } from './predict.ts';
 
 const DAY = 86_400_000;
 
@@ -30,17 +30,6 @@ export async function supplierSlips(db: DbOrTx, shopId: string, supplierId: numb
   return rows.map((r) => r.slip).reverse();
 }
 
-/** Every supplier's recent slips pooled: the prior for a supplier with little history. */
-export async function shopSlips(db: DbOrTx, shopId: string): Promise<number[]> {
-  const rows = await db
-    .select({ slip: poReceipts.slipDays })
-    .from(poReceipts)
-    .where(eq(poReceipts.shopId, shopId))
-    .orderBy(desc(poReceipts.receivedAt), desc(poReceipts.id))
-    .limit(POOLED_LIMIT);
-  return rows.map((r) => r.slip);
-}
-
 /** The earliest open PO of each variant: the shipment its ETA comes from (ties: the older PO). */
 export async function governingPurchaseOrders(db: DbOrTx, shopId: string, variantIds: string[]): Promise<Map<string, PurchaseOrder>> {
   const out = new Map<string, PurchaseOrder>();
@@ -57,7 +46,7 @@ export async function governingPurchaseOrders(db: DbOrTx, shopId: string, varian
 /** The predicted range for one open PO, with the basis the variant keeps for its explanation. */
 export async function predictFor(db: DbOrTx, shop: Shop, po: PurchaseOrder, today: string): Promise<{ eta: { earliest: string; latest: string }; basis: EtaBasis }> {
   const supplier = (await db.select().from(suppliers).where(eq(suppliers.id, po.supplierId)))[0]!;
-  const slip = slipRange(await supplierSlips(db, shop.id, po.supplierId), priorFrom(await shopSlips(db, shop.id)));
+  const slip = slipRange(await supplierSlips(db, shop.id, po.supplierId));
   const { handlingDays } = etaRules(shop);
   return {
     eta: predictEta(po.quotedArrival, slip, handlingDays, today),

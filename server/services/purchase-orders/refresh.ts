@@ -15,6 +15,7 @@ export const REASONS = {
   next: 'The next shipment is now on its way.',
   released: 'Updated from our latest purchase order.',
   late: 'The shipment is later than our supplier expected.',
+  narrowed: 'The shipment is getting closer, so the range is narrower.',
 } as const;
 
 /** A merchant's ETA wins; an ETA with no source predates purchase orders, so it is the merchant's too. */
@@ -35,14 +36,20 @@ export const isMerchantEta = (v: Variant) => v.etaSource === 'merchant' || (v.et
  * customers were told.
  */
 export async function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): Promise<number> {
+  return (await refreshEtaRanges(tx, deps, shop, variantIds, reason, now)).notified;
+}
+
+/** `refreshEtas`, also counting the variants whose range moved: an import's dry run reports both. */
+export async function refreshEtaRanges(tx: Tx, deps: Deps, shop: Shop, variantIds: string[], reason: string, now: Date): Promise<{ notified: number; changed: number }> {
   const ids = [...new Set(variantIds)];
-  if (ids.length === 0) return 0;
+  if (ids.length === 0) return { notified: 0, changed: 0 };
   const today = now.toISOString().slice(0, 10);
   const { thresholdDays } = etaRules(shop);
   const governing = await governingPurchaseOrders(tx, shop.id, ids);
   // In id order, so customers are told in the same order on both engines.
   const list = await tx.select().from(variants).where(and(eq(variants.shopId, shop.id), inArray(variants.id, ids))).orderBy(variants.id);
   let notified = 0;
+  let changed = 0;
   for (const variant of list) {
     const po = governing.get(variant.id);
     if (!po || isMerchantEta(variant)) continue;
@@ -55,10 +62,14 @@ export async function refreshEtas(tx: Tx, deps: Deps, shop: Shop, variantIds: st
       if (shift <= thresholdDays) continue;
     }
     // The same shipment moves for one of two reasons: it is overdue, or new history.
-    const why = !sameShipment ? reason : isLate(po.quotedArrival, { low: basis.slipLow }, today) ? REASONS.late : REASONS.history;
-    notified += (await applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now })).notified;
+    // The same shipment moves because it is overdue, because new history moved its slips, or because days passed inside its window.
+    const sameSlips = was !== null && was.slipLow === basis.slipLow && was.slipHigh === basis.slipHigh;
+    const why = !sameShipment ? reason : isLate(po.quotedArrival, { low: basis.slipLow }, today) ? REASONS.late : sameSlips ? REASONS.narrowed : REASONS.history;
+    const applied = await applyEtaChange(tx, deps, shop, variant, eta, { reason: why, source: 'purchase-order', basis, now });
+    notified += applied.notified;
+    if (applied.changed) changed++;
   }
-  return notified;
+  return { notified, changed };
 }
 
 /** Variants whose ETA comes from an open PO of this supplier: new history may move them all. */

@@ -2,8 +2,8 @@ import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/index.ts';
 import { poReceipts, suppliers } from '../../../db/schema/index.ts';
 import { listPurchaseOrders } from './list.ts';
-import { priorFrom, slipRange } from './predict.ts';
-import { shopSlips, supplierSlips } from './history.ts';
+import { slipRange } from './predict.ts';
+import { supplierSlips } from './history.ts';
 
 const median = (sorted: number[]) => {
   const mid = sorted.length >> 1;
@@ -21,13 +21,12 @@ export async function listSuppliers(db: DbOrTx, shopId: string, q: { cursor?: nu
   if (q.cursor !== undefined) where.push(gt(suppliers.id, q.cursor));
   const rows = await db.select().from(suppliers).where(and(...where)).orderBy(asc(suppliers.id)).limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const prior = priorFrom(await shopSlips(db, shopId));
   const list = [];
   for (const s of page) {
     const all = (await db.select({ slip: poReceipts.slipDays }).from(poReceipts).where(and(eq(poReceipts.shopId, shopId), eq(poReceipts.supplierId, s.id))))
       .map((r) => r.slip)
       .sort((a, b) => a - b);
-    const range = slipRange(await supplierSlips(db, shopId, s.id), prior);
+    const range = slipRange(await supplierSlips(db, shopId, s.id));
     list.push({
       id: s.id,
       name: s.name,

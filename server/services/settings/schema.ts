@@ -22,6 +22,9 @@ const days = z.string().refine((s) => {
   return ms !== null && ms % 86_400_000 === 0 && ms <= 365 * 86_400_000;
 }, 'must be a whole number of days as an ISO 8601 duration, e.g. P2D (at most P365D)');
 
+/** The VIP cadence's steps: the refined ETA, up to four status updates, the two-week check. */
+export const MAX_VIP_STEPS = 6;
+
 const stringKey = z.string().regex(/^[a-zA-Z0-9_.]{1,64}$/, 'must be a message key such as widget.button');
 
 /** Every shop setting with its default (SPEC §4 admin settings). */
@@ -78,6 +81,25 @@ export const settingsSchema = z.object({
     .object({ refine: duration, status: duration, cancelOffer: duration })
     .strict()
     .default({ refine: 'P3D', status: 'P7D', cancelOffer: 'P14D' }),
+  /**
+   * VIP care (issue 23): VIPs hear more often than `backorderCadence`, each step measured from
+   * the order. The first step refines the ETA, the last is the two-week mark where a person
+   * takes over, and those between are status updates. With `expeditedShipping`, VIPs are
+   * told their order ships express at no charge: a promise the shop makes by turning it on.
+   */
+  vipCare: z
+    .object({
+      cadence: z
+        .array(duration)
+        .min(2, 'must have at least two steps (the refined ETA and the two-week check)')
+        .max(MAX_VIP_STEPS, `must have at most ${MAX_VIP_STEPS} steps`)
+        .refine((steps) => steps.every((step, i) => i === 0 || parseDuration(step)! > parseDuration(steps[i - 1]!)!), 'must be in increasing order'),
+      expeditedShipping: z.boolean(),
+    })
+    .strict()
+    .default({ cadence: ['P2D', 'P5D', 'P9D', 'P14D'], expeditedShipping: false }),
+  /** The shop's FAQ (or shipping help) page: first-time buyers are pointed to it. */
+  faqUrl: httpUrl.nullable().default(null),
   /** Pre-orders hear "shipping soon" this long before the ETA's earliest date. */
   shippingSoonBefore: duration.default('P3D'),
   /** Added to a purchase order's predicted arrival: receiving, picking and shipping to the customer. */
@@ -166,6 +188,7 @@ export const settingsPatchSchema = z
     sender: settingsSchema.shape.sender.unwrap().partial(),
     escalation: settingsSchema.shape.escalation.unwrap().partial(),
     backorderCadence: settingsSchema.shape.backorderCadence.unwrap().partial(),
+    vipCare: settingsSchema.shape.vipCare.unwrap().partial(),
     sms: settingsSchema.shape.sms.unwrap().partial(),
   })
   .partial()
@@ -177,3 +200,6 @@ export const defaultSettings = (): ShopSettings => settingsSchema.parse({});
 
 /** The countries a shop texts: those it names, else its own. */
 export const smsCountries = (settings: Pick<ShopSettings, 'country' | 'sms'>): string[] => settings.sms.allowedCountries ?? [settings.country];
+
+/** A shop saved before VIP care existed has none stored: the default stands in. */
+export const vipCareOf = (settings: Pick<ShopSettings, 'vipCare'>): ShopSettings['vipCare'] => settingsSchema.shape.vipCare.parse(settings.vipCare);

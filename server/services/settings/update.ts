@@ -7,7 +7,7 @@ import { connectionOf } from '../connections/store.ts';
 import { hostRefused } from '../../net/addresses.ts';
 import { claimingShopifyDomain } from '../shops/shopify-domain.ts';
 import { enableEndpoint } from '../webhooks/endpoints.ts';
-import { smsCountries, type SettingsPatch, type ShopSettings } from './schema.ts';
+import { smsCountries, vipCareOf, type SettingsPatch, type ShopSettings } from './schema.ts';
 
 const MASK = '********';
 
@@ -30,6 +30,7 @@ export function mergeSettings(current: ShopSettings, patch: SettingsPatch): Shop
           ? { ...patch.helpdesk, apiKey: current.helpdesk.apiKey }
           : patch.helpdesk,
     backorderCadence: { ...current.backorderCadence, ...patch.backorderCadence },
+    vipCare: { ...vipCareOf(current), ...patch.vipCare },
     sms: { ...current.sms, ...patch.sms },
     webhooks:
       patch.webhooks === undefined
