@@ -186,7 +186,7 @@ function MoveEta({ variantId, name, onMoved }: { variantId: string; name: string
 /**
  * The backorder desk: what it achieved, the lines owed (filtered by status,
  * supplier or product), and the two things done to many lines at once: ship
- * them with one tracking, or cancel them with the refund the merchant made.
+ * them with one tracking, or cancel them with a refund (made by a connected store, else by the merchant).
  * Each line is its own change on the server, so the outcome names every line refused.
  */
 export function Backorders() {
@@ -261,7 +261,7 @@ export function Backorders() {
     await Promise.all([state.reload(), report.reload()]);
   };
   const refund = () => {
-    if (!confirm(`Cancel ${selected.size} ${selected.size === 1 ? 'line' : 'lines'}, recording that you refunded what each still owed? Each customer is told.`)) return;
+    if (!confirm(`Cancel ${selected.size} ${selected.size === 1 ? 'line' : 'lines'} and refund what each still owes? A connected store is asked to make the refund; otherwise this records the refund you made. Each customer is told.`)) return;
     void bulk({ action: 'refunded' }, 'cancelled with refund');
   };
 

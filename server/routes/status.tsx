@@ -68,7 +68,7 @@ function Timeline(props: { t: T; items: Array<{ at: Date; text: string }>; shop:
 function backorderPage(v: BackorderStatusView, note: Note | null): string {
   const { line, shop } = v;
   const locale = line.locale;
-  const t = translator(locale, shop, { item: itemName(v.variant), order: line.orderName, quantity: line.quantity - line.served });
+  const t = translator(locale, shop, { item: itemName(v.variant), order: line.orderName, quantity: v.owed });
   const next = v.nextUpdateAt ? day(v.nextUpdateAt, shop, locale) : null;
   const tracking = line.tracking;
   const parcel = [tracking?.carrier, tracking?.trackingNumber].filter(Boolean).join(' ');

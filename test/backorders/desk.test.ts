@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connections } from '../../db/schema/index.ts';
+import { connections, writeBacks } from '../../db/schema/index.ts';
 import { transaction } from '../../db/transaction.ts';
 import { allMessages, rowCounts, setup, shopWithVariant, type TestEnv } from '../helpers.ts';
 import { reply } from '../replies/take-reply.ts';
@@ -61,6 +61,30 @@ describe('the backorder desk: bulk actions', () => {
     const res = await shop.admin('POST', '/v1/admin/backorders/bulk', { action: 'fulfilled', ids });
     expect([res.status, res.body.error.code]).toEqual([409, 'conflict']);
     expect(await rowCounts(t)).toEqual(before);
+  });
+
+  it('on a connected store, cancel with refund asks the store for the refund: the customer hears "requested", never "issued"', async () => {
+    const shop = await shopWithVariant(t, { inventory: 0 });
+    const ids = await ordered(shop, 2);
+    await shop.admin('POST', '/v1/admin/variants/4401/inventory', { adjust: 1 }); // o1's unit is in stock and set aside
+    const now = t.clock.now();
+    await transaction(t.deps.db, (tx) =>
+      tx.insert(connections).values({ shopId: shop.id, platform: 'woocommerce', account: 'https://shop.example', method: 'token', credentials: 'sealed', scopes: [], origins: [], syncStatus: 'done', productsImported: 0, variantsImported: 0, createdAt: now, updatedAt: now }),
+    );
+    const res = await shop.admin('POST', '/v1/admin/backorders/bulk', { action: 'refunded', ids });
+    expect(res.body.results.map((r: { id: number; ok: boolean; error?: { message: string } }) => [r.id, r.ok, r.error?.message])).toEqual([
+      [ids[0], false, 'Every unit of this line is in stock and set aside: nothing owed is left to refund'],
+      [ids[1], true, undefined],
+    ]);
+    expect(res.body.results[1].backorder).toMatchObject({ status: 'cancelled', refundedAt: null });
+    const told = (await allMessages(t)).filter((m) => m.to === 'c2@example.com').map((m) => m.template);
+    expect(told).toEqual(['backorder-ack', 'backorder-cancelled']);
+    const pending = await t.deps.db.select().from(writeBacks);
+    expect(pending.map((w) => [w.kind, w.backorderId, w.status, w.requestedBy])).toEqual([['refund', ids[1], 'pending', 'merchant']]);
+    // Again: already cancelled, nothing asked twice.
+    const again = await shop.admin('POST', '/v1/admin/backorders/bulk', { action: 'refunded', ids: [ids[1]] });
+    expect(again.body.results[0]).toMatchObject({ ok: false, error: { code: 'conflict', message: 'This backorder line was already cancelled' } });
+    expect(await t.deps.db.select().from(writeBacks)).toHaveLength(1);
   });
 
   it.each([

@@ -44,6 +44,10 @@ describe('a partial shipment waits for a person before the customer is told', ()
     expect(esc).toMatchObject({ kind: 'partial_shipment', status: 'open', orderId: 'a', backorderId: held.id });
     expect(esc!.summary).toContain('1 of 2 × Ocean Tee – S in stock and set aside; 1 still owed. The customer has not been told yet.');
     expect(esc!.recommendedAction).toContain(`POST /v1/admin/backorders/${held.id}/confirm-partial`);
+    // The status page does not tell it either: the customer still reads both units as owed.
+    const statusPath = /https:\/\/waitline\.test(\/s\/[\w-]+)/.exec((await allMessages(t)).find((m) => m.template === 'backorder-ack')!.text ?? '')?.[1];
+    const page = async () => (await t.call('GET', statusPath!)).body as string;
+    expect(await page()).toContain('2 × Ocean Tee – S');
 
     const res = await confirm(shop, held.id, { note: 'ships Monday' });
     expect(res.status).toBe(200);
@@ -54,6 +58,7 @@ describe('a partial shipment waits for a person before the customer is told', ()
     const [done] = await escalations(shop);
     expect(done).toMatchObject({ status: 'resolved', resolution: 'Confirmed: 1 of 2 ship now, 1 to follow. ships Monday' });
     expect(await line(shop, 'a')).toMatchObject({ awaitingConfirmation: false });
+    expect(await page()).toContain('1 × Ocean Tee – S');
 
     const again = await confirm(shop, held.id);
     expect(again.status).toBe(409);

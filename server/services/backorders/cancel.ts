@@ -80,21 +80,23 @@ export type CancelOutcome = 'cancelled' | 'review' | 'already' | 'refunded' | 'a
  * on record (services/backorders/refund.ts). A large order is not cancelled by its
  * customer alone: the request goes to a person (`cancel_request`) and nothing
  * changes yet. When the merchant cancelled on the platform, nobody needs telling.
+ * From the desk (`desk`, a connected store only) a person chose to cancel: no
+ * review, and the store is asked for the refund as for a customer's cancel.
  * A second cancel, or one after shipping, changes nothing, even at the same
  * moment on another replica: the variant's lock orders them (`lockedLine`).
  */
 export async function cancelBackorder(
   deps: Deps,
   tokenValue: string,
-  opts: { by: 'customer' | 'merchant' } = { by: 'customer' },
+  opts: { by: 'customer' | 'merchant' | 'desk' } = { by: 'customer' },
 ): Promise<{ outcome: CancelOutcome; line: Backorder; shop: Shop }> {
   const result = await transaction(deps.db, async (tx) => {
     const { line, shop, contact, variant } = await lockedLine(tx, () => backorderByToken(tx, tokenValue));
     if (line.refundedAt) return { outcome: 'refunded' as const, line, shop };
     if (line.status === 'cancelled') return { outcome: 'already' as const, line, shop };
     if (line.status === 'shipped') return { outcome: 'shipped' as const, line, shop };
-    // Being packed: a customer no longer cancels it alone; the merchant still may, on the platform.
-    if (line.status === 'allocated' && opts.by === 'customer') return { outcome: 'allocated' as const, line, shop };
+    // Being packed: nothing is owed to refund; the merchant still may cancel it, on the platform.
+    if (line.status === 'allocated' && opts.by !== 'merchant') return { outcome: 'allocated' as const, line, shop };
     const now = deps.clock.now();
     const owed = line.quantity - line.served;
     const item = itemName(variant);
@@ -116,7 +118,7 @@ export async function cancelBackorder(
     if (!cancelled) return { outcome: 'already' as const, line, shop };
     if (opts.by === 'merchant') return { outcome: 'cancelled' as const, line: cancelled, shop };
     // A connected store refunds the line itself (write-back.ts); else a person does.
-    if (!(await requestStoreRefund(tx, shop, cancelled, `customer:${contact.id}`, now))) await openEscalation(tx, deps, {
+    if (!(await requestStoreRefund(tx, shop, cancelled, opts.by === 'desk' ? 'merchant' : `customer:${contact.id}`, now))) await openEscalation(tx, deps, {
       shop,
       kind: 'refund',
       key: `${line.id}`,

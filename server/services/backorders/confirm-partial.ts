@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../../db/index.ts';
+import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { escalations, messages, variants, type Backorder, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import { transaction } from '../../../db/transaction.ts';
 import type { Deps } from '../../context.ts';
@@ -18,8 +18,8 @@ import { heldKey, presentBackorder, shopLine } from './view.ts';
  * `backorder-allocated` messages are keyed by the units set aside when each
  * was written (a confirmed part, or a part told before parts waited).
  */
-export async function unitsTold(tx: Tx, line: Backorder): Promise<number> {
-  const told = await tx
+export async function unitsTold(db: DbOrTx, line: Backorder): Promise<number> {
+  const told = await db
     .select({ key: messages.idempotencyKey })
     .from(messages)
     .where(and(eq(messages.backorderId, line.id), eq(messages.template, 'backorder-allocated')));

@@ -2,7 +2,8 @@ import { and, asc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../../db/index.ts';
 import { escalations, etaChanges, messages, replies, type Backorder, type Contact, type Shop, type Variant } from '../../../db/schema/index.ts';
 import { inStockAlternative } from '../backorders/alternative.ts';
-import { backorderStatus, nextUpdateAt } from '../backorders/view.ts';
+import { unitsTold } from '../backorders/confirm-partial.ts';
+import { awaitsConfirmation, backorderStatus, nextUpdateAt } from '../backorders/view.ts';
 import { presentEta } from '../variants/upsert.ts';
 import { requestKey } from './request.ts';
 
@@ -26,6 +27,8 @@ export interface BackorderStatusView {
   line: Backorder;
   variant: Variant;
   status: ReturnType<typeof backorderStatus>;
+  /** Units the customer knows are still owed: a part set aside that a person has not confirmed is not news yet. */
+  owed: number;
   eta: Range | null;
   etaSource: EtaSource;
   /** Newest first. */
@@ -100,6 +103,7 @@ export async function backorderStatusView(db: DbOrTx, found: { line: Backorder; 
     line,
     variant,
     status,
+    owed: line.quantity - ((await awaitsConfirmation(db, line)) ? await unitsTold(db, line) : line.served),
     eta: status === 'open' ? presentEta(variant) : null,
     etaSource: etaSourceOf(variant),
     timeline: await timelineOf(db, line),
