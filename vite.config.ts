@@ -57,6 +57,7 @@ const SQLITE_ONLY = [
   'test/api/config-processes.test.ts',
   'test/signups/variant-gids-migration.test.ts',
   'test/security/sqlite-storage.test.ts',
+  'test/ops/backup.test.ts',
 ];
 
 const test: InlineConfig = {

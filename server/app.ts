@@ -19,6 +19,9 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { mountDocs } from './routes/docs.ts';
 import { adminAppRoutes } from './routes/admin-app.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { requestLog } from './lib/request-log.ts';
+import { metricsRoutes } from './metrics/route.ts';
+import { observeRequest } from './metrics/registry.ts';
 
 export const BODY_LIMIT = 32 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -30,6 +33,8 @@ export const PO_IMPORT_BODY_LIMIT = 1024 * 1024;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
+  // First, so it times and sees every answer, errors and 404s included.
+  app.use('*', requestLog(deps.log, observeRequest));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -45,6 +50,7 @@ export function createApp(deps: Deps) {
   app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? webhookLimit : (limits[c.req.path] ?? apiLimit))(c, next));
 
   app.route('/', health);
+  app.route('/', metricsRoutes);
   app.route('/', shopsRoutes);
   app.route('/', storefrontRoutes);
   app.route('/v1/admin', adminRoutes);

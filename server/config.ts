@@ -102,6 +102,8 @@ export interface Config {
    * about. Unset: replies go to the shop's sender address as before.
    */
   replyDomain: string | null;
+  /** `WAITLINE_METRICS_TOKEN`: the Bearer token `GET /metrics` asks for; unset, /metrics answers 404 (off). */
+  metricsToken: string | null;
   twilio: {
     accountSid: string;
     authToken: string;
@@ -199,7 +201,8 @@ export function loadConfig(env: Env = process.env): Config {
     linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),
     linkTtlMs: int(env, 'WAITLINE_LINK_TTL_MS', 7 * 86_400_000),
     settleMs: int(env, 'WAITLINE_SETTLE_MS', 5 * 60_000),
-    demo: env.WAITLINE_DEMO === undefined ? true : truthy(env.WAITLINE_DEMO),
+    // The demo shop (and its printed keys) is for trying Waitline out: on by default except in production.
+    demo: env.WAITLINE_DEMO === undefined ? env.NODE_ENV !== 'production' : truthy(env.WAITLINE_DEMO),
     resend: env.RESEND_API_KEY
       ? {
           apiKey: env.RESEND_API_KEY,
@@ -208,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
         }
       : null,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || null,
+    metricsToken: env.WAITLINE_METRICS_TOKEN?.trim() || null,
     replyDomain: env.WAITLINE_REPLY_DOMAIN?.trim().toLowerCase().replace(/^@/, '') || null,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
     reconcileMs: int(env, 'WAITLINE_RECONCILE_MS', 15 * 60_000),

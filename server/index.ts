@@ -4,6 +4,7 @@ import { loadConfig, secretKeyPath, type Config } from './config.ts';
 import { keptSecretKey, sealer } from './lib/secrets.ts';
 import { createDeps } from './deps.ts';
 import { ensureDemoShop } from './demo/seed.ts';
+import { shops } from '../db/schema/index.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { createWake } from './jobs/wake.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
@@ -15,6 +16,8 @@ import { scheduleSendLimitsPrune } from './services/messages/prune-limits.ts';
 import { sightingsWritten } from './services/storefront/sightings.ts';
 
 const started = performance.now();
+/** NODE_ENV=production: no demo shop by default (server/config.ts), and nothing secret in the output. */
+const production = process.env.NODE_ENV === 'production';
 // A bad setting, PostgreSQL unreachable (or a migration that failed): one clear line, and exit 1 for the supervisor.
 function cannotStart(error: unknown): never {
   console.error(`Waitline cannot start: ${error instanceof Error ? error.message : String(error)}`);
@@ -53,16 +56,29 @@ const server = serve({ fetch: app.fetch, port: config.port }, async () => {
     `Waitline listening on ${config.publicUrl} (port ${config.port}, ${deps.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} ${deps.where})`,
     `  email: ${deps.transports.email.name}, sms: ${deps.transports.sms.name}`,
   ];
-  if (config.adminTokenGenerated) lines.push(`  WAITLINE_ADMIN_TOKEN was not set; for this run it is ${config.adminToken}`);
+  if (config.adminTokenGenerated) {
+    lines.push(
+      production
+        ? '  WAITLINE_ADMIN_TOKEN is not set: no shop can be created until it is (set it, then restart)'
+        : `  WAITLINE_ADMIN_TOKEN was not set; for this run it is ${config.adminToken}`,
+    );
+  }
+  if (production && !config.publicUrl.startsWith('https://')) {
+    lines.push(`  PUBLIC_URL is ${config.publicUrl}: set it to the public https address, the base of every link customers get`);
+  }
   lines.push(...startLines);
   if (config.demo) {
     const { keys, created } = await ensureDemoShop(deps);
+    // Production prints no secret, even for a demo shop someone turned on there.
+    const secretKey = production ? null : keys.secretKey;
     lines.push(
       `  demo store ${created ? 'created' : 'ready'}: ${config.publicUrl}/demo`,
       `  demo publishable key: ${keys.publishableKey}`,
-      keys.secretKey ? `  demo secret key:      ${keys.secretKey}` : '  demo secret key: shown when the demo shop was created',
-      ...(keys.secretKey ? [`  dashboard (one click): ${config.publicUrl}/admin#key=${keys.secretKey}`] : [`  dashboard: ${config.publicUrl}/admin`]),
+      secretKey ? `  demo secret key:      ${secretKey}` : '  demo secret key: shown when the demo shop was created',
+      ...(secretKey ? [`  dashboard (one click): ${config.publicUrl}/admin#key=${secretKey}`] : [`  dashboard: ${config.publicUrl}/admin`]),
     );
+  } else if ((await deps.db.select({ id: shops.id }).from(shops).limit(1)).length === 0) {
+    lines.push(...firstShopGuide(config.publicUrl));
   }
   lines.push(`  ready in ${Math.round(performance.now() - started)} ms`);
   console.log(lines.join('\n'));
@@ -112,4 +128,16 @@ function keepSecretKey(loaded: Config): Buffer {
   } catch (error) {
     return cannotStart(error);
   }
+}
+
+/**
+ * The first start with no shop: how the operator makes one. The dashboard
+ * signs in with a shop's secret key, so the shop is made with the root token first.
+ */
+function firstShopGuide(publicUrl: string): string[] {
+  return [
+    '  no shop yet: create the first with the root token (WAITLINE_ADMIN_TOKEN), then sign in to the dashboard with its secret key:',
+    `    curl -X POST ${publicUrl}/v1/shops -H "authorization: Bearer $WAITLINE_ADMIN_TOKEN" -H 'content-type: application/json' -d '{"name":"My Shop"}'`,
+    `    ${publicUrl}/admin  (the answer's secretKey is shown once: keep it)`,
+  ];
 }

@@ -10,7 +10,9 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * the same product form, hidden variant input and add button, with a few lines
  * standing in for Dawn's variant picker. The widget is the real built one.
  */
-export async function renderDemoPage(deps: Pick<Deps, 'db'>): Promise<string | null> {
+export async function renderDemoPage(deps: Pick<Deps, 'db' | 'config'>): Promise<string | null> {
+  // Off means off: a demo shop left in the database from a development run is not shown.
+  if (!deps.config.demo) return null;
   const [shop] = await deps.db.select().from(shops).where(eq(shops.id, DEMO_SHOP_ID));
   if (!shop) return null;
   const key = escapeAttr(shop.publishableKey);
@@ -24,6 +26,7 @@ export async function renderDemoPage(deps: Pick<Deps, 'db'>): Promise<string | n
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width,initial-scale=1">
   <title>Ocean Blue Tee &ndash; Demo Store</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <style>
     body{margin:0;font-family:Assistant,-apple-system,Segoe UI,sans-serif;color:#121212;background:#fff}
     .page-width{max-width:1000px;margin:0 auto;padding:32px 20px;display:grid;grid-template-columns:1fr 1fr;gap:40px}

@@ -22,6 +22,9 @@ function builtFile(name: string): () => string | null {
 }
 
 const widget = builtFile('widget.js');
+/** A source file, not a build output: the icon is there before any build. */
+const favicon = readFileSync(join(import.meta.dirname, '..', 'pages', 'favicon.svg'), 'utf8');
+const icon = { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' };
 const chunks = new Map<string, () => string | null>();
 
 /**
@@ -58,8 +61,11 @@ export const assetRoutes = createRouter()
       'X-Content-Type-Options': 'nosniff',
     });
   })
+  .get('/favicon.svg', doc('Assets', 'token', 'The icon the dashboard and the demo page link to.', { 200: { description: 'SVG image' } }), (c) => c.body(favicon, 200, icon))
+  // Browsers ask for /favicon.ico on pages that link no icon (the status pages, the API's JSON): the same SVG.
+  .get('/favicon.ico', doc('Assets', 'token', 'The same icon, where browsers look by default.', { 200: { description: 'SVG image' } }), (c) => c.body(favicon, 200, icon))
   .get('/demo', doc('Assets', 'token', 'A demo storefront running the real widget.', { 200: { description: 'HTML page' } }), async (c) => {
     const html = await renderDemoPage(c.get('deps'));
-    if (!html) return c.text('The demo shop is off (WAITLINE_DEMO=0)', 404);
+    if (!html) return c.text('The demo shop is off (WAITLINE_DEMO, off by default under NODE_ENV=production)', 404);
     return c.html(html);
   });

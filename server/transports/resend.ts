@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createInFlight, createWindowPacer, type RateLimitReport } from './pace.ts';
 import { accountOf, NOT_SENT, type SendOutcome, type Transport } from './types.ts';
+import { countProvider429 } from '../metrics/registry.ts';
 
 type Failure = Extract<SendOutcome, { ok: false }>;
 
@@ -66,6 +67,7 @@ export function createResendTransport(
     const outcome = classifyResendError(error, headers, clock.now().getTime());
     if (signal.aborted) outcome.error = `resend: timed out after ${timeoutMs} ms`;
     const throttled = error.name === 'rate_limit_exceeded' || (error.statusCode === 429 && !isQuota(error));
+    if (error.statusCode === 429 || error.name === 'rate_limit_exceeded') countProvider429('resend');
     return {
       headers,
       outcomes: messages.map(() => ({ ...outcome })),

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createInFlight, createPacer } from './pace.ts';
 import { accountOf, NOT_SENT, type SendOutcome, type Transport } from './types.ts';
+import { countProvider429 } from '../metrics/registry.ts';
 
 type TwilioConfig = NonNullable<Config['twilio']>;
 type Failure = Extract<SendOutcome, { ok: false }>;
@@ -72,6 +73,7 @@ export function createTwilioTransport(config: TwilioConfig, clock: Clock): Trans
       const created = await client.messages.create({ to: message.to, body: message.text, ...sender });
       return { ok: true, providerId: created.sid };
     } catch (err) {
+      if (err instanceof twilio.RestException && (err.status === 429 || err.code === 20429)) countProvider429('twilio');
       const outcome = classifyTwilioError(err);
       if (outcome.retryAfterMs !== undefined) pacer.pause(Math.min(outcome.retryAfterMs, MAX_PACER_PAUSE_MS));
       return outcome;

@@ -165,7 +165,7 @@ describe('hourly SMS budget', () => {
 
   it('is counted in the database, so two server processes share one budget', async () => {
     const shop = await shopWithVariant(t, {}, { quietHours: null, sms: { allowedCountries: null, hourlyBudget: 4 } });
-    const second = await createDeps(t.config, { clock: t.clock });
+    const second = await createDeps(t.config, { clock: t.clock, log: () => {} });
     try {
       const app = createApp(second);
       const signupVia = (n: number) =>

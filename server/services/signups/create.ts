@@ -18,6 +18,7 @@ import { nextSeq, positionOf, tailPosition } from './position.ts';
 import { schedulePreorder } from '../preorders/schedule.ts';
 import { emit } from '../webhooks/outbound.ts';
 import { joinInBatch } from './batch.ts';
+import { countSignup } from '../../metrics/registry.ts';
 
 export interface SignupInput extends ContactInput {
   variantId: string;
@@ -55,8 +56,11 @@ export async function createSignup(deps: Deps, shop: Shop, input: SignupInput): 
 export async function createSignupGrouped(deps: Deps, shop: Shop, input: SignupInput): Promise<SignupResult> {
   const refusal = input.phone ? smsRefusal(input.phone, smsCountries(shop.settings)) : null;
   if (refusal) throw Invalid(`phone ${refusal}`, 'phone');
-  if (twins(deps.db).signupBatch.joinsInBatches) return joinInBatch(deps, shop, input, (alone) => createSignup(deps, shop, alone));
-  return createSignup(deps, shop, input);
+  const result = twins(deps.db).signupBatch.joinsInBatches
+    ? await joinInBatch(deps, shop, input, (alone) => createSignup(deps, shop, alone))
+    : await createSignup(deps, shop, input);
+  if (result.created) countSignup(result.signup.kind);
+  return result;
 }
 
 /**
