@@ -44,8 +44,13 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
   await lamp.getByLabel('Pre-order limit of dash-lamp').fill('25');
   await lamp.getByLabel('Pre-order limit of dash-lamp').press('Tab');
   await expect(lamp).toContainText('25 left');
+  // A real modal: it takes focus, and Escape closes it.
   await lamp.getByRole('button', { name: 'Change' }).click();
   const dialog = page.getByRole('dialog', { name: 'Change the ETA' });
+  await expect(dialog.getByLabel('Earliest')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await lamp.getByRole('button', { name: 'Change' }).click();
   await expect(dialog).toContainText('1 customer (pre-orders and backorders) will be told of the change.');
   await dialog.getByLabel('Earliest').fill('2027-01-10');
   await dialog.getByLabel('Latest').fill('2027-01-20');
@@ -59,11 +64,15 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
 
   // The line of a variant: masked contacts, and a move that must be explained.
   await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: 'dash-lamp', email: 'second@example.com' } });
-  await lamp.getByRole('button', { name: 'Queue of dash-lamp' }).click();
-  const queue = page.getByRole('region', { name: 'Queue of dash-lamp' });
+  await lamp.getByRole('button', { name: 'Line for Desk Lamp – Brass' }).click();
+  const queue = page.getByRole('region', { name: 'Line for Desk Lamp – Brass' });
   await expect(queue.getByRole('row', { name: /^1 d•••@example\.com/ })).toBeVisible();
-  page.once('dialog', (d) => d.accept('Promised by support'));
   await queue.getByRole('row', { name: /s•••@example\.com/ }).getByRole('button', { name: 'Move to front' }).click();
+  const why = page.getByRole('dialog', { name: 'Move s•••@example.com to the front' });
+  await expect(why.getByLabel('Why? (kept in the log)')).toBeFocused();
+  await why.getByLabel('Why? (kept in the log)').fill('Promised by support');
+  await why.getByRole('button', { name: 'Move to front' }).click();
+  await expect(why).toBeHidden();
   await expect(queue.getByRole('row', { name: /^1 s•••@example\.com/ })).toBeVisible();
   const log = await (await request.get('/v1/admin/queue-actions?variantId=dash-lamp', { headers: auth })).json();
   expect(log.actions.map((a: { action: string; reason: string }) => [a.action, a.reason])).toEqual([['move_to_front', 'Promised by support']]);
@@ -134,8 +143,12 @@ test('the overview shows the funnel the API counts, a chart over time and the to
   const holdToken = /\/claim\/([\w-]+)/.exec(decodeURIComponent(offer.text))![1];
   await request.post('/v1/admin/orders', { headers: auth, data: { id: 'dash-funnel-1', email: 'f1@example.com', currency: 'USD', total: 4_500, lineItems: [{ variantId: 'dash-funnel', quantity: 1, price: 4_500 }], holdToken } });
 
+  // The page asks for whole days in the shop's zone ("last 30 days" is 30 days, today included): the same question here.
+  const asked = page.waitForRequest(/\/v1\/admin\/analytics\/funnel/);
   await page.goto(`/admin#key=${secretKey}`);
-  const funnel = await (await request.get('/v1/admin/analytics/funnel', { headers: auth })).json();
+  const period = new URL((await asked).url()).search;
+  expect(new URLSearchParams(period).get('from')).toMatch(/T00:00:00\.000Z$/); // the demo shop keeps UTC
+  const funnel = await (await request.get(`/v1/admin/analytics/funnel${period}`, { headers: auth })).json();
   expect(funnel.offered).toBeGreaterThanOrEqual(3);
   expect(funnel.purchased).toBeGreaterThanOrEqual(1);
   for (const [label, key] of [['Signups', 'signups'], ['Offered', 'offered'], ['Opened', 'opened'], ['Clicked', 'clicked'], ['Purchased', 'purchased']] as const) {
@@ -195,7 +208,7 @@ test('settings: the widget preview follows the draft, saving keeps it, a bad val
   await page.getByRole('link', { name: 'Settings' }).click();
   const preview = page.frameLocator('iframe[title="Widget preview"]');
   await expect(preview.getByRole('button', { name: 'Notify me' })).toBeVisible();
-  await page.getByLabel('widget.button', { exact: true }).fill('Tell me first');
+  await page.getByLabel('Button (waitlist)', { exact: true }).fill('Tell me first');
   await page.getByLabel('Button colour').fill('rgb(123, 31, 162)');
   await expect(preview.getByRole('button', { name: 'Tell me first' })).toBeVisible();
   await expect(preview.getByRole('button', { name: 'Tell me first' })).toHaveCSS('background-color', 'rgb(123, 31, 162)');

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { day, num, shortDay } from './format.ts';
+import { day, money, num, shortDay } from './format.ts';
 
 export interface Point {
   date: string;
@@ -17,29 +17,38 @@ const SERIES = [
   { key: 'purchased', label: 'Purchased', stroke: '#2e7d32' },
 ] as const;
 
+const DAY_S = 86_400;
+
 /**
- * Signups, offers and purchases per shop day, drawn by uPlot. The days are
- * calendar days already bucketed in the shop's time zone by the API, so the
- * axis shows them as UTC dates and never shifts them into the viewer's zone.
- * The same figures sit in a table below for screen readers and keyboards.
+ * Signups, offers and purchases per shop day, and the revenue they brought
+ * on a second axis, drawn by uPlot. The days are calendar days already
+ * bucketed in the shop's time zone by the API, so the axis shows them as UTC
+ * dates and never shifts them into the viewer's zone; its ticks are whole
+ * days, so a short period never repeats a date. The same figures sit in a
+ * table below for screen readers and keyboards.
  */
-export function Chart({ points }: { points: Point[] }) {
+export function Chart({ points, currency }: { points: Point[]; currency: string | null }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current!;
-    const data: uPlot.AlignedData = [points.map((p) => Date.parse(`${p.date}T00:00:00Z`) / 1000), ...SERIES.map((s) => points.map((p) => p[s.key]))];
+    const data: uPlot.AlignedData = [points.map((p) => Date.parse(`${p.date}T00:00:00Z`) / 1000), ...SERIES.map((s) => points.map((p) => p[s.key])), points.map((p) => p.revenue)];
     const plot = new uPlot(
       {
         width: el.clientWidth || 600,
         height: 240,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] }, revenue: { range: (_u, _min, max) => [0, Math.max(100, max)] } },
         axes: [
-          // Day ticks as the shop writes dates ("27 oct."), not uPlot's US default.
-          { values: (_u, ticks) => ticks.map((t) => shortDay(new Date(t * 1000).toISOString().slice(0, 10))) },
+          // Day ticks as the shop writes dates ("27 oct."), not uPlot's US default; never less than a day apart.
+          { incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S], values: (_u, ticks) => ticks.map((t) => shortDay(new Date(t * 1000).toISOString().slice(0, 10))) },
           { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? num(t) : '')) },
+          { scale: 'revenue', side: 1, size: 70, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => money(t, currency)) },
         ],
-        series: [{ value: (_u, ts) => (ts == null ? '' : day(new Date(ts * 1000).toISOString().slice(0, 10))) }, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: points.length <= 31 } }))],
+        series: [
+          { value: (_u, ts) => (ts == null ? '' : day(new Date(ts * 1000).toISOString().slice(0, 10))) },
+          ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: points.length <= 31 } })),
+          { label: 'Revenue', scale: 'revenue', stroke: '#1565c0', width: 2, dash: [6, 4], points: { show: points.length <= 31 }, value: (_u: uPlot, v: number | null) => (v == null ? '' : money(v, currency)) },
+        ],
       },
       data,
       el,
@@ -63,6 +72,7 @@ export function Chart({ points }: { points: Point[] }) {
               {SERIES.map((s) => (
                 <th key={s.key}>{s.label}</th>
               ))}
+              <th>Revenue</th>
             </tr>
           </thead>
           <tbody>
@@ -72,6 +82,7 @@ export function Chart({ points }: { points: Point[] }) {
                 {SERIES.map((s) => (
                   <td key={s.key}>{num(p[s.key])}</td>
                 ))}
+                <td>{money(p.revenue, currency)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { Chart, type Point } from './Chart.tsx';
-import { money, num, pct } from './format.ts';
+import { addDays, hoursText, money, num, pct, shopToday, startOfShopDay } from './format.ts';
 import { Kpi, States, useApi } from './ui.tsx';
 
 interface Funnel {
@@ -44,10 +44,8 @@ const STEPS = [
 /** What marketers ask first: how the waitlist converts over a period, what it earned, and where demand is. */
 export function Overview() {
   const [days, setDays] = useState<(typeof PERIODS)[number]>(30);
-  const range = useMemo(() => {
-    const to = new Date();
-    return `from=${new Date(to.getTime() - days * 86_400_000).toISOString()}&to=${to.toISOString()}`;
-  }, [days]);
+  // Today and the days before it, whole days in the shop's time zone: "last 7 days" is seven days.
+  const range = useMemo(() => `from=${encodeURIComponent(startOfShopDay(addDays(shopToday(), 1 - days)))}`, [days]);
   const funnel = useApi<Funnel>(`/v1/admin/analytics/funnel?${range}`);
   const series = useApi<{ points: Point[] }>(`/v1/admin/analytics/timeseries?${range}`);
   const f = funnel.data;
@@ -84,7 +82,7 @@ export function Overview() {
               <Kpi label="Revenue recovered" value={money(f.revenue, f.currency)} />
               <Kpi label="Direct (hold link or click)" value={`${money(f.revenueDirect, f.currency)} · ${orders(f.direct)}`} />
               <Kpi label="Assisted (contact match)" value={`${money(f.revenueAssisted, f.currency)} · ${orders(f.assisted)}`} />
-              <Kpi label="Median time to purchase" value={f.medianHoursToPurchase === null ? '—' : `${num(f.medianHoursToPurchase)} h`} />
+              <Kpi label="Median time to purchase" value={f.medianHoursToPurchase === null ? '—' : hoursText(f.medianHoursToPurchase)} />
               <Kpi label="Holds that expired" value={`${pct(f.holdExpiryRate)} · ${num(f.expired)}`} />
             </dl>
           </>
@@ -92,7 +90,7 @@ export function Overview() {
       </States>
       <h3>Over time</h3>
       <States state={series} isEmpty={false} empty="">
-        {series.data ? <Chart points={series.data.points} /> : null}
+        {series.data ? <Chart points={series.data.points} currency={f?.currency ?? null} /> : null}
       </States>
       <div class="split">
         <TopProducts range={range} sort="waiting" title="Most wanted (waiting now)" />

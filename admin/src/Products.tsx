@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { day, num } from './format.ts';
 import { Queue } from './Queue.tsx';
-import { Alert, ExportButton, States, useApi } from './ui.tsx';
+import { Alert, ExportButton, Modal, States, useApi } from './ui.tsx';
 
 interface Variant {
   id: string;
@@ -33,7 +33,7 @@ export function Products() {
   const load = list.reload;
   const [error, setError] = useState('');
   const [etaFor, setEtaFor] = useState<Variant | null>(null);
-  const [queueOf, setQueueOf] = useState<string | null>(null);
+  const [queueOf, setQueueOf] = useState<Variant | null>(null);
   const put = async (id: string, body: Record<string, unknown>) => {
     try {
       await api(`/v1/admin/variants/${encodeURIComponent(id)}`, { method: 'PUT', body });
@@ -69,7 +69,7 @@ export function Products() {
           {rows.map((v) => (
             <tr key={v.id}>
               <td>
-                {[v.productTitle, v.title].filter(Boolean).join(' – ') || v.id}
+                {variantName(v)}
                 <div class="muted">{v.id}</div>
               </td>
               <td>
@@ -83,7 +83,7 @@ export function Products() {
               <td class="num">{num(v.available)}</td>
               <td>
                 {num(v.queueLength)}{' '}
-                <button class="link" onClick={() => setQueueOf(v.id)} aria-label={`Queue of ${v.id}`}>
+                <button class="link" onClick={() => setQueueOf(v)} aria-label={`Line for ${variantName(v)}`}>
                   View
                 </button>
               </td>
@@ -118,7 +118,7 @@ export function Products() {
       </div>
       </States>
       {etaFor ? <EtaDialog v={etaFor} onDone={() => (setEtaFor(null), load())} /> : null}
-      {queueOf ? <Queue variantId={queueOf} onClose={() => (setQueueOf(null), load())} /> : null}
+      {queueOf ? <Queue variantId={queueOf.id} name={variantName(queueOf)} onClose={() => (setQueueOf(null), load())} /> : null}
     </section>
   );
 }
@@ -146,9 +146,9 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
     }
   };
   return (
-    <div class="dialog" role="dialog" aria-modal="true" aria-label="Change the ETA" onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <Modal label="Change the ETA" onClose={onDone}>
       <form onSubmit={save}>
-        <h3>New ETA for {[v.productTitle, v.title].filter(Boolean).join(' – ') || v.id}</h3>
+        <h3>New ETA for {variantName(v)}</h3>
         <label>
           Earliest <input type="date" autoFocus value={earliest} required onInput={(e) => setEarliest((e.target as HTMLInputElement).value)} />
         </label>
@@ -174,6 +174,9 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }
+
+/** What the merchant calls a variant ("Desk Lamp – Brass"); its platform id only when it has no name. */
+const variantName = (v: Pick<Variant, 'id' | 'productTitle' | 'title'>) => [v.productTitle, v.title].filter(Boolean).join(' – ') || v.id;

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { maskContact as mask } from '../../server/lib/mask.ts';
 import { date, dateTime } from './format.ts';
-import { Alert, ExportButton } from './ui.tsx';
+import { Alert, ExportButton, Modal } from './ui.tsx';
 
 interface Place {
   id: number;
@@ -26,7 +26,7 @@ function left(iso: string, now: number) {
 }
 
 /** One variant's line in FIFO order: places, holds with their countdown, and a hand on the line that is always explained. */
-export function Queue({ variantId, onClose }: { variantId: string; onClose: () => void }) {
+export function Queue({ variantId, name, onClose }: { variantId: string; name: string; onClose: () => void }) {
   const [places, setPlaces] = useState<Place[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const [history, setHistory] = useState<Record<number, Array<{ id: number; template: string; channel: string; status: string; createdAt: string }>>>({});
@@ -45,12 +45,12 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(tick);
   }, [variantId]);
-  const act = async (p: Place, action: 'remove' | 'move-to-front') => {
-    const reason = prompt(action === 'remove' ? 'Why take this person out of line? (logged)' : 'Why move this person to the front? (logged)');
-    if (!reason) return;
+  const [asking, setAsking] = useState<{ place: Place; action: 'remove' | 'move-to-front' } | null>(null);
+  const act = async (p: Place, action: 'remove' | 'move-to-front', reason: string) => {
     try {
       await api(`/v1/admin/signups/${p.id}/${action}`, { method: 'POST', body: { reason } });
       setError('');
+      setAsking(null);
       await load();
     } catch (e) {
       setError((e as Error).message);
@@ -59,9 +59,9 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
   const messages = async (p: Place) =>
     setHistory({ ...history, [p.id]: (await api<{ messages: Array<{ id: number; template: string; channel: string; status: string; createdAt: string }> }>(`/v1/admin/messages?signupId=${p.id}`)).messages });
   return (
-    <section class="card" aria-label={`Queue of ${variantId}`}>
+    <section class="card" aria-label={`Line for ${name}`}>
       <h3>
-        Line for {variantId}{' '}
+        Line for {name}{' '}
         <button class="link" onClick={onClose}>
           Close
         </button>
@@ -94,11 +94,11 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
                 <td>{date(p.createdAt)}</td>
                 <td class="actions">
                   {p.status === 'waiting' ? (
-                    <button class="link" onClick={() => act(p, 'move-to-front')}>
+                    <button class="link" onClick={() => setAsking({ place: p, action: 'move-to-front' })}>
                       Move to front
                     </button>
                   ) : null}
-                  <button class="link" onClick={() => act(p, 'remove')}>
+                  <button class="link" onClick={() => setAsking({ place: p, action: 'remove' })}>
                     Remove
                   </button>
                   <button class="link" onClick={() => messages(p)}>
@@ -118,6 +118,39 @@ export function Queue({ variantId, onClose }: { variantId: string; onClose: () =
         </tbody>
       </table>
       {places === null && !error ? <p class="muted" aria-busy="true">Loading…</p> : places?.length === 0 ? <p class="muted empty">Nobody is waiting.</p> : null}
+      {asking ? <ReasonDialog {...asking} error={error} onSubmit={(reason) => act(asking.place, asking.action, reason)} onClose={() => (setAsking(null), setError(''))} /> : null}
     </section>
+  );
+}
+
+/** Moving someone to the front or out of line is logged with a reason: asked in a real dialog, not prompt(). */
+function ReasonDialog({ place, action, error, onSubmit, onClose }: { place: Place; action: 'remove' | 'move-to-front'; error: string; onSubmit: (reason: string) => void; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const who = mask(place.email, place.phone);
+  const title = action === 'remove' ? `Take ${who} out of line` : `Move ${who} to the front`;
+  return (
+    <Modal label={title} onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit(reason.trim());
+        }}
+      >
+        <h3>{title}</h3>
+        <label>
+          Why? (kept in the log)
+          <textarea rows={3} required maxLength={500} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} autoFocus />
+        </label>
+        <Alert message={error} />
+        <div class="resolve">
+          <button type="submit" disabled={!reason.trim()}>
+            {action === 'remove' ? 'Remove from line' : 'Move to front'}
+          </button>
+          <button type="button" class="link" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

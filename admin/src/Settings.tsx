@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from './api.ts';
 import { Alert, PageLink, SaveStatus, Tabs } from './ui.tsx';
 import { BackorderCare, type Care } from './BackorderCare.tsx';
+import { widgetLabel } from './widget-labels.ts';
 import { DurationInput } from './DurationInput.tsx';
 import { RepliesAndHelpdesk, replyFieldError, type FieldErrors, type HelpdeskSettings } from './Helpdesk.tsx';
 import { shopFormat } from './format.ts';
@@ -199,8 +200,8 @@ export function Settings() {
                 <LocaleSelect value={textLocale} onChange={setTextLocale} />
               </label>
               {STRING_KEYS.map((key) => (
-                <label key={key}>
-                  {key}
+                <label key={key} title={key}>
+                  {widgetLabel(key)}
                   <input value={ownStrings[key] ?? ''} placeholder={CATALOGS[textLocale]?.[key] ?? CATALOGS.en![key]} onInput={(e) => setString(key, (e.target as HTMLInputElement).value)} />
                 </label>
               ))}

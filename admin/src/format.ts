@@ -29,3 +29,37 @@ const calendar = (options: Intl.DateTimeFormatOptions) => (ymd: string) =>
 export const day = calendar({ month: 'short', day: 'numeric', year: 'numeric' });
 /** Few characters, for chart ticks: "Oct 27", "27 oct.". */
 export const shortDay = calendar({ month: 'short', day: 'numeric' });
+
+/** Today's calendar date (YYYY-MM-DD) in the shop's time zone. */
+export const shopToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: shopFormat.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+/** How far the shop's clock is ahead of UTC at instant `t`, in ms. */
+function zoneOffset(t: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: shopFormat.timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  const p = Object.fromEntries(parts.map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - t;
+}
+
+/** The instant a calendar date begins in the shop's time zone (twice, so a DST change that day lands right). */
+export function startOfShopDay(ymd: string): string {
+  const midnightUtc = Date.parse(`${ymd}T00:00:00Z`);
+  const guess = midnightUtc - zoneOffset(midnightUtc);
+  return new Date(midnightUtc - zoneOffset(guess)).toISOString();
+}
+
+/** A calendar date `n` days after `ymd` (negative: before). */
+export const addDays = (ymd: string, n: number) => new Date(Date.parse(`${ymd}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** Hours as a person says them: "under a minute", "12 min", "5 h 30 min", "3 days". */
+export function hoursText(hours: number): string {
+  const minutes = Math.round(hours * 60);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${num(minutes)} min`;
+  if (hours < 48) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return m ? `${num(h)} h ${num(m)} min` : `${num(h)} h`;
+  }
+  const days = Math.round(hours / 24);
+  return `${num(days)} days`;
+}

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, download } from './api.ts';
 
 export interface Loaded<T> {
@@ -135,5 +135,27 @@ export function Kpi({ label, value }: { label: string; value: string }) {
       <dt>{label}</dt>
       <dd>{value}</dd>
     </div>
+  );
+}
+
+/**
+ * A real modal: the browser's <dialog> opened with showModal(), so focus moves
+ * into it and stays there, the page behind is inert, and Escape closes it.
+ */
+export function Modal({ label, onClose, children }: { label: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current!;
+    if (!dialog.open) dialog.showModal();
+    return () => dialog.close();
+  }, []);
+  const cancel = (e: Event) => {
+    e.preventDefault();
+    onClose();
+  };
+  return (
+    <dialog ref={ref} class="dialog" aria-label={label} onCancel={cancel}>
+      {children}
+    </dialog>
   );
 }
