@@ -22,6 +22,26 @@ test('a wrong key shows no data, in the page or through the API', async ({ page,
   await page.screenshot({ path: info.outputPath('admin-signin-refused.png') });
 });
 
+test('a new install: the sign-in page creates a shop with the root token, shows its key once, and opens its dashboard', async ({ page }) => {
+  await page.goto('/admin');
+  await page.getByText('New install? Create a shop with the root token').click();
+  await page.getByLabel('Shop name').fill('Fresh Goods');
+  await page.getByLabel('Root token (WAITLINE_ADMIN_TOKEN)').fill('not-the-root-token');
+  await page.getByRole('button', { name: 'Create the shop' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That root token was not accepted.');
+  await page.getByLabel('Root token (WAITLINE_ADMIN_TOKEN)').fill('e2e-root-token');
+  await page.getByRole('button', { name: 'Create the shop' }).click();
+  const created = page.getByRole('region', { name: 'Shop created' });
+  await expect(created.getByRole('heading')).toHaveText('Fresh Goods is ready');
+  await expect(created).toContainText(/sk_\S+/);
+  await created.getByRole('button', { name: 'I have kept it: open the dashboard' }).click();
+  await expect(page.getByRole('navigation')).toBeVisible();
+  await expect(page.getByRole('banner')).toContainText('Fresh Goods');
+  // The root token was sent once and is kept nowhere in the browser.
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  expect(stored).not.toContain('e2e-root-token');
+});
+
 test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalation inbox', async ({ page, request }, info) => {
   const { secretKey, publishableKey } = demoKeys();
   const auth = { authorization: `Bearer ${secretKey}` };

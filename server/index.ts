@@ -131,13 +131,13 @@ function keepSecretKey(loaded: Config): Buffer {
 }
 
 /**
- * The first start with no shop: how the operator makes one. The dashboard
- * signs in with a shop's secret key, so the shop is made with the root token first.
+ * The first start with no shop: how the operator makes one, in the dashboard
+ * (its sign-in page creates a shop with the root token) or with curl.
  */
 function firstShopGuide(publicUrl: string): string[] {
   return [
-    '  no shop yet: create the first with the root token (WAITLINE_ADMIN_TOKEN), then sign in to the dashboard with its secret key:',
-    `    curl -X POST ${publicUrl}/v1/shops -H "authorization: Bearer $WAITLINE_ADMIN_TOKEN" -H 'content-type: application/json' -d '{"name":"My Shop"}'`,
-    `    ${publicUrl}/admin  (the answer's secretKey is shown once: keep it)`,
+    '  no shop yet: create the first with the root token (WAITLINE_ADMIN_TOKEN):',
+    `    in the dashboard: ${publicUrl}/admin, "Create a shop with the root token" (its secret key is shown once: keep it)`,
+    `    or: curl -X POST ${publicUrl}/v1/shops -H "authorization: Bearer $WAITLINE_ADMIN_TOKEN" -H 'content-type: application/json' -d '{"name":"My Shop"}'`,
   ];
 }

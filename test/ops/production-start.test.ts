@@ -73,7 +73,8 @@ describe(`NODE_ENV=production (${testEngine()})`, () => {
     // The start lines (the request log after them names /demo, which was asked for).
     expect(output.slice(0, output.indexOf('ready in'))).not.toMatch(/demo/i);
     expect(output).toContain(`no shop yet: create the first with the root token (WAITLINE_ADMIN_TOKEN)`);
-    expect(output).toContain(`curl -X POST ${PUBLIC_URL}/v1/shops -H "authorization: Bearer $WAITLINE_ADMIN_TOKEN"`);
+    expect(output).toContain(`in the dashboard: ${PUBLIC_URL}/admin, "Create a shop with the root token"`);
+    expect(output).toContain(`or: curl -X POST ${PUBLIC_URL}/v1/shops -H "authorization: Bearer $WAITLINE_ADMIN_TOKEN"`);
     expect(output).toContain(`${PUBLIC_URL}/admin`);
     expect(output).not.toContain('PUBLIC_URL is');
   });
