@@ -67,7 +67,7 @@ describe('npm run backup', () => {
     servers.push(await startServer(env));
     const { api, createShop, seedLine } = client(env);
     const { sk, pk } = await createShop();
-    const seeded = Array.from({ length: 2000 }, (_, i) => `seed${i}@example.com`);
+    const seeded = Array.from({ length: 300 }, (_, i) => `seed${i}@example.com`);
     await seedLine(sk, 'v1', seeded);
 
     // One signup at a time, each committed before the next is sent: a consistent copy holds a prefix of them.
@@ -79,6 +79,8 @@ describe('npm run backup', () => {
         const res = await api('/v1/storefront/signups', { method: 'POST', body: { key: pk, variantId: 'v1', email } });
         if (res.status !== 201) throw new Error(`signup ${i}: ${res.status} ${JSON.stringify(res.body)}`);
         acknowledged.push(email);
+        // A steady trickle, not a flood: the suite's timing-sensitive files share these two cores.
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
     await expect.poll(() => acknowledged.length, { timeout: 10_000 }).toBeGreaterThan(5);
