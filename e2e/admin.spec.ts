@@ -84,7 +84,7 @@ test('the dashboard: one-click sign-in, the outbox rendered as sent, the escalat
 
   // The line of a variant: masked contacts, and a move that must be explained.
   await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: 'dash-lamp', email: 'second@example.com' } });
-  await lamp.getByRole('button', { name: 'Line for Desk Lamp – Brass' }).click();
+  await lamp.getByRole('button', { name: 'View line for Desk Lamp – Brass' }).click();
   const queue = page.getByRole('region', { name: 'Line for Desk Lamp – Brass' });
   await expect(queue.getByRole('row', { name: /^1 d•••@example\.com/ })).toBeVisible();
   await queue.getByRole('row', { name: /s•••@example\.com/ }).getByRole('button', { name: 'Move to front' }).click();
@@ -150,6 +150,72 @@ test("previewing an offer in the dashboard is not the shopper's open", async ({ 
   expect(await offer()).toMatchObject({ openedAt: null, clickedAt: null });
 });
 
+test('stock below zero says how many units are owed to backorders', async ({ page, request }) => {
+  const { secretKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/dash-owed', { headers: auth, data: { productTitle: 'Wool Scarf', title: 'Grey', inventory: 0 } });
+  const order = async (id: string, quantity: number) =>
+    expect((await request.post('/v1/admin/orders', { headers: auth, data: { id, email: `${id}@example.com`, currency: 'USD', total: 3_000 * quantity, lineItems: [{ variantId: 'dash-owed', quantity, price: 3_000 }] } })).status()).toBe(201);
+  await order('dash-owed-1', 1);
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Products' }).click();
+  const stock = page.getByRole('row', { name: /Wool Scarf – Grey/ }).getByRole('cell').nth(2);
+  await expect(stock).toHaveText('-1 · 1 unit owed to backorders');
+  await order('dash-owed-2', 2);
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByRole('link', { name: 'Products' }).click();
+  await expect(stock).toHaveText('-3 · 3 units owed to backorders');
+  // The figure the page explains is the API's: the units owed are the inventory below zero.
+  const { variants } = (await (await request.get('/v1/admin/variants?limit=500', { headers: auth })).json()) as { variants: Array<{ id: string; inventory: number }> };
+  expect(variants.find((v) => v.id === 'dash-owed')?.inventory).toBe(-3);
+  const owed = (await (await request.get('/v1/admin/backorders?variantId=dash-owed', { headers: auth })).json()) as { backorders: Array<{ quantity: number }> };
+  expect(owed.backorders.reduce((n, b) => n + b.quantity, 0)).toBe(3);
+});
+
+test("messages: a template select, the whole email at any width, and a line's history opens each message", async ({ page, request }) => {
+  const { secretKey, publishableKey } = demoKeys();
+  const auth = { authorization: `Bearer ${secretKey}` };
+  await request.put('/v1/admin/variants/dash-history', { headers: auth, data: { productTitle: 'Tea Pot', title: 'Green', inventory: 0 } });
+  await request.post('/v1/storefront/signups', { data: { key: publishableKey, variantId: 'dash-history', email: 'pot@example.com' } });
+  await request.post('/v1/admin/variants/dash-history/inventory', { headers: auth, data: { adjust: 1 } });
+  const sent = async (template = '') => (await (await request.get(`/v1/admin/messages?to=pot@example.com${template && `&template=${template}`}`, { headers: auth })).json()).messages as Array<{ subject: string | null; status: string }>;
+  await expect.poll(async () => (await sent('offer'))[0]?.status).toBe('sent');
+  const offer = (await sent('offer'))[0]!;
+
+  await page.goto(`/admin#key=${secretKey}`);
+  await page.getByRole('link', { name: 'Messages' }).click();
+  await page.getByPlaceholder('Recipient').fill('pot@example.com');
+  await page.getByPlaceholder('Recipient').press('Enter');
+  const rows = page.locator('.list tbody tr');
+  await expect(rows).toHaveCount((await sent()).length);
+  // The template filter is a choice among the known templates, not a box to guess a name in.
+  const template = page.getByRole('combobox', { name: 'Template' });
+  const { templates } = (await (await request.get('/v1/admin/templates', { headers: auth })).json()) as { templates: Array<{ name: string }> };
+  for (const { name } of templates) await expect(template.locator(`option[value="${name}"]`)).toHaveCount(1);
+  await template.selectOption('offer');
+  await expect(rows).toHaveCount(1);
+  await rows.first().click();
+  await expect(page.frameLocator('iframe[title="HTML part"]').getByRole('heading', { name: 'It is your turn' })).toBeVisible();
+  // Shown whole: the frame is as tall as the email and nothing scrolls inside it, on a laptop and on a phone.
+  const frame = (await (await page.locator('iframe[title="HTML part"]').elementHandle())!.contentFrame())!;
+  const hidden = () => frame.evaluate(() => ({ across: document.documentElement.scrollWidth - innerWidth, down: document.documentElement.scrollHeight - innerHeight }));
+  await expect.poll(hidden).toEqual({ across: 0, down: 0 });
+  expect((await page.locator('iframe[title="HTML part"]').boundingBox())!.height).toBeGreaterThan(420);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(hidden).toEqual({ across: 0, down: 0 });
+
+  // The line's message history: each message opens as sent.
+  await page.getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('button', { name: 'View line for Tea Pot – Green' }).click();
+  const queue = page.getByRole('region', { name: 'Line for Tea Pot – Green' });
+  await queue.getByRole('row', { name: /p•••@example\.com/ }).getByRole('button', { name: 'Messages' }).click();
+  await queue.getByRole('list', { name: 'Messages to p•••@example.com' }).getByRole('button', { name: offer.subject! }).click();
+  const dialog = page.getByRole('dialog', { name: `Message: ${offer.subject}` });
+  await expect(dialog.frameLocator('iframe[title="HTML part"]').getByRole('heading', { name: 'It is your turn' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
 test('the overview shows the funnel the API counts, a chart over time and the top products', async ({ page, request }, info) => {
   const { secretKey } = demoKeys();
   const auth = { authorization: `Bearer ${secretKey}` };
@@ -206,6 +272,18 @@ test('the restock console: a dry run that writes nothing, then live progress to 
   await expect(dry.locator('.kpis div', { hasText: '"Not this time" notices' }).locator('dd')).toHaveText('1');
   await expect(dry.getByRole('table', { name: /Holds go to/ })).toContainText('r•••@example.com');
   await expect(dry.getByRole('table', { name: 'Next in line after this' }).locator('tbody tr')).toHaveCount(1);
+  // The line goes on from the holds: the third in line is the head now.
+  await expect(dry.getByRole('table', { name: 'Next in line after this' }).locator('tbody td').first()).toHaveText('#3 → #1');
+  await expect(dry.getByText('2 in stock, all held')).toBeVisible();
+  // The cap starts at the shop's setting; this restock tells nobody, and the figures follow once recounted.
+  const { settings } = await (await request.get('/v1/admin/settings', { headers: auth })).json();
+  const cap = dry.getByLabel('Send "not this time" to at most');
+  await expect(cap).toHaveValue(String(settings.ranOutNoticeDepth));
+  await cap.fill('0');
+  await expect(dry.getByRole('button', { name: 'Confirm restock' })).toBeDisabled();
+  await dry.getByRole('button', { name: 'Recount' }).click();
+  await expect(dry.locator('.kpis div', { hasText: '"Not this time" notices' }).locator('dd')).toHaveText('0');
+  await expect(dry.locator('.kpis div', { hasText: 'Messages to send' }).locator('dd')).toHaveText('2');
   // The dry run wrote nothing.
   const variant = async () => (await (await request.get('/v1/admin/variants?limit=500', { headers: auth })).json()).variants.find((v: { id: string }) => v.id === 'dash-restock');
   expect(await variant()).toMatchObject({ inventory: 0, activeHolds: 0, queueLength: 3 });
@@ -213,7 +291,8 @@ test('the restock console: a dry run that writes nothing, then live progress to 
 
   await dry.getByRole('button', { name: 'Confirm restock' }).click();
   const progress = page.getByRole('article', { name: 'Restock progress' });
-  await expect(progress.getByRole('status')).toHaveText('100% · 2 offers written · 3 of 3 messages sent · 0 failed');
+  // Two offers and no "not this time": the restock kept the cap of its dry run.
+  await expect(progress.getByRole('status')).toHaveText('100% · 2 offers written · 2 of 2 messages sent · 0 failed');
   await expect(progress.locator('progress')).toHaveAttribute('value', '100');
   await expect(progress.getByRole('heading')).toHaveText('Restock sent');
   expect(await variant()).toMatchObject({ inventory: 2, activeHolds: 2, queueLength: 1 });

@@ -1,7 +1,7 @@
 import type { ProductInfo, RenderContext, RenderedEmail, StatusInfo } from './types.ts';
 
 /** Why this person gets this message: the footer says so, and order mails carry no "leave this waitlist" link. */
-export type Audience = 'waitlist' | 'preorder' | 'order' | 'contact';
+export type Audience = 'waitlist' | 'preorder' | 'order' | 'contact' | 'team';
 
 type Render<P> = (props: P, ctx: RenderContext) => RenderedEmail;
 

@@ -14,6 +14,7 @@ import { etaChanged } from './eta-changed.tsx';
 import { preorderUpdate } from './preorder-update.tsx';
 import { replyCancel } from './reply-cancel.tsx';
 import { statusLink } from './status-link.tsx';
+import { teamLink } from './team-link.tsx';
 import { smsStatusLink } from './sms/status-link.ts';
 import { smsReplyCancel } from './sms/reply-cancel.ts';
 import { smsBackorderAck, smsBackorderAllocated, smsBackorderCancelled, smsBackorderRefunded, smsBackorderShipped, smsBackorderUpdate, smsEtaChanged } from './sms/backorders.ts';
@@ -55,6 +56,7 @@ export const emailTemplates = {
   'email-resubscribe': forAudience('contact', emailResubscribe),
   'status-link': forAudience('order', statusLink),
   'reply-cancel': forAudience((p) => (p.kind === 'order' ? 'order' : p.kind), replyCancel),
+  'team-link': forAudience('team', teamLink),
 } satisfies Record<string, (props: never, ctx: RenderContext) => RenderedEmail>;
 
 export const smsTemplates = {

@@ -135,6 +135,8 @@ export const emailSamples: EmailSample[] = [
   email('email-resubscribe', 'email-resubscribe', { confirmUrl: link('contact/resubscribe/Vb6nY3') }),
   withProduct(email('status-link', 'status-link', { item, quantity: 2, order: '#1042', url: link('s/Qm9vS2Fj') })),
   withProduct(email('reply-cancel', 'reply-cancel', { kind: 'order', item, quantity: 2, order: '#1042', url: link('s/Qm9vS2Fj') })),
+  email('team-link', 'team-link-invite', { kind: 'invite', inviter: 'ana@acme-goods.test', role: 'staff', url: link('admin/link#t=Kq7xW2'), validMs: 604_800_000 }),
+  email('team-link', 'team-link-sign-in', { kind: 'sign_in', role: 'viewer', url: link('admin/link#t=Kq7xW2'), validMs: 900_000 }),
   withProduct(email('reply-cancel', 'reply-cancel-place', { kind: 'waitlist', item, quantity: 1, order: null, url: link('s/9f3k2Lp0') })),
 ];
 

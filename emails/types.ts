@@ -16,7 +16,7 @@ export interface RenderContext {
   /** Open pixel and click wrapping, when the message is tracked. */
   track?: { pixelUrl: string; link(url: string): string };
   /** Set by the template registry: why this person gets this message, for the footer. */
-  footer?: { audience: 'waitlist' | 'preorder' | 'order' | 'contact'; item: string };
+  footer?: { audience: 'waitlist' | 'preorder' | 'order' | 'contact' | 'team'; item: string };
   /** Set by the template registry from the props: the item's card under the heading. */
   product?: ProductInfo;
   /** Set by the template registry from the props: the order name, the next update and the status link. */

@@ -6,6 +6,7 @@ import { AppError, storageUnavailable, unstorableText } from './lib/errors.ts';
 import { limitBody, limitStream } from './lib/body.ts';
 import { health } from './routes/health.ts';
 import { shopsRoutes } from './routes/shops.ts';
+import { authRoutes } from './routes/auth.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { linkRoutes } from './routes/links.tsx';
@@ -52,6 +53,7 @@ export function createApp(deps: Deps) {
   app.route('/', health);
   app.route('/', metricsRoutes);
   app.route('/', shopsRoutes);
+  app.route('/', authRoutes);
   app.route('/', storefrontRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/', linkRoutes);

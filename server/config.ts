@@ -45,6 +45,12 @@ export interface Config {
   linkResendMs: number;
   /** How long a confirmation link works. */
   linkTtlMs: number;
+  /** WAITLINE_SIGN_IN_LINK_MS (default 15 minutes): how long a team member's emailed sign-in link works. */
+  signInLinkMs: number;
+  /** WAITLINE_INVITE_MS (default 7 days): how long an invitation to a shop's team works. */
+  inviteMs: number;
+  /** WAITLINE_SESSION_MS (default 14 days): how long a dashboard sign-in lasts before the link is needed again. */
+  sessionMs: number;
   /** A platform order line whose shortfall the reported stock levels have not yet decided is judged on what is known after this long. */
   settleMs: number;
   resend: { apiKey: string; baseUrl?: string; rps: number } | null;
@@ -200,6 +206,9 @@ export function loadConfig(env: Env = process.env): Config {
     leaderTakeoverMs: int(env, 'WAITLINE_LEADER_TAKEOVER_MS', 1_000),
     linkResendMs: int(env, 'WAITLINE_LINK_RESEND_MS', 86_400_000),
     linkTtlMs: int(env, 'WAITLINE_LINK_TTL_MS', 7 * 86_400_000),
+    signInLinkMs: positive(env, 'WAITLINE_SIGN_IN_LINK_MS', 15 * 60_000),
+    inviteMs: positive(env, 'WAITLINE_INVITE_MS', 7 * DAY_MS),
+    sessionMs: positive(env, 'WAITLINE_SESSION_MS', 14 * DAY_MS),
     settleMs: int(env, 'WAITLINE_SETTLE_MS', 5 * 60_000),
     // The demo shop (and its printed keys) is for trying Waitline out: on by default except in production.
     demo: env.WAITLINE_DEMO === undefined ? env.NODE_ENV !== 'production' : truthy(env.WAITLINE_DEMO),

@@ -7,6 +7,7 @@ import type { Transports } from './transports/types.ts';
 import type { OutboundNet } from './net/guarded.ts';
 import type { RateLimiter } from './lib/rate-limit.ts';
 import type { Sealer } from './lib/secrets.ts';
+import type { Actor } from './services/people/roles.ts';
 
 /** Everything a service may touch, passed in so tests can swap the clock, the file and the transports. */
 export interface Deps {
@@ -27,7 +28,8 @@ export interface Deps {
 }
 
 export interface AppEnv {
-  Variables: { deps: Deps; shop: Shop };
+  /** `actor` is set on admin routes: who is calling, and with which role. */
+  Variables: { deps: Deps; shop: Shop; actor: Actor };
 }
 
 /** Every sub-app starts here, so the typed env is fixed in one place. */

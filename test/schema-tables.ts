@@ -41,6 +41,10 @@ export const TABLE_NAMES = [
   'writeBacks',
   'replies',
   'helpdeskTickets',
+  'members',
+  'memberLinks',
+  'memberSessions',
+  'auditLog',
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { day, money, num, shortDay } from './format.ts';
+import { day, money, num, shortDay, utcDay } from './format.ts';
 
 export interface Point {
   date: string;
@@ -40,12 +40,12 @@ export function Chart({ points, currency }: { points: Point[]; currency: string 
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] }, revenue: { range: (_u, _min, max) => [0, Math.max(100, max)] } },
         axes: [
           // Day ticks as the shop writes dates ("27 oct."), not uPlot's US default; never less than a day apart.
-          { incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S], values: (_u, ticks) => ticks.map((t) => shortDay(new Date(t * 1000).toISOString().slice(0, 10))) },
+          { incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S], values: (_u, ticks) => ticks.map((t) => shortDay(utcDay(t * 1000))) },
           { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? num(t) : '')) },
           { scale: 'revenue', side: 1, size: 70, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => money(t, currency)) },
         ],
         series: [
-          { value: (_u, ts) => (ts == null ? '' : day(new Date(ts * 1000).toISOString().slice(0, 10))) },
+          { value: (_u, ts) => (ts == null ? '' : day(utcDay(ts * 1000))) },
           ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: points.length <= 31 } })),
           { label: 'Revenue', scale: 'revenue', stroke: '#1565c0', width: 2, dash: [6, 4], points: { show: points.length <= 31 }, value: (_u: uPlot, v: number | null) => (v == null ? '' : money(v, currency)) },
         ],
@@ -65,14 +65,17 @@ export function Chart({ points, currency }: { points: Point[]; currency: string 
       <div ref={box} aria-hidden="true" />
       <details>
         <summary>Show as a table</summary>
-        <table aria-label="Per day">
+        {/* Narrow enough for a phone without scrolling sideways: its cells wrap (style.css, .fit). */}
+        <table aria-label="Per day" class="fit">
           <thead>
             <tr>
               <th>Day</th>
               {SERIES.map((s) => (
-                <th key={s.key}>{s.label}</th>
+                <th key={s.key} class="num">
+                  {s.label}
+                </th>
               ))}
-              <th>Revenue</th>
+              <th class="num">Revenue</th>
             </tr>
           </thead>
           <tbody>
@@ -80,9 +83,11 @@ export function Chart({ points, currency }: { points: Point[]; currency: string 
               <tr key={p.date}>
                 <td>{day(p.date)}</td>
                 {SERIES.map((s) => (
-                  <td key={s.key}>{num(p[s.key])}</td>
+                  <td key={s.key} class="num">
+                    {num(p[s.key])}
+                  </td>
                 ))}
-                <td>{money(p.revenue, currency)}</td>
+                <td class="num">{money(p.revenue, currency)}</td>
               </tr>
             ))}
           </tbody>

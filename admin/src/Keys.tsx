@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, session } from './api.ts';
+import { dateTime } from './format.ts';
 import { useApi } from './ui.tsx';
 
 /** The tag to paste (with where it goes in a Shopify theme), the publishable key, and both keys to rotate. */
@@ -13,7 +14,8 @@ export function Keys() {
   const rotate = async () => {
     if (!confirm('Replace the secret key? The current one stops working at once, for every tool that uses it.')) return;
     const { secretKey } = await api<{ secretKey: string }>('/v1/admin/keys/rotate', { method: 'POST', body: { kind: 'secret' } });
-    session.set(secretKey);
+    // Signed in with the old key, this tab carries on with the new one; signed in as a person, nothing changes.
+    if (session.get()) session.set(secretKey);
     setFresh(secretKey);
   };
   const rotatePublishable = async () => {
@@ -65,7 +67,7 @@ export function Keys() {
         </button>
         {retired ? (
           <p role="status">
-            New tag above. The old key <code>{retired.key}</code> {retired.until ? `works until ${new Date(retired.until).toLocaleString()}` : 'has stopped'}.
+            New tag above. The old key <code>{retired.key}</code> {retired.until ? `works until ${dateTime(retired.until)}` : 'has stopped'}.
           </p>
         ) : null}
         {error ? <p class="error" role="alert">{error}</p> : null}

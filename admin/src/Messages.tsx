@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
-import { dateTime as time } from './format.ts';
+import { dateTime } from './format.ts';
+import { useApi } from './ui.tsx';
 
 export interface MessageRow {
   id: number;
@@ -23,36 +24,44 @@ export interface MessageRow {
   clickedAt: string | null;
 }
 
-
 /**
  * The message log, newest first, and each message exactly as it goes out: with
  * the outbox transport this is the local mail catcher. The HTML part renders in
- * a sandboxed frame (no scripts, no same-origin), from `previewHtml`: the
- * pixel and tracked links would count the merchant's look as the shopper's open.
+ * a sandboxed frame (no scripts), from `previewHtml`: the pixel and tracked
+ * links would count the merchant's look as the shopper's open.
  */
 export function Messages() {
   const [rows, setRows] = useState<MessageRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [filter, setFilter] = useState({ to: '', template: '' });
+  // What is typed, kept as it is typed: a re-render (the template list arriving) must not wipe a half-typed address.
+  const [typed, setTyped] = useState('');
   const [open, setOpen] = useState<MessageRow | null>(null);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(true);
+  const catalog = useApi<{ templates: Array<{ name: string }> }>('/v1/admin/templates');
+  // The shipped templates, and any other the log holds (a text-only reply, a test send), so every row can be filtered to.
+  const templates = [...new Set([...(catalog.data?.templates.map((t) => t.name) ?? []), ...rows.map((m) => m.template), ...(filter.template ? [filter.template] : [])])].sort();
 
+  // Only the newest request may fill the list: a slow unfiltered first page must not land over a filtered one.
+  const latest = useRef(0);
   const load = async (after: string | null) => {
     const q = new URLSearchParams({ limit: '50' });
     if (filter.to) q.set('to', filter.to);
     if (filter.template) q.set('template', filter.template);
     if (after) q.set('cursor', after);
+    const ticket = ++latest.current;
     setLoading(true);
     try {
       const page = await api<{ messages: MessageRow[]; nextCursor: string | null }>(`/v1/admin/messages?${q}`);
+      if (ticket !== latest.current) return;
       setRows((prev) => (after ? [...prev, ...page.messages] : page.messages));
       setCursor(page.nextCursor);
       setError('');
     } catch (e) {
-      setError((e as Error).message);
+      if (ticket === latest.current) setError((e as Error).message);
     } finally {
-      setLoading(false);
+      if (ticket === latest.current) setLoading(false);
     }
   };
   useEffect(() => {
@@ -64,8 +73,15 @@ export function Messages() {
       <div class="list">
         <h2>Messages</h2>
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
-          <input aria-label="Recipient" placeholder="Recipient" value={filter.to} onChange={(e) => setFilter({ ...filter, to: (e.target as HTMLInputElement).value })} />
-          <input aria-label="Template" placeholder="Template" value={filter.template} onChange={(e) => setFilter({ ...filter, template: (e.target as HTMLInputElement).value })} />
+          <input aria-label="Recipient" placeholder="Recipient" value={typed} onInput={(e) => setTyped((e.target as HTMLInputElement).value)} onChange={() => setFilter({ ...filter, to: typed.trim() })} />
+          <select aria-label="Template" value={filter.template} onChange={(e) => setFilter({ ...filter, template: (e.target as HTMLSelectElement).value })}>
+            <option value="">All templates</option>
+            {templates.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
         </form>
         {error ? (
           <p class="error" role="alert">
@@ -92,7 +108,7 @@ export function Messages() {
                   <span class="tag">{m.channel}</span> {m.subject ?? m.text?.slice(0, 60) ?? m.template}
                 </td>
                 <td>{m.status}</td>
-                <td>{time(m.createdAt)}</td>
+                <td>{dateTime(m.createdAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -109,9 +125,13 @@ export function Messages() {
   );
 }
 
-function Preview({ m }: { m: MessageRow }) {
+/** One message as it goes out: its envelope, the HTML part at its full height, the text and the headers. */
+export function Preview({ m }: { m: MessageRow }) {
+  const ref = useRef<HTMLElement>(null);
+  // On a phone the preview sits under the list: bring the chosen message into view.
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [m.id]);
   return (
-    <article class="preview" aria-label="Message preview">
+    <article ref={ref} class="preview" aria-label="Message preview" tabIndex={0}>
       <h3>{m.subject ?? `SMS to ${m.to}`}</h3>
       <dl>
         <dt>From</dt>
@@ -128,10 +148,10 @@ function Preview({ m }: { m: MessageRow }) {
         </dd>
         <dt>Sent / opened / clicked</dt>
         <dd>
-          {time(m.sentAt)} / {time(m.openedAt)} / {time(m.clickedAt)}
+          {dateTime(m.sentAt)} / {dateTime(m.openedAt)} / {dateTime(m.clickedAt)}
         </dd>
       </dl>
-      {m.previewHtml ? <iframe title="HTML part" sandbox="" srcdoc={m.previewHtml} /> : null}
+      {m.previewHtml ? <EmailFrame html={m.previewHtml} /> : null}
       <h4>Text</h4>
       <pre>{m.text}</pre>
       {Object.keys(m.headers).length ? (
@@ -142,4 +162,33 @@ function Preview({ m }: { m: MessageRow }) {
       ) : null}
     </article>
   );
+}
+
+/**
+ * The HTML part as tall as the email, so none of it is cut off, and measured
+ * again when the frame's width changes (a phone reflows it). Still no scripts:
+ * `allow-same-origin` alone only lets this page read the frame's height.
+ */
+function EmailFrame({ html }: { html: string }) {
+  const ref = useRef<HTMLIFrameElement>(null);
+  const fit = () => {
+    const frame = ref.current;
+    const root = frame?.contentDocument?.documentElement;
+    if (!frame || !root) return;
+    // At no height the frame's borders alone remain, and the document's scroll height is the email's own.
+    frame.style.height = '0';
+    const borders = frame.offsetHeight;
+    frame.style.height = `${root.scrollHeight + borders}px`;
+  };
+  useEffect(() => {
+    let width = 0;
+    const resized = new ResizeObserver(([entry]) => {
+      if (!entry || entry.contentRect.width === width) return;
+      width = entry.contentRect.width;
+      fit();
+    });
+    resized.observe(ref.current!);
+    return () => resized.disconnect();
+  }, []);
+  return <iframe ref={ref} title="HTML part" sandbox="allow-same-origin" srcdoc={html} onLoad={fit} />;
 }

@@ -100,6 +100,14 @@ export function Overview() {
   );
 }
 
+const COLUMNS: Array<[string, (p: ProductRow) => string]> = [
+  ['Waiting', (p) => num(p.waiting)],
+  ['Offered', (p) => num(p.offered)],
+  ['Bought', (p) => num(p.purchased)],
+  ['Conversion', (p) => (p.offered ? pct(p.conversionRate) : '—')],
+  ['Revenue', (p) => money(p.revenue, p.currency)],
+];
+
 const orders = (n: number) => `${num(n)} ${n === 1 ? 'order' : 'orders'}`;
 
 function TopProducts({ range, sort, title }: { range: string; sort: 'waiting' | 'conversion'; title: string }) {
@@ -110,26 +118,27 @@ function TopProducts({ range, sort, title }: { range: string; sort: 'waiting' | 
     <div class="card">
       <h3>{title}</h3>
       <States state={state} isEmpty={rows.length === 0} empty={sort === 'waiting' ? 'Nobody is waiting for anything.' : 'No offers in this period yet.'}>
-        <table aria-label={title}>
+        {/* On a phone each product is a card, each figure named beside it (style.css, .stack): no sideways scroll. */}
+        <table aria-label={title} class="stack">
           <thead>
             <tr>
               <th>Product</th>
-              <th class="num">Waiting</th>
-              <th class="num">Offered</th>
-              <th class="num">Bought</th>
-              <th class="num">Conversion</th>
-              <th class="num">Revenue</th>
+              {COLUMNS.map(([label]) => (
+                <th key={label} class="num">
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((p) => (
               <tr key={p.variantId}>
-                <td>{p.title}</td>
-                <td class="num">{num(p.waiting)}</td>
-                <td class="num">{num(p.offered)}</td>
-                <td class="num">{num(p.purchased)}</td>
-                <td class="num">{p.offered ? pct(p.conversionRate) : '—'}</td>
-                <td class="num">{money(p.revenue, p.currency)}</td>
+                <th scope="row">{p.title}</th>
+                {COLUMNS.map(([label, value]) => (
+                  <td key={label} class="num" data-label={label}>
+                    {value(p)}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

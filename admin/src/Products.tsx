@@ -79,11 +79,11 @@ export function Products() {
                   <option value="off">Off</option>
                 </select>
               </td>
-              <td class="num">{num(v.inventory)}</td>
+              <td class="num"><Stock inventory={v.inventory} /></td>
               <td class="num">{num(v.available)}</td>
               <td>
                 {num(v.queueLength)}{' '}
-                <button class="link" onClick={() => setQueueOf(v)} aria-label={`Line for ${variantName(v)}`}>
+                <button class="link" onClick={() => setQueueOf(v)} aria-label={`View line for ${variantName(v)}`}>
                   View
                 </button>
               </td>
@@ -175,6 +175,24 @@ function EtaDialog({ v, onDone }: { v: Variant; onDone: () => void }) {
         </div>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * The stock figure, and below zero what it means: the store sold units it did not
+ * have, and those units are owed to backorders (SPEC, inventory arithmetic).
+ */
+function Stock({ inventory }: { inventory: number }) {
+  if (inventory >= 0) return <>{num(inventory)}</>;
+  const owed = -inventory;
+  return (
+    <>
+      {num(inventory)}
+      <span class="muted">
+        {' · '}
+        {num(owed)} {owed === 1 ? 'unit' : 'units'} owed to backorders
+      </span>
+    </>
   );
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { maskContact as mask } from '../../server/lib/mask.ts';
 import { date, dateTime } from './format.ts';
+import { Preview, type MessageRow } from './Messages.tsx';
 import { Alert, ExportButton, Modal } from './ui.tsx';
 
 interface Place {
@@ -29,7 +30,8 @@ function left(iso: string, now: number) {
 export function Queue({ variantId, name, onClose }: { variantId: string; name: string; onClose: () => void }) {
   const [places, setPlaces] = useState<Place[] | null>(null);
   const [now, setNow] = useState(Date.now());
-  const [history, setHistory] = useState<Record<number, Array<{ id: number; template: string; channel: string; status: string; createdAt: string }>>>({});
+  const [history, setHistory] = useState<Record<number, MessageRow[]>>({});
+  const [reading, setReading] = useState<MessageRow | null>(null);
   const [error, setError] = useState('');
   const load = async () => {
     const q = (status: string) => api<{ signups: Place[] }>(`/v1/admin/signups?variantId=${encodeURIComponent(variantId)}&status=${status}&limit=500`);
@@ -57,7 +59,7 @@ export function Queue({ variantId, name, onClose }: { variantId: string; name: s
     }
   };
   const messages = async (p: Place) =>
-    setHistory({ ...history, [p.id]: (await api<{ messages: Array<{ id: number; template: string; channel: string; status: string; createdAt: string }> }>(`/v1/admin/messages?signupId=${p.id}`)).messages });
+    setHistory({ ...history, [p.id]: (await api<{ messages: MessageRow[] }>(`/v1/admin/messages?signupId=${p.id}`)).messages });
   return (
     <section class="card" aria-label={`Line for ${name}`}>
       <h3>
@@ -108,8 +110,20 @@ export function Queue({ variantId, name, onClose }: { variantId: string; name: s
               </tr>
               {history[p.id] ? (
                 <tr>
-                  <td colSpan={6} class="muted">
-                    {history[p.id]!.map((m) => `${dateTime(m.createdAt)} ${m.channel} ${m.template} (${m.status})`).join(' · ') || 'No messages.'}
+                  <td colSpan={6}>
+                    {history[p.id]!.length ? (
+                      <ul class="history" aria-label={`Messages to ${mask(p.email, p.phone)}`}>
+                        {history[p.id]!.map((m) => (
+                          <li key={m.id}>
+                            <button class="link" onClick={() => setReading(m)}>
+                              {dateTime(m.createdAt)} · {m.channel === 'sms' ? 'SMS' : 'Email'} · {m.subject ?? m.template} · {m.status}
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <span class="muted">No messages.</span>
+                    )}
                   </td>
                 </tr>
               ) : null}
@@ -118,6 +132,16 @@ export function Queue({ variantId, name, onClose }: { variantId: string; name: s
         </tbody>
       </table>
       {places === null && !error ? <p class="muted" aria-busy="true">Loading…</p> : places?.length === 0 ? <p class="muted empty">Nobody is waiting.</p> : null}
+      {reading ? (
+        <Modal label={`Message: ${reading.subject ?? reading.template}`} onClose={() => setReading(null)}>
+          <div class="sheet">
+            <Preview m={reading} />
+            <button type="button" class="secondary" onClick={() => setReading(null)}>
+              Close
+            </button>
+          </div>
+        </Modal>
+      ) : null}
       {asking ? <ReasonDialog {...asking} error={error} onSubmit={(reason) => act(asking.place, asking.action, reason)} onClose={() => (setAsking(null), setError(''))} /> : null}
     </section>
   );

@@ -2,30 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, events } from './api.ts';
 import { dateTime, num, pct } from './format.ts';
 import { Alert, States, useApi } from './ui.tsx';
-
-interface VariantRow {
-  id: string;
-  productTitle: string;
-  title: string;
-  inventory: number;
-  queueLength: number;
-  activeHolds: number;
-}
-
-interface Person {
-  position: number;
-  contact: string;
-  quantity: number;
-  kind: string;
-}
-
-interface Preview {
-  from: number;
-  to: number;
-  preview: { backordersServed: number; offered: number; unitsHeld: number; ranOutNotices: number; stillWaiting: number; messages: number; publicUnits: number };
-  offers: Person[];
-  next: Person[];
-}
+import { DryRun, name, type Preview, type VariantRow } from './RestockDryRun.tsx';
 
 interface Progress {
   offers: number;
@@ -46,7 +23,6 @@ interface RestockRow {
   progress: Progress;
 }
 
-const name = (v: VariantRow) => [v.productTitle, v.title].filter(Boolean).join(' – ') || v.id;
 /** The SSE payload is the progress itself, or a restock carrying it. */
 const progressOf = (data: unknown): Progress => {
   const d = data as { progress?: Progress; restock?: { progress: Progress } } & Progress;
@@ -64,6 +40,8 @@ export function Restock() {
   const [variantId, setVariantId] = useState('');
   const [how, setHow] = useState<'adjust' | 'available'>('adjust');
   const [units, setUnits] = useState('');
+  /** This restock's cap on "not this time" notices; empty until a dry run fills in the shop's setting. */
+  const [depth, setDepth] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -75,7 +53,7 @@ export function Restock() {
     if (!variantId && variants[0]) setVariantId(variants[0].id);
   }, [variants]);
   const variant = variants.find((v) => v.id === variantId);
-  const body = () => ({ [how]: Number(units) });
+  const body = (ranOutNoticeDepth = depth) => ({ [how]: Number(units), ...(ranOutNoticeDepth === '' ? {} : { ranOutNoticeDepth: Number(ranOutNoticeDepth) }) });
   const path = `/v1/admin/variants/${encodeURIComponent(variantId)}/inventory`;
 
   const run = async (work: () => Promise<void>) => {
@@ -92,13 +70,19 @@ export function Restock() {
   const dryRun = (e: Event) => {
     e.preventDefault();
     setProgress(null);
-    void run(async () => setPreview(await api<Preview>(`${path}/preview`, { method: 'POST', body: body() })));
+    void run(async () => {
+      const p = await api<Preview>(`${path}/preview`, { method: 'POST', body: body() });
+      setPreview(p);
+      setDepth(String(p.ranOutNoticeDepth));
+    });
   };
-  const confirmRestock = () =>
+  // The restock sends what its dry run showed: the depth that was previewed, not a draft typed since.
+  const confirmRestock = (p: Preview) =>
     run(async () => {
-      const { restockId } = await api<{ restockId: number | null }>(path, { method: 'POST', body: body() });
+      const { restockId } = await api<{ restockId: number | null }>(path, { method: 'POST', body: body(String(p.ranOutNoticeDepth)) });
       setPreview(null);
       setUnits('');
+      setDepth('');
       void list.reload();
       if (restockId === null) return setProgress({ offers: 0, messages: { total: 0, queued: 0, sent: 0, failed: 0 }, percent: 100, done: true });
       stop.current?.abort();
@@ -114,7 +98,7 @@ export function Restock() {
         <form class="card restock" onSubmit={dryRun}>
           <label>
             Variant
-            <select value={variantId} onChange={(e) => (setVariantId((e.target as HTMLSelectElement).value), setPreview(null))}>
+            <select value={variantId} onChange={(e) => (setVariantId((e.target as HTMLSelectElement).value), setPreview(null), setDepth(''))}>
               {variants.map((v) => (
                 <option key={v.id} value={v.id}>
                   {name(v)} · {num(v.inventory)} in stock · {num(v.queueLength)} waiting
@@ -137,83 +121,13 @@ export function Restock() {
           </button>
           <Alert message={error} />
         </form>
-        {preview && variant ? <DryRun p={preview} variant={variant} busy={busy} onConfirm={confirmRestock} /> : null}
+        {preview && variant ? (
+          <DryRun p={preview} variant={variant} busy={busy} depth={depth} onDepth={setDepth} onRecount={dryRun} onConfirm={() => void confirmRestock(preview)} />
+        ) : null}
         {progress ? <ProgressCard p={progress} /> : null}
         {variantId ? <Recent variantId={variantId} key={`${variantId}:${recentKey}`} /> : null}
       </States>
     </section>
-  );
-}
-
-function DryRun({ p, variant, busy, onConfirm }: { p: Preview; variant: VariantRow; busy: boolean; onConfirm: () => void }) {
-  const s = p.preview;
-  const nothing = p.to <= p.from;
-  return (
-    <article class="card" aria-label="Dry run">
-      <h3>
-        Dry run: {name(variant)} from {num(p.from)} to {num(p.to)}
-      </h3>
-      <dl class="kpis">
-        <div>
-          <dt>Backorders served</dt>
-          <dd>{num(s.backordersServed)}</dd>
-        </div>
-        <div>
-          <dt>Holds offered</dt>
-          <dd>
-            {num(s.offered)} · {num(s.unitsHeld)} units
-          </dd>
-        </div>
-        <div>
-          <dt>"Not this time" notices</dt>
-          <dd>{num(s.ranOutNotices)}</dd>
-        </div>
-        <div>
-          <dt>Still waiting after</dt>
-          <dd>{num(s.stillWaiting)}</dd>
-        </div>
-        <div>
-          <dt>Messages to send</dt>
-          <dd>{num(s.messages)}</dd>
-        </div>
-        <div>
-          <dt>Units left for the public</dt>
-          <dd>{num(s.publicUnits)}</dd>
-        </div>
-      </dl>
-      {p.offers.length ? <People title={`Holds go to (first ${p.offers.length})`} rows={p.offers} /> : null}
-      {p.next.length ? <People title="Next in line after this" rows={p.next} /> : <p class="muted">Nobody would be left waiting.</p>}
-      <p class="muted">Nothing has been written or sent yet.</p>
-      <button type="button" disabled={busy} onClick={onConfirm}>
-        {nothing ? 'Apply the new count' : 'Confirm restock'}
-      </button>
-    </article>
-  );
-}
-
-function People({ title, rows }: { title: string; rows: Person[] }) {
-  return (
-    <table aria-label={title}>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th class="num">#</th>
-          <th>Contact</th>
-          <th class="num">Units</th>
-          <th>Kind</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.position}:${r.contact}`}>
-            <td class="num">{num(r.position)}</td>
-            <td>{r.contact}</td>
-            <td class="num">{num(r.quantity)}</td>
-            <td>{r.kind === 'preorder' ? 'Pre-order' : 'Waitlist'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 

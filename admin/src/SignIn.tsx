@@ -2,7 +2,11 @@ import { useState } from 'preact/hooks';
 import { Alert } from './ui.tsx';
 import { api, ApiError, session } from './api.ts';
 
-/** The shop's secret key, checked against the API before anything is shown; or, on a new install, the first shop made with the root token. */
+/**
+ * Three ways in: a team member asks for a sign-in link by email; the shop's
+ * secret key, checked against the API before anything is shown; or, on a new
+ * install, the first shop made with the root token.
+ */
 export function SignIn({ onSignedIn, error: initial }: { onSignedIn: () => void; error?: string }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState(initial ?? '');
@@ -25,7 +29,69 @@ export function SignIn({ onSignedIn, error: initial }: { onSignedIn: () => void;
         <button type="submit">Sign in</button>
         <Alert message={error} />
       </form>
+      <EmailLink />
       <CreateShop onCreated={signIn} />
+    </main>
+  );
+}
+
+/** A team member's way in: the link goes to the address only, and the page says the same whether or not it is on a team. */
+function EmailLink() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState('');
+  const [error, setError] = useState('');
+  const ask = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    try {
+      const { sent: said } = await api<{ sent: string }>('/v1/auth/link', { method: 'POST', body: { email: email.trim() } });
+      setSent(said);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'The server could not be reached.');
+    }
+  };
+  return (
+    <form class="email-link" onSubmit={ask} aria-label="Sign in by email">
+      <label for="team-email">On a shop's team? Your email</label>
+      <input id="team-email" type="email" autoComplete="email" value={email} required onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+      <button type="submit">Email me a sign-in link</button>
+      {sent ? <p role="status">{sent}</p> : null}
+      <Alert message={error} />
+    </form>
+  );
+}
+
+/**
+ * Where an emailed link lands (`/admin/link#t=…`). Opening it changes
+ * nothing: mail scanners open links. The button spends the link and the
+ * server sets the session cookie; the token leaves the address bar at once.
+ */
+export function LinkSignIn({ token, onSignedIn }: { token: string; onSignedIn: () => void }) {
+  const [error, setError] = useState('');
+  const spend = async () => {
+    setError('');
+    try {
+      const { csrfToken } = await api<{ csrfToken: string }>('/v1/auth/session', { method: 'POST', body: { token } });
+      session.clear();
+      session.setCsrf(csrfToken);
+      onSignedIn();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'The server could not be reached.');
+    }
+  };
+  return (
+    <main class="signin">
+      <h1>Waitline</h1>
+      <p>You are one step from your team's dashboard.</p>
+      <button type="button" onClick={() => void spend()}>
+        Sign in
+      </button>
+      <Alert message={error} />
+      {error ? (
+        <p>
+          <a href="/admin">Ask for a new link</a>
+        </p>
+      ) : null}
     </main>
   );
 }

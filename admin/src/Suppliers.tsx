@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, session } from './api.ts';
+import { api, ApiError, credentials } from './api.ts';
 import { day, num, pct } from './format.ts';
 import { States, useApi } from './ui.tsx';
 
@@ -212,7 +212,7 @@ function NewPurchaseOrder({ onCreate }: { onCreate: (body: Record<string, unknow
 async function importCsv(file: File): Promise<{ imported: number }> {
   const res = await fetch('/v1/admin/purchase-orders/import', {
     method: 'POST',
-    headers: { authorization: `Bearer ${session.get() ?? ''}`, 'content-type': 'text/csv' },
+    headers: { ...credentials('POST'), 'content-type': 'text/csv' },
     body: await file.text(),
   });
   const data = await res.json().catch(() => null);

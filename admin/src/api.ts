@@ -1,11 +1,30 @@
-/** The admin API with the shop's secret key, kept for this browser tab only (sessionStorage). */
+/**
+ * Two ways in. The shop's secret key, kept for this browser tab only
+ * (sessionStorage) and sent as a Bearer header; or a team member's session,
+ * an HttpOnly cookie this code never sees, whose CSRF token (from the server,
+ * kept in memory) goes with every call that changes something.
+ */
 const KEY = 'waitline:secret';
+let csrf: string | null = null;
 
 export const session = {
   get: () => sessionStorage.getItem(KEY),
   set: (key: string) => sessionStorage.setItem(KEY, key),
-  clear: () => sessionStorage.removeItem(KEY),
+  setCsrf: (token: string | null) => {
+    csrf = token;
+  },
+  clear: () => {
+    sessionStorage.removeItem(KEY);
+    csrf = null;
+  },
 };
+
+/** The credential headers of a call: the key when there is one, else the session's CSRF token on a change. */
+export function credentials(method: string): Record<string, string> {
+  const key = session.get();
+  if (key) return { authorization: `Bearer ${key}` };
+  return csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {};
+}
 
 export class ApiError extends Error {
   constructor(
@@ -21,7 +40,7 @@ export class ApiError extends Error {
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${session.get() ?? ''}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...credentials(init.method ?? 'GET'), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const data = await res.json().catch(() => null);
@@ -35,7 +54,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
  * server closes the stream or `signal` aborts.
  */
 export async function events(path: string, on: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${session.get() ?? ''}`, accept: 'text/event-stream' }, signal });
+  const res = await fetch(path, { headers: { ...credentials('GET'), accept: 'text/event-stream' }, signal });
   if (!res.ok || !res.body) throw new ApiError(res.status, `Request failed (${res.status})`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -60,7 +79,7 @@ export async function events(path: string, on: (event: string, data: unknown) =>
 
 /** Downloads an admin export (it needs the bearer header, so a plain link will not do). */
 export async function download(path: string, filename: string): Promise<void> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${session.get() ?? ''}` } });
+  const res = await fetch(path, { headers: credentials('GET') });
   if (!res.ok) throw new ApiError(res.status, `Export failed (${res.status})`);
   const url = URL.createObjectURL(await res.blob());
   const a = Object.assign(document.createElement('a'), { href: url, download: filename });

@@ -17,18 +17,31 @@ export const money = (minor: number, currency?: string | null) =>
 
 export const pct = (x: number) => new Intl.NumberFormat(shopFormat.locale, { style: 'percent', maximumFractionDigits: 1 }).format(x);
 
-export const dateTime = (iso: string | null) =>
-  iso ? new Intl.DateTimeFormat(shopFormat.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: shopFormat.timezone }).format(new Date(iso)) : '—';
+/*
+ * Two ways to write a time, the same on every page: a day ("Dec 1, 2026") and a
+ * moment ("Dec 1, 2026, 2:05 PM"), in the shop's locale. A moment (an ISO
+ * instant) is read in the shop's time zone; a calendar date (YYYY-MM-DD, such as
+ * an ETA) has no zone and is read as UTC so it never shifts a day.
+ */
+const DAY: Intl.DateTimeFormatOptions = { dateStyle: 'medium' };
+const MOMENT: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+const inShop = (options: Intl.DateTimeFormatOptions, timeZone = shopFormat.timezone) => new Intl.DateTimeFormat(shopFormat.locale, { ...options, timeZone });
 
-export const date = (iso: string) => new Intl.DateTimeFormat(shopFormat.locale, { dateStyle: 'medium', timeZone: shopFormat.timezone }).format(new Date(iso));
+/** A moment: "Dec 1, 2026, 2:05 PM" in the shop's zone; "—" for none. */
+export const dateTime = (iso: string | null) => (iso ? inShop(MOMENT).format(new Date(iso)) : '—');
 
-/** A calendar date (YYYY-MM-DD, no time zone) as the shop writes it; read as UTC so it never shifts a day. */
-const calendar = (options: Intl.DateTimeFormatOptions) => (ymd: string) =>
-  new Intl.DateTimeFormat(shopFormat.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${ymd}T00:00:00Z`));
+/** The day a moment falls on in the shop's zone: "Dec 1, 2026". */
+export const date = (iso: string) => inShop(DAY).format(new Date(iso));
 
-export const day = calendar({ month: 'short', day: 'numeric', year: 'numeric' });
+const calendar = (options: Intl.DateTimeFormatOptions) => (ymd: string) => inShop(options, 'UTC').format(new Date(`${ymd}T00:00:00Z`));
+
+/** A calendar date (YYYY-MM-DD) as the same day style: "Dec 1, 2026". */
+export const day = calendar(DAY);
 /** Few characters, for chart ticks: "Oct 27", "27 oct.". */
 export const shortDay = calendar({ month: 'short', day: 'numeric' });
+
+/** The calendar date (YYYY-MM-DD) of a UTC instant in ms: the chart keeps its days as UTC midnights. */
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Today's calendar date (YYYY-MM-DD) in the shop's time zone. */
 export const shopToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: shopFormat.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -48,7 +61,7 @@ export function startOfShopDay(ymd: string): string {
 }
 
 /** A calendar date `n` days after `ymd` (negative: before). */
-export const addDays = (ymd: string, n: number) => new Date(Date.parse(`${ymd}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (ymd: string, n: number) => utcDay(Date.parse(`${ymd}T00:00:00Z`) + n * 86_400_000);
 
 /** Hours as a person says them: "under a minute", "12 min", "5 h 30 min", "3 days". */
 export function hoursText(hours: number): string {

@@ -33,3 +33,4 @@ export * from './connections.ts';
 export * from './write-backs.ts';
 export * from './replies.ts';
 export * from './helpdesk-tickets.ts';
+export * from './people.ts';

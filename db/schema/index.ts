@@ -32,3 +32,4 @@ export * from './connections.ts';
 export * from './write-backs.ts';
 export * from './replies.ts';
 export * from './helpdesk-tickets.ts';
+export * from './people.ts';

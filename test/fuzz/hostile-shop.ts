@@ -99,6 +99,8 @@ export async function hostileShop(t: TestEnv, evil: string) {
   // order-1's stock is in and being packed; the merchant ships it, with tracking.
   const packed = (await one(sql`select id as v from backorders where shop_id = ${shop.id} and order_id = 'order-1'`))!;
   await ok('POST', `/v1/admin/backorders/${packed}/fulfilled`, { carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://ups.example/t/1Z999' });
+  // The invitation names the hostile shop twice: as the team and as who invited.
+  await ok('POST', '/v1/admin/members', { email: 'mia@example.com', role: 'staff' });
   await runJobs(t);
 
   const [optin] = await t.deps.db

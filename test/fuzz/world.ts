@@ -70,6 +70,7 @@ export async function populatedShop(t: TestEnv, name: string, opts: { domain?: s
   await ok('POST', '/v1/admin/orders', { id: `order-${opts.emailTag}`, email: email('olga'), currency: 'USD', total: 900_000, lineItems: [{ variantId: '4403', quantity: 10, price: 90_000 }] });
   const po = await ok('POST', '/v1/admin/purchase-orders', { supplier: `Supplier ${opts.emailTag}`, variantId: '4402', quantity: 20, quotedArrival: '2026-04-05' });
   await ok('POST', '/v1/admin/variants/4402/eta', { earliest: '2026-04-03', latest: '2026-04-12', reason: 'the ship is late' });
+  await ok('POST', '/v1/admin/members', { email: email('mia'), role: 'staff', name: 'Mia' });
   await t.dispatch();
   return { ...shop, name, email, supplierName: `Supplier ${opts.emailTag}`, restockId: restock.restockId as number, purchaseOrderId: po.purchaseOrder.id as number, ...(await tokens(t, shop.id)) };
 }
@@ -98,5 +99,6 @@ export async function tokens(t: TestEnv, shopId: string) {
     signupIds: await col<number>('id', 'signups'),
     escalationIds: await col<number>('id', 'escalations'),
     supplierIds: await col<number>('id', 'suppliers'),
+    memberIds: await col<number>('id', 'members'),
   };
 }

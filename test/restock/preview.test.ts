@@ -54,9 +54,22 @@ async function realOffers(restockId: number | null) {
   return found.map(({ email, phone, ...o }) => ({ position: o.position, contact: maskContact(email, phone), quantity: o.quantity, kind: o.kind }));
 }
 
-async function realNext(shop: Shop) {
+/** Every waiting signup's place, by id, as the signups list states it. */
+async function places(shop: Shop) {
+  const { signups: waiting } = (await shop.admin('GET', '/v1/admin/signups?variantId=4401&status=waiting&limit=500')).body;
+  return new Map<number, number>(waiting.map((s: Body) => [s.id, s.position]));
+}
+
+/** The first five still waiting after the real call, with the place each had before it (null: they held a unit then). */
+async function realNext(shop: Shop, before: Map<number, number>) {
   const { signups: waiting } = (await shop.admin('GET', '/v1/admin/signups?variantId=4401&status=waiting&limit=5')).body;
-  return waiting.map((s: Body) => ({ position: s.position, contact: maskContact(s.email as string | null, s.phone as string | null), quantity: s.quantity, kind: s.kind }));
+  return waiting.map((s: Body) => ({
+    position: s.position,
+    before: before.get(s.id as number) ?? null,
+    contact: maskContact(s.email as string | null, s.phone as string | null),
+    quantity: s.quantity,
+    kind: s.kind,
+  }));
 }
 
 interface Scenario {
@@ -83,6 +96,14 @@ const scenarios: Scenario[] = [
         { position: 2, contact: 'p•••@example.com', quantity: 1, kind: 'waitlist' },
         { position: 3, contact: '+•••••••0123', quantity: 1, kind: 'waitlist' },
       ],
+      // The line goes on from #4: those two are its head now.
+      next: [
+        { position: 1, before: 4 },
+        { position: 2, before: 5 },
+      ],
+      stock: { inStock: 3, held: 3, forSale: 0 },
+      ranOutNotice: true,
+      ranOutNoticeDepth: 500,
     },
   },
   {
@@ -114,8 +135,8 @@ const scenarios: Scenario[] = [
         { position: 4, contact: 'p•••@example.com', quantity: 1, kind: 'waitlist' },
       ],
       next: [
-        { position: 1, contact: 'p•••@example.com', quantity: 3, kind: 'waitlist' },
-        { position: 2, contact: 'p•••@example.com', quantity: 2, kind: 'waitlist' },
+        { position: 1, before: 1, contact: 'p•••@example.com', quantity: 3, kind: 'waitlist' },
+        { position: 2, before: 3, contact: 'p•••@example.com', quantity: 2, kind: 'waitlist' },
       ],
     },
   },
@@ -133,7 +154,47 @@ const scenarios: Scenario[] = [
       await shop.admin('POST', REAL, { available: 3 });
     },
     change: { available: 1 },
-    expected: { from: 3, to: 1, preview: { backordersServed: 0, offered: 0, unitsHeld: 0, ranOutNotices: 0, stillWaiting: 3, messages: 2, publicUnits: 0 }, offers: [] },
+    expected: {
+      from: 3,
+      to: 1,
+      preview: { backordersServed: 0, offered: 0, unitsHeld: 0, ranOutNotices: 0, stillWaiting: 3, messages: 2, publicUnits: 0 },
+      offers: [],
+      // The two whose holds are withdrawn were not in line before; the one who was #1 is #3 behind them.
+      next: [{ position: 1, before: null }, { position: 2, before: null }, { position: 3, before: 1 }],
+      stock: { inStock: 1, held: 1, forSale: 0 },
+    },
+  },
+  {
+    name: 'this restock’s own depth caps the "not this time" notices',
+    arrange: (shop) => join(shop, ones(6)),
+    change: { available: 2, ranOutNoticeDepth: 1 },
+    expected: { preview: { offered: 2, ranOutNotices: 1, stillWaiting: 4, messages: 3 }, ranOutNoticeDepth: 1 },
+  },
+  {
+    name: 'this restock’s depth may go past the setting, for this restock only',
+    settings: { ranOutNoticeDepth: 1 },
+    arrange: (shop) => join(shop, ones(6)),
+    change: { adjust: 1, ranOutNoticeDepth: 4 },
+    expected: { preview: { offered: 1, ranOutNotices: 4, stillWaiting: 5, messages: 5 }, ranOutNoticeDepth: 4 },
+  },
+  {
+    name: 'a depth of 0 tells nobody still waiting',
+    arrange: (shop) => join(shop, ones(3)),
+    change: { available: 1, ranOutNoticeDepth: 0 },
+    expected: { preview: { offered: 1, ranOutNotices: 0, stillWaiting: 2, messages: 1 }, ranOutNoticeDepth: 0 },
+  },
+  {
+    name: 'with the notices switched off, a depth sends none',
+    settings: { ranOutNotice: false },
+    arrange: (shop) => join(shop, ones(3)),
+    change: { available: 1, ranOutNoticeDepth: 2 },
+    expected: { preview: { offered: 1, ranOutNotices: 0, stillWaiting: 2, messages: 1 }, ranOutNotice: false, ranOutNoticeDepth: 2 },
+  },
+  {
+    name: 'units beyond the line are for sale',
+    arrange: (shop) => join(shop, ones(2)),
+    change: { available: 5 },
+    expected: { preview: { offered: 2, unitsHeld: 2, publicUnits: 3 }, stock: { inStock: 5, held: 2, forSale: 3 }, next: [] },
   },
   {
     name: 'no change is a valid preview',
@@ -161,6 +222,7 @@ describe('POST /v1/admin/variants/:id/inventory/preview', () => {
     expect(wakes).toBe(0);
 
     const publicBefore = await available(shop);
+    const placesBefore = await places(shop);
     const lastMessage = await lastMessageId();
     const real = await shop.admin('POST', REAL, s.change);
     expect(real.status).toBe(200);
@@ -175,8 +237,11 @@ describe('POST /v1/admin/variants/:id/inventory/preview', () => {
         messages: written.length,
         publicUnits: real.body.variant.available - publicBefore,
       },
+      stock: { inStock: real.body.variant.inventory, held: real.body.variant.activeHolds, forSale: real.body.variant.available },
+      ranOutNotice: preview.body.ranOutNotice,
+      ranOutNoticeDepth: preview.body.ranOutNoticeDepth,
       offers: await realOffers(real.body.restockId),
-      next: await realNext(shop),
+      next: await realNext(shop, placesBefore),
     });
   });
 

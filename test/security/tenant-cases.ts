@@ -93,6 +93,12 @@ export function adminAttacks(a: Shop): Record<string, Attack> {
     'DELETE /v1/admin/connections/:platform': { path: '/v1/admin/connections/shopify' },
     // Templates are the same for every shop; what a shop's key reaches is only its own copy and its own sender.
     'GET /v1/admin/templates': { path: '/v1/admin/templates' },
+    'GET /v1/admin/session': { path: '/v1/admin/session' },
+    'GET /v1/admin/members': { path: '/v1/admin/members' },
+    'POST /v1/admin/members': { path: '/v1/admin/members', body: body('POST /v1/admin/members', { email: a.email('mia') }) },
+    'PATCH /v1/admin/members/:id': { path: `/v1/admin/members/${a.memberIds[0]}`, body: { role: 'owner' } },
+    'DELETE /v1/admin/members/:id': { path: `/v1/admin/members/${a.memberIds[0]}` },
+    'GET /v1/admin/audit': { path: `/v1/admin/audit?actor=${encodeURIComponent(a.email('mia'))}&cursor=999999` },
     'POST /v1/admin/templates/:name/preview': { path: '/v1/admin/templates/offer/preview', body: { locale: 'en' } },
     'POST /v1/admin/templates/:name/test': { path: '/v1/admin/templates/offer/test', body: { locale: 'en' } },
   };

@@ -170,6 +170,8 @@ describe('admin routes with the wrong shop', () => {
     expect(outcomes['GET /v1/admin/templates']).toBe(200);
     expect(outcomes['POST /v1/admin/templates/:name/preview']).toBe(200);
     expect(outcomes['POST /v1/admin/templates/:name/test']).toBe(400);
+    // A's team member invited by B joins B's team, with B's own contact: A's member is untouched.
+    expect(outcomes['POST /v1/admin/members']).toBe(201);
   });
 
   it.each([

@@ -31,6 +31,7 @@ const emailProps: Record<keyof typeof emailTemplates, unknown> = {
   'contact-confirm': { kind: 'phone', value: '+•••••••0123', confirmUrl: url },
   'email-resubscribe': { confirmUrl: url },
   'status-link': { item: LONG_ITEM, quantity: 2, order: '#100234', url },
+  'team-link': { kind: 'invite', inviter: 'someone.with.a.rather.long.address@an-extremely-long-shop-domain.example', role: 'owner', url, validMs: 604_800_000 },
   'reply-cancel': { kind: 'order', item: LONG_ITEM, quantity: 2, order: '#100234', url },
 };
 

@@ -1,6 +1,6 @@
 import { createRouter } from '../../context.ts';
-import { bearer } from '../../lib/http.ts';
-import { shopBySecretKey } from '../../services/shops/authenticate.ts';
+import { authenticate } from './authenticate.ts';
+import { peopleRoutes } from './people.ts';
 import { settingsRoutes } from './settings.ts';
 import { variantsRoutes } from './variants.ts';
 import { signupsRoutes } from './signups.ts';
@@ -18,12 +18,10 @@ import { backordersRoutes } from './backorders.ts';
 import { connectionsRoutes } from './connections.ts';
 import { templatesRoutes } from './templates.ts';
 
-/** Everything under /v1/admin takes the shop's secret key and sees only that shop. */
+/** Everything under /v1/admin takes the shop's secret key or a team member's session, and sees only that shop. */
 export const adminRoutes = createRouter()
-  .use('*', async (c, next) => {
-    c.set('shop', await shopBySecretKey(c.get('deps').db, bearer(c)));
-    await next();
-  })
+  .use('*', authenticate)
+  .route('/', peopleRoutes)
   .route('/', csvRoutes)
   .route('/', settingsRoutes)
   .route('/', variantsRoutes)

@@ -18,5 +18,5 @@ const query = z.object({
 });
 
 export const messagesRoutes = createRouter().get('/messages', doc('Messages', 'secret', 'Every email and SMS, newest first, rendered as sent (the outbox); `previewHtml` is the HTML without its open pixel and with links untracked, for a preview that records no open or click.'), validate('query', query), async (c) =>
-  c.json(await listMessages(c.get('deps'), c.get('shop').id, c.req.valid('query'))),
+  c.json(await listMessages(c.get('deps'), c.get('shop').id, { ...c.req.valid('query'), withoutTeamLinks: c.get('actor').role !== 'owner' })),
 );

@@ -14,6 +14,7 @@ import { etaAudience } from '../../services/eta/audience.ts';
 import type { Db } from '../../../db/index.ts';
 import { presentEtaSource } from '../../services/purchase-orders/present.ts';
 import { releaseEta } from '../../services/purchase-orders/release-eta.ts';
+import { settingsSchema } from '../../services/settings/schema.ts';
 
 const eta = z
   .object({ earliest: isoDate, latest: isoDate })
@@ -41,10 +42,14 @@ const variantBody = z
   .strict();
 
 const units = z.number().int('must be a whole number').min(-1_000_000_000).max(1_000_000_000);
+/** This restock's own "not this time" depth, within the setting's bounds; absent: the shop's setting. */
+const restockOptions = { ranOutNoticeDepth: settingsSchema.shape.ranOutNoticeDepth.unwrap().optional() };
 const inventoryBody = z.union([
-  z.object({ available: units.min(0, 'must be 0 or more; only orders take stock below zero') }).strict(),
-  z.object({ adjust: units.refine((n) => n !== 0, 'must not be 0') }).strict(),
+  z.object({ available: units.min(0, 'must be 0 or more; only orders take stock below zero'), ...restockOptions }).strict(),
+  z.object({ adjust: units.refine((n) => n !== 0, 'must not be 0'), ...restockOptions }).strict(),
 ], { error: 'Send {"available": n} to set the count or {"adjust": ±n} to change it' });
+/** Checked before the body, so a bad option is named at its field rather than lost in the union's one message. */
+const optionsFirst = validate('json', z.looseObject(restockOptions));
 
 const etaBody = z
   .object({ earliest: isoDate, latest: isoDate, reason: plainText(300).optional() })
@@ -67,11 +72,11 @@ export const variantsRoutes = createRouter()
     const { variant, created } = await upsertVariant(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: (await withStats(c.get('deps').db, c.get('shop').id, [variant]))[0] }, created ? 201 : 200);
   })
-  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), async (c) => {
+  .post('/variants/:id/inventory', doc('Restock', 'secret', 'Sets ({available}) or adjusts ({adjust}) stock; a rise serves backorders, then offers holds FIFO and tells the rest their place: the next `ranOutNoticeDepth` of them (the body’s, for this restock only, else the shop’s setting).'), validate('param', z.object({ id: variantId })), optionsFirst, validate('json', inventoryBody), async (c) => {
     const { variant, allocation, restockId } = await changeInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ variant: (await withStats(c.get('deps').db, c.get('shop').id, [variant]))[0], allocation, restockId });
   })
-  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, who gets a hold, who waits next, contacts masked). Changes nothing.'), validate('param', z.object({ id: variantId })), validate('json', inventoryBody), async (c) =>
+  .post('/variants/:id/inventory/preview', doc('Restock', 'secret', 'Dry run of the inventory call with the same body: what it would do right now (counts, the stock held and for sale, who gets a hold, who waits next with their places before and after, contacts masked, the notice depth used). Changes nothing.'), validate('param', z.object({ id: variantId })), optionsFirst, validate('json', inventoryBody), async (c) =>
     c.json(await previewInventory(c.get('deps'), c.get('shop'), c.req.valid('param').id, c.req.valid('json'))),
   )
   .post('/variants/:id/eta', doc('Pre-orders and backorders', 'secret', 'A new ETA range, told once to every waiting pre-order and backorder customer.'), validate('param', z.object({ id: variantId })), validate('json', etaBody), async (c) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../context.ts';
 import { renderRows } from './render.ts';
 import { untracked } from './preview.ts';
@@ -10,6 +10,8 @@ export interface MessageListQuery {
   signupId?: number;
   cursor?: number;
   limit: number;
+  /** Team sign-in links are for owners' eyes only: anyone else could sign in as whoever they were sent to. */
+  withoutTeamLinks?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function listMessages(deps: Pick<Deps, 'db' | 'config' | 'secret' |
   if (q.to) where.push(eq(messages.to, q.to));
   if (q.template) where.push(eq(messages.template, q.template));
   if (q.signupId) where.push(eq(messages.signupId, q.signupId));
+  if (q.withoutTeamLinks) where.push(ne(messages.template, 'team-link'));
   if (q.cursor !== undefined) where.push(lt(messages.id, q.cursor));
   const rows = await db
     .select()

@@ -16,7 +16,16 @@ import { queueReads } from './queue.ts';
 import { tellStillWaiting } from './still-waiting.ts';
 import { toldOffers } from './announce.ts';
 
-export type InventoryChange = { available: number } | { adjust: number };
+export type InventoryChange = ({ available: number } | { adjust: number }) & RestockOptions;
+
+/** What the merchant may choose for one restock, over the shop's settings. */
+export interface RestockOptions {
+  /** How many people still waiting hear "not this time" (the shop's `ranOutNoticeDepth` when absent). */
+  ranOutNoticeDepth?: number;
+}
+
+/** The "not this time" depth of one restock: its own, else the shop's; the real call and its dry run both read it here. */
+export const noticeDepth = (shop: Shop, options: RestockOptions): number => options.ranOutNoticeDepth ?? shop.settings.ranOutNoticeDepth;
 
 export interface AllocationSummary {
   backordersServed: number;
@@ -36,7 +45,7 @@ export interface InventoryResult {
 export async function changeInventory(deps: Deps, shop: Shop, variantId: string, change: InventoryChange): Promise<InventoryResult> {
   const result = await transaction(deps.db, async (tx) => {
     const { variant, to } = await inventoryTarget(tx, shop, variantId, change);
-    return applyInventory(tx, deps, shop, variant, to);
+    return applyInventory(tx, deps, shop, variant, to, change);
   });
   deps.wake();
   return result;
@@ -76,7 +85,7 @@ export async function inventoryTarget(tx: Tx, shop: Shop, variantId: string, cha
  * `variant` must come from `lockedVariant` in this transaction: `to` replaces
  * its inventory, so it is only right if nobody changed it since that read.
  */
-export async function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number): Promise<InventoryResult> {
+export async function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Variant, to: number, options: RestockOptions = {}): Promise<InventoryResult> {
   const now = deps.clock.now();
   const from = variant.inventory;
   const [updated] = await tx
@@ -107,7 +116,7 @@ export async function applyInventory(tx: Tx, deps: Deps, shop: Shop, variant: Va
         const result = await allocate(tx, deps, { shop, variant: updated, units: above, cause: 'restock', restockId: restock.id, restockUnits: above, now });
         allocation.offered = result.offered;
         allocation.unitsHeld = result.unitsHeld;
-        await tellStillWaiting(tx, deps, { shop, variant: updated, restockId: restock.id, units: above, now });
+        await tellStillWaiting(tx, deps, { shop, variant: updated, restockId: restock.id, units: above, depth: noticeDepth(shop, options), now });
       }
       allocation.stillWaiting = await queueReads(tx).waitingCount(shop.id, variant.id);
       await tx

@@ -108,3 +108,13 @@ export async function ranOutCount(db: DbOrTx, shopId: string, restockId: number)
   const [row] = await db.select({ n: count() }).from(messages).where(and(gte(messages.idempotencyKey, keys.from), lt(messages.idempotencyKey, keys.to)));
   return row?.n ?? 0;
 }
+
+/** How many of the round's holds went to people ahead of this place in line (`seq`): they stood ahead of it before the round. */
+export async function roundOffersAhead(db: DbOrTx, r: RoundKey, seq: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(offers)
+    .innerJoin(signups, eq(signups.id, offers.signupId))
+    .where(and(ofRound(r), lt(signups.seq, seq)));
+  return row?.n ?? 0;
+}

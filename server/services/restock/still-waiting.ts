@@ -11,19 +11,20 @@ import { queueReads } from './queue.ts';
 export const ranOutPrefix = (restockId: number) => `restock:${restockId}:ran-out`;
 
 /**
- * "Not this time, you are still #k" to the next `ranOutNoticeDepth` people in
- * line after a restock's offers, never to the whole queue at once. They are the
- * head of the line now, so their places are 1, 2, 3…
+ * "Not this time, you are still #k" to the next `depth` people in line after a
+ * restock's offers (the shop's `ranOutNoticeDepth`, or the restock's own cap),
+ * never to the whole queue at once; none while the shop's `ranOutNotice` is
+ * off. They are the head of the line now, so their places are 1, 2, 3…
  */
 export async function tellStillWaiting(
   tx: Tx,
   deps: Deps,
-  args: { shop: Shop; variant: Variant; restockId: number; units: number; now: Date },
+  args: { shop: Shop; variant: Variant; restockId: number; units: number; depth: number; now: Date },
 ): Promise<number> {
-  const { shop, variant, now } = args;
-  const { ranOutNotice, ranOutNoticeDepth, holdDuration } = shop.settings;
-  if (!ranOutNotice || ranOutNoticeDepth === 0) return 0;
-  const waiting = await queueReads(tx).head(shop.id, variant.id, Number.MIN_SAFE_INTEGER, ranOutNoticeDepth);
+  const { shop, variant, depth, now } = args;
+  const { ranOutNotice, holdDuration } = shop.settings;
+  if (!ranOutNotice || depth === 0) return 0;
+  const waiting = await queueReads(tx).head(shop.id, variant.id, Number.MIN_SAFE_INTEGER, depth);
   const people = await contactsById(tx, waiting.map((w) => w.contactId));
   const batch = MessageBatch.for(tx, now);
   const item = itemName(variant);
