@@ -28,8 +28,11 @@ export interface Deps {
 }
 
 export interface AppEnv {
-  /** `actor` is set on admin routes: who is calling, and with which role. */
-  Variables: { deps: Deps; shop: Shop; actor: Actor };
+  /**
+   * `actor` is set on admin routes: who is calling, and with which role.
+   * `dryRun` is set by a write route that answered a dry run: nothing changed, so nothing is audited.
+   */
+  Variables: { deps: Deps; shop: Shop; actor: Actor; dryRun: boolean };
 }
 
 /** Every sub-app starts here, so the typed env is fixed in one place. */

@@ -36,6 +36,7 @@ const ACTIONS: Record<string, string> = {
   'PATCH /v1/admin/members/:id': "Changed someone's role",
   'DELETE /v1/admin/members/:id': 'Removed someone from the team',
   'POST /v1/admin/contacts/erase': "Erased a customer's data",
+  'POST /v1/auth/session': 'Signed in by link',
 };
 
 /** Only the fields an action changed, each as before → after; the whole records stay one click away. */

@@ -215,7 +215,13 @@ describe('the audit log', () => {
 
     const log = await owner.as('GET', '/v1/admin/audit');
     expect(log.status).toBe(200);
-    const [settings, restock, invite2, invite1, variant] = log.body.entries;
+    const entries = log.body.entries as Array<Record<string, any>>;
+    const signIns = entries.filter((e) => e.action === 'POST /v1/auth/session');
+    expect(signIns.map((e) => [e.actor, e.role, e.request])).toEqual([
+      ['ow@acme.example', 'owner', { link: 'invite' }],
+      ['sam@acme.example', 'staff', { link: 'invite' }],
+    ]);
+    const [settings, restock, invite2, invite1, variant] = entries.filter((e) => e.action !== 'POST /v1/auth/session');
     expect(restock).toMatchObject({
       actor: 'sam@acme.example',
       actorKind: 'member',
@@ -231,11 +237,11 @@ describe('the audit log', () => {
     expect(settings).toMatchObject({ actor: 'ow@acme.example', role: 'owner', action: 'PATCH /v1/admin/settings', before: { contact: '' }, after: { contact: 'help@acme.example' } });
     expect(JSON.stringify(log.body)).not.toContain('sekrit');
     expect(invite1).toMatchObject({ actor: 'secret key', actorKind: 'key', action: 'POST /v1/admin/members', request: { email: 'sam@acme.example', role: 'staff' } });
-    expect(invite2.request.email).toBe('ow@acme.example');
+    expect(invite2!.request.email).toBe('ow@acme.example');
     expect(variant).toMatchObject({ actor: 'secret key', action: 'PUT /v1/admin/variants/:id', target: '4401', before: null, after: expect.objectContaining({ productTitle: 'Ocean Tee' }) });
     // Reads and refused calls are not changes.
-    expect(log.body.entries).toHaveLength(5);
+    expect(entries).toHaveLength(7);
     const bySam = await owner.as('GET', '/v1/admin/audit?actor=sam%40acme.example');
-    expect(bySam.body.entries.map((e: { action: string }) => e.action)).toEqual(['POST /v1/admin/variants/:id/inventory']);
+    expect(bySam.body.entries.map((e: { action: string }) => e.action)).toEqual(['POST /v1/admin/variants/:id/inventory', 'POST /v1/auth/session']);
   });
 });

@@ -50,7 +50,7 @@ async function audited(c: Context<AppEnv>, actor: Actor, next: () => Promise<voi
   const target = auditTarget(path);
   const before = target.read ? await target.read(db, shopId, body) : null;
   await next();
-  if (c.res.status >= 400) return;
+  if (c.res.status >= 400 || c.get('dryRun')) return;
   const after = target.read ? await target.read(db, shopId, body) : null;
   // After next() Hono's route index is the handler that answered: its pattern, not the path.
   const action = `${c.req.method} ${routePath(c) || path}`;

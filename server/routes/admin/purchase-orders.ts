@@ -70,6 +70,7 @@ export const purchaseOrdersRoutes = createRouter()
         return c.json({ ...error.toBody(), errors: result.errors, errorCount: result.errorCount }, 400);
       }
       if (result.dryRun) {
+        c.set('dryRun', true);
         const { ok: _, ...counts } = result;
         return c.json({ ...counts, ignoredColumns: ignored }, 200);
       }

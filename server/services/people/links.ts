@@ -6,6 +6,7 @@ import type { Deps } from '../../context.ts';
 import { Unauthorized } from '../../lib/errors.ts';
 import { sha256, token } from '../../lib/tokens.ts';
 import { MessageBatch } from '../messages/enqueue.ts';
+import { recordAudit } from './audit.ts';
 import { startSession } from './sessions.ts';
 
 interface LinkFor {
@@ -64,9 +65,9 @@ export async function requestSignInLinks(deps: Deps, email: string): Promise<num
 }
 
 /**
- * Spends a link and starts a session, in one transaction: a link works once
- * (two tabs racing get one session between them), only until it expires, and
- * only while the person is still on the team.
+ * Spends a link and starts a session, in one transaction with its audit
+ * entry: a link works once (two tabs racing get one session between them),
+ * only until it expires, and only while the person is still on the team.
  */
 export async function signInWithLink(deps: Pick<Deps, 'db' | 'clock' | 'config'>, value: string) {
   const now = deps.clock.now();
@@ -85,6 +86,19 @@ export async function signInWithLink(deps: Pick<Deps, 'db' | 'clock' | 'config'>
       : [];
     if (!row) throw Unauthorized('This sign-in link has expired or was already used: ask for a new one');
     const session = await startSession(tx, row.member, now, deps.config.sessionMs);
+    const { member } = row;
+    // Who came in, and by which kind of link, is part of the record of who did what.
+    await recordAudit(tx, {
+      shopId: member.shopId,
+      actor: { kind: 'member', label: member.email, role: member.role, memberId: member.id },
+      action: 'POST /v1/auth/session',
+      target: null,
+      status: 200,
+      request: { link: spent!.purpose },
+      before: null,
+      after: null,
+      at: now,
+    });
     return { ...row, session };
   });
 }
