@@ -71,8 +71,9 @@ test('a second person is invited, signs in by link, sees only what staff may, an
   // The owner finds it under Sam's name, before and after.
   await page.getByRole('link', { name: 'Audit log' }).click();
   const log = page.getByRole('table', { name: 'Audit log' });
-  const row = log.getByRole('row', { name: /sam@team\.example/ });
-  await expect(row).toContainText('Resolved an escalation');
+  // Sam's two entries: the sign-in by link, and the resolve with what it changed.
+  await expect(log.getByRole('row', { name: /sam@team\.example \(staff\) Signed in by link/ })).toHaveCount(1);
+  const row = log.getByRole('row', { name: /sam@team\.example \(staff\) Resolved an escalation/ });
   await expect(row).toContainText('status: open → resolved');
   await expect(log).toContainText('secret key');
   await page.screenshot({ path: info.outputPath('people-audit.png') });

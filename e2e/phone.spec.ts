@@ -32,8 +32,13 @@ for (const [width, height] of [
   [390, 844],
   [1280, 800],
 ] as const) {
-  test(`every dashboard page fits ${width} px and passes axe`, async ({ page }) => {
+  test(`every dashboard page fits ${width} px and passes axe`, async ({ page, request }) => {
     const { secretKey } = demoKeys();
+    // A line to restock, so the restock page is checked with its dry run open (its widest state).
+    const auth = { authorization: `Bearer ${secretKey}` };
+    await request.put('/v1/admin/variants/phone-restock', { headers: auth, data: { productTitle: 'Linen Apron', title: 'Sand', inventory: 0 } });
+    const csv = ['email,phone,variant,created_at', ...['p1', 'p2', 'p3'].map((n) => `${n}@example.com,,phone-restock,`)].join('\n');
+    await request.post('/v1/admin/signups/import', { headers: { ...auth, 'content-type': 'text/csv' }, data: csv });
     await page.setViewportSize({ width, height });
     await page.goto(`/admin#key=${secretKey}`);
     await expect(page.getByRole('navigation')).toBeVisible();
@@ -45,6 +50,12 @@ for (const [width, height] of [
       await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
       // The chart's figures as a table are part of the page too.
       if (name === 'overview') await page.getByText('Show as a table').click();
+      if (name === 'restock') {
+        await page.getByLabel('Variant').selectOption('phone-restock');
+        await page.getByLabel('Units', { exact: true }).fill('2');
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await expect(page.getByRole('article', { name: 'Dry run' }).getByRole('table', { name: 'Next in line after this' })).toBeVisible();
+      }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       found[name] = { overflow, axe: await serious(page) };
     }

@@ -126,7 +126,7 @@ const place = (r: Person) => (r.before === undefined ? `#${num(r.position)}` : r
 function People({ title, rows }: { title: string; rows: Person[] }) {
   const moved = rows.some((r) => r.before !== undefined);
   return (
-    <table aria-label={title}>
+    <table class="stack" aria-label={title}>
       <caption>{title}</caption>
       <thead>
         <tr>
@@ -139,10 +139,14 @@ function People({ title, rows }: { title: string; rows: Person[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={`${r.position}:${r.contact}`}>
-            <td class="num">{place(r)}</td>
-            <td>{r.contact}</td>
-            <td class="num">{num(r.quantity)}</td>
-            <td>{r.kind === 'preorder' ? 'Pre-order' : 'Waitlist'}</td>
+            <td class="num" data-label={moved ? 'Place now → after' : 'Place'}>
+              {place(r)}
+            </td>
+            <td data-label="Contact">{r.contact}</td>
+            <td class="num" data-label="Units">
+              {num(r.quantity)}
+            </td>
+            <td data-label="Kind">{r.kind === 'preorder' ? 'Pre-order' : 'Waitlist'}</td>
           </tr>
         ))}
       </tbody>
